@@ -1,0 +1,66 @@
+/**
+ * The one seam between a protocol model and the engine.
+ *
+ * The engine explores any `Model`: it never looks inside a state except to fingerprint it as plain
+ * data, and it never interprets an action beyond its `step` name and parameters. Everything the
+ * engine needs from a protocol goes through this interface.
+ */
+
+/** A parameter value of a step: traces are JSON, so only primitives. */
+export type ActionParam = string | number | boolean;
+
+/**
+ * A named step with its parameters, e.g. `{ step: 'FollowerFetch', broker: 2 }`.
+ * Traces record actions as they are, so they survive a reordering of `enabled()`.
+ */
+export interface Action {
+  readonly step: string;
+  readonly [param: string]: ActionParam;
+}
+
+/** A safety property checked after every step (and on the initial state). */
+export interface Invariant<S> {
+  /** Kebab-case name used on the command line, e.g. `hw-le-leo`. */
+  readonly name: string;
+  /** The property in one line of English. */
+  readonly statement: string;
+  /**
+   * True when the property holds in `state`. `prev` is the state before the step that produced
+   * `state` (undefined for the initial state), so a property may also constrain a single step.
+   */
+  holds(state: S, prev: S | undefined): boolean;
+}
+
+/** A reachability goal ("sometimes"): evidence that exploration reached a state that matters. */
+export interface Goal<S, A extends Action> {
+  readonly name: string;
+  readonly statement: string;
+  /** True when the step `prev --action--> next` reaches the goal. */
+  reached(prev: S, action: A, next: S): boolean;
+}
+
+/**
+ * A protocol model: states are immutable plain data (objects, arrays, numbers, strings, booleans,
+ * null); `step` returns a new state and never mutates its argument.
+ */
+export interface Model<S, A extends Action> {
+  /** Identifies the model in trace files, e.g. `kafka-replication`. */
+  readonly name: string;
+  readonly initial: S;
+  /** Every action enabled in `state`, in a deterministic order. */
+  enabled(state: S): A[];
+  /** The state after `action`; only called with an action that `enabled(state)` returned. */
+  step(state: S, action: A): S;
+  /** One line for people, e.g. `broker 2 fetches from broker 1`. */
+  describe(action: A): string;
+  /** A few lines for people showing the state (logs, HW, ISR, …). */
+  summarize(state: S): string;
+  /**
+   * The part of a state that identifies it for duplicate detection; defaults to the whole state.
+   * Must be plain data and must include everything that can influence future behaviour or
+   * property verdicts.
+   */
+  fingerprintView?(state: S): unknown;
+  readonly invariants: readonly Invariant<S>[];
+  readonly goals: readonly Goal<S, A>[];
+}
