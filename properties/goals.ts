@@ -1,0 +1,85 @@
+/**
+ * Reachability goals ("sometimes"): states an exploration must reach before its "holds" means
+ * anything (domain brief §4, "Evidence the checker could have failed"). The engines count how
+ * often each is reached; a goal never reached is reported, so a pass is never vacuous.
+ */
+import type { Goal } from '../src/model.ts';
+import type { ClusterAction } from '../spec/actions.ts';
+import type { ClusterState } from '../spec/cluster.ts';
+
+type G = Goal<ClusterState, ClusterAction>;
+
+export const hwAdvancedWithIsrOfOne: G = {
+  name: 'hw-advanced-with-isr-of-one',
+  statement: 'A leader advanced its HW while its ISR was itself alone.',
+  reached: (prev, _a, next) =>
+    next.replicas.some((slot, i) => slot.role === 'leader' && slot.context.isr.length === 1 && slot.context.hw > prev.replicas[i].context.hw),
+};
+
+export const recordTruncated: G = {
+  name: 'record-truncated',
+  statement: 'A running replica truncated at least one record from its log.',
+  reached: (prev, a, next) =>
+    a.step !== 'BrokerLossyCrash' && next.replicas.some((slot, i) => slot.context.log.length < prev.replicas[i].context.log.length),
+};
+
+export const leaderEpochThree: G = {
+  name: 'leader-epoch-3',
+  statement: 'The controller reached leader epoch 3.',
+  reached: (prev, _a, next) => next.controller.registration.leaderEpoch >= 3 && prev.controller.registration.leaderEpoch < 3,
+};
+
+export const uncleanElection: G = {
+  name: 'unclean-election',
+  statement: 'The controller made an unclean election.',
+  reached: (prev, _a, next) => next.controller.uncleanElections > prev.controller.uncleanElections,
+};
+
+export const elrNonEmpty: G = {
+  name: 'elr-non-empty',
+  statement: 'The controller recorded eligible leader replicas.',
+  reached: (prev, _a, next) => next.controller.registration.elr.length > 0 && prev.controller.registration.elr.length === 0,
+};
+
+export const divergentFetch: G = {
+  name: 'divergent-fetch',
+  statement: 'A leader answered a fetch with DivergingEpoch (or an OffsetsForLeaderEpoch answer made a follower truncate).',
+  reached: (prev, a, next) => {
+    if (a.step === 'LeaderHandleFetch') {
+      const sent = next.network[next.network.length - 1];
+      return sent !== undefined && sent.kind === 'FetchResponse' && sent.diverging !== null && next.network.length >= prev.network.length;
+    }
+    return a.step === 'FollowerHandleEpochResponse' && next.replicas[a.broker - 1].context.log.length < prev.replicas[a.broker - 1].context.log.length;
+  },
+};
+
+export const ackedAllWrite: G = {
+  name: 'acks-all-acknowledged',
+  statement: 'The producer received an acks=all acknowledgement.',
+  reached: (prev, _a, next) => next.ghost.acked.length > prev.ghost.acked.length && next.ghost.acked[next.ghost.acked.length - 1].acks === 'all',
+};
+
+export const lossyCrash: G = {
+  name: 'lossy-crash',
+  statement: 'A broker lost the unflushed suffix of its log.',
+  reached: (_prev, a) => a.step === 'BrokerLossyCrash',
+};
+
+export const zombieAppend: G = {
+  name: 'zombie-append',
+  statement: 'A deposed leader that had not yet heard of the new epoch appended a record.',
+  reached: (prev, a, next) =>
+    a.step === 'ProducerSend' && next.replicas[a.broker - 1].context.leaderEpoch < next.controller.registration.leaderEpoch &&
+    next.replicas[a.broker - 1].context.log.length > prev.replicas[a.broker - 1].context.log.length,
+};
+
+export const consumerRead: G = {
+  name: 'consumer-read',
+  statement: 'The consumer read a record.',
+  reached: (prev, _a, next) => next.ghost.consumed.length > prev.ghost.consumed.length,
+};
+
+export const GOALS: readonly G[] = [
+  hwAdvancedWithIsrOfOne, recordTruncated, leaderEpochThree, uncleanElection, elrNonEmpty, divergentFetch,
+  ackedAllWrite, lossyCrash, zombieAppend, consumerRead,
+];

@@ -1,0 +1,36 @@
+/**
+ * The Kafka model as the engine sees it: the cluster of one configuration, with its invariants
+ * and reachability goals, behind the `Model` interface. The CLI and the property suites both build
+ * models here, so they check the same thing.
+ */
+import type { Model } from '../src/model.ts';
+import { describeAction, type ClusterAction } from '../spec/actions.ts';
+import { Cluster, type ClusterState } from '../spec/cluster.ts';
+import { type ClusterConfig, makeConfig } from '../spec/config.ts';
+import { summarizeState } from '../spec/summary.ts';
+import { invariants } from './invariants.ts';
+import { GOALS } from './goals.ts';
+
+export const MODEL_NAME = 'kafka-replication';
+
+export type KafkaModel = Model<ClusterState, ClusterAction> & { readonly config: ClusterConfig };
+
+export function kafkaModel(config: ClusterConfig): KafkaModel {
+  const cluster = new Cluster(config);
+  return {
+    name: MODEL_NAME,
+    config,
+    initial: cluster.initial,
+    enabled: (s) => cluster.enabled(s),
+    step: (s, a) => cluster.step(s, a),
+    describe: describeAction,
+    summarize: summarizeState,
+    invariants: invariants(config),
+    goals: GOALS,
+  };
+}
+
+/** A model from a protocol version plus overrides (defaults: today's Kafka, rf 3, acks=all). */
+export function kafkaModelOf(overrides: Partial<ClusterConfig> = {}): KafkaModel {
+  return kafkaModel(makeConfig(overrides));
+}

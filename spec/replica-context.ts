@@ -1,0 +1,120 @@
+/**
+ * A replica's state (Partition, Replica and UnifiedLog fields that matter to replication) and the
+ * helpers every role uses: truncation, the message outbox, the broker's view of metadata.
+ *
+ * Disk state (log, high watermark checkpoint, epoch cache, flushed offset) survives a process
+ * crash; everything else is volatile and is reset by `Crash` (see replica.ts).
+ */
+import type { BrokerId, Entry, EpochEntry, Outgoing } from './types.ts';
+import { NO_LEADER } from './types.ts';
+import { truncateCacheFromEnd } from './log.ts';
+
+export interface PendingAck {
+  readonly value: number;
+  readonly offset: number;
+}
+
+export interface ReplicaContext {
+  readonly id: BrokerId;
+  /** Broker epoch of this incarnation (KIP-903); bumped by every restart. */
+  readonly incarnation: number;
+  // --- disk ---
+  readonly log: readonly Entry[];
+  /** High watermark (exclusive); also what the checkpoint file restores after a restart (H7). */
+  readonly hw: number;
+  /** Offsets below this were fsynced; only they survive a lossy crash (D1). */
+  readonly flushedTo: number;
+  readonly cache: readonly EpochEntry[];
+  // --- metadata view (what this broker has replayed of the controller's metadata) ---
+  /** Metadata offset applied; -1 after a restart until the broker replays metadata again. */
+  readonly knownMetadata: number;
+  readonly leader: BrokerId;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+  /** The committed ISR as this broker knows it (followers keep it too; only leaders use it). */
+  readonly isr: readonly BrokerId[];
+  readonly brokerEpochs: readonly number[];
+  readonly fenced: readonly boolean[];
+  // --- leader only ---
+  /** Leader epoch start offset: the LEO when this replica became leader in its current epoch. */
+  readonly leso: number;
+  /** Each replica's LEO as last fetched in this leader epoch (index broker-1); -1 = unknown. */
+  readonly remoteLeo: readonly number[];
+  /** Broker epoch each follower sent with its last accepted fetch (index broker-1). */
+  readonly remoteBrokerEpoch: readonly number[];
+  /** The ISR proposed in the in-flight AlterPartition, if any (P `PendingExpandIsr`/`PendingShrinkIsr`). */
+  readonly pendingIsr: readonly BrokerId[] | null;
+  /** acks=all requests parked in DelayedProduce. */
+  readonly pendingAcks: readonly PendingAck[];
+  // --- follower only ---
+  readonly fetchInFlight: boolean;
+  /** KIP-101/KIP-279: the follower must ask OffsetsForLeaderEpoch before it fetches. */
+  readonly needsEpochQuery: boolean;
+  /** A divergence learned but not yet acted on (the window KAFKA-14704 closed). */
+  readonly pendingTruncation: number;
+  /** What this replica emitted in its last step; the cluster delivers it and empties it. */
+  readonly outbox: readonly Outgoing[];
+}
+
+const NONE: readonly never[] = [];
+
+/** A replica as the cluster starts it: empty log, no metadata applied yet. */
+export function initialReplica(id: BrokerId, rf: number): ReplicaContext {
+  return {
+    id,
+    incarnation: 1,
+    log: NONE,
+    hw: 0,
+    flushedTo: 0,
+    cache: NONE,
+    knownMetadata: -1,
+    leader: NO_LEADER,
+    leaderEpoch: -1,
+    partitionEpoch: -1,
+    isr: NONE,
+    brokerEpochs: new Array<number>(rf).fill(1),
+    fenced: new Array<boolean>(rf).fill(false),
+    leso: 0,
+    remoteLeo: new Array<number>(rf).fill(-1),
+    remoteBrokerEpoch: new Array<number>(rf).fill(-1),
+    pendingIsr: null,
+    pendingAcks: NONE,
+    fetchInFlight: false,
+    needsEpochQuery: false,
+    pendingTruncation: -1,
+    outbox: NONE,
+  };
+}
+
+export const EMPTY_OUTBOX: readonly Outgoing[] = NONE;
+
+export function leo(r: Pick<ReplicaContext, 'log'>): number {
+  return r.log.length;
+}
+
+/**
+ * `UnifiedLog.truncateTo(offset)`: drop the records at and after `offset`, lower the HW and flushed
+ * offset with them, and forget the epochs that start there (the cache is trimmed even when nothing
+ * is dropped, KAFKA-10706).
+ */
+export function truncateTo(r: ReplicaContext, offset: number): ReplicaContext {
+  const cache = truncateCacheFromEnd(r.cache, offset);
+  if (offset >= r.log.length) return cache === r.cache ? r : { ...r, cache };
+  return {
+    ...r,
+    log: r.log.slice(0, offset),
+    hw: Math.min(r.hw, offset),
+    flushedTo: Math.min(r.flushedTo, offset),
+    cache,
+  };
+}
+
+/** Adds messages to what this step sends. */
+export function send(r: ReplicaContext, ...out: Outgoing[]): ReplicaContext {
+  return { ...r, outbox: r.outbox.concat(out) };
+}
+
+/** `replica` is in this broker's view of the ISR. */
+export function inIsr(r: Pick<ReplicaContext, 'isr'>, replica: BrokerId): boolean {
+  return r.isr.includes(replica);
+}

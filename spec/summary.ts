@@ -1,0 +1,45 @@
+/**
+ * The cluster state for people: one line per broker (role, epoch, log with each record's epoch,
+ * LEO, HW, ISR as it sees it), one for the controller, one for messages in flight and one for the
+ * ghost history the properties judge by.
+ */
+import type { ClusterState } from './cluster.ts';
+import { formatEntry } from './log.ts';
+import type { Message } from './types.ts';
+
+const set = (xs: readonly number[]) => `{${xs.join(',')}}`;
+
+export function summarizeState(s: ClusterState): string {
+  const lines = s.replicas.map(({ role, context: r }) => {
+    const log = r.log.map(formatEntry).join(' ');
+    const view = role === 'offline' ? '' : role === 'leader' ? ` LE ${r.leaderEpoch} ISR ${set(r.isr)}` : ` LE ${r.leaderEpoch} leader ${r.leader}`;
+    return `b${r.id} ${role.padEnd(8)} log [${log}] LEO ${r.log.length} HW ${r.hw}${view}`;
+  });
+  const reg = s.controller.registration;
+  const fenced = s.controller.fenced.flatMap((f, i) => (f ? [i + 1] : []));
+  lines.push(
+    `controller leader ${reg.leader} LE ${reg.leaderEpoch} PE ${reg.partitionEpoch} ISR ${set(reg.isr)} ELR ${set(reg.elr)} fenced ${set(fenced)}`,
+  );
+  if (s.network.length > 0) lines.push(`in flight: ${s.network.map(formatMessage).join(', ')}`);
+  const g = s.ghost;
+  const acked = g.acked.map((a) => `v${a.value}@${a.offset}(acks=${a.acks})`).join(' ');
+  lines.push(`committed [${g.committed.map(formatEntry).join(' ')}] acked [${acked}]` +
+    (s.consumerPosition >= 0 ? ` consumer at ${s.consumerPosition}` : ''));
+  return lines.join('\n');
+}
+
+export function formatMessage(m: Message): string {
+  const to = m.to === 0 ? 'controller' : `b${m.to}`;
+  const from = m.from === 0 ? 'controller' : `b${m.from}`;
+  switch (m.kind) {
+    case 'FetchRequest': return `Fetch(${from}→${to} offset ${m.fetchOffset})`;
+    case 'FetchResponse':
+      if (m.error !== null) return `FetchResponse(${from}→${to} ${m.error})`;
+      if (m.diverging !== null) return `FetchResponse(${from}→${to} diverging e${m.diverging.epoch}@${m.diverging.end})`;
+      return `FetchResponse(${from}→${to} ${m.records.length} record(s) HW ${m.highWatermark})`;
+    case 'EpochRequest': return `OffsetsForLeaderEpoch(${from}→${to} e${m.epoch})`;
+    case 'EpochResponse': return `EpochResponse(${from}→${to} e${m.answer.epoch}@${m.answer.end})`;
+    case 'AlterPartition': return `AlterPartition(${from}→${to} ISR ${set(m.isr)})`;
+    case 'AlterPartitionResponse': return `AlterPartitionResponse(${to} ${m.error ?? `ISR ${set(m.isr)}`})`;
+  }
+}
