@@ -2,4 +2,5 @@
 // Entry point for the kafka-spec CLI: runs the TypeScript sources through tsx's loader.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli/main.ts');
+const { run } = await import('../src/cli/main.ts');
+run();

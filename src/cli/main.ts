@@ -1,1 +1,100 @@
-console.log('hello from cli', process.argv.slice(2))
+/**
+ * The `kafka-spec` command line: the only place that prints or exits. Exit codes: 0 no
+ * violation, 1 violation found (or reproduced), 2 bad input; every error is one line.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runCheck, type CheckFlags, type Output } from './check.ts';
+import { runReplay } from './replay.ts';
+import { listJson, listText } from './list.ts';
+import { UsageError } from './options.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(io: Output, setExit: (code: number) => void): Command {
+  const program = new Command('kafka-spec')
+    .description("Model-check Apache Kafka's partition replication protocol")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: () => {} });
+  program
+    .command('check')
+    .description('explore a configuration and report any invariant it violates')
+    .option('--protocol <version>', 'protocol version, e.g. kafka-4.1 (see list)')
+    .option('--truncation <generation>', 'hw | kip101 | kip279 | diverging-epoch (selects that era)')
+    .option('--rf <n>', 'replication factor (1-5)')
+    .addOption(new Option('--acks <acks>', 'producer acks: 0, 1 or all'))
+    .option('--min-isr <n>', 'min.insync.replicas')
+    .option('--unclean', 'enable unclean leader election')
+    .option('--elr', 'enable eligible leader replicas')
+    .option('--no-elr', 'disable eligible leader replicas')
+    .option('--lossy-crashes <n>', 'crashes that lose the unflushed log suffix')
+    .option('--restart-leaves-isr', 'a restarted broker stays in the ISR (ZooKeeper before KIP-380)')
+    .option('--set <key=value>', 'any other model switch or bound (repeatable)', collect)
+    .option('--config <file>', 'a JSON file of settings')
+    .option('--engine <engine>', 'exhaustive (default) or random')
+    .option('--runs <n>', 'random engine: runs')
+    .option('--max-steps <n>', 'random engine: steps per run')
+    .option('--seed <n>', 'random engine: seed')
+    .option('--depth <n>', 'exhaustive engine: depth bound')
+    .option('--time-limit <s>', 'seconds before stopping (default 60)')
+    .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
+    .option('--out <trace.json>', 'write the first counterexample as a trace file')
+    .option('--json', 'machine-readable result')
+    .action((flags: CheckFlags) => setExit(runCheck(flags, io)));
+  program
+    .command('replay <trace>')
+    .description('re-execute a trace file step by step')
+    .option('--json', 'machine-readable result')
+    .action((file: string, flags: { json?: boolean }) => setExit(runReplay(file, flags, io)));
+  program
+    .command('list')
+    .description('invariants, goals, protocol versions, switches and defaults')
+    .option('--json', 'machine-readable list')
+    .action((flags: { json?: boolean }) => {
+      io.out(flags.json ? JSON.stringify(listJson(), null, 2) : listText());
+      setExit(0);
+    });
+  return program;
+}
+
+/** Runs the CLI on `argv` (without the node and script names) and returns the exit code. */
+export function main(argv: string[], io: Output): number {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    program.parse(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      io.progress(`kafka-spec: ${e.message.replace(/^error: /, '')}`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.progress(`kafka-spec: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+const isTty = process.stderr.isTTY === true;
+const consoleIo: Output = {
+  out: (text) => console.log(text),
+  progress: (text) => {
+    if (text.startsWith('kafka-spec:')) console.error(text);
+    else if (isTty) process.stderr.write(`\r${text}\x1b[K`);
+  },
+};
+
+/** The process entry point used by `bin/kafka-spec.mjs`. */
+export function run(): void {
+  let code: number;
+  try {
+    code = main(process.argv.slice(2), consoleIo);
+  } catch (e) {
+    console.error(`kafka-spec: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    code = 3;
+  }
+  if (isTty) process.stderr.write('\r\x1b[K');
+  process.exitCode = code;
+}

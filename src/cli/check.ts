@@ -1,0 +1,117 @@
+/**
+ * `kafka-spec check`: explore one configuration with the chosen engine and report the verdict,
+ * the first counterexample, how much was explored and which reachability goals were reached.
+ */
+import { writeFileSync } from 'node:fs';
+import { kafkaModel, MODEL_NAME, type KafkaModel } from '../../properties/kafka-model.ts';
+import { exploreExhaustive, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import { makeTrace } from '../trace/schema.ts';
+import { replay } from '../trace/replay.ts';
+import { renderTraceText } from '../report/text.ts';
+import type { ClusterAction } from '../../spec/actions.ts';
+import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
+import { describeConfig } from './describe.ts';
+
+export interface CheckFlags extends ModelFlags {
+  engine?: string;
+  runs?: string;
+  maxSteps?: string;
+  seed?: string;
+  depth?: string;
+  timeLimit?: string;
+  invariant?: string[];
+  out?: string;
+  json?: boolean;
+}
+
+export interface Output {
+  out(text: string): void;
+  progress(text: string): void;
+}
+
+const whole = (flag: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} expects a whole number, got '${text}'`);
+  return Number(text);
+};
+
+export function runCheck(flags: CheckFlags, io: Output): number {
+  const config = configFromFlags(flags);
+  const model = kafkaModel(config);
+  try {
+    selectInvariants(model, flags.invariant);
+  } catch (e) {
+    if (e instanceof UnknownInvariantError) throw new UsageError(e.message);
+    throw e;
+  }
+  const engine = flags.engine ?? 'exhaustive';
+  if (engine !== 'exhaustive' && engine !== 'random') throw new UsageError(`--engine must be random or exhaustive, got '${engine}'`);
+  const timeLimitMs = whole('--time-limit', flags.timeLimit, 60) * 1000;
+  if (!flags.json) io.out([`kafka-spec check (${engine})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n'));
+  const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
+  const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
+    ? exploreExhaustive(model, { maxDepth: whole('--depth', flags.depth, 1000), timeLimitMs, invariants: flags.invariant, onProgress })
+    : exploreRandom(model, {
+        runs: whole('--runs', flags.runs, 10_000), maxSteps: whole('--max-steps', flags.maxSteps, 60),
+        seed: flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0), timeLimitMs, invariants: flags.invariant,
+        onProgress, certify: { timeLimitMs: 30_000, maxStates: 3_000_000 },
+      });
+  const traces = result.violations.map((v) => makeTrace({
+    model: MODEL_NAME, config: { ...config }, steps: v.trace,
+    violation: { invariant: v.invariant, statement: v.statement, step: v.length },
+  }));
+  if (flags.out !== undefined && traces.length > 0) writeFileSync(flags.out, JSON.stringify(traces[0], null, 2) + '\n');
+  io.out(flags.json ? JSON.stringify(jsonResult(model, result, traces)) : humanResult(model, result, flags.out));
+  return result.verdict === 'violated' ? 1 : 0;
+}
+
+function progressLine(p: Progress): string {
+  const runs = p.runs === undefined ? '' : `${p.runs.toLocaleString('en')} runs, `;
+  return `  … ${runs}${p.states.toLocaleString('en')} states, ${p.transitions.toLocaleString('en')} transitions, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+}
+
+function jsonResult(model: KafkaModel, r: ExploreResult<ClusterAction>, traces: unknown[]): unknown {
+  return {
+    verdict: r.verdict,
+    config: model.config,
+    violations: r.violations.map((v, i) => ({
+      invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null,
+      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
+    })),
+    stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
+      runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason },
+    coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
+    stepCoverage: r.coverage.steps,
+  };
+}
+
+const STOPS: Record<string, string> = {
+  exhausted: 'every reachable state within the bounds was explored',
+  depth: 'stopped at the depth limit',
+  time: 'stopped at the time limit',
+  states: 'stopped at the state limit',
+  runs: 'all runs done',
+  violation: 'stopped at the first violation',
+};
+
+function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, out?: string): string {
+  const s = r.stats;
+  const scope = s.engine === 'exhaustive'
+    ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}`
+    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${s.states.toLocaleString('en')} distinct states, runs up to ${s.depth} steps`;
+  const lines = [`Explored ${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}).`];
+  for (const v of r.violations) {
+    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : s.engine === 'exhaustive' ? ' (shortest: breadth-first)' : '';
+    const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
+    lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}`, '');
+    const replayed = replay(model, v.trace);
+    lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
+    if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
+  }
+  if (r.verdict === 'holds') lines.push(`No invariant violated (${model.invariants.length} checked).`);
+  lines.push('', 'Reachability goals (transitions that reached each):');
+  for (const [name, g] of Object.entries(r.coverage.goals)) {
+    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (first at step ${g.firstDepth})`}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,53 @@
+/** `kafka-spec replay`: re-execute a trace file, report where (and whether) it violates. */
+import { readFileSync } from 'node:fs';
+import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
+import { ConfigError, validateConfig } from '../../spec/config.ts';
+import { parseTrace, TraceError } from '../trace/schema.ts';
+import { replay, ReplayError } from '../trace/replay.ts';
+import { renderTraceText } from '../report/text.ts';
+import type { ClusterAction } from '../../spec/actions.ts';
+import { UsageError } from './options.ts';
+import type { Output } from './check.ts';
+
+export function runReplay(file: string, flags: { json?: boolean }, io: Output): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read trace '${file}'`);
+  }
+  let trace;
+  try {
+    trace = parseTrace(text, file);
+  } catch (e) {
+    if (e instanceof TraceError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (trace.model !== MODEL_NAME) throw new UsageError(`${file}: a trace of model '${trace.model}', not '${MODEL_NAME}'`);
+  let config;
+  try {
+    config = validateConfig(trace.config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`${file}: config: ${e.message}`);
+    throw e;
+  }
+  const model = kafkaModel(config);
+  let result;
+  try {
+    result = replay(model, trace.steps);
+  } catch (e) {
+    if (e instanceof ReplayError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const v = result.violation;
+  if (flags.json) {
+    io.out(JSON.stringify({ verdict: v ? 'violated' : 'holds', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null }));
+  } else {
+    io.out(renderTraceText(model, trace.steps as ClusterAction[], result.states, v));
+    if (v === undefined) io.out(`\nReplayed ${trace.steps.length} steps: no invariant violated.`);
+    if (trace.violation && (v === undefined || v.invariant !== trace.violation.invariant || v.step !== trace.violation.step)) {
+      io.out(`Note: the trace recorded ${trace.violation.invariant} after step ${trace.violation.step}, which this replay did not reproduce.`);
+    }
+  }
+  return v ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/**
+ * The set of visited states: 64-bit fingerprints in an open-addressing table of typed arrays,
+ * each new fingerprint given a dense id, plus per id the parent's id and the index of the action
+ * (within `enabled(parent)`) that reached it, so a trace is rebuilt by re-execution instead of
+ * storing states. About 24 bytes per state at the table's worst load, 10 per id otherwise.
+ */
+
+const EMPTY = 0;
+
+export class FingerprintSet {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private ids: Int32Array;
+  private mask: number;
+  private count = 0;
+  private parents = new Int32Array(1024);
+  private actions = new Int32Array(1024);
+
+  constructor(initialCapacity = 1 << 16) {
+    let cap = 1;
+    while (cap < initialCapacity) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.ids = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the table and the parent arrays. */
+  get bytes(): number {
+    return this.hi.byteLength + this.lo.byteLength + this.ids.byteLength + this.parents.byteLength + this.actions.byteLength;
+  }
+
+  /**
+   * Adds a fingerprint reached from `parent` by action number `action`; returns its new id, or -1
+   * if it was already present.
+   */
+  add(hi: number, lo: number, parent: number, action: number): number {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = this.hi[i];
+      const l = this.lo[i];
+      if (h === EMPTY && l === EMPTY) break;
+      if (h === hi && l === lo) return -1;
+      i = (i + 1) & this.mask;
+    }
+    const id = this.count++;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    this.ids[i] = id;
+    this.record(id, parent, action);
+    if (this.count * 10 > this.hi.length * 6) this.grow();
+    return id;
+  }
+
+  parentOf(id: number): number {
+    return this.parents[id];
+  }
+
+  actionOf(id: number): number {
+    return this.actions[id];
+  }
+
+  private record(id: number, parent: number, action: number): void {
+    if (id >= this.parents.length) {
+      const parents = new Int32Array(this.parents.length * 2);
+      parents.set(this.parents);
+      this.parents = parents;
+      const actions = new Int32Array(this.actions.length * 2);
+      actions.set(this.actions);
+      this.actions = actions;
+    }
+    this.parents[id] = parent;
+    this.actions[id] = action;
+  }
+
+  private grow(): void {
+    const { hi, lo, ids } = this;
+    const cap = hi.length * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.ids = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let j = 0; j < hi.length; j++) {
+      if (hi[j] === EMPTY && lo[j] === EMPTY) continue;
+      let i = (lo[j] ^ Math.imul(hi[j], 0x9e3779b1)) & this.mask;
+      while (this.hi[i] !== EMPTY || this.lo[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.hi[i] = hi[j];
+      this.lo[i] = lo[j];
+      this.ids[i] = ids[j];
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Random exploration on fast-check: each run is a list of choices among the actions enabled at
+ * each step (so faults, deliveries and client steps interleave freely), with every invariant
+ * checked after every step. A failing run is shrunk by fast-check, then further on concrete named
+ * actions (shrink.ts), and finally certified: a breadth-first search up to one step shorter
+ * either finds a shorter counterexample (which replaces it) or proves none exists.
+ */
+import fc from 'fast-check';
+import type { Action, Invariant, Model } from '../model.ts';
+import { exploreExhaustive } from './exhaustive.ts';
+import { fingerprintInto } from './fingerprint.ts';
+import { FingerprintSet } from './fpset.ts';
+import { type ExploreResult, type Progress, type Violation, CoverageCounter, selectInvariants } from './result.ts';
+import { shrinkTrace } from './shrink.ts';
+
+export interface RandomOptions {
+  readonly runs: number;
+  readonly maxSteps: number;
+  readonly seed?: number;
+  readonly invariants?: readonly string[];
+  readonly timeLimitMs?: number;
+  readonly onProgress?: (p: Progress) => void;
+  /** Budget for the breadth-first search that certifies a counterexample minimal. */
+  readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
+}
+
+interface Walk<A> {
+  readonly steps: A[];
+  readonly failed: Invariant<unknown> | null;
+}
+
+export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A> {
+  const started = Date.now();
+  const invs = selectInvariants(model, options.invariants);
+  const coverage = new CoverageCounter(model);
+  const seen = new FingerprintSet();
+  const fp = new Uint32Array(2);
+  const view = model.fingerprintView ?? ((s: S) => s);
+  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started };
+  const walk = (choices: readonly number[]): Walk<A> => {
+    let s = model.initial;
+    const steps: A[] = [];
+    for (const choice of choices) {
+      const enabled = model.enabled(s);
+      if (enabled.length === 0) break;
+      const a = enabled[choice % enabled.length];
+      const n = model.step(s, a);
+      steps.push(a);
+      counters.transitions++;
+      coverage.record(s, a, n, steps.length);
+      fingerprintInto(view(n), fp);
+      seen.add(fp[0], fp[1], -1, -1);
+      const bad = invs.find((inv) => !inv.holds(n, s));
+      if (bad) return { steps, failed: bad as Invariant<unknown> };
+      s = n;
+    }
+    counters.longest = Math.max(counters.longest, steps.length);
+    return { steps, failed: null };
+  };
+  const property = fc.property(fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }), (choices) => {
+    counters.runs++;
+    report(options, counters, seen, started);
+    return walk(choices).failed === null;
+  });
+  const details = fc.check(property, {
+    numRuns: options.runs,
+    seed: options.seed,
+    interruptAfterTimeLimit: options.timeLimitMs,
+    markInterruptAsFailure: false,
+  });
+  const base = {
+    complete: false,
+    stats: {
+      engine: 'random' as const, states: seen.size, transitions: counters.transitions, depth: counters.longest,
+      runs: counters.runs, elapsedMs: 0,
+    },
+    coverage: coverage.snapshot(),
+  };
+  if (!details.failed || details.counterexample === null) {
+    return { ...base, verdict: 'holds', violations: [], stats: { ...base.stats, elapsedMs: Date.now() - started },
+      stopReason: details.interrupted ? 'time' : 'runs' };
+  }
+  const failing = walk(details.counterexample[0]);
+  const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options);
+  return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started },
+    stopReason: 'violation' };
+}
+
+function report(options: RandomOptions, counters: { transitions: number; runs: number; longest: number; lastReport: number }, seen: FingerprintSet, started: number): void {
+  const now = Date.now();
+  if (!options.onProgress || now - counters.lastReport < 500) return;
+  counters.lastReport = now;
+  options.onProgress({ states: seen.size, transitions: counters.transitions, depth: counters.longest, runs: counters.runs, elapsedMs: now - started });
+}
+
+/** Concrete shrinking, then certification by a bounded breadth-first search. */
+function minimise<S, A extends Action>(model: Model<S, A>, failing: Walk<A>, seed: number, path: string, options: RandomOptions): Violation<A> {
+  const inv = failing.failed as Invariant<S>;
+  const shrunk = shrinkTrace(model, failing.steps, inv);
+  const found: Violation<A> = {
+    invariant: inv.name, statement: inv.statement, trace: shrunk, length: shrunk.length, seed, path, shrunkFrom: failing.steps.length,
+  };
+  if (options.certify === undefined || shrunk.length === 0) return { ...found, certifiedMinimal: shrunk.length === 0 };
+  const bfs = exploreExhaustive(model, {
+    maxDepth: shrunk.length - 1, invariants: [inv.name],
+    maxStates: options.certify.maxStates, timeLimitMs: options.certify.timeLimitMs,
+  });
+  if (bfs.verdict === 'violated') {
+    const shorter = bfs.violations[0];
+    return { ...found, trace: shorter.trace, length: shorter.length, certifiedMinimal: true };
+  }
+  return { ...found, certifiedMinimal: bfs.stopReason === 'depth' || bfs.stopReason === 'exhausted' };
+}

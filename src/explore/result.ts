@@ -1,0 +1,107 @@
+/**
+ * What an exploration reports, whichever engine ran it: the verdict, the violations with their
+ * traces, how much was explored, and the coverage that shows a pass was not vacuous.
+ */
+import type { Action, Invariant, Model } from '../model.ts';
+
+export interface Violation<A extends Action> {
+  readonly invariant: string;
+  readonly statement: string;
+  /** The steps from the initial state; the invariant fails in the state after the last one. */
+  readonly trace: A[];
+  readonly length: number;
+  /** True when a breadth-first search showed that no shorter trace violates this invariant. */
+  readonly certifiedMinimal?: boolean;
+  /** Random engine only: how to replay the failing run in fast-check, and its length before shrinking. */
+  readonly seed?: number;
+  readonly path?: string;
+  readonly shrunkFrom?: number;
+}
+
+export interface GoalCoverage {
+  /** Transitions that reached the goal. */
+  readonly count: number;
+  /** Depth (exhaustive) or step number (random) at which it was first reached; null if never. */
+  readonly firstDepth: number | null;
+}
+
+export interface Coverage {
+  readonly goals: Record<string, GoalCoverage>;
+  /** Transitions taken, by step name. */
+  readonly steps: Record<string, number>;
+}
+
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'violation' | 'runs';
+
+export interface ExploreResult<A extends Action> {
+  readonly verdict: 'holds' | 'violated';
+  /** Exhaustive only: the whole reachable space (within the model's own bounds) was explored. */
+  readonly complete: boolean;
+  readonly violations: Violation<A>[];
+  readonly stats: {
+    readonly engine: 'exhaustive' | 'random';
+    readonly states: number;
+    readonly transitions: number;
+    /** Exhaustive: every state up to this depth was expanded. Random: the longest run. */
+    readonly depth: number;
+    readonly runs?: number;
+    readonly elapsedMs: number;
+    readonly bytesPerState?: number;
+  };
+  readonly coverage: Coverage;
+  readonly stopReason: StopReason;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly elapsedMs: number;
+  readonly runs?: number;
+}
+
+/** Thrown for an unknown invariant name; the message is one line. */
+export class UnknownInvariantError extends Error {
+  override name = 'UnknownInvariantError';
+}
+
+/** The invariants named (all when `names` is empty or absent), in the model's order. */
+export function selectInvariants<S, A extends Action>(model: Model<S, A>, names?: readonly string[]): Invariant<S>[] {
+  if (names === undefined || names.length === 0) return [...model.invariants];
+  for (const n of names) {
+    if (!model.invariants.some((i) => i.name === n)) {
+      throw new UnknownInvariantError(`unknown invariant '${n}' (known: ${model.invariants.map((i) => i.name).join(', ')})`);
+    }
+  }
+  return model.invariants.filter((i) => names.includes(i.name));
+}
+
+/** An invariant declared with two parameters constrains a step, so it is checked on every transition. */
+export function usesPrevious<S>(inv: Invariant<S>): boolean {
+  return inv.holds.length >= 2;
+}
+
+/** Mutable coverage counters used while exploring. */
+export class CoverageCounter<S, A extends Action> {
+  readonly goals: Record<string, { count: number; firstDepth: number | null }> = {};
+  readonly steps: Record<string, number> = {};
+
+  constructor(private readonly model: Model<S, A>) {
+    for (const g of model.goals) this.goals[g.name] = { count: 0, firstDepth: null };
+  }
+
+  record(prev: S, action: A, next: S, depth: number): void {
+    this.steps[action.step] = (this.steps[action.step] ?? 0) + 1;
+    const goals = this.model.goals;
+    for (let i = 0; i < goals.length; i++) {
+      if (!goals[i].reached(prev, action, next)) continue;
+      const g = this.goals[goals[i].name];
+      g.count++;
+      if (g.firstDepth === null) g.firstDepth = depth;
+    }
+  }
+
+  snapshot(): Coverage {
+    return { goals: structuredClone(this.goals), steps: { ...this.steps } };
+  }
+}

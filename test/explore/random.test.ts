@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { exploreExhaustive, exploreRandom, shrinkTrace } from '../../src/explore/index.ts';
+import { toyModel } from '../fixtures/toy-model.ts';
+
+describe('random engine', () => {
+  it('finds the toy bug, shrinks it to the exhaustive length and certifies it minimal', () => {
+    const model = toyModel(true);
+    const r = exploreRandom(model, { runs: 200, maxSteps: 40, seed: 42, certify: { timeLimitMs: 10_000 } });
+    const shortest = exploreExhaustive(model).violations[0];
+    expect(r.verdict).toBe('violated');
+    const v = r.violations[0];
+    expect(v.invariant).toBe('not-both-full');
+    expect(v.length).toBe(shortest.length);
+    expect(v.certifiedMinimal).toBe(true);
+    expect(v.seed).toBe(42);
+    expect(v.shrunkFrom).toBeGreaterThanOrEqual(v.length);
+  });
+
+  it('holds on the bug-free toy, with coverage accumulated over runs', () => {
+    const r = exploreRandom(toyModel(false), { runs: 50, maxSteps: 20, seed: 1 });
+    expect(r.verdict).toBe('holds');
+    expect(r.stats.runs).toBe(50);
+    expect(r.stats.states).toBeLessThanOrEqual(16);
+    expect(r.coverage.goals['a-full'].count).toBeGreaterThan(0);
+  });
+
+  it('shrinks a long concrete trace by deleting steps that do not matter', () => {
+    const model = toyModel(true);
+    const long = [
+      { step: 'IncA' }, { step: 'IncA' }, { step: 'IncA' }, { step: 'Reset' }, { step: 'IncB' }, { step: 'IncA' },
+      { step: 'IncB' }, { step: 'IncA' }, { step: 'IncB' }, { step: 'IncA' },
+    ] as const; // (3, 3) is first reached at step 10; the first four steps are a detour
+
+    const inv = model.invariants.find((i) => i.name === 'not-both-full')!;
+    expect(shrinkTrace(model, [...long], inv)).toHaveLength(6);
+  });
+});
