@@ -22,6 +22,7 @@ export interface CheckFlags extends ModelFlags {
   invariant?: string[];
   out?: string;
   json?: boolean;
+  first?: boolean;
 }
 
 export interface Output {
@@ -50,7 +51,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   if (!flags.json) io.out([`kafka-spec check (${engine})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n'));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? exploreExhaustive(model, { maxDepth: whole('--depth', flags.depth, 1000), timeLimitMs, invariants: flags.invariant, onProgress })
+    ? exploreExhaustive(model, {
+        maxDepth: whole('--depth', flags.depth, 1000), timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first,
+      })
     : exploreRandom(model, {
         runs: whole('--runs', flags.runs, 10_000), maxSteps: whole('--max-steps', flags.maxSteps, 60),
         seed: flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0), timeLimitMs, invariants: flags.invariant,
@@ -61,6 +64,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
   }));
   if (flags.out !== undefined && traces.length > 0) writeFileSync(flags.out, JSON.stringify(traces[0], null, 2) + '\n');
+  // The first trace is the shortest counterexample found (exhaustive search finds them in order).
   io.out(flags.json ? JSON.stringify(jsonResult(model, result, traces)) : humanResult(model, result, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }

@@ -37,6 +37,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--depth <n>', 'exhaustive engine: depth bound')
     .option('--time-limit <s>', 'seconds before stopping (default 60)')
     .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
+    .option('--first', 'exhaustive engine: stop at the first violation instead of finding each invariant\'s shortest')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
     .option('--json', 'machine-readable result')
     .action((flags: CheckFlags) => setExit(runCheck(flags, io)));

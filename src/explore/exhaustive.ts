@@ -18,6 +18,11 @@ export interface ExhaustiveOptions {
   /** Invariant names to check; all when absent. */
   readonly invariants?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Stop at the first violation. Otherwise the search goes on until its bounds, or until every
+   * checked invariant has failed, and reports the shortest violation of each.
+   */
+  readonly stopAtFirst?: boolean;
 }
 
 interface Search<S, A extends Action> {
@@ -26,10 +31,14 @@ interface Search<S, A extends Action> {
   readonly stepInvs: Invariant<S>[];
   readonly seen: FingerprintSet;
   readonly coverage: CoverageCounter<S, A>;
+  readonly violations: Violation<A>[];
   transitions: number;
 }
 
-/** Breadth-first search; stops at the first violation, which is then a shortest one. */
+/**
+ * Breadth-first search. The first violation of each invariant is a shortest one; by default the
+ * search reports one per invariant (see `stopAtFirst`).
+ */
 export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExploreResult<A> {
   const started = Date.now();
   const invs = selectInvariants(model, options.invariants);
@@ -39,6 +48,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     stepInvs: invs.filter(usesPrevious),
     seen: new FingerprintSet(),
     coverage: new CoverageCounter(model),
+    violations: [],
     transitions: 0,
   };
   const fp = new Uint32Array(2);
@@ -46,10 +56,10 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
   fingerprintInto(view(model.initial), fp);
   search.seen.add(fp[0], fp[1], -1, -1);
   const initialBad = invs.find((i) => !i.holds(model.initial, undefined));
-  const finish = (stopReason: StopReason, depth: number, violation?: Violation<A>): ExploreResult<A> => ({
-    verdict: violation ? 'violated' : 'holds',
+  const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
+    verdict: search.violations.length > 0 ? 'violated' : 'holds',
     complete: stopReason === 'exhausted',
-    violations: violation ? [violation] : [],
+    violations: search.violations,
     stats: {
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
@@ -57,7 +67,10 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     coverage: search.coverage.snapshot(),
     stopReason,
   });
-  if (initialBad) return finish('violation', 0, violationOf(initialBad, []));
+  if (initialBad) {
+    search.violations.push(violationOf(initialBad, []));
+    return finish('violation', 0);
+  }
   return breadthFirst(search, options, started, fp, view, finish);
 }
 
@@ -67,9 +80,16 @@ function breadthFirst<S, A extends Action>(
   started: number,
   fp: Uint32Array,
   view: (s: S) => unknown,
-  finish: (reason: StopReason, depth: number, v?: Violation<A>) => ExploreResult<A>,
+  finish: (reason: StopReason, depth: number) => ExploreResult<A>,
 ): ExploreResult<A> {
   const { model, seen, coverage, stateInvs, stepInvs } = search;
+  /** Records a violation; true when the search should stop. */
+  const violated = (inv: Invariant<S>, trace: () => A[]): boolean => {
+    search.violations.push(violationOf(inv, trace()));
+    remove(stateInvs, inv);
+    remove(stepInvs, inv);
+    return options.stopAtFirst === true || stateInvs.length + stepInvs.length === 0;
+  };
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
@@ -89,13 +109,17 @@ function breadthFirst<S, A extends Action>(
         search.transitions++;
         coverage.record(s, actions[j], n, depth + 1);
         for (let k = 0; k < stepInvs.length; k++) {
-          if (!stepInvs[k].holds(n, s)) return finish('violation', depth, violationOf(stepInvs[k], [...traceTo(model, seen, frontierIds[i]), actions[j]]));
+          if (stepInvs[k].holds(n, s)) continue;
+          if (violated(stepInvs[k], () => [...traceTo(model, seen, frontierIds[i]), actions[j]])) return finish('violation', depth);
+          k--;
         }
         fingerprintInto(view(n), fp);
         const id = seen.add(fp[0], fp[1], frontierIds[i], j);
         if (id < 0) continue;
         for (let k = 0; k < stateInvs.length; k++) {
-          if (!stateInvs[k].holds(n, s)) return finish('violation', depth, violationOf(stateInvs[k], traceTo(model, seen, id)));
+          if (stateInvs[k].holds(n, s)) continue;
+          if (violated(stateInvs[k], () => traceTo(model, seen, id))) return finish('violation', depth);
+          k--;
         }
         next.push(n);
         nextIds.push(id);
@@ -115,6 +139,11 @@ function breadthFirst<S, A extends Action>(
     depth++;
   }
   return finish('exhausted', depth);
+}
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }
 
 function violationOf<S, A extends Action>(inv: Invariant<S>, trace: A[]): Violation<A> {

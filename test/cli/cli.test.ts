@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../src/cli/main.ts';
+
+function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { out: (t) => out.push(t), progress: (t) => (t.startsWith('kafka-spec:') ? err.push(t) : undefined) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-cli-'));
+const FAST = ['--set', 'consumer=false'];
+
+describe('kafka-spec check', () => {
+  it('finds the acks=1 loss, writes a trace that replay reproduces (exit 1 both times)', () => {
+    const file = join(dir, 'acks1.json');
+    const check = run('check', '--acks', '1', '--first', '--out', file, ...FAST);
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('VIOLATED acks-one-durable');
+    expect(check.out).toMatch(/Counterexample: 3 steps/);
+    const trace = JSON.parse(readFileSync(file, 'utf8'));
+    expect(trace.steps[0]).toEqual({ step: 'ProducerSend', broker: 1, value: 1 });
+    const again = run('replay', file);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('Violated after step 3: acks-one-durable');
+    const json = JSON.parse(run('replay', file, '--json').out);
+    expect(json).toMatchObject({ verdict: 'violated', violation: { invariant: 'acks-one-durable', step: 3 } });
+  });
+
+  it('prints one JSON object with verdict, config, violations, stats and coverage', () => {
+    const r = run('check', '--acks', '1', '--first', '--json', ...FAST);
+    const json = JSON.parse(r.out);
+    expect(r.code).toBe(1);
+    expect(json.verdict).toBe('violated');
+    expect(json.config.acks).toBe(1);
+    expect(json.violations[0]).toMatchObject({ invariant: 'acks-one-durable', step: 3, length: 3 });
+    expect(json.violations[0].trace.format).toBe('kafka-spec-trace');
+    expect(json.stats.engine).toBe('exhaustive');
+    expect(typeof json.coverage['lossy-crash']).toBe('number');
+  });
+
+  it('reports holds with the exploration size and exit 0 on a tiny complete configuration', () => {
+    const r = run('check', '--rf', '2', '--json', '--set', 'maxRecords=1', '--set', 'maxCrashes=0', '--lossy-crashes', '0',
+      '--set', 'maxHeartbeatLosses=0', '--set', 'maxLeaderChanges=0', ...FAST);
+    const json = JSON.parse(r.out);
+    expect(r.code).toBe(0);
+    expect(json.verdict).toBe('holds');
+    expect(json.stats.complete).toBe(true);
+    expect(json.stats.states).toBeGreaterThan(1000);
+  });
+
+  it('runs the random engine and certifies its counterexample', () => {
+    const r = run('check', '--acks', '1', '--engine', 'random', '--runs', '300', '--seed', '3', '--json', ...FAST);
+    const v = JSON.parse(r.out).violations[0];
+    expect(r.code).toBe(1);
+    expect(v).toMatchObject({ invariant: 'acks-one-durable', length: 3, certifiedMinimal: true, seed: 3 });
+  });
+
+  it.each([
+    [['--rf', '9'], 'rf'],
+    [['--rf', 'three'], '--rf expects a whole number'],
+    [['--acks', '2'], '--acks must be 0, 1 or all'],
+    [['--min-isr', '0'], 'minIsr'],
+    [['--truncation', 'kip999'], '--truncation must be one of'],
+    [['--protocol', 'kafka-9.9'], "unknown protocol 'kafka-9.9'"],
+    [['--invariant', 'no-such-thing'], "unknown invariant 'no-such-thing'"],
+    [['--set', 'nonsense=1'], "unknown setting 'nonsense'"],
+    [['--set', 'rf'], 'expects key=value'],
+    [['--set', 'elr=maybe'], 'elr'],
+    [['--set', 'observers=3'], 'observers (3) must be fewer than rf (3)'],
+    [['--set', 'lossyCrashes=3', '--set', 'maxCrashes=1'], 'lossyCrashes (3) cannot exceed maxCrashes (1)'],
+    [['--engine', 'magic'], '--engine must be random or exhaustive'],
+    [['--config', join(dir, 'missing.json')], 'cannot read'],
+    [['--bogus'], "unknown option '--bogus'"],
+  ])('rejects %j with a one-line error and exit 2', (args, message) => {
+    const r = run('check', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
+  });
+
+  it('reads settings from a --config file, overridden by flags', () => {
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ acks: 1, rf: 2, consumer: false }));
+    const json = JSON.parse(run('check', '--config', file, '--rf', '3', '--first', '--json').out);
+    expect(json.config).toMatchObject({ acks: 1, rf: 3 });
+    writeFileSync(file, '[1, 2]');
+    expect(run('check', '--config', file).err).toContain('is not a JSON object');
+  });
+});
+
+describe('kafka-spec replay', () => {
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const config = JSON.parse(run('list', '--json').out).defaults;
+  const good = { format: 'kafka-spec-trace', version: 1, model: 'kafka-replication', config, steps: [{ step: 'ProducerSend', broker: 1, value: 1 }] };
+
+  it('replays a trace without a violation with exit 0', () => {
+    const r = run('replay', write('ok.json', JSON.stringify(good)));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('no invariant violated');
+  });
+
+  it.each([
+    ['truncated.json', JSON.stringify(good).slice(0, 40), 'not valid JSON'],
+    ['other-model.json', JSON.stringify({ ...good, model: 'raft' }), "a trace of model 'raft'"],
+    ['bad-step.json', JSON.stringify({ ...good, steps: [{ step: 'ProducerSend', broker: 2, value: 1 }] }), 'step 1 (ProducerSend broker=2 value=1) is not enabled'],
+    ['bad-config.json', JSON.stringify({ ...good, config: { ...config, rf: 0 } }), 'config: rf'],
+    ['bad-shape.json', JSON.stringify({ ...good, steps: 'all of them' }), 'steps'],
+  ])('rejects %s with a one-line error and exit 2', (name, text, message) => {
+    const r = run('replay', write(name, text));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err.split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a missing file', () => {
+    expect(run('replay', join(dir, 'nope.json'))).toMatchObject({ code: 2 });
+  });
+});
+
+describe('the installed command', () => {
+  const bin = join(import.meta.dirname, '../../bin/kafka-spec.mjs');
+  it('exits 2 with one line on stderr for bad input, and 1 on a violation', () => {
+    const bad = spawnSync(process.execPath, [bin, 'check', '--rf', '9'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const violated = spawnSync(process.execPath, [bin, 'check', '--acks', '1', '--first', '--set', 'consumer=false'], { encoding: 'utf8' });
+    expect(violated.status).toBe(1);
+    expect(violated.stdout).toContain('VIOLATED acks-one-durable');
+  });
+
+  it('lists invariants, goals, versions and switches', () => {
+    const list = spawnSync(process.execPath, [bin, 'list'], { encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    for (const word of ['leader-completeness', 'divergent-fetch', 'kafka-0.10', 'truncateBeforeHwUpdate', 'maxRecords']) expect(list.stdout).toContain(word);
+  });
+});
