@@ -70,7 +70,7 @@ describe('known-bad configurations are caught', () => {
 
   it('random search finds the lossy-crash loss with min ISR 1, and its shrunk trace is as short as breadth-first', () => {
     const model = kafkaModelOf(KNOWN_BAD[3].config);
-    const invariants = ['acks-all-durable'];
+    const invariants = ['no-committed-loss'];
     const shortest = exploreExhaustive(model, { invariants, timeLimitMs: 60_000 }).violations[0];
     const r = exploreRandom(model, { runs: 20_000, maxSteps: 40, seed: 11, invariants, certify: { timeLimitMs: 60_000 } });
     expect(r.verdict).toBe('violated');

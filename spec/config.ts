@@ -54,10 +54,15 @@ export const DEFAULT_SETTINGS: Settings = {
   followerReads: false,
 };
 
+/**
+ * The default bounds: two records, two leader changes, one crash that may be lossy (that is
+ * minISR − 1 for the default min.insync.replicas=2) and one lost heartbeat, which makes zombie
+ * leaders reachable.
+ */
 export const DEFAULT_BOUNDS: Bounds = {
   maxRecords: 2,
   maxLeaderChanges: 2,
-  maxCrashes: 2,
+  maxCrashes: 1,
   lossyCrashes: 1,
   maxHeartbeatLosses: 1,
   maxMessageLosses: 0,

@@ -90,6 +90,7 @@ function namedFlags(flags: ModelFlags): Partial<Record<keyof ClusterConfig, unkn
   if (flags.lossyCrashes !== undefined) {
     out.lossyCrashes = integer('--lossy-crashes', flags.lossyCrashes);
     out.maxCrashes = Math.max(DEFAULT_BOUNDS.maxCrashes, out.lossyCrashes as number);
+    // --lossy-crashes 0 still leaves the default crash budget for crashes that lose nothing
   }
   if (flags.restartLeavesIsr) out.restartLeavesIsr = true;
   return out;
