@@ -6,6 +6,7 @@
 import type { Goal } from '../src/model.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
+import { type ClusterConfig, effectiveMinIsr } from '../spec/config.ts';
 
 type G = Goal<ClusterState, ClusterAction>;
 
@@ -83,3 +84,32 @@ export const GOALS: readonly G[] = [
   hwAdvancedWithIsrOfOne, recordTruncated, leaderEpochThree, uncleanElection, elrNonEmpty, divergentFetch,
   ackedAllWrite, lossyCrash, zombieAppend, consumerRead,
 ];
+
+/** Why a goal cannot be reached in a configuration (so it is not reported as missed), or null. */
+export function notApplicable(c: ClusterConfig, goal: string): string | null {
+  switch (goal) {
+    case hwAdvancedWithIsrOfOne.name:
+      return c.hwRequiresMinIsr && effectiveMinIsr(c) > 1 ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
+    case uncleanElection.name:
+      return c.unclean || (c.elr && c.lastKnownLeaderElection) ? null : 'unclean election is off';
+    case elrNonEmpty.name:
+      return c.elr ? null : 'ELR is off';
+    case divergentFetch.name:
+      return c.truncation === 'hw' ? 'truncate-to-HW asks the leader nothing' : null;
+    case ackedAllWrite.name:
+      return c.acks === 'all' ? null : `acks=${c.acks}`;
+    case lossyCrash.name:
+      return c.lossyCrashes > 0 && !c.flushEveryRecord ? null : 'no lossy crash in the bounds';
+    case zombieAppend.name:
+      return c.maxHeartbeatLosses > 0 ? null : 'no lost heartbeat in the bounds, so no live leader is deposed';
+    case consumerRead.name:
+      return c.consumer ? null : 'no consumer';
+    default:
+      return null;
+  }
+}
+
+/** The goals that can be reached in this configuration. */
+export function goalsFor(c: ClusterConfig): G[] {
+  return GOALS.filter((g) => notApplicable(c, g.name) === null);
+}

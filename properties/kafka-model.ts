@@ -9,7 +9,7 @@ import { Cluster, type ClusterState } from '../spec/cluster.ts';
 import { type ClusterConfig, makeConfig } from '../spec/config.ts';
 import { summarizeState } from '../spec/summary.ts';
 import { invariants } from './invariants.ts';
-import { GOALS } from './goals.ts';
+import { goalsFor } from './goals.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
@@ -26,7 +26,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     describe: describeAction,
     summarize: summarizeState,
     invariants: invariants(config),
-    goals: GOALS,
+    goals: goalsFor(config),
   };
 }
 

@@ -11,6 +11,7 @@ import { renderTraceText } from '../report/text.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { describeConfig } from './describe.ts';
+import { GOALS, notApplicable } from '../../properties/goals.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -108,7 +109,7 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, out?: s
     const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : s.engine === 'exhaustive' ? ' (shortest: breadth-first)' : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
     lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}`, '');
-    const replayed = replay(model, v.trace);
+    const replayed = replay(model, v.trace, { invariants: [v.invariant] });
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
   }
@@ -116,6 +117,14 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, out?: s
   lines.push('', 'Reachability goals (transitions that reached each):');
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (first at step ${g.firstDepth})`}`);
+  }
+  for (const g of GOALS) {
+    const why = notApplicable(model.config, g.name);
+    if (why !== null) lines.push(`  ${g.name.padEnd(28)} cannot happen here: ${why}`);
+  }
+  if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
+    lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',
+      'look deeper with --engine random (runs of up to --max-steps) or a longer --time-limit.');
   }
   return lines.join('\n');
 }

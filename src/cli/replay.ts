@@ -7,6 +7,7 @@ import { replay, ReplayError } from '../trace/replay.ts';
 import { renderTraceText } from '../report/text.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { UsageError } from './options.ts';
+import { UnknownInvariantError } from '../explore/index.ts';
 import type { Output } from './check.ts';
 
 export function runReplay(file: string, flags: { json?: boolean }, io: Output): number {
@@ -34,9 +35,11 @@ export function runReplay(file: string, flags: { json?: boolean }, io: Output): 
   const model = kafkaModel(config);
   let result;
   try {
-    result = replay(model, trace.steps);
+    // A trace that records its violation is checked for that invariant; otherwise for all of them.
+    result = replay(model, trace.steps, { invariants: trace.violation ? [trace.violation.invariant] : undefined });
   } catch (e) {
     if (e instanceof ReplayError) throw new UsageError(`${file}: ${e.message}`);
+    if (e instanceof UnknownInvariantError) throw new UsageError(`${file}: ${e.message}`);
     throw e;
   }
   const v = result.violation;
