@@ -53,8 +53,8 @@ export class Cluster {
   readonly initial: ClusterState;
 
   constructor(readonly config: ClusterConfig) {
-    this.replica = compileMachine(createReplicaMachine(config));
-    this.controllerMachine = compileMachine(createControllerMachine(config));
+    this.replica = compileMachine(createReplicaMachine(config), { assignReturnsWholeContext: true });
+    this.controllerMachine = compileMachine(createControllerMachine(config), { assignReturnsWholeContext: true });
     this.initial = this.start();
   }
 

@@ -18,7 +18,7 @@
 type AnyFn = (...args: never[]) => unknown;
 type Guard = (args: { context: unknown; event: unknown }) => boolean;
 type Action =
-  | { kind: 'assign'; run: (args: { context: unknown; event: unknown }) => object }
+  | { kind: 'assign'; run: (args: { context: unknown; event: unknown }) => object; whole: boolean }
   | { kind: 'emit'; run: (args: { context: unknown; event: unknown }) => unknown }
   | { kind: 'noop' };
 
@@ -55,9 +55,19 @@ interface MachineLike {
   implementations: { guards: Record<string, unknown>; actions: Record<string, unknown> };
 }
 
+export interface CompileOptions {
+  /**
+   * Every function-form `assign` returns the whole next context rather than a partial update,
+   * so it can be used as it is instead of being merged into a copy (xstate merges it into the
+   * same value). The differential test checks the result against xstate either way.
+   */
+  readonly assignReturnsWholeContext?: boolean;
+}
+
 /** Compiles `machine` (from `setup(...).createMachine(...)`) into a reducer. */
 export function compileMachine<C = unknown, E extends { type: string } = { type: string }>(
   machine: unknown,
+  options: CompileOptions = {},
 ): CompiledMachine<C, E> {
   const m = machine as MachineLike;
   const states = m.config.states ?? {};
@@ -70,7 +80,7 @@ export function compileMachine<C = unknown, E extends { type: string } = { type:
     exit.set(name, actionsOf(m, node.exit, name));
   }
   const table = buildTable(m, states, entry, exit);
-  return makeCompiled<C, E>(m, table, entry);
+  return makeCompiled<C, E>(m, table, entry, options.assignReturnsWholeContext === true);
 }
 
 /** Per state, per event type: the candidates in order, each with its full action list. */
@@ -143,7 +153,9 @@ function actionOf(m: MachineLike, raw: unknown, where: string): Action {
   }
   if (typeof impl !== 'function') throw new UnsupportedMachineError(`state '${where}': unsupported action`);
   const builtIn = impl as AnyFn & { type?: string; assignment?: unknown; event?: unknown };
-  if (builtIn.type === 'xstate.assign') return { kind: 'assign', run: assigner(builtIn.assignment, where) };
+  if (builtIn.type === 'xstate.assign') {
+    return { kind: 'assign', run: assigner(builtIn.assignment, where), whole: typeof builtIn.assignment === 'function' };
+  }
   if (builtIn.type === 'xstate.emit') return { kind: 'emit', run: emitter(builtIn.event) };
   if (builtIn.type !== undefined) throw new UnsupportedMachineError(`state '${where}': action '${builtIn.type}' is not supported`);
   return { kind: 'noop' }; // a plain function action: a side effect xstate would run later; the model has none
@@ -164,11 +176,18 @@ function emitter(event: unknown): (args: { context: unknown; event: unknown }) =
   return typeof event === 'function' ? (event as (args: { context: unknown; event: unknown }) => unknown) : () => event;
 }
 
-function runActions<C>(actions: readonly Action[], context: C, event: unknown, emitted: unknown[]): C {
+/** One argument object reused for every guard and action call of a step (they are pure). */
+const args: { context: unknown; event: unknown } = { context: undefined, event: undefined };
+
+function runActions<C>(actions: readonly Action[], context: C, event: unknown, emitted: unknown[], whole: boolean): C {
   let ctx = context;
-  for (const a of actions) {
-    if (a.kind === 'assign') ctx = { ...ctx, ...a.run({ context: ctx, event }) } as C;
-    else if (a.kind === 'emit') emitted.push(a.run({ context: ctx, event }));
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i];
+    if (a.kind === 'noop') continue;
+    args.context = ctx;
+    args.event = event;
+    if (a.kind === 'emit') emitted.push(a.run(args));
+    else ctx = (whole && a.whole ? a.run(args) : { ...ctx, ...a.run(args) }) as C;
   }
   return ctx;
 }
@@ -177,6 +196,7 @@ function makeCompiled<C, E extends { type: string }>(
   m: MachineLike,
   table: Map<string, Map<string, Candidate[]>>,
   entry: Map<string, Action[]>,
+  whole: boolean,
 ): CompiledMachine<C, E> {
   const candidates = (value: string, type: string) => table.get(value)?.get(type);
   const select = (value: string, context: C, event: E): number => {
@@ -184,14 +204,17 @@ function makeCompiled<C, E extends { type: string }>(
     if (list === undefined) return -1;
     for (let i = 0; i < list.length; i++) {
       const g = list[i].guard;
-      if (g === null || g({ context, event })) return i;
+      if (g === null) return i;
+      args.context = context;
+      args.event = event;
+      if (g(args)) return i;
     }
     return -1;
   };
   const apply = (index: number, value: string, context: C, event: E): StepResult<C> => {
     const c = candidates(value, event.type)![index];
     const emitted: unknown[] = [];
-    return { value: c.target, context: runActions(c.actions, context, event, emitted), emitted };
+    return { value: c.target, context: runActions(c.actions, context, event, emitted, whole), emitted };
   };
   return {
     select,
@@ -207,7 +230,7 @@ function makeCompiled<C, E extends { type: string }>(
       const context = (typeof raw === 'function' ? raw({ input }) : raw ?? {}) as C;
       const emitted: unknown[] = [];
       const init = { type: 'xstate.init', input };
-      return { value: initial, context: runActions(entry.get(initial)!, context, init, emitted), emitted };
+      return { value: initial, context: runActions(entry.get(initial)!, context, init, emitted, whole), emitted };
     },
   };
 }
