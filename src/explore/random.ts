@@ -1,7 +1,10 @@
 /**
  * Random exploration on fast-check: each run is a list of choices among the actions enabled at
  * each step (so faults, deliveries and client steps interleave freely), with every invariant
- * checked after every step. A failing run is shrunk by fast-check, then further on concrete named
+ * checked after every step. Runs use swarm testing: each run draws a mask that leaves out some
+ * kinds of step (by name) whenever others are enabled, so that rare orders — a crash before a
+ * fetch completes, many deliveries before any fault — come up far more often than under one
+ * uniform choice. A failing run is shrunk by fast-check, then further on concrete named
  * actions (shrink.ts), and finally certified: a breadth-first search up to one step shorter
  * either finds a shorter counterexample (which replaces it) or proves none exists.
  */
@@ -37,13 +40,15 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const fp = new Uint32Array(2);
   const view = model.fingerprintView ?? ((s: S) => s);
   const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started };
-  const walk = (choices: readonly number[]): Walk<A> => {
+  const walk = ([swarm, choices]: readonly [number, readonly number[]]): Walk<A> => {
     let s = model.initial;
     const steps: A[] = [];
     for (const choice of choices) {
       const enabled = model.enabled(s);
       if (enabled.length === 0) break;
-      const a = enabled[choice % enabled.length];
+      const allowed = swarm === 0 ? enabled : enabled.filter((a) => (swarm >>> stepBit(a.step)) & 1);
+      const pool = allowed.length > 0 ? allowed : enabled;
+      const a = pool[choice % pool.length];
       const n = model.step(s, a);
       steps.push(a);
       counters.transitions++;
@@ -57,10 +62,11 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     counters.longest = Math.max(counters.longest, steps.length);
     return { steps, failed: null };
   };
-  const property = fc.property(fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }), (choices) => {
+  const run = fc.tuple(fc.nat({ max: 0xffffffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }));
+  const property = fc.property(run, (input) => {
     counters.runs++;
     report(options, counters, seen, started);
-    return walk(choices).failed === null;
+    return walk(input).failed === null;
   });
   const details = fc.check(property, {
     numRuns: options.runs,
@@ -84,6 +90,20 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options);
   return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started },
     stopReason: 'violation' };
+}
+
+const stepBits = new Map<string, number>();
+
+/** The bit of the swarm mask that decides whether steps of this name may be chosen. */
+function stepBit(step: string): number {
+  let bit = stepBits.get(step);
+  if (bit === undefined) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < step.length; i++) h = Math.imul(h ^ step.charCodeAt(i), 0x01000193);
+    bit = (h >>> 0) % 31;
+    stepBits.set(step, bit);
+  }
+  return bit;
 }
 
 function report(options: RandomOptions, counters: { transitions: number; runs: number; longest: number; lastReport: number }, seen: FingerprintSet, started: number): void {
