@@ -20,7 +20,10 @@ export function replicaReducer(c: ClusterConfig) {
   return (value: string, r: ReplicaContext, e: ReplicaEvent): Result => {
     if (value === 'offline') return e.type === 'Restart' ? { value: 'follower', context: restart(r, e.incarnation), emitted: [] } : null;
     if (e.type === 'Crash') return { value: 'offline', context: crash(r, e.keep), emitted: [] };
-    if (e.type === 'FetchTimedOut') return { value, context: { ...r, fetchInFlight: false }, emitted: [] };
+    if (e.type === 'FetchTimedOut') {
+      return value === 'follower' && r.leader === e.leader && r.leaderEpoch === e.sentInEpoch
+        ? { value, context: { ...r, fetchInFlight: false }, emitted: [] } : null;
+    }
     return value === 'leader' ? leader(c, r, e) : follower(c, r, e);
   };
 }

@@ -19,6 +19,7 @@ export type ClusterAction =
   | { step: 'FollowerHandleFetchResponse'; broker: BrokerId; from: BrokerId }
   | { step: 'LeaderHandleEpochQuery'; broker: BrokerId; from: BrokerId }
   | { step: 'FollowerHandleEpochResponse'; broker: BrokerId; from: BrokerId }
+  | { step: 'NetworkLoseFetchRequest'; broker: BrokerId; from: BrokerId }
   | { step: 'NetworkLoseFetchResponse'; broker: BrokerId; leader: BrokerId }
   | { step: 'LeaderShrinkIsr'; broker: BrokerId; follower: BrokerId }
   | { step: 'ControllerHandleAlterPartition'; leader: BrokerId }
@@ -97,6 +98,7 @@ function networkActions(cl: Cluster, s: ClusterState, out: ClusterAction[]): voi
     switch (m.kind) {
       case 'FetchRequest':
         out.push({ step: 'LeaderHandleFetch', broker: m.to, from: m.from });
+        if (s.spent.messageLosses < cl.config.maxMessageLosses) out.push({ step: 'NetworkLoseFetchRequest', broker: m.to, from: m.from });
         break;
       case 'FetchResponse':
         out.push({ step: 'FollowerHandleFetchResponse', broker: m.to, from: m.from });
@@ -128,6 +130,7 @@ export function describeAction(a: ClusterAction): string {
     case 'FollowerHandleFetchResponse': return `broker ${a.broker} handles the fetch response from broker ${a.from}`;
     case 'LeaderHandleEpochQuery': return `broker ${a.broker} answers OffsetsForLeaderEpoch from broker ${a.from}`;
     case 'FollowerHandleEpochResponse': return `broker ${a.broker} handles the OffsetsForLeaderEpoch answer from broker ${a.from}`;
+    case 'NetworkLoseFetchRequest': return `the network loses broker ${a.from}'s fetch to broker ${a.broker}`;
     case 'NetworkLoseFetchResponse': return `the network loses broker ${a.leader}'s fetch response to broker ${a.broker}`;
     case 'LeaderShrinkIsr': return `leader ${a.broker} finds broker ${a.follower} out of sync and proposes to shrink the ISR`;
     case 'ControllerHandleAlterPartition': return `controller handles AlterPartition from broker ${a.leader}`;

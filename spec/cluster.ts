@@ -4,14 +4,15 @@
  * (state, action). Actions are named in Kafka's words (`FollowerFetch`, `LeaderHandleFetch`,
  * `ControllerFenceBroker`, …); each one hands one event to one machine and delivers what that
  * machine emits. The network is a bag of messages, FIFO per (kind, sender, receiver) like a TCP
- * connection; a crashed broker's inbound messages are lost with its connections.
+ * connection; a crashed broker's inbound messages are lost with its connections (their senders'
+ * fetches time out), and responses never reach a later incarnation of the requester.
  *
  * The machines are stepped through reducers compiled from their own xstate definitions
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
  */
 import type { ClusterConfig } from './config.ts';
 import { brokers } from './config.ts';
-import type { BrokerId, Message, MessageKind, Outgoing } from './types.ts';
+import type { BrokerId, FetchRequest, FetchResponse, Message, MessageKind, Outgoing } from './types.ts';
 import { type ReplicaContext, EMPTY_OUTBOX, leo } from './replica-context.ts';
 import { type ReplicaEvent, type ReplicaRole, type SendEvent, createReplicaMachine } from './replica.ts';
 import { type ControllerContext, type ControllerEvent, createControllerMachine, imageOf } from './controller.ts';
@@ -114,8 +115,10 @@ export class Cluster {
         return this.fence(s, a.broker);
       case 'ControllerUnfenceBroker':
         return this.toController(s, { type: 'BrokerUnfenced', broker: a.broker });
+      case 'NetworkLoseFetchRequest':
+        return this.loseFetch(s, 'FetchRequest', a.from, a.broker, a.from);
       case 'NetworkLoseFetchResponse':
-        return this.loseFetchResponse(s, a.broker, a.leader);
+        return this.loseFetch(s, 'FetchResponse', a.leader, a.broker, a.broker);
       default:
         return this.deliver(s, a);
     }
@@ -184,7 +187,12 @@ export class Cluster {
     const lossy = keep < leo(s.replicas[b - 1].context);
     const spent = { ...s.spent, crashes: s.spent.crashes + 1, lossyCrashes: s.spent.lossyCrashes + (lossy ? 1 : 0) };
     const crashed = this.toReplica({ ...s, spent }, b, { type: 'Crash', keep });
-    return { ...crashed, network: crashed.network.filter((m) => m.to !== b) };
+    const lost = crashed.network.filter((m) => m.to === b);
+    const after: ClusterState = { ...crashed, network: crashed.network.filter((m) => m.to !== b) };
+    // A fetcher whose request died with the connection times out and may fetch again.
+    return lost.reduce<ClusterState>((acc, m) => (m.kind === 'FetchRequest' || m.kind === 'EpochRequest'
+      ? this.toReplica(acc, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch })
+      : acc), after);
   }
 
   /** A restarted broker registers a new incarnation with the controller, then replays metadata. */
@@ -201,11 +209,15 @@ export class Cluster {
     return this.toController({ ...s, spent }, { type: 'BrokerFenced', broker: b });
   }
 
-  /** The network loses a fetch response; the follower's request times out. */
-  private loseFetchResponse(s: ClusterState, b: BrokerId, leader: BrokerId): ClusterState {
-    const i = s.network.findIndex((m) => m.kind === 'FetchResponse' && m.to === b && m.from === leader);
+  /** The network loses the oldest fetch request or response on a connection; the fetch times out. */
+  private loseFetch(s: ClusterState, kind: MessageKind, from: BrokerId, to: BrokerId, follower: BrokerId): ClusterState {
+    const i = s.network.findIndex((m) => m.kind === kind && m.from === from && m.to === to);
+    const lost = s.network[i] as FetchRequest | FetchResponse;
     const spent = { ...s.spent, messageLosses: s.spent.messageLosses + 1 };
-    return this.toReplica({ ...s, spent, network: s.network.toSpliced(i, 1) }, b, { type: 'FetchTimedOut' });
+    const leader = kind === 'FetchRequest' ? to : from;
+    return this.toReplica({ ...s, spent, network: s.network.toSpliced(i, 1) }, follower, {
+      type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch,
+    });
   }
 }
 

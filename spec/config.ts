@@ -34,7 +34,7 @@ export interface Bounds {
   readonly lossyCrashes: number;
   /** Times the controller fences a live broker whose heartbeats it stopped seeing. */
   readonly maxHeartbeatLosses: number;
-  /** Fetch responses the network may lose. */
+  /** Fetch requests and responses the network may lose (each loss times the fetch out). */
   readonly maxMessageLosses: number;
 }
 

@@ -33,7 +33,7 @@ export type ReplicaEvent =
   | { type: 'FetchResponse'; message: FetchResponse }
   | { type: 'EpochRequest'; message: EpochRequest }
   | { type: 'EpochResponse'; message: EpochResponse }
-  | { type: 'FetchTimedOut' }
+  | { type: 'FetchTimedOut'; leader: number; sentInEpoch: number }
   | { type: 'LagElapsed'; follower: number }
   | { type: 'AlterPartitionResponse'; message: AlterPartitionResponse }
   | { type: 'Crash'; keep: number }
@@ -84,6 +84,10 @@ export function createReplicaMachine(c: ClusterConfig) {
       isBeyondLogEnd: ({ context, event }: Args) => as<'FetchRequest'>(event).message.fetchOffset > leo(context),
       answersPendingProposal: ({ context, event }: Args) =>
         answersPendingProposal(context, as<'AlterPartitionResponse'>(event).message),
+      isCurrentSession: ({ context, event }: Args) => {
+        const e = as<'FetchTimedOut'>(event);
+        return context.leader === e.leader && context.leaderEpoch === e.sentInEpoch;
+      },
       canShrinkIsr: ({ context, event }: Args) => canShrinkIsr(context, as<'LagElapsed'>(event).follower),
     },
     actions: {
@@ -143,7 +147,7 @@ export function createReplicaMachine(c: ClusterConfig) {
           FetchTick: { guard: 'canFetch', actions: ['sendFetch', 'send'] },
           FetchResponse: { guard: 'isCurrentResponse', actions: ['handleFetchResponse', 'send'] },
           EpochResponse: { guard: 'isCurrentResponse', actions: ['handleEpochResponse', 'send'] },
-          FetchTimedOut: { actions: 'forgetFetch' },
+          FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
           FetchRequest: { actions: ['rejectNotLeader', 'send'] },
           EpochRequest: { actions: ['rejectNotLeader', 'send'] },
           Crash: { target: 'offline', actions: 'crash' },
@@ -173,7 +177,6 @@ export function createReplicaMachine(c: ClusterConfig) {
           ],
           LagElapsed: { guard: 'canShrinkIsr', actions: ['proposeShrink', 'send'] },
           AlterPartitionResponse: { guard: 'answersPendingProposal', actions: ['applyAlterResult', 'send'] },
-          FetchTimedOut: { actions: 'forgetFetch' },
           Crash: { target: 'offline', actions: 'crash' },
         },
       },

@@ -11,6 +11,6 @@ export function describeConfig(c: ClusterConfig): string[] {
     `replication.factor=${c.rf} acks=${c.acks} min.insync.replicas=${c.minIsr} unclean.leader.election=${on(c.unclean)} ` +
       `eligible.leader.replicas=${on(c.elr)}${c.observers ? ` observers=${c.observers}` : ''}`,
     `bounds: records ≤ ${c.maxRecords}, leader changes ≤ ${c.maxLeaderChanges}, crashes ≤ ${c.maxCrashes} ` +
-      `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch responses ≤ ${c.maxMessageLosses}`,
+      `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}`,
   ];
 }
