@@ -8,6 +8,7 @@ import { describeAction, type ClusterAction } from '../spec/actions.ts';
 import { Cluster, type ClusterState } from '../spec/cluster.ts';
 import { type ClusterConfig, makeConfig } from '../spec/config.ts';
 import { summarizeState } from '../spec/summary.ts';
+import { cells, participants, picture } from '../spec/pictures.ts';
 import { invariants } from './invariants.ts';
 import { goalsFor } from './goals.ts';
 
@@ -27,6 +28,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     summarize: summarizeState,
     invariants: invariants(config),
     goals: goalsFor(config),
+    views: { participants: participants(config.rf), cells, picture },
   };
 }
 

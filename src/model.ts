@@ -63,4 +63,21 @@ export interface Model<S, A extends Action> {
   fingerprintView?(state: S): unknown;
   readonly invariants: readonly Invariant<S>[];
   readonly goals: readonly Goal<S, A>[];
+  /** Optional: how traces of this model are drawn (step tables, sequence diagrams). */
+  readonly views?: TraceViews<S, A>;
+}
+
+/** What a sequence diagram shows of one step: messages between participants, and notes. */
+export interface StepPicture {
+  readonly arrows: readonly { readonly from: string; readonly to: string; readonly label: string }[];
+  readonly notes: readonly { readonly over: string; readonly text: string }[];
+}
+
+/** Model-specific views the report renderers use; everything else about rendering is generic. */
+export interface TraceViews<S, A extends Action> {
+  /** Sequence-diagram lifelines, in order. */
+  readonly participants: readonly string[];
+  /** Named cells of a state for a step table (one column each), e.g. one per broker. */
+  cells(state: S): Record<string, string>;
+  picture(prev: S, action: A, next: S): StepPicture;
 }

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck, type CheckFlags, type Output } from './check.ts';
-import { runReplay } from './replay.ts';
+import { runReplay, type ReplayFlags } from './replay.ts';
 import { listJson, listText } from './list.ts';
 import { UsageError } from './options.ts';
 
@@ -44,8 +44,10 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
   program
     .command('replay <trace>')
     .description('re-execute a trace file step by step')
+    .option('--format <format>', 'text (default), markdown, mermaid or itf')
+    .option('--out <file>', 'write the rendered trace to a file')
     .option('--json', 'machine-readable result')
-    .action((file: string, flags: { json?: boolean }) => setExit(runReplay(file, flags, io)));
+    .action((file: string, flags: ReplayFlags) => setExit(runReplay(file, flags, io)));
   program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')

@@ -1,16 +1,33 @@
-/** `kafka-spec replay`: re-execute a trace file, report where (and whether) it violates. */
-import { readFileSync } from 'node:fs';
+/**
+ * `kafka-spec replay`: re-execute a trace file, report where (and whether) it violates, and render
+ * it as text, a Markdown step table, a Mermaid sequence diagram or an ITF trace.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { ConfigError, validateConfig } from '../../spec/config.ts';
 import { parseTrace, TraceError } from '../trace/schema.ts';
 import { replay, ReplayError } from '../trace/replay.ts';
 import { renderTraceText } from '../report/text.ts';
+import { renderTraceMarkdown } from '../report/markdown.ts';
+import { renderTraceMermaid } from '../report/mermaid.ts';
+import { renderTraceItf } from '../report/itf.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { UsageError } from './options.ts';
 import { UnknownInvariantError } from '../explore/index.ts';
 import type { Output } from './check.ts';
 
-export function runReplay(file: string, flags: { json?: boolean }, io: Output): number {
+const FORMATS = ['text', 'markdown', 'mermaid', 'itf'] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface ReplayFlags {
+  json?: boolean;
+  format?: string;
+  out?: string;
+}
+
+export function runReplay(file: string, flags: ReplayFlags, io: Output): number {
+  const format = (flags.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${flags.format}'`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -43,10 +60,17 @@ export function runReplay(file: string, flags: { json?: boolean }, io: Output): 
     throw e;
   }
   const v = result.violation;
-  if (flags.json) {
+  const steps = trace.steps.slice(0, result.states.length - 1) as ClusterAction[];
+  if (format !== 'text') {
+    const rendered = format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
+      : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
+      : renderTraceItf(model, steps, result.states, { config: trace.config, violation: v ?? null });
+    if (flags.out !== undefined) writeFileSync(flags.out, rendered);
+    else io.out(rendered.trimEnd());
+  } else if (flags.json) {
     io.out(JSON.stringify({ verdict: v ? 'violated' : 'holds', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null }));
   } else {
-    io.out(renderTraceText(model, trace.steps as ClusterAction[], result.states, v));
+    io.out(renderTraceText(model, steps, result.states, v));
     if (v === undefined) io.out(`\nReplayed ${trace.steps.length} steps: no invariant violated.`);
     if (trace.violation && (v === undefined || v.invariant !== trace.violation.invariant || v.step !== trace.violation.step)) {
       io.out(`Note: the trace recorded ${trace.violation.invariant} after step ${trace.violation.step}, which this replay did not reproduce.`);

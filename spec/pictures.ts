@@ -1,0 +1,61 @@
+/**
+ * How a cluster step reads in a step table and a sequence diagram: a cell per broker, the
+ * controller and the network; and for each step, the message it delivers (an arrow from sender
+ * to receiver) or the local event it is (a note over the one who does it).
+ */
+import type { ClusterAction } from './actions.ts';
+import type { ClusterState } from './cluster.ts';
+import { DELIVERY_KIND } from './cluster.ts';
+import { formatEntry } from './log.ts';
+import { formatMessage } from './summary.ts';
+
+const set = (xs: readonly number[]) => `{${xs.join(',')}}`;
+const name = (b: number) => (b === 0 ? 'controller' : `b${b}`);
+
+export function participants(rf: number): string[] {
+  return ['producer', ...Array.from({ length: rf }, (_, i) => `b${i + 1}`), 'controller', 'consumer'];
+}
+
+export function cells(s: ClusterState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { role, context: r } of s.replicas) {
+    const log = r.log.map(formatEntry).join(' ');
+    const view = role === 'offline' ? '' : role === 'leader' ? ` · LE ${r.leaderEpoch} · ISR ${set(r.isr)}` : ` · LE ${r.leaderEpoch}`;
+    out[`b${r.id}`] = `${role} [${log}] LEO ${r.log.length} HW ${r.hw}${view}`;
+  }
+  const reg = s.controller.registration;
+  out.controller = `leader ${reg.leader} · LE ${reg.leaderEpoch} · ISR ${set(reg.isr)} · ELR ${set(reg.elr)}`;
+  out['in flight'] = s.network.map(formatMessage).join(', ');
+  out.committed = `[${s.ghost.committed.map(formatEntry).join(' ')}] acked ${s.ghost.acked.map((a) => `v${a.value}`).join(' ')}`;
+  return out;
+}
+
+export function picture(prev: ClusterState, a: ClusterAction, next: ClusterState) {
+  const kind = DELIVERY_KIND[a.step];
+  if (kind !== undefined) {
+    const from = a.step === 'ControllerHandleAlterPartition' ? a.leader : (a as { from: number }).from;
+    const to = a.step === 'ControllerHandleAlterPartition' ? 0 : (a as { broker: number }).broker;
+    const m = prev.network.find((x) => x.kind === kind && x.from === from && x.to === to);
+    return { arrows: [{ from: name(from), to: name(to), label: m ? formatMessage(m) : kind }], notes: [] };
+  }
+  switch (a.step) {
+    case 'ProducerSend': {
+      const acked = next.ghost.acked.length > prev.ghost.acked.length;
+      return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
+    }
+    case 'ConsumerFetch': {
+      const read = next.ghost.consumed.length > prev.ghost.consumed.length;
+      return { arrows: [{ from: `b${a.broker}`, to: 'consumer', label: read ? `record at ${prev.consumerPosition}` : 'OFFSET_OUT_OF_RANGE, reset' }], notes: [] };
+    }
+    case 'ControllerFenceBroker':
+    case 'ControllerUnfenceBroker': {
+      const reg = next.controller.registration;
+      const verb = a.step === 'ControllerFenceBroker' ? 'fences' : 'unfences';
+      return { arrows: [], notes: [{ over: 'controller', text: `${verb} b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${set(reg.isr)}` }] };
+    }
+    default: {
+      const who = 'broker' in a ? `b${a.broker}` : 'controller';
+      return { arrows: [], notes: [{ over: who, text: a.step }] };
+    }
+  }
+}
