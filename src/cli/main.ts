@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runCheck, type CheckFlags, type Output } from './check.ts';
 import { runReplay, type ReplayFlags } from './replay.ts';
 import { listJson, listText } from './list.ts';
+import { runGuarantees } from './guarantees.ts';
 import { UsageError } from './options.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,6 +49,12 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--out <file>', 'write the rendered trace to a file')
     .option('--json', 'machine-readable result')
     .action((file: string, flags: ReplayFlags) => setExit(runReplay(file, flags, io)));
+  program
+    .command('guarantees')
+    .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample')
+    .option('--out <dir>', 'output folder (default docs)')
+    .option('--json', 'print the cells as JSON instead of writing files')
+    .action((flags: { out?: string; json?: boolean }) => setExit(runGuarantees(flags, io)));
   program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')

@@ -1,0 +1,50 @@
+/**
+ * docs/guarantees.md and docs/counterexamples/ are generated; this regenerates them and fails
+ * when the committed copies are stale (run `npx kafka-spec guarantees` to refresh them).
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+
+const root = join(import.meta.dirname, '../..');
+
+describe('generated guarantees documentation', () => {
+  it('is up to date with the model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guarantees-'));
+    expect(main(['guarantees', '--out', dir], { out: () => {}, progress: () => {} })).toBe(0);
+    expect(readFileSync(join(dir, 'guarantees.md'), 'utf8')).toBe(readFileSync(join(root, 'docs/guarantees.md'), 'utf8'));
+    const fresh = readdirSync(join(dir, 'counterexamples')).sort();
+    expect(readdirSync(join(root, 'docs/counterexamples')).sort()).toEqual(fresh);
+    for (const f of fresh) {
+      expect(readFileSync(join(root, 'docs/counterexamples', f), 'utf8'), f).toBe(readFileSync(join(dir, 'counterexamples', f), 'utf8'));
+    }
+  });
+
+  it('links every violated cell to a page whose trace replays to that violation', () => {
+    const page = readFileSync(join(root, 'docs/guarantees.md'), 'utf8');
+    const links = [...page.matchAll(/\(counterexamples\/([^)]+)\.md\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(5);
+    for (const name of links.slice(0, 4)) {
+      const recorded = JSON.parse(readFileSync(join(root, 'docs/counterexamples', `${name}.json`), 'utf8')).violation;
+      let out = '';
+      const code = main(['replay', join(root, 'docs/counterexamples', `${name}.json`), '--json'], { out: (t) => (out = t), progress: () => {} });
+      expect(code).toBe(1);
+      expect(JSON.parse(out).violation).toMatchObject({ invariant: recorded.invariant, step: recorded.step });
+    }
+  });
+});
+
+describe('kafka-spec guarantees --json', () => {
+  it('gives one cell per (configuration, invariant) with verdict, length and evidence', async () => {
+    const { runGuarantees } = await import('../../src/cli/guarantees.ts');
+    let out = '';
+    const rows = [{ id: 'acks-1', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 4 }];
+    expect(runGuarantees({ json: true }, { out: (t) => (out = t), progress: () => {} }, rows)).toBe(0);
+    const { cells } = JSON.parse(out);
+    expect(cells).toHaveLength(15);
+    expect(cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable')).toMatchObject({ verdict: 'violated', length: 3, config: { acks: 1 } });
+    expect(cells.find((c: { invariant: string }) => c.invariant === 'hw-le-leo')).toMatchObject({ verdict: 'holds', evidence: { engine: 'exhaustive', depth: 4 } });
+  });
+});
