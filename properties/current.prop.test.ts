@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { exploreExhaustive, exploreRandom } from '../src/explore/index.ts';
 import { kafkaModelOf } from './kafka-model.ts';
+import { expectHolds } from './expect-holds.ts';
 
 /** One lossy crash (minISR − 1), one lost heartbeat, two records, two leader changes. */
 const TODAY = { maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 1, maxRecords: 2, maxLeaderChanges: 2 } as const;
@@ -19,16 +20,18 @@ const reached = (goals: Record<string, { count: number }>) => Object.keys(goals)
 
 describe("today's protocol", () => {
   it('holds every invariant in every behaviour up to depth 7 (rf 3)', () => {
-    const r = exploreExhaustive(kafkaModelOf(TODAY), { maxDepth: 7, timeLimitMs: 120_000 });
-    expect(r.violations).toEqual([]);
+    const model = kafkaModelOf(TODAY);
+    const r = exploreExhaustive(model, { maxDepth: 7, timeLimitMs: 120_000 });
+    expectHolds(model, r, 'today-exhaustive');
     expect(r.stopReason).toBe('depth');
     expect(r.stats.states).toBeGreaterThan(50_000);
     expect(reached(r.coverage.goals)).toEqual(expect.arrayContaining(['elr-non-empty', 'divergent-fetch', 'lossy-crash', 'zombie-append']));
   });
 
   it('holds every invariant on 4,000 random runs of up to 60 steps (rf 3), reaching the states that matter', () => {
-    const r = exploreRandom(kafkaModelOf(TODAY), { runs: 4000, maxSteps: 60, seed: 20261123 });
-    expect(r.violations).toEqual([]);
+    const model = kafkaModelOf(TODAY);
+    const r = exploreRandom(model, { runs: 4000, maxSteps: 60, seed: 20261123 });
+    expectHolds(model, r, 'today-random');
     expect(reached(r.coverage.goals)).toEqual(expect.arrayContaining([
       'record-truncated', 'elr-non-empty', 'divergent-fetch', 'acks-all-acknowledged', 'lossy-crash', 'zombie-append', 'consumer-read',
     ]));
@@ -36,9 +39,9 @@ describe("today's protocol", () => {
 
   it('holds at rf 2 with two crashes when the last-known-leader fallback is off (depth 10, and 3,000 runs)', () => {
     const model = kafkaModelOf({ rf: 2, maxCrashes: 2, lossyCrashes: 1, lastKnownLeaderElection: false });
-    expect(exploreExhaustive(model, { maxDepth: 10, timeLimitMs: 120_000 }).violations).toEqual([]);
+    expectHolds(model, exploreExhaustive(model, { maxDepth: 10, timeLimitMs: 120_000 }), 'rf2-no-last-known-leader-exhaustive');
     const r = exploreRandom(model, { runs: 3000, maxSteps: 60, seed: 5 });
-    expect(r.violations).toEqual([]);
+    expectHolds(model, r, 'rf2-no-last-known-leader-random');
     expect(reached(r.coverage.goals)).toEqual(expect.arrayContaining(['leader-epoch-3', 'record-truncated']));
   });
 

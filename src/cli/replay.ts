@@ -11,12 +11,22 @@ import { renderTraceText } from '../report/text.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
 import { renderTraceMermaid } from '../report/mermaid.ts';
 import { renderTraceItf } from '../report/itf.ts';
+import { renderTraceVitest } from '../report/vitest.ts';
+import { basename, dirname, relative, resolve } from 'node:path';
+
+/** The project root as an import path from where the generated test is written. */
+function importRootFor(out: string | undefined): string {
+  const root = resolve(import.meta.dirname, '../..');
+  const from = out === undefined ? resolve(root, 'test/regressions') : dirname(resolve(out));
+  const rel = relative(from, root).split('\\').join('/');
+  return rel === '' ? '.' : rel.startsWith('.') ? rel : `./${rel}`;
+}
 import type { ClusterAction } from '../../spec/actions.ts';
 import { UsageError } from './options.ts';
 import { UnknownInvariantError } from '../explore/index.ts';
 import type { Output } from './check.ts';
 
-const FORMATS = ['text', 'markdown', 'mermaid', 'itf'] as const;
+const FORMATS = ['text', 'markdown', 'mermaid', 'itf', 'vitest'] as const;
 type Format = (typeof FORMATS)[number];
 
 export interface ReplayFlags {
@@ -64,6 +74,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   if (format !== 'text') {
     const rendered = format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
       : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
+      : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
       : renderTraceItf(model, steps, result.states, { config: trace.config, violation: v ?? null });
     if (flags.out !== undefined) writeFileSync(flags.out, rendered);
     else io.out(rendered.trimEnd());

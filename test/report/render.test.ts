@@ -43,6 +43,16 @@ describe('trace renderings', () => {
     const err: string[] = [];
     const code = main(['replay', 'docs/traces/truncate-to-hw-loss.json', '--format', 'pdf'], { out: () => {}, progress: (t) => err.push(t) });
     expect(code).toBe(2);
-    expect(err).toEqual(["kafka-spec: --format must be one of text, markdown, mermaid, itf, got 'pdf'"]);
+    expect(err).toEqual(["kafka-spec: --format must be one of text, markdown, mermaid, itf, vitest, got 'pdf'"]);
+  });
+});
+
+describe('a failing property says how to replay it', () => {
+  it('writes the trace and names the replay command, seed and path', async () => {
+    const { expectHolds } = await import('../../properties/expect-holds.ts');
+    const { exploreRandom } = await import('../../src/explore/index.ts');
+    const r = exploreRandom(model, { runs: 200, maxSteps: 30, seed: 9, invariants: ['acks-one-durable'] });
+    expect(() => expectHolds(model, r, 'acks-one-example')).toThrow(/acks-one-durable violated after \d+ steps \(random search\)\. fast-check seed 9, path "[\d:]+"\. Replay: npx kafka-spec replay .*tmp\/failures\/acks-one-example\.json/);
+    expect(main(['replay', 'tmp/failures/acks-one-example.json'], { out: () => {}, progress: () => {} })).toBe(1);
   });
 });
