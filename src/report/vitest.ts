@@ -18,7 +18,7 @@ export function renderTraceVitest(trace: Trace, importRoot: string, title: strin
     `import { replay } from '${importRoot}/src/trace/replay.ts';`,
     `import type { Action } from '${importRoot}/src/model.ts';`,
     '',
-    'type Recorded = { config: Record<string, unknown>; steps: Action[]; violation: { invariant: string; step: number } | null };',
+    'type Recorded = { config: Record<string, unknown>; steps: Action[]; violation: { invariant: string; statement?: string; step: number } | null };',
     `const trace: Recorded = ${JSON.stringify({ config: trace.config, steps: trace.steps, violation: trace.violation ?? null }, null, 2)};`,
     '',
     `it(${JSON.stringify(v ? `reproduces ${v.invariant} after step ${v.step} (${title})` : `replays ${title} without a violation`)}, () => {`,

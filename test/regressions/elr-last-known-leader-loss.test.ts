@@ -5,7 +5,7 @@ import { validateConfig } from '../../spec/config.ts';
 import { replay } from '../../src/trace/replay.ts';
 import type { Action } from '../../src/model.ts';
 
-type Recorded = { config: Record<string, unknown>; steps: Action[]; violation: { invariant: string; step: number } | null };
+type Recorded = { config: Record<string, unknown>; steps: Action[]; violation: { invariant: string; statement?: string; step: number } | null };
 const trace: Recorded = {
   "config": {
     "protocol": "kafka-4.1",
