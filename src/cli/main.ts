@@ -45,7 +45,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
   program
     .command('replay <trace>')
     .description('re-execute a trace file step by step')
-    .option('--format <format>', 'text (default), markdown, mermaid, itf or vitest')
+    .option('--format <format>', 'text (default), markdown, mermaid, html, itf or vitest')
     .option('--out <file>', 'write the rendered trace to a file')
     .option('--json', 'machine-readable result')
     .action((file: string, flags: ReplayFlags) => setExit(runReplay(file, flags, io)));

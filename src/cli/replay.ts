@@ -12,6 +12,7 @@ import { renderTraceMarkdown } from '../report/markdown.ts';
 import { renderTraceMermaid } from '../report/mermaid.ts';
 import { renderTraceItf } from '../report/itf.ts';
 import { renderTraceVitest } from '../report/vitest.ts';
+import { renderTraceHtml } from '../report/html.ts';
 import { basename, dirname, relative, resolve } from 'node:path';
 
 /** The project root as an import path from where the generated test is written. */
@@ -26,7 +27,7 @@ import { UsageError } from './options.ts';
 import { UnknownInvariantError } from '../explore/index.ts';
 import type { Output } from './check.ts';
 
-const FORMATS = ['text', 'markdown', 'mermaid', 'itf', 'vitest'] as const;
+const FORMATS = ['text', 'markdown', 'mermaid', 'html', 'itf', 'vitest'] as const;
 type Format = (typeof FORMATS)[number];
 
 export interface ReplayFlags {
@@ -75,6 +76,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
     const rendered = format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
       : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
       : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
+      : format === 'html' ? renderTraceHtml(model, steps, result.states, `kafka-spec trace ${basename(file)}`, v)
       : renderTraceItf(model, steps, result.states, { config: trace.config, violation: v ?? null });
     if (flags.out !== undefined) writeFileSync(flags.out, rendered);
     else io.out(rendered.trimEnd());

@@ -144,3 +144,15 @@ describe('the installed command', () => {
     for (const word of ['leader-completeness', 'divergent-fetch', 'kafka-0.10', 'truncateBeforeHwUpdate', 'maxRecords']) expect(list.stdout).toContain(word);
   });
 });
+
+describe('a counterexample from check --out renders in every format', () => {
+  it.each(['text', 'markdown', 'mermaid', 'html', 'itf', 'vitest'])('%s', (format) => {
+    const trace = join(dir, 'for-render.json');
+    expect(run('check', '--acks', '1', '--first', '--out', trace, ...FAST).code).toBe(1);
+    const out = join(dir, `rendered.${format}`);
+    const r = run('replay', trace, '--format', format, ...(format === 'text' ? [] : ['--out', out]));
+    expect(r.code).toBe(1);
+    const text = format === 'text' ? r.out : readFileSync(out, 'utf8');
+    expect(text).toContain(format === 'itf' ? '"action_taken"' : 'acks-one-durable');
+  });
+});

@@ -43,7 +43,7 @@ describe('trace renderings', () => {
     const err: string[] = [];
     const code = main(['replay', 'docs/traces/truncate-to-hw-loss.json', '--format', 'pdf'], { out: () => {}, progress: (t) => err.push(t) });
     expect(code).toBe(2);
-    expect(err).toEqual(["kafka-spec: --format must be one of text, markdown, mermaid, itf, vitest, got 'pdf'"]);
+    expect(err).toEqual(["kafka-spec: --format must be one of text, markdown, mermaid, html, itf, vitest, got 'pdf'"]);
   });
 });
 
