@@ -103,6 +103,7 @@ export function createReplicaMachine(c: ClusterConfig) {
         const e = as<'MetadataUpdate'>(event);
         return becomeFollower(c, context, e.image, e.offset);
       }),
+      /** NOT_ENOUGH_REPLICAS (P3): the producer is told no; nothing in the model changes. */
       rejectProduce: () => {},
       appendAsLeader: assign(({ context, event }: Args) => {
         const e = as<'Produce'>(event);
