@@ -91,7 +91,7 @@ export function notApplicable(c: ClusterConfig, goal: string): string | null {
     case hwAdvancedWithIsrOfOne.name:
       return c.hwRequiresMinIsr && effectiveMinIsr(c) > 1 ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
     case uncleanElection.name:
-      return c.unclean || (c.elr && c.lastKnownLeaderElection) ? null : 'unclean election is off';
+      return uncleanElectionImpossible(c);
     case elrNonEmpty.name:
       return c.elr ? null : 'ELR is off';
     case divergentFetch.name:
@@ -107,6 +107,24 @@ export function notApplicable(c: ClusterConfig, goal: string): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * With unclean election off, the only unclean election left is ELR's last-known-leader election,
+ * which needs an empty ISR and an empty ELR. A broker leaving the ISR below min.insync.replicas
+ * joins the ELR unless it leaves by restarting (spec/controller.ts, nextElr and registerBroker),
+ * and only a restart takes a broker out of the ELR, so every broker that left the ISR below
+ * min.insync.replicas must have crashed: the last ISR member, and with min.insync.replicas ≥ 2 also
+ * the one whose departure took the ISR below it (a change removes at most one member at a time
+ * from an ISR of two). When restarts keep the ISR (L7), no restart clears the ELR at all.
+ */
+function uncleanElectionImpossible(c: ClusterConfig): string | null {
+  if (c.unclean) return null;
+  if (!c.elr || !c.lastKnownLeaderElection) return 'unclean election is off';
+  if (c.restartLeavesIsr) return 'unclean election is off, and a restart that keeps the ISR never empties the ELR';
+  const needed = c.minIsr >= 2 ? 2 : 1;
+  return c.maxCrashes >= needed ? null
+    : `unclean election is off, and a last-known-leader election needs ${needed} crashes (the bounds allow ${c.maxCrashes})`;
 }
 
 /** The goals that can be reached in this configuration. */

@@ -1,6 +1,7 @@
 /**
  * The guarantees matrix: the configurations a reader looks up, each explored breadth-first to a
- * fixed depth (so the result, and the generated documentation, is the same on every machine).
+ * fixed depth and then by random runs with a fixed seed (so the result, and the generated
+ * documentation, is the same on every machine).
  */
 import type { ClusterConfig } from '../spec/config.ts';
 
@@ -9,6 +10,8 @@ export interface MatrixRow {
   readonly title: string;
   readonly config: Partial<ClusterConfig>;
   readonly depth: number;
+  /** Random runs after the breadth-first pass (default: the generator's RANDOM_RUNS). */
+  readonly randomRuns?: number;
 }
 
 const quiet = { consumer: false } as const;

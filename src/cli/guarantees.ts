@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaModelOf, MODEL_NAME, type KafkaModel } from '../../properties/kafka-model.ts';
 import { MATRIX, type MatrixRow } from '../../properties/matrix.ts';
-import { exploreExhaustive, type ExploreResult } from '../explore/index.ts';
+import { GOALS, notApplicable } from '../../properties/goals.ts';
+import { exploreExhaustive, exploreRandom, type ExploreResult, type Violation } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
@@ -26,43 +27,110 @@ export interface Cell {
   readonly invariant: string;
   readonly verdict: 'holds' | 'violated';
   readonly length?: number;
-  readonly evidence: { engine: 'exhaustive'; depth: number; states: number; goalsReached: string[]; goalsMissed: string[] };
+  readonly evidence: Evidence;
+}
+
+/** How a row was explored: every behaviour up to `depth`, then random runs beyond it. */
+export interface Evidence {
+  readonly engine: 'exhaustive+random';
+  readonly depth: number;
+  readonly states: number;
+  readonly random: { readonly runs: number; readonly maxSteps: number; readonly seed: number; readonly steps: number };
+  /** For a violated cell: which engine found it (a random find is longer than `depth` but not known to be shortest). */
+  readonly foundBy?: 'exhaustive' | 'random';
+  readonly goalsReached: string[];
+  readonly goalsMissed: string[];
+  /** Goals that cannot happen in this configuration, with the reason. */
+  readonly goalsImpossible: Record<string, string>;
+}
+
+interface Found extends Violation<ClusterAction> {
+  readonly foundBy: 'exhaustive' | 'random';
 }
 
 interface RowResult {
   readonly row: MatrixRow;
   readonly model: KafkaModel;
-  readonly result: ExploreResult<ClusterAction>;
+  readonly bfs: ExploreResult<ClusterAction>;
+  /** Violations, the exhaustive engine's (shortest) first, then those random runs found past its depth. */
+  readonly violations: readonly Found[];
+  readonly random: Evidence['random'];
+  /** Goal counts over both engines. */
+  readonly goals: Record<string, number>;
+}
+
+/** Random runs per row after the breadth-first pass, with a fixed seed so the documentation is reproducible. */
+export const RANDOM_RUNS = 5000;
+export const RANDOM_MAX_STEPS = 40;
+export const RANDOM_SEED = 1;
+
+/**
+ * Breadth-first to the row's depth; then random runs of up to RANDOM_MAX_STEPS steps look past
+ * that depth for the invariants still standing. The random engine stops at its first violation,
+ * so it is rerun on the invariants that remain until a pass finds nothing.
+ */
+function exploreRow(row: MatrixRow): RowResult {
+  const model = kafkaModelOf(row.config);
+  const bfs = exploreExhaustive(model, { maxDepth: row.depth });
+  const violations: Found[] = bfs.violations.map((v) => ({ ...v, foundBy: 'exhaustive' }));
+  const goals: Record<string, number> = {};
+  const count = (r: ExploreResult<ClusterAction>) => {
+    for (const [name, g] of Object.entries(r.coverage.goals)) goals[name] = (goals[name] ?? 0) + g.count;
+  };
+  count(bfs);
+  const runs = row.randomRuns ?? RANDOM_RUNS;
+  let steps = 0;
+  for (;;) {
+    const standing = model.invariants.map((i) => i.name).filter((n) => !violations.some((v) => v.invariant === n));
+    if (standing.length === 0 || runs === 0) break;
+    const r = exploreRandom(model, { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, invariants: standing });
+    steps += r.stats.transitions;
+    count(r);
+    if (r.verdict === 'holds') break;
+    violations.push({ ...r.violations[0], foundBy: 'random' });
+  }
+  return { row, model, bfs, violations, goals, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
 }
 
 function explore(rows: readonly MatrixRow[], io: Output): RowResult[] {
   return rows.map((row) => {
     io.progress(`  … ${row.id}`);
-    const model = kafkaModelOf(row.config);
-    return { row, model, result: exploreExhaustive(model, { maxDepth: row.depth }) };
+    return exploreRow(row);
   });
 }
 
 export function cellsOf(results: readonly RowResult[]): Cell[] {
-  return results.flatMap(({ row, model, result }) => {
-    const goals = Object.entries(result.coverage.goals);
-    const evidence = {
-      engine: 'exhaustive' as const, depth: result.stats.depth, states: result.stats.states,
-      goalsReached: goals.filter(([, g]) => g.count > 0).map(([n]) => n), goalsMissed: goals.filter(([, g]) => g.count === 0).map(([n]) => n),
+  return results.flatMap((r) => {
+    const { row, model } = r;
+    const evidence: Evidence = {
+      engine: 'exhaustive+random', depth: r.bfs.stats.depth, states: r.bfs.stats.states, random: r.random,
+      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: impossibleGoals(model),
     };
     return model.invariants.map((inv) => {
-      const v = result.violations.find((x) => x.invariant === inv.name);
+      const v = r.violations.find((x) => x.invariant === inv.name);
       return v
-        ? { row: row.id, config: model.config, invariant: inv.name, verdict: 'violated' as const, length: v.length, evidence }
+        ? { row: row.id, config: model.config, invariant: inv.name, verdict: 'violated' as const, length: v.length, evidence: { ...evidence, foundBy: v.foundBy } }
         : { row: row.id, config: model.config, invariant: inv.name, verdict: 'holds' as const, evidence };
     });
   });
 }
 
+const reachedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n > 0).map(([g]) => g);
+const missedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n === 0).map(([g]) => g);
+
+function impossibleGoals(model: KafkaModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const g of GOALS) {
+    const why = notApplicable(model.config, g.name);
+    if (why !== null) out[g.name] = why;
+  }
+  return out;
+}
+
 const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
 
 function counterexamplePage(r: RowResult, invariant: string): { md: string; trace: string } {
-  const v = r.result.violations.find((x) => x.invariant === invariant)!;
+  const v = r.violations.find((x) => x.invariant === invariant)!;
   const { states, violation } = replay(r.model, v.trace, { invariants: [invariant] });
   const name = pageName(r.row.id, invariant);
   const trace = makeTrace({ model: MODEL_NAME, config: { ...r.model.config }, steps: v.trace, violation: { invariant, statement: v.statement, step: v.length } });
@@ -70,7 +138,11 @@ function counterexamplePage(r: RowResult, invariant: string): { md: string; trac
     `# ${invariant} in "${r.row.title}"`, '',
     `${v.statement}`, '',
     ...describeConfig(r.model.config).map((l) => `- ${l}`), '',
-    `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`,
+    v.foundBy === 'exhaustive'
+      ? `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`
+      : `Counterexample of **${v.length} steps**, found by random search (seed ${RANDOM_SEED}) and shrunk; breadth-first search found ` +
+        `none of ${r.bfs.stats.depth} steps or fewer, so the shortest has between ${r.bfs.stats.depth + 1} and ${v.length}. ` +
+        `Trace: [${name}.json](${name}.json) — replay with`,
     `\`npx kafka-spec replay docs/counterexamples/${name}.json\`.`, '',
     '```mermaid', renderTraceMermaid(r.model, v.trace, states, violation).trimEnd(), '```', '',
     renderTraceMarkdown(r.model, v.trace, states, violation),
@@ -83,24 +155,29 @@ function guaranteesPage(results: readonly RowResult[]): string {
   const lines = [
     '# Guarantees', '',
     'Generated by `npx kafka-spec guarantees`; do not edit by hand (a test regenerates it and fails when it is stale).',
-    'Each row is explored breadth-first, every behaviour up to the depth shown; ✓ means no violation within that depth,',
-    'a number is the length of the shortest counterexample, linked to its page.', '',
+    `Each row is explored breadth-first, every behaviour up to the depth shown, then by ${RANDOM_RUNS.toLocaleString('en')} random runs`,
+    `of up to ${RANDOM_MAX_STEPS} steps (seed ${RANDOM_SEED}) for the invariants still standing. ✓ means neither found a violation;`,
+    'a number is the length of the shortest counterexample (breadth-first), "≤ n" the length of one the random runs found past',
+    'that depth, shrunk but not known to be shortest; each links to its page.', '',
     `| configuration | depth | states | ${invariants.join(' | ')} |`,
     `|---|---:|---:|${invariants.map(() => ':---:').join('|')}|`,
   ];
   for (const r of results) {
     const marks = invariants.map((name) => {
-      const v = r.result.violations.find((x) => x.invariant === name);
-      return v ? `[${v.length}](counterexamples/${pageName(r.row.id, name)}.md)` : '✓';
+      const v = r.violations.find((x) => x.invariant === name);
+      if (!v) return '✓';
+      return `[${v.foundBy === 'random' ? '≤ ' : ''}${v.length}](counterexamples/${pageName(r.row.id, name)}.md)`;
     });
-    lines.push(`| ${r.row.title} | ${r.result.stats.depth} | ${r.result.stats.states.toLocaleString('en')} | ${marks.join(' | ')} |`);
+    lines.push(`| ${r.row.title} | ${r.bfs.stats.depth} | ${r.bfs.stats.states.toLocaleString('en')} | ${marks.join(' | ')} |`);
   }
-  lines.push('', '## Evidence of reach', '', 'Reachability goals each row reached within its depth (a ✓ above says nothing about states not reached):', '');
+  lines.push('', '## Evidence of reach', '',
+    'Reachability goals each row reached, by either engine (a ✓ above says nothing about states not reached), and those that',
+    'cannot happen in the configuration, with the reason:', '');
   for (const r of results) {
-    const goals = Object.entries(r.result.coverage.goals);
-    const reached = goals.filter(([, g]) => g.count > 0).map(([n]) => n);
-    const missed = goals.filter(([, g]) => g.count === 0).map(([n]) => n);
-    lines.push(`- **${r.row.title}**: reached ${reached.join(', ') || 'none'}${missed.length ? `; not reached: ${missed.join(', ')}` : ''}.`);
+    const missed = missedGoals(r);
+    const impossible = Object.entries(impossibleGoals(r.model)).map(([n, why]) => `${n} — ${why}`);
+    lines.push(`- **${r.row.title}** (${r.random.steps.toLocaleString('en')} random steps): reached ${reachedGoals(r).join(', ') || 'none'}` +
+      `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}.`);
   }
   lines.push('', '## Configurations', '');
   for (const r of results) lines.push(`- **${r.row.id}** — ${r.row.title}: ${describeConfig(r.model.config).join('; ')}`);
@@ -127,7 +204,7 @@ export function writeGuarantees(dir: string, results: readonly RowResult[]): str
   writeFileSync(written[0], guaranteesPage(results));
   writeFileSync(written[1], machinesPage());
   for (const r of results) {
-    for (const v of r.result.violations) {
+    for (const v of r.violations) {
       const { md, trace } = counterexamplePage(r, v.invariant);
       const base = join(pages, pageName(r.row.id, v.invariant));
       writeFileSync(`${base}.md`, md);

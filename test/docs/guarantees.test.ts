@@ -47,6 +47,19 @@ describe('kafka-spec guarantees --json', () => {
     const { cells } = JSON.parse(out);
     expect(cells).toHaveLength(15);
     expect(cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable')).toMatchObject({ verdict: 'violated', length: 3, config: { acks: 1 } });
-    expect(cells.find((c: { invariant: string }) => c.invariant === 'hw-le-leo')).toMatchObject({ verdict: 'holds', evidence: { engine: 'exhaustive', depth: 4 } });
+    expect(cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable').evidence.foundBy).toBe('exhaustive');
+    expect(cells.find((c: { invariant: string }) => c.invariant === 'hw-le-leo')).toMatchObject({
+      verdict: 'holds', evidence: { engine: 'exhaustive+random', depth: 4, random: { runs: 5000, seed: 1 } },
+    });
+  });
+
+  it('reports what random runs find past the breadth-first depth, marked as not known to be shortest', async () => {
+    const { runGuarantees } = await import('../../src/cli/guarantees.ts');
+    let out = '';
+    const rows = [{ id: 'acks-1', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 2, randomRuns: 300 }];
+    expect(runGuarantees({ json: true }, { out: (t) => (out = t), progress: () => {} }, rows)).toBe(0);
+    const cell = JSON.parse(out).cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable');
+    expect(cell).toMatchObject({ verdict: 'violated', evidence: { foundBy: 'random', depth: 2, random: { runs: 300 } } });
+    expect(cell.length).toBeGreaterThanOrEqual(3);
   });
 });

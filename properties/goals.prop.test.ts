@@ -1,0 +1,61 @@
+/**
+ * A goal declared unreachable in a configuration is left out of the coverage report, so a wrong
+ * declaration would hide a vacuous pass. These tests check the declarations against exploration:
+ * where a goal is said to be impossible, searches never reach it; at the boundary (one more crash
+ * in the bounds) the same goal is reached.
+ */
+import { describe, expect, it } from 'vitest';
+import { exploreExhaustive } from '../src/explore/exhaustive.ts';
+import { exploreRandom } from '../src/explore/random.ts';
+import { type ClusterConfig, makeConfig } from '../spec/config.ts';
+import { GOALS, notApplicable } from './goals.ts';
+import { kafkaModelOf } from './kafka-model.ts';
+import { MATRIX } from './matrix.ts';
+
+/** The model of a configuration, counting every goal, not only those it declares reachable. */
+function everyGoal(config: Partial<ClusterConfig>) {
+  return { ...kafkaModelOf(config), goals: GOALS };
+}
+
+describe('goals declared unreachable are never reached', () => {
+  for (const row of MATRIX) {
+    const excluded = GOALS.map((g) => g.name).filter((g) => notApplicable(makeConfig(row.config), g) !== null);
+    it(`${row.id}: ${excluded.join(', ') || 'none excluded'}`, () => {
+      const r = exploreRandom(everyGoal(row.config), { runs: 1500, maxSteps: 40, seed: 3, invariants: ['hw-le-leo'] });
+      expect(r.verdict).toBe('holds');
+      for (const g of excluded) expect(r.coverage.goals[g].count, g).toBe(0);
+    });
+  }
+});
+
+describe('the last-known-leader election (unclean election off, ELR on)', () => {
+  const base = { rf: 2, maxRecords: 1, lossyCrashes: 0, maxHeartbeatLosses: 1, maxLeaderChanges: 2, consumer: false } as const;
+
+  it('is declared impossible with min ISR 2 and one crash, and neither engine reaches it', () => {
+    const config = { ...base, minIsr: 2, maxCrashes: 1 };
+    expect(notApplicable(makeConfig(config), 'unclean-election')).toMatch(/needs 2 crashes/);
+    const model = everyGoal(config);
+    const bfs = exploreExhaustive(model, { invariants: ['hw-le-leo'], maxDepth: 15, timeLimitMs: 30_000 });
+    expect(bfs.coverage.goals['unclean-election'].count).toBe(0);
+    const random = exploreRandom(model, { runs: 3000, maxSteps: 40, seed: 5, invariants: ['hw-le-leo'] });
+    expect(random.coverage.goals['unclean-election'].count).toBe(0);
+  });
+
+  it('is reached with min ISR 2 and two crashes', () => {
+    const config = { ...base, minIsr: 2, maxCrashes: 2 };
+    expect(notApplicable(makeConfig(config), 'unclean-election')).toBeNull();
+    const r = exploreExhaustive(everyGoal(config), { invariants: ['hw-le-leo'], maxDepth: 5 });
+    expect(r.coverage.goals['unclean-election'].count).toBeGreaterThan(0);
+  });
+
+  it('is reached with min ISR 1 and one crash', () => {
+    const config = { ...base, minIsr: 1, maxCrashes: 1 };
+    expect(notApplicable(makeConfig(config), 'unclean-election')).toBeNull();
+    const r = exploreExhaustive(everyGoal(config), { invariants: ['hw-le-leo'], maxDepth: 4 });
+    expect(r.coverage.goals['unclean-election'].count).toBeGreaterThan(0);
+  });
+
+  it('is declared impossible when a restart keeps the ISR', () => {
+    expect(notApplicable(makeConfig({ ...base, maxCrashes: 2, restartLeavesIsr: true }), 'unclean-election')).toMatch(/never empties the ELR/);
+  });
+});
