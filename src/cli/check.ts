@@ -40,8 +40,9 @@ const whole = (flag: string, text: string | undefined, fallback: number): number
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
   const model = kafkaModel(config);
+  let checked: string[];
   try {
-    selectInvariants(model, flags.invariant);
+    checked = selectInvariants(model, flags.invariant).map((i) => i.name);
   } catch (e) {
     if (e instanceof UnknownInvariantError) throw new UsageError(e.message);
     throw e;
@@ -66,7 +67,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   }));
   if (flags.out !== undefined && traces.length > 0) writeFileSync(flags.out, JSON.stringify(traces[0], null, 2) + '\n');
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
-  io.out(flags.json ? JSON.stringify(jsonResult(model, result, traces)) : humanResult(model, result, flags.out));
+  io.out(flags.json ? JSON.stringify(jsonResult(model, result, traces)) : humanResult(model, result, checked, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }
 
@@ -99,7 +100,7 @@ const STOPS: Record<string, string> = {
   violation: 'stopped at the first violation',
 };
 
-function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, out?: string): string {
+function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked: readonly string[], out?: string): string {
   const s = r.stats;
   const scope = s.engine === 'exhaustive'
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}`
@@ -113,7 +114,11 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, out?: s
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
   }
-  if (r.verdict === 'holds') lines.push(`No invariant violated (${model.invariants.length} checked).`);
+  if (r.verdict === 'holds') {
+    lines.push(checked.length === model.invariants.length
+      ? `No invariant violated (${checked.length} checked).`
+      : `No invariant violated (checked ${checked.join(', ')}; ${model.invariants.length - checked.length} others not checked).`);
+  }
   lines.push('', 'Reachability goals (transitions that reached each):');
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (first at step ${g.firstDepth})`}`);
