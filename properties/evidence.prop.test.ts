@@ -21,8 +21,22 @@ describe('each fix of today\'s protocol is needed', () => {
     expect(r.violations[0].trace.map((a) => a.step)).toContain('LeaderHandleFetch');
   });
 
-  it('with the fixes on, the same bounds hold to the same depth', () => {
-    const r = exploreExhaustive(kafkaModelOf({ ...BOUNDS, rf: 2 }), { invariants: ['weak-isr', 'strong-isr'], maxDepth: 10, timeLimitMs: 120_000 });
+  it('without the LESO condition on ISR expansion (KAFKA-7128), a replica that lost a committed record rejoins the ISR', () => {
+    const model = kafkaModelOf({ ...BOUNDS, rf: 2, isrJoinRequiresLeso: false });
+    const r = exploreExhaustive(model, { invariants: ['strong-isr'], stopAtFirst: true, timeLimitMs: 120_000 });
+    expect(r.violations[0]).toMatchObject({ invariant: 'strong-isr', length: 13 });
+    expect(r.violations[0].trace.map((a) => a.step)).toContain('BrokerLossyCrash');
+  });
+
+  it('without the broker-epoch check on ISR membership (KIP-903), a fetch from before a crash counts for the new incarnation', () => {
+    const model = kafkaModelOf({ ...BOUNDS, rf: 2, isrEligibilityChecksBrokerState: false });
+    const r = exploreExhaustive(model, { invariants: ['weak-isr'], stopAtFirst: true, timeLimitMs: 120_000 });
+    expect(r.violations[0]).toMatchObject({ invariant: 'weak-isr', length: 11 });
+    expect(r.violations[0].trace.map((a) => a.step)).toContain('BrokerRestart');
+  });
+
+  it('with the fixes on, the same bounds hold to the greatest of those depths', () => {
+    const r = exploreExhaustive(kafkaModelOf({ ...BOUNDS, rf: 2 }), { invariants: ['weak-isr', 'strong-isr'], maxDepth: 13, timeLimitMs: 120_000 });
     expect(r.violations).toEqual([]);
     expect(r.stopReason).toBe('depth');
   });
