@@ -28,6 +28,26 @@ describe('goals declared unreachable are never reached', () => {
   }
 });
 
+describe('kinds of step: exactly those declared possible are taken', () => {
+  const configs: [string, Partial<ClusterConfig>][] = [
+    ...MATRIX.map((row): [string, Partial<ClusterConfig>] => [row.id, row.config]),
+    ['lost fetch messages and a consumer (rf 2)', { rf: 2, maxMessageLosses: 1, consumer: true }],
+    ['replication factor 1', { rf: 1, minIsr: 1 }],
+  ];
+  for (const [name, config] of configs) {
+    it(name, () => {
+      const model = kafkaModelOf(config);
+      const r = exploreRandom(model, { runs: 1500, maxSteps: 40, seed: 3, invariants: ['hw-le-leo'] });
+      const kinds = Object.entries(model.stepKinds ?? {});
+      expect(kinds.length).toBeGreaterThan(15);
+      for (const [kind, why] of kinds) {
+        if (why === null) expect(r.coverage.steps[kind] ?? 0, `${kind} never taken`).toBeGreaterThan(0);
+        else expect(r.coverage.steps[kind] ?? 0, `${kind} taken, though ${why}`).toBe(0);
+      }
+    });
+  }
+});
+
 describe('the last-known-leader election (unclean election off, ELR on)', () => {
   const base = { rf: 2, maxRecords: 1, lossyCrashes: 0, maxHeartbeatLosses: 1, maxLeaderChanges: 2, consumer: false } as const;
 

@@ -4,7 +4,7 @@
  * models here, so they check the same thing.
  */
 import type { Model } from '../src/model.ts';
-import { describeAction, type ClusterAction } from '../spec/actions.ts';
+import { describeAction, stepKinds, type ClusterAction } from '../spec/actions.ts';
 import { Cluster, type ClusterState } from '../spec/cluster.ts';
 import { type ClusterConfig, makeConfig } from '../spec/config.ts';
 import { summarizeState } from '../spec/summary.ts';
@@ -28,6 +28,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     summarize: summarizeState,
     invariants: invariants(config),
     goals: goalsFor(config),
+    stepKinds: stepKinds(config),
     views: { participants: participants(config.rf), cells, picture },
   };
 }

@@ -1,10 +1,43 @@
 /**
+ * Every kind of step, with the reason a configuration rules it out (null when it can happen), so
+ * a report can tell a step that exploration never took from one that cannot be taken at all.
+ */
+export function stepKinds(c: ClusterConfig): Record<ClusterAction['step'], string | null> {
+  const noFollowers = c.rf === 1 ? 'replication factor 1: no followers' : null;
+  const noLoss = c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null;
+  const asks = c.truncation === 'kip101' || c.truncation === 'kip279';
+  const noEpochQuery = noFollowers ?? (asks ? null : `truncation ${c.truncation} does not ask OffsetsForLeaderEpoch`);
+  const noCrash = c.maxCrashes === 0 ? 'no crash in the bounds' : null;
+  const noAlter = noFollowers ?? (c.maximalIsr ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
+  return {
+    ProducerSend: null,
+    ConsumerFetch: c.consumer ? null : 'no consumer',
+    FollowerFetch: noFollowers,
+    LeaderHandleFetch: noFollowers,
+    FollowerHandleFetchResponse: noFollowers,
+    LeaderHandleEpochQuery: noEpochQuery,
+    FollowerHandleEpochResponse: noEpochQuery,
+    NetworkLoseFetchRequest: noFollowers ?? noLoss,
+    NetworkLoseFetchResponse: noFollowers ?? noLoss,
+    LeaderShrinkIsr: noFollowers,
+    ControllerHandleAlterPartition: noAlter,
+    LeaderHandleAlterPartitionResponse: noAlter,
+    BrokerApplyMetadata: null,
+    BrokerCrash: noCrash,
+    BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : c.flushEveryRecord ? 'every record is flushed' : null),
+    BrokerRestart: noCrash,
+    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 ? 'no crash or lost heartbeat in the bounds' : null,
+    ControllerUnfenceBroker: c.maxHeartbeatLosses === 0 ? 'no lost heartbeat in the bounds' : null,
+  };
+}
+
+/**
  * The cluster's actions: every step that can happen next, named in Kafka's words, with the
  * parameters that say who does it. A trace is a list of these, so it explains itself and replays
  * anywhere. `enumerateActions` lists the enabled ones in a fixed order; fault budgets and the
  * leader-change bound come from the configuration.
  */
-import { brokers } from './config.ts';
+import { brokers, type ClusterConfig } from './config.ts';
 import type { BrokerId } from './types.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
 import type { ControllerEvent } from './controller.ts';

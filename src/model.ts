@@ -63,6 +63,11 @@ export interface Model<S, A extends Action> {
   fingerprintView?(state: S): unknown;
   readonly invariants: readonly Invariant<S>[];
   readonly goals: readonly Goal<S, A>[];
+  /**
+   * Optional: every kind of step (by name) with the reason this model's configuration rules it
+   * out, or null when it can happen; reports use it to list the kinds exploration never took.
+   */
+  readonly stepKinds?: Readonly<Record<string, string | null>>;
   /** Optional: how traces of this model are drawn (step tables, sequence diagrams). */
   readonly views?: TraceViews<S, A>;
 }

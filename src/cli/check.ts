@@ -87,8 +87,31 @@ function jsonResult(model: KafkaModel, r: ExploreResult<ClusterAction>, traces: 
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
       runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
-    stepCoverage: r.coverage.steps,
+    stepCoverage: stepCoverage(model, r),
   };
+}
+
+/** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
+function stepCoverage(model: KafkaModel, r: ExploreResult<ClusterAction>): Record<string, number> {
+  const possible = Object.entries(model.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
+  return { ...Object.fromEntries(possible.map((k) => [k, 0])), ...r.coverage.steps };
+}
+
+/** Which kinds of step were never taken, and which cannot happen here (grouped by reason). */
+function stepLines(model: KafkaModel, r: ExploreResult<ClusterAction>): string[] {
+  const kinds = Object.entries(model.stepKinds ?? {});
+  if (kinds.length === 0) return [];
+  const possible = kinds.filter(([, why]) => why === null).map(([k]) => k);
+  const never = possible.filter((k) => (r.coverage.steps[k] ?? 0) === 0);
+  const byReason = new Map<string, string[]>();
+  for (const [k, why] of kinds) if (why !== null) byReason.set(why, [...(byReason.get(why) ?? []), k]);
+  return [
+    '',
+    never.length === 0
+      ? `Every kind of step that can happen here was taken (${possible.length} kinds).`
+      : `Kinds of step never taken (${never.length} of the ${possible.length} that can happen here): ${never.join(', ')}.`,
+    ...[...byReason].map(([why, ks]) => `  cannot happen here (${why}): ${ks.join(', ')}`),
+  ];
 }
 
 const STOPS: Record<string, string> = {
@@ -127,6 +150,7 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked
     const why = notApplicable(model.config, g.name);
     if (why !== null) lines.push(`  ${g.name.padEnd(28)} cannot happen here: ${why}`);
   }
+  lines.push(...stepLines(model, r));
   if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',
       'look deeper with --engine random (runs of up to --max-steps) or a longer --time-limit.');

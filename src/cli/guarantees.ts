@@ -42,6 +42,8 @@ export interface Evidence {
   readonly goalsMissed: string[];
   /** Goals that cannot happen in this configuration, with the reason. */
   readonly goalsImpossible: Record<string, string>;
+  /** Kinds of step that can happen in this configuration but neither engine took. */
+  readonly stepsNeverTaken: string[];
 }
 
 interface Found extends Violation<ClusterAction> {
@@ -57,6 +59,8 @@ interface RowResult {
   readonly random: Evidence['random'];
   /** Goal counts over both engines. */
   readonly goals: Record<string, number>;
+  /** Transitions by kind of step over both engines. */
+  readonly steps: Record<string, number>;
 }
 
 /** Random runs per row after the breadth-first pass, with a fixed seed so the documentation is reproducible. */
@@ -74,8 +78,10 @@ function exploreRow(row: MatrixRow): RowResult {
   const bfs = exploreExhaustive(model, { maxDepth: row.depth });
   const violations: Found[] = bfs.violations.map((v) => ({ ...v, foundBy: 'exhaustive' }));
   const goals: Record<string, number> = {};
+  const stepCounts: Record<string, number> = {};
   const count = (r: ExploreResult<ClusterAction>) => {
     for (const [name, g] of Object.entries(r.coverage.goals)) goals[name] = (goals[name] ?? 0) + g.count;
+    for (const [kind, n] of Object.entries(r.coverage.steps)) stepCounts[kind] = (stepCounts[kind] ?? 0) + n;
   };
   count(bfs);
   const runs = row.randomRuns ?? RANDOM_RUNS;
@@ -89,7 +95,7 @@ function exploreRow(row: MatrixRow): RowResult {
     if (r.verdict === 'holds') break;
     violations.push({ ...r.violations[0], foundBy: 'random' });
   }
-  return { row, model, bfs, violations, goals, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
+  return { row, model, bfs, violations, goals, steps: stepCounts, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
 }
 
 function explore(rows: readonly MatrixRow[], io: Output): RowResult[] {
@@ -105,6 +111,7 @@ export function cellsOf(results: readonly RowResult[]): Cell[] {
     const evidence: Evidence = {
       engine: 'exhaustive+random', depth: r.bfs.stats.depth, states: r.bfs.stats.states, random: r.random,
       goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: impossibleGoals(model),
+      stepsNeverTaken: stepsNeverTaken(r),
     };
     return model.invariants.map((inv) => {
       const v = r.violations.find((x) => x.invariant === inv.name);
@@ -115,6 +122,8 @@ export function cellsOf(results: readonly RowResult[]): Cell[] {
   });
 }
 
+const stepsNeverTaken = (r: RowResult) =>
+  Object.entries(r.model.stepKinds ?? {}).filter(([k, why]) => why === null && (r.steps[k] ?? 0) === 0).map(([k]) => k);
 const reachedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n > 0).map(([g]) => g);
 const missedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n === 0).map(([g]) => g);
 
@@ -171,13 +180,17 @@ function guaranteesPage(results: readonly RowResult[]): string {
     lines.push(`| ${r.row.title} | ${r.bfs.stats.depth} | ${r.bfs.stats.states.toLocaleString('en')} | ${marks.join(' | ')} |`);
   }
   lines.push('', '## Evidence of reach', '',
-    'Reachability goals each row reached, by either engine (a ✓ above says nothing about states not reached), and those that',
-    'cannot happen in the configuration, with the reason:', '');
+    'Reachability goals each row reached, by either engine (a ✓ above says nothing about states not reached), those that',
+    'cannot happen in the configuration, with the reason, and whether every kind of step that can happen was taken:', '');
   for (const r of results) {
     const missed = missedGoals(r);
     const impossible = Object.entries(impossibleGoals(r.model)).map(([n, why]) => `${n} — ${why}`);
+    const never = stepsNeverTaken(r);
+    const kinds = Object.values(r.model.stepKinds ?? {}).filter((why) => why === null).length;
+    const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`
+      : `**kinds of step never taken**: ${never.join(', ')}`;
     lines.push(`- **${r.row.title}** (${r.random.steps.toLocaleString('en')} random steps): reached ${reachedGoals(r).join(', ') || 'none'}` +
-      `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}.`);
+      `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}; ${steps}.`);
   }
   lines.push('', '## Configurations', '');
   for (const r of results) lines.push(`- **${r.row.id}** — ${r.row.title}: ${describeConfig(r.model.config).join('; ')}`);

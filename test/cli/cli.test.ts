@@ -51,6 +51,10 @@ describe('kafka-spec check', () => {
     expect(json.verdict).toBe('holds');
     expect(json.stats.complete).toBe(true);
     expect(json.stats.states).toBeGreaterThan(1000);
+    // Every kind of step that can happen here is listed, taken or not; the impossible ones are not.
+    expect(json.stepCoverage.FollowerFetch).toBeGreaterThan(0);
+    expect(json.stepCoverage).toHaveProperty('BrokerApplyMetadata');
+    expect(json.stepCoverage).not.toHaveProperty('BrokerCrash');
   });
 
 
@@ -58,6 +62,8 @@ describe('kafka-spec check', () => {
     const r = run('check', '--engine', 'random', '--runs', '50', '--seed', '1', '--invariant', 'hw-le-leo', '--invariant', 'weak-isr', ...FAST);
     expect(r.code).toBe(0);
     expect(r.out).toContain('No invariant violated (checked hw-le-leo, weak-isr; 13 others not checked).');
+    expect(r.out).toContain('cannot happen here (no lost fetch messages in the bounds): NetworkLoseFetchRequest, NetworkLoseFetchResponse');
+    expect(r.out).toMatch(/Kinds of step never taken \(\d+ of the 13 that can happen here\)|Every kind of step that can happen here was taken \(13 kinds\)/);
   });
   it('runs the random engine and certifies its counterexample', () => {
     const r = run('check', '--acks', '1', '--engine', 'random', '--runs', '300', '--seed', '3', '--json', ...FAST);
