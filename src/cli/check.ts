@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { kafkaModel, MODEL_NAME, type KafkaModel } from '../../properties/kafka-model.ts';
-import { exploreExhaustive, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import { exploreCombined, exploreExhaustive, exploreRandom, type CombinedResult, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
 import { renderTraceText } from '../report/text.ts';
@@ -37,6 +37,11 @@ const whole = (flag: string, text: string | undefined, fallback: number): number
   return Number(text);
 };
 
+const ENGINES = ['both', 'exhaustive', 'random'];
+const ENGINE_TITLES: Record<string, string> = {
+  both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
+};
+
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
   const model = kafkaModel(config);
@@ -47,20 +52,23 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     if (e instanceof UnknownInvariantError) throw new UsageError(e.message);
     throw e;
   }
-  const engine = flags.engine ?? 'exhaustive';
-  if (engine !== 'exhaustive' && engine !== 'random') throw new UsageError(`--engine must be random or exhaustive, got '${engine}'`);
+  const engine = flags.engine ?? 'both';
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be both, exhaustive or random, got '${engine}'`);
   const timeLimitMs = whole('--time-limit', flags.timeLimit, 60) * 1000;
-  if (!flags.json) io.out([`kafka-spec check (${engine})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n'));
+  if (!flags.json) io.out([`kafka-spec check (${ENGINE_TITLES[engine]})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n'));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
+  const maxDepth = whole('--depth', flags.depth, 1000);
+  const maxSteps = whole('--max-steps', flags.maxSteps, 60);
+  const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
+  const certify = { timeLimitMs: 30_000, maxStates: 3_000_000 };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? exploreExhaustive(model, {
-        maxDepth: whole('--depth', flags.depth, 1000), timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first,
-      })
-    : exploreRandom(model, {
-        runs: whole('--runs', flags.runs, 10_000), maxSteps: whole('--max-steps', flags.maxSteps, 60),
-        seed: flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0), timeLimitMs, invariants: flags.invariant,
-        onProgress, certify: { timeLimitMs: 30_000, maxStates: 3_000_000 },
-      });
+    ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first })
+    : engine === 'random'
+      ? exploreRandom(model, { runs: whole('--runs', flags.runs, 10_000), maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify })
+      : exploreCombined(model, {
+          timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress,
+          runs: flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0),
+        });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
@@ -85,10 +93,19 @@ function jsonResult(model: KafkaModel, r: ExploreResult<ClusterAction>, traces: 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
-      runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason },
+      runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason,
+      ...('phases' in r ? { phases: phasesJson(r as CombinedResult<ClusterAction>) } : {}) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
+}
+
+function phasesJson(r: CombinedResult<ClusterAction>): unknown {
+  const phase = (p: ExploreResult<ClusterAction>) => ({
+    steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, elapsedMs: p.stats.elapsedMs,
+    stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
+  });
+  return { exhaustive: phase(r.phases.exhaustive), random: r.phases.random === null ? null : phase(r.phases.random) };
 }
 
 /** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
@@ -114,6 +131,33 @@ function stepLines(model: KafkaModel, r: ExploreResult<ClusterAction>): string[]
   ];
 }
 
+/** What one engine explored, in words. */
+function scopeOf(r: ExploreResult<ClusterAction>): string {
+  const s = r.stats;
+  const scope = s.engine === 'exhaustive'
+    ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
+      (r.stopReason === 'time' || r.stopReason === 'states' ? ` and some of depth ${s.depth + 1}` : '')
+    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${s.states.toLocaleString('en')} distinct states, runs up to ${s.depth} steps`;
+  return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]})`;
+}
+
+function foundBreadthFirst(r: ExploreResult<ClusterAction>, v: ExploreResult<ClusterAction>['violations'][number]): boolean {
+  if (r.stats.engine === 'exhaustive') return true;
+  return 'phases' in r && (r as CombinedResult<ClusterAction>).phases.exhaustive.violations.includes(v);
+}
+
+function combinedLines(r: CombinedResult<ClusterAction>): string[] {
+  const { exhaustive, random } = r.phases;
+  const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
+  if (random !== null) {
+    const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
+    lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
+  } else if (!exhaustive.complete) {
+    lines.push('No random runs: the breadth-first phase already stopped at its first violation or violated every invariant checked.');
+  }
+  return lines;
+}
+
 const STOPS: Record<string, string> = {
   exhausted: 'every reachable state within the bounds was explored',
   depth: 'stopped at the depth limit',
@@ -124,13 +168,9 @@ const STOPS: Record<string, string> = {
 };
 
 function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked: readonly string[], out?: string): string {
-  const s = r.stats;
-  const scope = s.engine === 'exhaustive'
-    ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}`
-    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${s.states.toLocaleString('en')} distinct states, runs up to ${s.depth} steps`;
-  const lines = [`Explored ${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}).`];
+  const lines = 'phases' in r ? combinedLines(r as CombinedResult<ClusterAction>) : [`Explored ${scopeOf(r)}.`];
   for (const v of r.violations) {
-    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : s.engine === 'exhaustive' ? ' (shortest: breadth-first)' : '';
+    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
     lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}`, '');
     const replayed = replay(model, v.trace, { invariants: [v.invariant] });
@@ -144,7 +184,7 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked
   }
   lines.push('', 'Reachability goals (transitions that reached each):');
   for (const [name, g] of Object.entries(r.coverage.goals)) {
-    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (first at step ${g.firstDepth})`}`);
+    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);
   }
   for (const g of GOALS) {
     const why = notApplicable(model.config, g.name);
@@ -153,7 +193,9 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked
   lines.push(...stepLines(model, r));
   if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',
-      'look deeper with --engine random (runs of up to --max-steps) or a longer --time-limit.');
+      r.stats.engine === 'exhaustive'
+        ? 'look deeper with --engine both or random (runs of up to --max-steps) or a longer --time-limit.'
+        : 'look deeper with a longer --time-limit or --max-steps, or wider bounds (--set maxLeaderChanges=3, …).');
   }
   return lines.join('\n');
 }

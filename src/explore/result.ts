@@ -21,7 +21,7 @@ export interface Violation<A extends Action> {
 export interface GoalCoverage {
   /** Transitions that reached the goal. */
   readonly count: number;
-  /** Depth (exhaustive) or step number (random) at which it was first reached; null if never. */
+  /** The fewest steps after which it was reached (a shortest, for breadth-first search); null if never. */
   readonly firstDepth: number | null;
 }
 
@@ -39,7 +39,7 @@ export interface ExploreResult<A extends Action> {
   readonly complete: boolean;
   readonly violations: Violation<A>[];
   readonly stats: {
-    readonly engine: 'exhaustive' | 'random';
+    readonly engine: 'exhaustive' | 'random' | 'exhaustive+random';
     readonly states: number;
     readonly transitions: number;
     /** Exhaustive: every state up to this depth was expanded. Random: the longest run. */
@@ -97,7 +97,7 @@ export class CoverageCounter<S, A extends Action> {
       if (!goals[i].reached(prev, action, next)) continue;
       const g = this.goals[goals[i].name];
       g.count++;
-      if (g.firstDepth === null) g.firstDepth = depth;
+      if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
     }
   }
 

@@ -39,7 +39,8 @@ describe('kafka-spec check', () => {
     expect(json.config.acks).toBe(1);
     expect(json.violations[0]).toMatchObject({ invariant: 'acks-one-durable', step: 3, length: 3 });
     expect(json.violations[0].trace.format).toBe('kafka-spec-trace');
-    expect(json.stats.engine).toBe('exhaustive');
+    expect(json.stats.engine).toBe('exhaustive+random');
+    expect(json.stats.phases.random).toBeNull(); // --first: breadth-first search already found one
     expect(typeof json.coverage['lossy-crash']).toBe('number');
   });
 
@@ -57,6 +58,19 @@ describe('kafka-spec check', () => {
     expect(json.stepCoverage).not.toHaveProperty('BrokerCrash');
   });
 
+
+  it('by default runs breadth-first for half the time limit, then random runs, and reports both phases', () => {
+    const r = run('check', '--time-limit', '2', '--seed', '1', '--json', ...FAST);
+    const json = JSON.parse(r.out);
+    expect(r.code).toBe(0);
+    expect(json.stats.engine).toBe('exhaustive+random');
+    expect(json.stats.phases.exhaustive).toMatchObject({ stopReason: 'time', violations: [] });
+    expect(json.stats.phases.random.runs).toBeGreaterThan(0);
+    expect(json.stats.steps).toBe(json.stats.phases.exhaustive.steps + json.stats.phases.random.steps);
+    const human = run('check', '--time-limit', '2', ...FAST).out;
+    expect(human).toMatch(/Explored breadth-first: .* all behaviours up to depth \d+ and some of depth \d+ in /);
+    expect(human).toMatch(/Then at random: [\d,]+ random runs/);
+  });
 
   it('says which invariants a pass covers when --invariant narrows the check', () => {
     const r = run('check', '--engine', 'random', '--runs', '50', '--seed', '1', '--invariant', 'hw-le-leo', '--invariant', 'weak-isr', ...FAST);
@@ -85,7 +99,7 @@ describe('kafka-spec check', () => {
     [['--set', 'elr=maybe'], 'elr'],
     [['--set', 'observers=3'], 'observers (3) must be fewer than rf (3)'],
     [['--set', 'lossyCrashes=3', '--set', 'maxCrashes=1'], 'lossyCrashes (3) cannot exceed maxCrashes (1)'],
-    [['--engine', 'magic'], '--engine must be random or exhaustive'],
+    [['--engine', 'magic'], '--engine must be both, exhaustive or random'],
     [['--config', join(dir, 'missing.json')], 'cannot read'],
     [['--bogus'], "unknown option '--bogus'"],
   ])('rejects %j with a one-line error and exit 2', (args, message) => {
