@@ -35,6 +35,13 @@ describe('each fix of today\'s protocol is needed', () => {
     expect(r.violations[0].trace.map((a) => a.step)).toContain('BrokerRestart');
   });
 
+  it('with restarts that keep the ISR (ZooKeeper before KIP-380), a power-lost broker stays in it, and a leader that bounced back lacks a committed record', () => {
+    const model = kafkaModelOf({ ...BOUNDS, rf: 2, restartLeavesIsr: true });
+    const r = exploreExhaustive(model, { invariants: ['strong-isr', 'leader-completeness'], timeLimitMs: 120_000 });
+    expect(r.violations.map((v) => [v.invariant, v.length])).toEqual([['strong-isr', 8], ['leader-completeness', 8]]);
+    for (const v of r.violations) expect(v.trace.map((a) => a.step)).toEqual(expect.arrayContaining(['BrokerLossyCrash', 'BrokerRestart']));
+  });
+
   it('with the fixes on, the same bounds hold to the greatest of those depths', () => {
     const r = exploreExhaustive(kafkaModelOf({ ...BOUNDS, rf: 2 }), { invariants: ['weak-isr', 'strong-isr'], maxDepth: 13, timeLimitMs: 120_000 });
     expect(r.violations).toEqual([]);

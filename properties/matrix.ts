@@ -4,6 +4,7 @@
  * documentation, is the same on every machine).
  */
 import type { ClusterConfig } from '../spec/config.ts';
+import { CURRENT_VERSION, VERSIONS } from '../spec/versions.ts';
 
 export interface MatrixRow {
   readonly id: string;
@@ -16,6 +17,12 @@ export interface MatrixRow {
 
 const quiet = { consumer: false } as const;
 
+/**
+ * Every release before today's, at the bounds of the `today-rf2` row, so that a reader can follow
+ * which fix removed which counterexample.
+ */
+const HISTORY = Object.keys(VERSIONS).filter((v) => v !== CURRENT_VERSION);
+
 export const MATRIX: readonly MatrixRow[] = [
   { id: 'today', title: 'Kafka 4.1: acks=all, min ISR 2, rf 3, ELR, unclean off', config: { ...quiet }, depth: 7 },
   { id: 'today-rf2', title: 'Kafka 4.1 at rf 2 (min ISR 2)', config: { ...quiet, rf: 2 }, depth: 11 },
@@ -27,4 +34,8 @@ export const MATRIX: readonly MatrixRow[] = [
   { id: 'kip279', title: 'Kafka 2.0 (KIP-279 truncation) at rf 2, no lossy crash', config: { ...quiet, protocol: 'kafka-2.0', rf: 2, lossyCrashes: 0 }, depth: 11 },
   { id: 'kip101', title: 'Kafka 0.11 (KIP-101 truncation) at rf 2, no lossy crash', config: { ...quiet, protocol: 'kafka-0.11', rf: 2, lossyCrashes: 0 }, depth: 11 },
   { id: 'truncate-to-hw', title: 'Kafka 0.10 (truncate to HW) at rf 2, no lossy crash', config: { ...quiet, protocol: 'kafka-0.10', rf: 2, lossyCrashes: 0 }, depth: 11 },
+  ...HISTORY.map((protocol): MatrixRow => ({
+    id: `history-${protocol}`, title: `${protocol.replace('kafka-', 'Kafka ')} at rf 2, one crash (possibly lossy)`,
+    config: { ...quiet, protocol, rf: 2 }, depth: 11,
+  })),
 ];
