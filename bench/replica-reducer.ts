@@ -33,8 +33,8 @@ function follower(c: ClusterConfig, r: ReplicaContext, e: ReplicaEvent): Result 
     case 'MetadataUpdate':
       return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset)) : out('follower', F.becomeFollower(c, r, e.image, e.offset));
     case 'FetchTick': return F.canFetch(r) ? out('follower', F.sendFetch(c, r)) : null;
-    case 'FetchResponse': return F.isCurrentResponse(r, e.message) ? out('follower', F.handleFetchResponse(c, r, e.message)) : null;
-    case 'EpochResponse': return F.isCurrentResponse(r, e.message) ? out('follower', F.handleEpochResponse(c, r, e.message)) : null;
+    case 'FetchResponse': return F.isCurrentResponse(c, r, e.message) ? out('follower', F.handleFetchResponse(c, r, e.message)) : null;
+    case 'EpochResponse': return F.isCurrentResponse(c, r, e.message) ? out('follower', F.handleEpochResponse(c, r, e.message)) : null;
     case 'FetchRequest':
     case 'EpochRequest': return out('follower', L.rejectFetch(r, e.message, 'NOT_LEADER_OR_FOLLOWER'));
     default: return null;

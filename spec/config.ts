@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Acks } from './types.ts';
 import { CURRENT_VERSION, VERSIONS, type ProtocolSwitches, TRUNCATIONS } from './versions.ts';
+import { MUTATION_NAMES, type Mutation } from './mutations.ts';
 
 export interface Settings {
   /** Replication factor: brokers 1..rf hold the partition, in this assignment order. */
@@ -41,6 +42,8 @@ export interface Bounds {
 export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
+  /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
+  readonly mutation?: Mutation;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -101,6 +104,7 @@ export const configSchema = z
     lossyCrashes: count(6),
     maxHeartbeatLosses: count(4),
     maxMessageLosses: count(4),
+    mutation: z.enum(MUTATION_NAMES as [Mutation, ...Mutation[]]).optional(),
   })
   .strict();
 

@@ -166,7 +166,7 @@ export function alterPartitionError(c: ClusterConfig, ctrl: ControllerContext, r
   const reg = ctrl.registration;
   if (req.leaderEpoch < reg.leaderEpoch) return 'FENCED_LEADER_EPOCH';
   if (req.from !== reg.leader) return 'INVALID_REQUEST';
-  if (req.partitionEpoch !== reg.partitionEpoch) return 'INVALID_UPDATE_VERSION';
+  if (req.partitionEpoch !== reg.partitionEpoch && c.mutation !== 'alter-partition-ignores-partition-epoch') return 'INVALID_UPDATE_VERSION';
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
   if (req.isr.some((b) => isObserver(c, b))) return 'INELIGIBLE_REPLICA';
   if (!c.isrEligibilityChecksBrokerState) return null;

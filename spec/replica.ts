@@ -76,7 +76,7 @@ export function createReplicaMachine(c: ClusterConfig) {
       lacksMinIsr: ({ context, event }: Args) => lacksMinIsr(c, context, as<'Produce'>(event).acks),
       canFetch: ({ context }: Args) => canFetch(context),
       isCurrentResponse: ({ context, event }: Args) =>
-        isCurrentResponse(context, as<'FetchResponse' | 'EpochResponse'>(event).message),
+        isCurrentResponse(c, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>
         epochFencing(c, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
       isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(c, context, as<'FetchRequest'>(event).message),

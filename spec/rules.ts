@@ -95,7 +95,8 @@ export function lastFetchedEpoch(c: ClusterConfig, r: ReplicaContext): number {
 export function canJoinIsr(c: ClusterConfig, leader: ReplicaContext, follower: number): boolean {
   const followerLeo = leader.remoteLeo[follower - 1];
   if (isObserver(c, follower) || leader.isr.includes(follower)) return false;
-  if (followerLeo < leader.hw || (c.isrJoinRequiresLeso && followerLeo < leader.leso)) return false;
+  const caughtUp = c.mutation === 'isr-join-ignores-hw' ? followerLeo >= 0 : followerLeo >= leader.hw;
+  if (!caughtUp || (c.isrJoinRequiresLeso && followerLeo < leader.leso)) return false;
   if (!c.isrEligibilityChecksBrokerState) return true;
   const i = follower - 1;
   return !leader.fenced[i] && leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];

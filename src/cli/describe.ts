@@ -3,6 +3,8 @@
  * exploration bounds, in Kafka's own setting names.
  */
 import type { ClusterConfig } from '../../spec/config.ts';
+import { MUTATIONS } from '../../spec/mutations.ts';
+import { SWITCH_DOCS, VERSIONS } from '../../spec/versions.ts';
 
 export function describeConfig(c: ClusterConfig): string[] {
   const on = (b: boolean) => (b ? 'on' : 'off');
@@ -12,5 +14,16 @@ export function describeConfig(c: ClusterConfig): string[] {
       `eligible.leader.replicas=${on(c.elr)}${c.observers ? ` observers=${c.observers}` : ''}`,
     `bounds: records ≤ ${c.maxRecords}, leader changes ≤ ${c.maxLeaderChanges}, crashes ≤ ${c.maxCrashes} ` +
       `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}`,
+    ...changedSwitches(c),
+    ...(c.mutation === undefined ? [] : [`MUTATION ${c.mutation}: ${MUTATIONS[c.mutation]}`]),
   ];
+}
+
+/** The switches set away from the named version's values, so an override is never hidden behind a version name. */
+function changedSwitches(c: ClusterConfig): string[] {
+  const version = VERSIONS[c.protocol];
+  const changed = (Object.keys(SWITCH_DOCS) as (keyof typeof SWITCH_DOCS)[])
+    .filter((k) => k !== 'truncation' && version !== undefined && version[k] !== c[k])
+    .map((k) => `${k}=${c[k]}`);
+  return changed.length === 0 ? [] : [`switches changed from ${c.protocol}: ${changed.join(' ')}`];
 }

@@ -3,6 +3,7 @@ import { DEFAULT_BOUNDS, DEFAULT_SETTINGS, makeConfig } from '../../spec/config.
 import { CURRENT_VERSION, SWITCH_DOCS, VERSIONS } from '../../spec/versions.ts';
 import { invariants } from '../../properties/invariants.ts';
 import { GOALS } from '../../properties/goals.ts';
+import { MUTATIONS } from '../../spec/mutations.ts';
 
 export function listText(): string {
   const config = makeConfig();
@@ -18,6 +19,8 @@ export function listText(): string {
   }
   out.push('', 'Settings and bounds (--set KEY=VALUE):');
   for (const [key, value] of Object.entries({ ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS })) out.push(`  ${key.padEnd(32)} ${value}`);
+  out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
+  for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
   return out.join('\n');
 }
 
@@ -28,6 +31,7 @@ export function listJson(): unknown {
     goals: GOALS.map(({ name, statement }) => ({ name, statement })),
     protocols: VERSIONS,
     switches: SWITCH_DOCS,
+    mutations: MUTATIONS,
     defaults: config,
   };
 }
