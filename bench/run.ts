@@ -16,7 +16,7 @@ import { makeConfig, type ClusterConfig } from '../spec/config.ts';
 import { createReplicaMachine, type ReplicaEvent } from '../spec/replica.ts';
 import type { ReplicaContext } from '../spec/replica-context.ts';
 import { kafkaModelOf } from '../properties/kafka-model.ts';
-import { exploreExhaustive, exploreRandom } from '../src/explore/index.ts';
+import { certifyMinimal, exploreExhaustive, exploreRandom } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
@@ -90,13 +90,11 @@ function timeToCounterexample() {
       const r = exploreRandom(model, { runs: 100_000, maxSteps: 40, seed, invariants: LOSS, timeLimitMs: 20_000 });
       const shrunk = r.violations[0];
       // What `check --engine random` prints: the shrunk trace, then certified by a breadth-first search.
-      const certified = exploreRandom(model, {
-        runs: 100_000, maxSteps: 40, seed, invariants: LOSS, timeLimitMs: 20_000, certify: { timeLimitMs: 30_000, maxStates: 3_000_000 },
-      });
-      const c = certified.violations[0];
+      const started = Date.now();
+      const c = shrunk === undefined ? undefined : certifyMinimal(model, shrunk, { timeLimitMs: 30_000, maxStates: 3_000_000 });
       return {
         ms: r.stats.elapsedMs, found: shrunk !== undefined, length: shrunk?.length ?? null,
-        certifiedMs: certified.stats.elapsedMs, certifiedLength: c?.length ?? null, certifiedMinimal: c?.certifiedMinimal ?? false,
+        certifiedMs: r.stats.elapsedMs + (Date.now() - started), certifiedLength: c?.length ?? null, certifiedMinimal: c?.certifiedMinimal ?? false,
       };
     });
     out[name] = {

@@ -127,6 +127,16 @@ function uncleanElectionImpossible(c: ClusterConfig): string | null {
     : `unclean election is off, and a last-known-leader election needs ${needed} crashes (the bounds allow ${c.maxCrashes})`;
 }
 
+/** The goals that cannot be reached in this configuration, each with the reason. */
+export function impossibleGoals(c: ClusterConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const g of GOALS) {
+    const why = notApplicable(c, g.name);
+    if (why !== null) out[g.name] = why;
+  }
+  return out;
+}
+
 /** The goals that can be reached in this configuration. */
 export function goalsFor(c: ClusterConfig): G[] {
   return GOALS.filter((g) => notApplicable(c, g.name) === null);

@@ -4,14 +4,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { kafkaModel, MODEL_NAME, type KafkaModel } from '../../properties/kafka-model.ts';
-import { exploreCombined, exploreExhaustive, exploreRandom, type CombinedResult, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import { exploreCombined, exploreExhaustive, exploreRandom, possibleStepKinds, stepKindsNeverTaken, type CombinedResult, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
 import { renderTraceText } from '../report/text.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { describeConfig } from './describe.ts';
-import { GOALS, notApplicable } from '../../properties/goals.ts';
+import { impossibleGoals } from '../../properties/goals.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -37,7 +37,6 @@ const whole = (flag: string, text: string | undefined, fallback: number): number
   return Number(text);
 };
 
-const ENGINES = ['both', 'exhaustive', 'random'];
 const ENGINE_TITLES: Record<string, string> = {
   both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
 };
@@ -53,7 +52,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     throw e;
   }
   const engine = flags.engine ?? 'both';
-  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be both, exhaustive or random, got '${engine}'`);
+  if (!(engine in ENGINE_TITLES)) throw new UsageError(`--engine must be both, exhaustive or random, got '${engine}'`);
   const timeLimitMs = whole('--time-limit', flags.timeLimit, 60) * 1000;
   if (!flags.json) io.out([`kafka-spec check (${ENGINE_TITLES[engine]})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n'));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
@@ -94,32 +93,36 @@ function jsonResult(model: KafkaModel, r: ExploreResult<ClusterAction>, traces: 
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
       runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason,
-      ...('phases' in r ? { phases: phasesJson(r as CombinedResult<ClusterAction>) } : {}) },
+      ...(phasesOf(r) === null ? {} : { phases: phasesJson(phasesOf(r)!) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
 }
 
-function phasesJson(r: CombinedResult<ClusterAction>): unknown {
+/** The two phases of a combined exploration, or null for a single engine's. */
+function phasesOf(r: ExploreResult<ClusterAction>): CombinedResult<ClusterAction>['phases'] | null {
+  return 'phases' in r ? (r as CombinedResult<ClusterAction>).phases : null;
+}
+
+function phasesJson(phases: CombinedResult<ClusterAction>['phases']): unknown {
   const phase = (p: ExploreResult<ClusterAction>) => ({
     steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, elapsedMs: p.stats.elapsedMs,
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
-  return { exhaustive: phase(r.phases.exhaustive), random: r.phases.random === null ? null : phase(r.phases.random) };
+  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
 }
 
 /** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
 function stepCoverage(model: KafkaModel, r: ExploreResult<ClusterAction>): Record<string, number> {
-  const possible = Object.entries(model.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
-  return { ...Object.fromEntries(possible.map((k) => [k, 0])), ...r.coverage.steps };
+  return { ...Object.fromEntries(possibleStepKinds(model).map((k) => [k, 0])), ...r.coverage.steps };
 }
 
 /** Which kinds of step were never taken, and which cannot happen here (grouped by reason). */
 function stepLines(model: KafkaModel, r: ExploreResult<ClusterAction>): string[] {
   const kinds = Object.entries(model.stepKinds ?? {});
   if (kinds.length === 0) return [];
-  const possible = kinds.filter(([, why]) => why === null).map(([k]) => k);
-  const never = possible.filter((k) => (r.coverage.steps[k] ?? 0) === 0);
+  const possible = possibleStepKinds(model);
+  const never = stepKindsNeverTaken(model, r.coverage);
   const byReason = new Map<string, string[]>();
   for (const [k, why] of kinds) if (why !== null) byReason.set(why, [...(byReason.get(why) ?? []), k]);
   return [
@@ -142,12 +145,10 @@ function scopeOf(r: ExploreResult<ClusterAction>): string {
 }
 
 function foundBreadthFirst(r: ExploreResult<ClusterAction>, v: ExploreResult<ClusterAction>['violations'][number]): boolean {
-  if (r.stats.engine === 'exhaustive') return true;
-  return 'phases' in r && (r as CombinedResult<ClusterAction>).phases.exhaustive.violations.includes(v);
+  return r.stats.engine === 'exhaustive' || (phasesOf(r)?.exhaustive.violations.includes(v) ?? false);
 }
 
-function combinedLines(r: CombinedResult<ClusterAction>): string[] {
-  const { exhaustive, random } = r.phases;
+function combinedLines({ exhaustive, random }: CombinedResult<ClusterAction>['phases']): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
   if (random !== null) {
     const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
@@ -168,7 +169,8 @@ const STOPS: Record<string, string> = {
 };
 
 function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked: readonly string[], out?: string): string {
-  const lines = 'phases' in r ? combinedLines(r as CombinedResult<ClusterAction>) : [`Explored ${scopeOf(r)}.`];
+  const phases = phasesOf(r);
+  const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
   for (const v of r.violations) {
     const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
@@ -186,10 +188,7 @@ function humanResult(model: KafkaModel, r: ExploreResult<ClusterAction>, checked
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);
   }
-  for (const g of GOALS) {
-    const why = notApplicable(model.config, g.name);
-    if (why !== null) lines.push(`  ${g.name.padEnd(28)} cannot happen here: ${why}`);
-  }
+  for (const [name, why] of Object.entries(impossibleGoals(model.config))) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
   lines.push(...stepLines(model, r));
   if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',

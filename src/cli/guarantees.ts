@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaModelOf, MODEL_NAME, type KafkaModel } from '../../properties/kafka-model.ts';
 import { MATRIX, type MatrixRow } from '../../properties/matrix.ts';
-import { GOALS, notApplicable } from '../../properties/goals.ts';
-import { exploreExhaustive, exploreRandom, type ExploreResult, type Violation } from '../explore/index.ts';
+import { impossibleGoals } from '../../properties/goals.ts';
+import { exploreCombined, possibleStepKinds, stepKindsNeverTaken, type Coverage, type ExploreResult, type Violation } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
@@ -57,10 +57,8 @@ interface RowResult {
   /** Violations, the exhaustive engine's (shortest) first, then those random runs found past its depth. */
   readonly violations: readonly Found[];
   readonly random: Evidence['random'];
-  /** Goal counts over both engines. */
-  readonly goals: Record<string, number>;
-  /** Transitions by kind of step over both engines. */
-  readonly steps: Record<string, number>;
+  /** Goals and kinds of step over both engines. */
+  readonly coverage: Coverage;
 }
 
 /** Random runs per row after the breadth-first pass, with a fixed seed so the documentation is reproducible. */
@@ -70,32 +68,16 @@ export const RANDOM_SEED = 1;
 
 /**
  * Breadth-first to the row's depth; then random runs of up to RANDOM_MAX_STEPS steps look past
- * that depth for the invariants still standing. The random engine stops at its first violation,
- * so it is rerun on the invariants that remain until a pass finds nothing.
+ * that depth for the invariants still standing, until a pass finds nothing.
  */
 function exploreRow(row: MatrixRow): RowResult {
   const model = kafkaModelOf(row.config);
-  const bfs = exploreExhaustive(model, { maxDepth: row.depth });
-  const violations: Found[] = bfs.violations.map((v) => ({ ...v, foundBy: 'exhaustive' }));
-  const goals: Record<string, number> = {};
-  const stepCounts: Record<string, number> = {};
-  const count = (r: ExploreResult<ClusterAction>) => {
-    for (const [name, g] of Object.entries(r.coverage.goals)) goals[name] = (goals[name] ?? 0) + g.count;
-    for (const [kind, n] of Object.entries(r.coverage.steps)) stepCounts[kind] = (stepCounts[kind] ?? 0) + n;
-  };
-  count(bfs);
   const runs = row.randomRuns ?? RANDOM_RUNS;
-  let steps = 0;
-  for (;;) {
-    const standing = model.invariants.map((i) => i.name).filter((n) => !violations.some((v) => v.invariant === n));
-    if (standing.length === 0 || runs === 0) break;
-    const r = exploreRandom(model, { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, invariants: standing });
-    steps += r.stats.transitions;
-    count(r);
-    if (r.verdict === 'holds') break;
-    violations.push({ ...r.violations[0], foundBy: 'random' });
-  }
-  return { row, model, bfs, violations, goals, steps: stepCounts, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
+  const r = exploreCombined(model, { maxDepth: row.depth, runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, everyInvariant: true });
+  const bfs = r.phases.exhaustive;
+  const violations: Found[] = r.violations.map((v) => ({ ...v, foundBy: bfs.violations.includes(v) ? 'exhaustive' : 'random' }));
+  const steps = r.phases.random?.stats.transitions ?? 0;
+  return { row, model, bfs, violations, coverage: r.coverage, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
 }
 
 function explore(rows: readonly MatrixRow[], io: Output): RowResult[] {
@@ -110,8 +92,8 @@ export function cellsOf(results: readonly RowResult[]): Cell[] {
     const { row, model } = r;
     const evidence: Evidence = {
       engine: 'exhaustive+random', depth: r.bfs.stats.depth, states: r.bfs.stats.states, random: r.random,
-      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: impossibleGoals(model),
-      stepsNeverTaken: stepsNeverTaken(r),
+      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: impossibleGoals(model.config),
+      stepsNeverTaken: stepKindsNeverTaken(model, r.coverage),
     };
     return model.invariants.map((inv) => {
       const v = r.violations.find((x) => x.invariant === inv.name);
@@ -122,19 +104,8 @@ export function cellsOf(results: readonly RowResult[]): Cell[] {
   });
 }
 
-const stepsNeverTaken = (r: RowResult) =>
-  Object.entries(r.model.stepKinds ?? {}).filter(([k, why]) => why === null && (r.steps[k] ?? 0) === 0).map(([k]) => k);
-const reachedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n > 0).map(([g]) => g);
-const missedGoals = (r: RowResult) => Object.entries(r.goals).filter(([, n]) => n === 0).map(([g]) => g);
-
-function impossibleGoals(model: KafkaModel): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const g of GOALS) {
-    const why = notApplicable(model.config, g.name);
-    if (why !== null) out[g.name] = why;
-  }
-  return out;
-}
+const reachedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count > 0).map(([n]) => n);
+const missedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count === 0).map(([n]) => n);
 
 const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
 
@@ -184,9 +155,9 @@ function guaranteesPage(results: readonly RowResult[]): string {
     'cannot happen in the configuration, with the reason, and whether every kind of step that can happen was taken:', '');
   for (const r of results) {
     const missed = missedGoals(r);
-    const impossible = Object.entries(impossibleGoals(r.model)).map(([n, why]) => `${n} — ${why}`);
-    const never = stepsNeverTaken(r);
-    const kinds = Object.values(r.model.stepKinds ?? {}).filter((why) => why === null).length;
+    const impossible = Object.entries(impossibleGoals(r.model.config)).map(([n, why]) => `${n} — ${why}`);
+    const never = stepKindsNeverTaken(r.model, r.coverage);
+    const kinds = possibleStepKinds(r.model).length;
     const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`
       : `**kinds of step never taken**: ${never.join(', ')}`;
     lines.push(`- **${r.row.title}** (${r.random.steps.toLocaleString('en')} random steps): reached ${reachedGoals(r).join(', ') || 'none'}` +

@@ -1,17 +1,21 @@
 /**
  * Both engines on one budget: breadth-first first, which proves "nothing within depth d" and
- * finds shortest counterexamples, then random runs for the rest of the time, which reach far
- * deeper than breadth-first search can (at a cost: a "holds" from them is no proof). The random
- * phase checks only the invariants the breadth-first phase did not already break.
+ * finds shortest counterexamples, then random runs, which reach far deeper than breadth-first
+ * search can (at a cost: a "holds" from them is no proof). The random phase checks only the
+ * invariants the breadth-first phase did not already break.
  */
 import type { Action, Model } from '../model.ts';
 import { exploreExhaustive } from './exhaustive.ts';
 import { exploreRandom } from './random.ts';
-import { type Coverage, type ExploreResult, type Progress, selectInvariants } from './result.ts';
+import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {
-  /** The whole budget; breadth-first search gets `exhaustiveShare` of it (default one half). */
-  readonly timeLimitMs: number;
+  /**
+   * The whole budget; breadth-first search gets `exhaustiveShare` of it (default one half), random
+   * runs the rest. Without it both phases run to their own bounds (`maxDepth`, `runs`), so the
+   * result is the same on every machine.
+   */
+  readonly timeLimitMs?: number;
   readonly exhaustiveShare?: number;
   readonly maxDepth?: number;
   readonly invariants?: readonly string[];
@@ -21,27 +25,29 @@ export interface CombinedOptions {
   readonly maxSteps: number;
   readonly seed?: number;
   readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
+  /**
+   * The random engine stops at its first violation; with this set, it is run again on the
+   * invariants still standing until a pass finds nothing, so every invariant gets a verdict.
+   */
+  readonly everyInvariant?: boolean;
   readonly onProgress?: (p: Progress) => void;
 }
 
 export interface CombinedResult<A extends Action> extends ExploreResult<A> {
+  /** The random phase sums its passes (see `everyInvariant`); null when it did not run. */
   readonly phases: { readonly exhaustive: ExploreResult<A>; readonly random: ExploreResult<A> | null };
 }
 
 export function exploreCombined<S, A extends Action>(model: Model<S, A>, options: CombinedOptions): CombinedResult<A> {
+  if (options.timeLimitMs === undefined && options.runs === undefined) throw new Error('exploreCombined needs a time limit or a number of runs');
   const started = Date.now();
   const checked = selectInvariants(model, options.invariants).map((i) => i.name);
   const bfs = exploreExhaustive(model, {
-    maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
+    maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
   });
-  const standing = checked.filter((n) => !bfs.violations.some((v) => v.invariant === n));
-  const done = bfs.complete || standing.length === 0 || (options.stopAtFirst === true && bfs.verdict === 'violated');
-  const remainingMs = Math.max(0, options.timeLimitMs - (Date.now() - started));
-  const random = done || remainingMs === 0 ? null : exploreRandom(model, {
-    runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
-    invariants: standing, certify: options.certify, onProgress: options.onProgress,
-  });
+  const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated');
+  const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
   const violations = [...bfs.violations, ...(random?.violations ?? [])];
   return {
     verdict: violations.length > 0 ? 'violated' : 'holds',
@@ -57,8 +63,33 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   };
 }
 
+/** One random pass on the standing invariants, or (`everyInvariant`) passes until one holds, summed. */
+function randomPhase<S, A extends Action>(
+  model: Model<S, A>, options: CombinedOptions, started: number, standing: string[],
+): ExploreResult<A> | null {
+  let total: ExploreResult<A> | null = null;
+  const violations: Violation<A>[] = [];
+  while (standing.length > 0) {
+    const remainingMs = options.timeLimitMs === undefined ? undefined : options.timeLimitMs - (Date.now() - started);
+    if (remainingMs !== undefined && remainingMs <= 0) break;
+    const pass = exploreRandom(model, {
+      runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
+      invariants: standing, certify: options.certify, onProgress: options.onProgress,
+    });
+    violations.push(...pass.violations);
+    total = total === null ? pass : {
+      ...pass,
+      stats: { ...pass.stats, transitions: total.stats.transitions + pass.stats.transitions, elapsedMs: total.stats.elapsedMs + pass.stats.elapsedMs },
+      coverage: mergeCoverage(total.coverage, pass.coverage),
+    };
+    if (pass.verdict === 'holds' || options.everyInvariant !== true) break;
+    standing = standing.filter((n) => !pass.violations.some((v) => v.invariant === n));
+  }
+  return total === null ? null : { ...total, violations, verdict: violations.length > 0 ? 'violated' : 'holds' };
+}
+
 /** Counts add up; a goal's earliest step is the smaller of the two. */
-function mergeCoverage(a: Coverage, b: Coverage): Coverage {
+export function mergeCoverage(a: Coverage, b: Coverage): Coverage {
   const goals: Coverage['goals'] = {};
   for (const name of new Set([...Object.keys(a.goals), ...Object.keys(b.goals)])) {
     const x = a.goals[name];

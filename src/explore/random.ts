@@ -120,10 +120,19 @@ function minimise<S, A extends Action>(model: Model<S, A>, failing: Walk<A>, see
   const found: Violation<A> = {
     invariant: inv.name, statement: inv.statement, trace: shrunk, length: shrunk.length, seed, path, shrunkFrom: failing.steps.length,
   };
-  if (options.certify === undefined || shrunk.length === 0) return { ...found, certifiedMinimal: shrunk.length === 0 };
+  return options.certify === undefined ? { ...found, certifiedMinimal: shrunk.length === 0 } : certifyMinimal(model, found, options.certify);
+}
+
+/**
+ * A breadth-first search up to one step shorter than `found`, within `budget`: a shorter
+ * violation of the same invariant replaces it; a search that completes proves it minimal.
+ */
+export function certifyMinimal<S, A extends Action>(
+  model: Model<S, A>, found: Violation<A>, budget: NonNullable<RandomOptions['certify']>,
+): Violation<A> {
+  if (found.length === 0) return { ...found, certifiedMinimal: true };
   const bfs = exploreExhaustive(model, {
-    maxDepth: shrunk.length - 1, invariants: [inv.name],
-    maxStates: options.certify.maxStates, timeLimitMs: options.certify.timeLimitMs,
+    maxDepth: found.length - 1, invariants: [found.invariant], maxStates: budget.maxStates, timeLimitMs: budget.timeLimitMs,
   });
   if (bfs.verdict === 'violated') {
     const shorter = bfs.violations[0];

@@ -60,6 +60,16 @@ export interface Progress {
   readonly runs?: number;
 }
 
+/** The kinds of step the model says can happen in its configuration (all it declares, in order). */
+export function possibleStepKinds<S, A extends Action>(model: Model<S, A>): string[] {
+  return Object.entries(model.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
+}
+
+/** The kinds of step that can happen but that an exploration never took. */
+export function stepKindsNeverTaken<S, A extends Action>(model: Model<S, A>, coverage: Coverage): string[] {
+  return possibleStepKinds(model).filter((k) => (coverage.steps[k] ?? 0) === 0);
+}
+
 /** Thrown for an unknown invariant name; the message is one line. */
 export class UnknownInvariantError extends Error {
   override name = 'UnknownInvariantError';
