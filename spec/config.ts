@@ -1,43 +1,47 @@
 /**
- * The configuration of one model instance: a protocol version (switches), the cluster settings a
- * Kafka operator chooses, and the exploration bounds. Bounds are named here, never literals inside
- * a machine (style: "configuration is not specification").
+ * The configuration of one model instance: a protocol version (switches.ts), the cluster settings
+ * a Kafka operator chooses, and the exploration bounds, each key declared once (declare.ts) with
+ * its type and meaning. Bounds are named here, never literals inside a machine.
  */
 import { z } from 'zod';
 import type { Acks } from './types.ts';
-import { CURRENT_VERSION, VERSIONS, type ProtocolSwitches, TRUNCATIONS } from './versions.ts';
+import { CURRENT_VERSION, VERSIONS } from './versions.ts';
+import { SWITCHES, type ProtocolSwitches } from './switches.ts';
 import { MUTATION_NAMES, type Mutation } from './mutations.ts';
+import { custom, flag, whole, type Declaration, type ValueOf } from './declare.ts';
 
-export interface Settings {
-  /** Replication factor: brokers 1..rf hold the partition, in this assignment order. */
-  readonly rf: number;
-  readonly acks: Acks;
-  readonly minIsr: number;
-  readonly unclean: boolean;
-  /** The last `observers` replicas in assignment order replicate but never join the ISR (CP). */
-  readonly observers: number;
-  /** log.flush.interval.messages=1: every append is flushed, so a lossy crash loses nothing. */
-  readonly flushEveryRecord: boolean;
-  /** Run one consumer (reading committed records, for the read properties). */
-  readonly consumer: boolean;
-  /** The consumer may also read from followers (KIP-392). */
-  readonly followerReads: boolean;
-}
+const acks = custom<Acks>(
+  z.union([z.literal(0), z.literal(1), z.literal('all')]),
+  (t) => (t === '0' ? 0 : t === '1' ? 1 : t === 'all' || t === '-1' ? 'all' : undefined),
+  '0 | 1 | all',
+  'producer acks: 0 no reply, 1 after the leader\'s append, all once the ISR has it (P4, P5)',
+);
 
-export interface Bounds {
-  /** Records the producer sends in all. */
-  readonly maxRecords: number;
-  /** Leader elections the controller may make (leader epoch bumps). */
-  readonly maxLeaderChanges: number;
-  /** Broker crashes, lossy ones included. */
-  readonly maxCrashes: number;
-  /** Crashes that lose the unflushed suffix of the log (OS or power failure). */
-  readonly lossyCrashes: number;
-  /** Times the controller fences a live broker whose heartbeats it stopped seeing. */
-  readonly maxHeartbeatLosses: number;
-  /** Fetch requests and responses the network may lose (each loss times the fetch out). */
-  readonly maxMessageLosses: number;
-}
+/** The cluster settings a Kafka operator chooses. */
+export const SETTINGS = {
+  rf: whole(1, 5, 'replication factor: brokers 1..rf hold the partition, in this assignment order'),
+  acks,
+  minIsr: whole(1, 5, 'min.insync.replicas (P3); the effective value is at most the voters\' count'),
+  unclean: flag('unclean.leader.election.enable: elect an out-of-sync replica rather than none (L2)'),
+  observers: whole(0, 4, 'the last n replicas in assignment order replicate but never join the ISR (O1)'),
+  flushEveryRecord: flag('log.flush.interval.messages=1: every append is flushed, so a lossy crash loses nothing (D1)'),
+  consumer: flag('run one consumer reading committed records (C1), for the read properties'),
+  followerReads: flag('the consumer may also read from followers (KIP-392, C3)'),
+} as const;
+
+/** The exploration bounds: how much of each kind of fault and work a behaviour may contain. */
+export const BOUNDS = {
+  maxRecords: whole(1, 6, 'records the producer sends in all'),
+  maxLeaderChanges: whole(0, 8, 'leader elections the controller may make (leader-epoch bumps to a new leader)'),
+  maxCrashes: whole(0, 6, 'broker crashes, lossy ones included'),
+  lossyCrashes: whole(0, 6, 'crashes that lose the unflushed suffix of the log (OS or power failure)'),
+  maxHeartbeatLosses: whole(0, 4, 'times the controller fences a live broker whose heartbeats it stopped seeing'),
+  maxMessageLosses: whole(0, 4, 'fetch requests and responses the network may lose (each loss times the fetch out)'),
+} as const;
+
+type Values<T> = { readonly [K in keyof T]: ValueOf<T[K]> };
+export type Settings = Values<typeof SETTINGS>;
+export type Bounds = Values<typeof BOUNDS>;
 
 export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
   /** The protocol version the switches came from (switches may have been overridden since). */
@@ -71,44 +75,30 @@ export const DEFAULT_BOUNDS: Bounds = {
   maxMessageLosses: 0,
 };
 
-const count = (max: number) => z.number().int().min(0).max(max);
+const protocol = custom<string>(
+  z.enum(Object.keys(VERSIONS) as [string, ...string[]]),
+  (t) => (t in VERSIONS ? t : undefined),
+  Object.keys(VERSIONS).join(' | '),
+  'the release whose switches the configuration starts from',
+);
+const mutation = custom<Mutation | undefined>(
+  z.enum(MUTATION_NAMES as [Mutation, ...Mutation[]]).optional(),
+  (t) => ((MUTATION_NAMES as readonly string[]).includes(t) ? (t as Mutation) : undefined),
+  MUTATION_NAMES.join(' | '),
+  'a rule broken on purpose to test the checker (no release behaves so)',
+);
 
-/** Every key a config file or `--set` may name, with its type and range. */
+/** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
+export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, mutation,
+};
+
+export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
+
+/** The schema of a whole configuration, built from the declarations. */
 export const configSchema = z
-  .object({
-    protocol: z.enum(Object.keys(VERSIONS) as [string, ...string[]]),
-    truncation: z.enum(TRUNCATIONS as [string, ...string[]]),
-    fetchCarriesLeaderEpoch: z.boolean(),
-    truncateOnEveryEpochChange: z.boolean(),
-    epochEntryOnBecomeLeader: z.boolean(),
-    isrJoinRequiresLeso: z.boolean(),
-    maximalIsr: z.boolean(),
-    skipFollowerUpdateOnDiverging: z.boolean(),
-    truncateBeforeHwUpdate: z.boolean(),
-    hwRequiresMinIsr: z.boolean(),
-    elr: z.boolean(),
-    lastKnownLeaderElection: z.boolean(),
-    restartLeavesIsr: z.boolean(),
-    isrEligibilityChecksBrokerState: z.boolean(),
-    rf: z.number().int().min(1).max(5),
-    acks: z.union([z.literal(0), z.literal(1), z.literal('all')]),
-    minIsr: z.number().int().min(1).max(5),
-    unclean: z.boolean(),
-    observers: count(4),
-    flushEveryRecord: z.boolean(),
-    consumer: z.boolean(),
-    followerReads: z.boolean(),
-    maxRecords: z.number().int().min(1).max(6),
-    maxLeaderChanges: count(8),
-    maxCrashes: count(6),
-    lossyCrashes: count(6),
-    maxHeartbeatLosses: count(4),
-    maxMessageLosses: count(4),
-    mutation: z.enum(MUTATION_NAMES as [Mutation, ...Mutation[]]).optional(),
-  })
+  .object(Object.fromEntries(CONFIG_KEYS.map((k) => [k, DECLARATIONS[k].schema])) as Record<keyof ClusterConfig, z.ZodType>)
   .strict();
-
-export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof ClusterConfig)[];
 
 /** Thrown for a configuration that cannot be run; the message is one line. */
 export class ConfigError extends Error {

@@ -1,56 +1,11 @@
 /**
- * Protocol versions as data. Each named version is the one before it with only the rules that
- * changed (domain brief §1.15), so every historical anomaly is a configuration, never a copy of a
- * machine. The newest version is what Kafka does today.
+ * Protocol versions as data. Each named version is the one before it with only the switches that
+ * changed (switches.ts declares them), so every historical anomaly is a configuration, never a
+ * copy of a machine. The newest version is what Kafka does today.
  */
+import type { ProtocolSwitches, Truncation } from './switches.ts';
 
-export type Truncation = 'hw' | 'kip101' | 'kip279' | 'diverging-epoch';
-export const TRUNCATIONS: readonly Truncation[] = ['hw', 'kip101', 'kip279', 'diverging-epoch'];
-
-export interface ProtocolSwitches {
-  /** How a follower finds where its log diverges from the leader's (§1.7). */
-  readonly truncation: Truncation;
-  /** Fetch and OffsetsForLeaderEpoch carry the leader epoch and are fenced on it (KIP-320, 2.1). */
-  readonly fetchCarriesLeaderEpoch: boolean;
-  /** A follower truncates on every leader-epoch change, not only a leader change (KAFKA-7164, 2.1). */
-  readonly truncateOnEveryEpochChange: boolean;
-  /** A new leader writes (LE, LEO) to its epoch cache before any append (KAFKA-7415, 2.1). */
-  readonly epochEntryOnBecomeLeader: boolean;
-  /** A follower may join the ISR only once its LEO reaches the leader's LESO (KAFKA-7128, 2.1). */
-  readonly isrJoinRequiresLeso: boolean;
-  /** ISR changes go through AlterPartition and the leader uses the maximal ISR (KIP-497, 2.7). */
-  readonly maximalIsr: boolean;
-  /** A diverging fetch does not update the follower's fetch state (KAFKA-13141, 3.0). */
-  readonly skipFollowerUpdateOnDiverging: boolean;
-  /** A follower truncates before taking the HW of a diverging response (KAFKA-14704, 3.5). */
-  readonly truncateBeforeHwUpdate: boolean;
-  /** The leader HW does not advance while the ISR is below min.insync.replicas (KAFKA-15583, 3.7). */
-  readonly hwRequiresMinIsr: boolean;
-  /** Eligible leader replicas (KIP-966): 4.0 opt-in, default on new clusters from 4.1. */
-  readonly elr: boolean;
-  /** With ELR, a leaderless partition whose ISR and ELR are empty elects its last leader (unclean). */
-  readonly lastKnownLeaderElection: boolean;
-  /** A restarted broker stays in the ISR (ZooKeeper before KIP-380, 2.2); false = KIP-380 and KRaft. */
-  readonly restartLeavesIsr: boolean;
-  /** ISR eligibility and fetches check broker state and broker epoch (KIP-841 3.3, KIP-903 3.5). */
-  readonly isrEligibilityChecksBrokerState: boolean;
-}
-
-export const SWITCH_DOCS: Readonly<Record<keyof ProtocolSwitches, string>> = {
-  truncation: 'follower truncation generation: hw | kip101 | kip279 | diverging-epoch',
-  fetchCarriesLeaderEpoch: 'fetches carry the leader epoch and are fenced on it (KIP-320, 2.1)',
-  truncateOnEveryEpochChange: 'truncate on every leader-epoch change (KAFKA-7164, 2.1)',
-  epochEntryOnBecomeLeader: 'new leader writes (LE, LEO) to its epoch cache (KAFKA-7415, 2.1)',
-  isrJoinRequiresLeso: 'ISR join requires LEO >= leader epoch start offset (KAFKA-7128, 2.1)',
-  maximalIsr: 'AlterPartition with the maximal ISR (KIP-497, 2.7); false = direct ZooKeeper writes',
-  skipFollowerUpdateOnDiverging: 'a diverging fetch leaves follower state alone (KAFKA-13141, 3.0)',
-  truncateBeforeHwUpdate: 'truncate before taking the HW of a diverging response (KAFKA-14704, 3.5)',
-  hwRequiresMinIsr: 'HW frozen while ISR < min.insync.replicas (KAFKA-15583, 3.7)',
-  elr: 'eligible leader replicas (KIP-966; default from 4.1)',
-  lastKnownLeaderElection: 'with ELR, elect the last known leader when ISR and ELR are empty',
-  restartLeavesIsr: 'a restarted broker stays in the ISR (ZooKeeper before KIP-380)',
-  isrEligibilityChecksBrokerState: 'ISR joins and fetches check broker state and epoch (KIP-841/903)',
-};
+export { type ProtocolSwitches, type Truncation, TRUNCATIONS } from './switches.ts';
 
 /** 0.10: truncate to the local high watermark, ZooKeeper controller, no leader epochs. */
 const kafka010: ProtocolSwitches = {

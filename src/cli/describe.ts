@@ -4,7 +4,8 @@
  */
 import type { ClusterConfig } from '../../spec/config.ts';
 import { MUTATIONS } from '../../spec/mutations.ts';
-import { SWITCH_DOCS, VERSIONS } from '../../spec/versions.ts';
+import { VERSIONS } from '../../spec/versions.ts';
+import { SWITCH_NAMES } from '../../spec/switches.ts';
 
 export function describeConfig(c: ClusterConfig): string[] {
   const on = (b: boolean) => (b ? 'on' : 'off');
@@ -22,7 +23,7 @@ export function describeConfig(c: ClusterConfig): string[] {
 /** The switches set away from the named version's values, so an override is never hidden behind a version name. */
 function changedSwitches(c: ClusterConfig): string[] {
   const version = VERSIONS[c.protocol];
-  const changed = (Object.keys(SWITCH_DOCS) as (keyof typeof SWITCH_DOCS)[])
+  const changed = SWITCH_NAMES
     .filter((k) => k !== 'truncation' && version !== undefined && version[k] !== c[k])
     .map((k) => `${k}=${c[k]}`);
   return changed.length === 0 ? [] : [`switches changed from ${c.protocol}: ${changed.join(' ')}`];

@@ -1,6 +1,8 @@
 /** `kafka-spec list`: the invariants, reachability goals, protocol versions, switches and defaults. */
-import { DEFAULT_BOUNDS, DEFAULT_SETTINGS, makeConfig } from '../../spec/config.ts';
-import { CURRENT_VERSION, SWITCH_DOCS, VERSIONS } from '../../spec/versions.ts';
+import { BOUNDS, SETTINGS, makeConfig } from '../../spec/config.ts';
+import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
+import { SWITCHES, SWITCH_NAMES } from '../../spec/switches.ts';
+import type { Declaration } from '../../spec/declare.ts';
 import { invariants } from '../../properties/invariants.ts';
 import { GOALS } from '../../properties/goals.ts';
 import { MUTATIONS } from '../../spec/mutations.ts';
@@ -12,13 +14,21 @@ export function listText(): string {
   out.push('', 'Reachability goals (reported as coverage):');
   for (const g of GOALS) out.push(`  ${g.name.padEnd(28)} ${g.statement}`);
   out.push('', `Protocol versions (--protocol NAME; default ${CURRENT_VERSION}):`);
-  for (const [name, v] of Object.entries(VERSIONS)) out.push(`  ${name.padEnd(11)} truncation=${v.truncation}`);
-  out.push('', `Protocol switches (--set KEY=VALUE; defaults of ${CURRENT_VERSION}):`);
-  for (const [key, doc] of Object.entries(SWITCH_DOCS)) {
-    out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof SWITCH_DOCS]).padEnd(16)} ${doc}`);
+  let before: (typeof VERSIONS)[string] | undefined;
+  for (const [name, v] of Object.entries(VERSIONS)) {
+    const changed = before === undefined ? ['the oldest modelled'] : SWITCH_NAMES.filter((k) => v[k] !== before![k]).map((k) => `${k}=${v[k]}`);
+    out.push(`  ${name.padEnd(11)} ${changed.join(' ')}`);
+    before = v;
   }
-  out.push('', 'Settings and bounds (--set KEY=VALUE):');
-  for (const [key, value] of Object.entries({ ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS })) out.push(`  ${key.padEnd(32)} ${value}`);
+  out.push('', `Protocol switches (--set KEY=VALUE; defaults of ${CURRENT_VERSION}):`);
+  for (const [key, d] of Object.entries(SWITCHES) as [keyof typeof SWITCHES, Declaration<unknown>][]) {
+    const change = d.change === undefined ? '' : ` (${d.change.by}, ${d.change.release})`;
+    out.push(`  ${key.padEnd(32)} ${String(config[key]).padEnd(16)} ${d.meaning}${change}`);
+  }
+  out.push('', 'Settings (--set KEY=VALUE; defaults shown):');
+  for (const [key, d] of Object.entries(SETTINGS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof SETTINGS]).padEnd(16)} ${d.meaning}`);
+  out.push('', 'Bounds (--set KEY=VALUE; defaults shown):');
+  for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
   out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
   for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
   return out.join('\n');
@@ -30,8 +40,15 @@ export function listJson(): unknown {
     invariants: invariants(config).map(({ name, statement }) => ({ name, statement })),
     goals: GOALS.map(({ name, statement }) => ({ name, statement })),
     protocols: VERSIONS,
-    switches: SWITCH_DOCS,
+    switches: declared(SWITCHES),
+    settings: declared(SETTINGS),
+    bounds: declared(BOUNDS),
     mutations: MUTATIONS,
     defaults: config,
   };
+}
+
+/** Declarations as plain data: values, meaning and (for a switch) the change that flipped it. */
+function declared(ds: Record<string, Declaration<unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(ds).map(([k, d]) => [k, { values: d.values, meaning: d.meaning, ...(d.change ? { change: d.change } : {}) }]));
 }

@@ -4,7 +4,7 @@
  * flags, then `--set key=value`. Every error is one line (a `UsageError`).
  */
 import { readFileSync } from 'node:fs';
-import { type ClusterConfig, CONFIG_KEYS, ConfigError, configSchema, validateConfig, DEFAULT_BOUNDS, DEFAULT_SETTINGS } from '../../spec/config.ts';
+import { type ClusterConfig, CONFIG_KEYS, ConfigError, DECLARATIONS, validateConfig, DEFAULT_BOUNDS, DEFAULT_SETTINGS } from '../../spec/config.ts';
 import { CURRENT_VERSION, GENERATION_VERSION, TRUNCATIONS, type Truncation, VERSIONS } from '../../spec/versions.ts';
 
 /** A bad command line or input file; the message is printed as it is, on one line. */
@@ -31,16 +31,17 @@ function integer(flag: string, text: string): number {
   return Number(text);
 }
 
-/** Parses `key=value` for any configuration key, with the value's type taken from the schema. */
+/** Parses `key=value` for any configuration key, the value read as the key's declaration says. */
 export function parseSetting(text: string): [keyof ClusterConfig, unknown] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects key=value, got '${text}'`);
   const key = text.slice(0, eq) as keyof ClusterConfig;
   const raw = text.slice(eq + 1);
   if (!CONFIG_KEYS.includes(key)) throw new UsageError(`--set: unknown setting '${key}' (see 'kafka-spec list')`);
-  if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
-  if (/^-?\d+$/.test(raw)) return [key, Number(raw)];
-  return [key, raw];
+  const declaration = DECLARATIONS[key];
+  const value = declaration.parse(raw);
+  if (value === undefined) throw new UsageError(`--set ${key}: expected ${declaration.values}, got '${raw}'`);
+  return [key, value];
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -81,8 +82,8 @@ function namedFlags(flags: ModelFlags): Partial<Record<keyof ClusterConfig, unkn
   if (flags.truncation !== undefined) out.truncation = truncationOf(flags.truncation);
   if (flags.rf !== undefined) out.rf = integer('--rf', flags.rf);
   if (flags.acks !== undefined) {
-    if (!['0', '1', 'all', '-1'].includes(flags.acks)) throw new UsageError(`--acks must be 0, 1 or all, got '${flags.acks}'`);
-    out.acks = flags.acks === 'all' || flags.acks === '-1' ? 'all' : Number(flags.acks);
+    out.acks = DECLARATIONS.acks.parse(flags.acks);
+    if (out.acks === undefined) throw new UsageError(`--acks must be 0, 1 or all, got '${flags.acks}'`);
   }
   if (flags.minIsr !== undefined) out.minIsr = integer('--min-isr', flags.minIsr);
   if (flags.unclean) out.unclean = true;
@@ -106,7 +107,7 @@ export function configFromFlags(flags: ModelFlags): ClusterConfig {
     const [key, value] = parseSetting(text);
     merged[key] = value;
   }
-  const unknown = Object.keys(merged).find((k) => !(k in configSchema.shape));
+  const unknown = Object.keys(merged).find((k) => !(k in DECLARATIONS));
   if (unknown !== undefined) throw new UsageError(`config: unknown setting '${unknown}' (see 'kafka-spec list')`);
   try {
     return validateConfig(merged);

@@ -1,0 +1,31 @@
+/**
+ * The protocol switches: every rule that changed between Kafka releases, declared once with its
+ * type, its meaning and the change that flipped it. `versions.ts` names releases as values of
+ * these switches; `rules.ts` turns a configuration's values into the protocol's rules. Nothing
+ * else reads a switch.
+ */
+import { choice, flag, type ValueOf } from './declare.ts';
+
+export type Truncation = 'hw' | 'kip101' | 'kip279' | 'diverging-epoch';
+export const TRUNCATIONS: readonly Truncation[] = ['hw', 'kip101', 'kip279', 'diverging-epoch'];
+
+export const SWITCHES = {
+  truncation: choice(TRUNCATIONS, 'how a follower finds where its log diverges from the leader\'s (T0-T3)',
+    'KIP-101 / KIP-279 / KIP-595', '0.11 / 2.0 / 2.7'),
+  fetchCarriesLeaderEpoch: flag('fetches carry the leader epoch and are fenced on it (F2)', 'KIP-320', '2.1'),
+  truncateOnEveryEpochChange: flag('a follower truncates on every leader-epoch change, not only a leader change', 'KAFKA-7164', '2.1'),
+  epochEntryOnBecomeLeader: flag('a new leader writes (LE, LEO) to its epoch cache before any append (E2)', 'KAFKA-7415', '2.1'),
+  isrJoinRequiresLeso: flag('a follower joins the ISR only once its LEO reaches the leader epoch start offset (X2)', 'KAFKA-7128', '2.1'),
+  maximalIsr: flag('ISR changes go through AlterPartition and the leader counts the maximal ISR (H2)', 'KIP-497', '2.7'),
+  skipFollowerUpdateOnDiverging: flag('a diverging fetch leaves the follower\'s fetch state alone (F4)', 'KAFKA-13141', '3.0'),
+  truncateBeforeHwUpdate: flag('a follower truncates before taking the HW of a diverging response (F8)', 'KAFKA-14704', '3.5'),
+  hwRequiresMinIsr: flag('the leader HW stays put while the ISR is below min.insync.replicas (H1)', 'KAFKA-15583', '3.7'),
+  elr: flag('eligible leader replicas (R1-R5)', 'KIP-966', '4.1'),
+  lastKnownLeaderElection: flag('with ELR, a partition whose ISR and ELR are empty elects its last leader (R3)', 'KIP-966', '4.1'),
+  restartLeavesIsr: flag('a restarted broker keeps its place in the ISR (L7); false from KIP-380 on', 'KIP-380', '2.2'),
+  isrEligibilityChecksBrokerState: flag('ISR joins and fetches check broker state and broker epoch (F3, X2, S3)', 'KIP-841 / KIP-903', '3.5'),
+} as const;
+
+export type SwitchName = keyof typeof SWITCHES;
+export type ProtocolSwitches = { readonly [K in SwitchName]: ValueOf<(typeof SWITCHES)[K]> };
+export const SWITCH_NAMES = Object.keys(SWITCHES) as SwitchName[];
