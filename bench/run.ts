@@ -6,9 +6,15 @@
  *     hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
  *  2. the exhaustive engine's distinct states per second and bytes per state;
  *  3. the random engine's steps per second;
- *  4. time to the first counterexample for the four known-bad configurations (median of 5 seeds).
+ *  4. time to the first counterexample for the four known-bad configurations (median of 5 seeds);
+ *  5. start-up: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
+ *
+ * `npm run bench -- stepping` or `npm run bench -- startup` (also `-- --only startup`) runs one
+ * section alone and prints it without writing anything.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { transition } from 'xstate';
 import { Cluster } from '../spec/cluster.ts';
@@ -109,11 +115,46 @@ function timeToCounterexample() {
   return out;
 }
 
-/** `npm run bench -- stepping` measures stepping alone and writes nothing. */
-const only = process.argv[2];
+const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
+const STARTUP: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'kafka-spec --help': [BIN, '--help'], 'kafka-spec list': [BIN, 'list'] };
+
+/** Wall-clock milliseconds for one `node ARGS` process, from spawn to exit. */
+function timeProcess(args: string[]): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  return ms;
+}
+
+/**
+ * Start-up of the CLI: after a warm-up, `rounds` rounds each running `node -e 0`, `kafka-spec --help`
+ * and `kafka-spec list` one after the other, so each command is compared with the baseline of its
+ * own round (a shared machine's load changes between rounds, not much within one).
+ */
+function startup(rounds = 15) {
+  const names = Object.keys(STARTUP);
+  for (const name of names) timeProcess(STARTUP[name]);
+  const ms: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < rounds; i++) for (const name of names) ms[name].push(timeProcess(STARTUP[name]));
+  const base = ms[names[0]];
+  return {
+    rounds,
+    commands: Object.fromEntries(names.map((name) => [name, {
+      medianMs: Number(median(ms[name]).toFixed(1)),
+      medianRatio: Number(median(ms[name].map((m, i) => m / base[i])).toFixed(2)),
+    }])),
+  };
+}
+
+const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2];
 const stepConfig = makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3 });
 if (only === 'stepping') {
   console.log(stepping(stepConfig));
+} else if (only === 'startup') {
+  console.log(startupMarkdown(startup()));
+} else if (only !== undefined) {
+  throw new Error(`unknown section '${only}': stepping or startup, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
@@ -125,6 +166,7 @@ if (only === 'stepping') {
   results.random = { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
     stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   results.timeToCounterexample = timeToCounterexample();
+  results.startup = startup();
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
   console.log(markdown(results));
@@ -153,6 +195,18 @@ function markdown(r: Record<string, any>): string {
     ...Object.entries(r.timeToCounterexample).map(([name, v]: [string, any]) =>
       `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${v.randomShrunkLengths.join(', ')} | ${v.randomCertifiedMedianMs} ms | ${v.randomCertifiedLengths.join(', ')} |`),
     '',
+    startupMarkdown(r.startup),
   ];
   return lines.join('\n');
+}
+
+function startupMarkdown(s: ReturnType<typeof startup>): string {
+  return [
+    '## Start-up of the command line', '',
+    `Wall time from spawn to exit of the compiled CLI (\`npm run build\`), median of ${s.rounds} rounds after a warm-up; each round runs`,
+    'the three commands in turn, and the ratio is the median of each round\'s ratio to that round\'s `node -e 0`.', '',
+    '| command | median | ratio to `node -e 0` |', '|---|---:|---:|',
+    ...Object.entries(s.commands).map(([name, c]) => `| \`${name}\` | ${c.medianMs} ms | ${c.medianRatio.toFixed(2)} |`),
+    '',
+  ].join('\n');
 }

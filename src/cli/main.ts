@@ -1,16 +1,16 @@
 /**
  * The `kafka-spec` command line: the only place that prints or exits. Exit codes: 0 no
  * violation, 1 violation found (or reproduced), 2 bad input; every error is one line.
+ * Only commander and the command definitions load up front: each command imports its module
+ * (and with it the model, xstate and fast-check) when it runs, so `--help` starts fast.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck, type CheckFlags, type Output } from './check.ts';
-import { runReplay, type ReplayFlags } from './replay.ts';
-import { listJson, listText } from './list.ts';
-import { runGuarantees } from './guarantees.ts';
-import { UsageError } from './options.ts';
+import type { CheckFlags, Output } from './check.ts';
+import type { ReplayFlags } from './replay.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The command definitions; each action loads its command's module and reports the exit code through `setExit`. */
 export function buildProgram(io: Output, setExit: (code: number) => void): Command {
   const program = new Command('kafka-spec')
     .description("Model-check Apache Kafka's partition replication protocol")
@@ -41,37 +41,50 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--first', 'stop at the first violation (breadth-first: a shortest one) instead of reporting each invariant\'s')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
     .option('--json', 'machine-readable result')
-    .action((flags: CheckFlags) => setExit(runCheck(flags, io)));
+    .action(async (flags: CheckFlags) => {
+      const { runCheck } = await import('./check.ts');
+      setExit(runCheck(flags, io));
+    });
   program
     .command('replay <trace>')
     .description('re-execute a trace file step by step')
     .option('--format <format>', 'text (default), markdown, mermaid, html, itf or vitest')
     .option('--out <file>', 'write the rendered trace to a file')
     .option('--json', 'machine-readable result')
-    .action((file: string, flags: ReplayFlags) => setExit(runReplay(file, flags, io)));
+    .action(async (file: string, flags: ReplayFlags) => {
+      const { runReplay } = await import('./replay.ts');
+      setExit(runReplay(file, flags, io));
+    });
   program
     .command('guarantees')
     .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample')
     .option('--out <dir>', 'output folder (default docs)')
     .option('--json', 'print the cells as JSON instead of writing files')
-    .action((flags: { out?: string; json?: boolean }) => setExit(runGuarantees(flags, io)));
+    .action(async (flags: { out?: string; json?: boolean }) => {
+      const { runGuarantees } = await import('./guarantees.ts');
+      setExit(runGuarantees(flags, io));
+    });
   program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')
     .option('--json', 'machine-readable list')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { listJson, listText } = await import('./list.ts');
       io.out(flags.json ? JSON.stringify(listJson(), null, 2) : listText());
       setExit(0);
     });
   return program;
 }
 
-/** Runs the CLI on `argv` (without the node and script names) and returns the exit code. */
-export function main(argv: string[], io: Output): number {
+/**
+ * Runs the CLI on `argv` (without the node and script names) and resolves to the exit code;
+ * rejects only on an internal error.
+ */
+export async function main(argv: string[], io: Output): Promise<number> {
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -79,6 +92,8 @@ export function main(argv: string[], io: Output): number {
       io.progress(`kafka-spec: ${e.message.replace(/^error: /, '')}`);
       return 2;
     }
+    // A UsageError comes from a command's options, so options.ts is already loaded by then.
+    const { UsageError } = await import('./options.ts');
     if (e instanceof UsageError) {
       io.progress(`kafka-spec: ${e.message}`);
       return 2;
@@ -96,11 +111,11 @@ const consoleIo: Output = {
   },
 };
 
-/** The process entry point used by `bin/kafka-spec.mjs`. */
-export function run(): void {
+/** The process entry point used by `bin/kafka-spec.mjs`: sets `process.exitCode`, never throws. */
+export async function run(): Promise<void> {
   let code: number;
   try {
-    code = main(process.argv.slice(2), consoleIo);
+    code = await main(process.argv.slice(2), consoleIo);
   } catch (e) {
     console.error(`kafka-spec: internal error: ${e instanceof Error ? e.message : String(e)}`);
     code = 3;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../src/cli/main.ts';
 
-function run(...argv: string[]) {
+async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { out: (t) => out.push(t), progress: (t) => (t.startsWith('kafka-spec:') ? err.push(t) : undefined) });
+  const code = await main(argv, { out: (t) => out.push(t), progress: (t) => (t.startsWith('kafka-spec:') ? err.push(t) : undefined) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -16,23 +16,23 @@ const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-cli-'));
 const FAST = ['--set', 'consumer=false'];
 
 describe('kafka-spec check', () => {
-  it('finds the acks=1 loss, writes a trace that replay reproduces (exit 1 both times)', () => {
+  it('finds the acks=1 loss, writes a trace that replay reproduces (exit 1 both times)', async () => {
     const file = join(dir, 'acks1.json');
-    const check = run('check', '--acks', '1', '--first', '--out', file, ...FAST);
+    const check = await run('check', '--acks', '1', '--first', '--out', file, ...FAST);
     expect(check.code).toBe(1);
     expect(check.out).toContain('VIOLATED acks-one-durable');
     expect(check.out).toMatch(/Counterexample: 3 steps/);
     const trace = JSON.parse(readFileSync(file, 'utf8'));
     expect(trace.steps[0]).toEqual({ step: 'ProducerSend', broker: 1, value: 1 });
-    const again = run('replay', file);
+    const again = await run('replay', file);
     expect(again.code).toBe(1);
     expect(again.out).toContain('Violated after step 3: acks-one-durable');
-    const json = JSON.parse(run('replay', file, '--json').out);
+    const json = JSON.parse((await run('replay', file, '--json')).out);
     expect(json).toMatchObject({ verdict: 'violated', violation: { invariant: 'acks-one-durable', step: 3 } });
   });
 
-  it('prints one JSON object with verdict, config, violations, stats and coverage', () => {
-    const r = run('check', '--acks', '1', '--first', '--json', ...FAST);
+  it('prints one JSON object with verdict, config, violations, stats and coverage', async () => {
+    const r = await run('check', '--acks', '1', '--first', '--json', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(1);
     expect(json.verdict).toBe('violated');
@@ -44,8 +44,8 @@ describe('kafka-spec check', () => {
     expect(typeof json.coverage['lossy-crash']).toBe('number');
   });
 
-  it('reports holds with the exploration size and exit 0 on a tiny complete configuration', () => {
-    const r = run('check', '--rf', '2', '--json', '--set', 'maxRecords=1', '--set', 'maxCrashes=0', '--lossy-crashes', '0',
+  it('reports holds with the exploration size and exit 0 on a tiny complete configuration', async () => {
+    const r = await run('check', '--rf', '2', '--json', '--set', 'maxRecords=1', '--set', 'maxCrashes=0', '--lossy-crashes', '0',
       '--set', 'maxHeartbeatLosses=0', '--set', 'maxLeaderChanges=0', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(0);
@@ -59,28 +59,28 @@ describe('kafka-spec check', () => {
   });
 
 
-  it('by default runs breadth-first for half the time limit, then random runs, and reports both phases', () => {
-    const r = run('check', '--time-limit', '2', '--seed', '1', '--json', ...FAST);
+  it('by default runs breadth-first for half the time limit, then random runs, and reports both phases', async () => {
+    const r = await run('check', '--time-limit', '2', '--seed', '1', '--json', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(0);
     expect(json.stats.engine).toBe('exhaustive+random');
     expect(json.stats.phases.exhaustive).toMatchObject({ stopReason: 'time', violations: [] });
     expect(json.stats.phases.random.runs).toBeGreaterThan(0);
     expect(json.stats.steps).toBe(json.stats.phases.exhaustive.steps + json.stats.phases.random.steps);
-    const human = run('check', '--time-limit', '2', ...FAST).out;
+    const human = (await run('check', '--time-limit', '2', ...FAST)).out;
     expect(human).toMatch(/Explored breadth-first: .* all behaviours up to depth \d+ and some of depth \d+ in /);
     expect(human).toMatch(/Then at random: [\d,]+ random runs/);
   });
 
-  it('says which invariants a pass covers when --invariant narrows the check', () => {
-    const r = run('check', '--engine', 'random', '--runs', '50', '--seed', '1', '--invariant', 'hw-le-leo', '--invariant', 'weak-isr', ...FAST);
+  it('says which invariants a pass covers when --invariant narrows the check', async () => {
+    const r = await run('check', '--engine', 'random', '--runs', '50', '--seed', '1', '--invariant', 'hw-le-leo', '--invariant', 'weak-isr', ...FAST);
     expect(r.code).toBe(0);
     expect(r.out).toContain('No invariant violated (checked hw-le-leo, weak-isr; 13 others not checked).');
     expect(r.out).toContain('cannot happen here (no lost fetch messages in the bounds): NetworkLoseFetchRequest, NetworkLoseFetchResponse');
     expect(r.out).toMatch(/Kinds of step never taken \(\d+ of the 13 that can happen here\)|Every kind of step that can happen here was taken \(13 kinds\)/);
   });
-  it('runs the random engine and certifies its counterexample', () => {
-    const r = run('check', '--acks', '1', '--engine', 'random', '--runs', '300', '--seed', '3', '--json', ...FAST);
+  it('runs the random engine and certifies its counterexample', async () => {
+    const r = await run('check', '--acks', '1', '--engine', 'random', '--runs', '300', '--seed', '3', '--json', ...FAST);
     const v = JSON.parse(r.out).violations[0];
     expect(r.code).toBe(1);
     expect(v).toMatchObject({ invariant: 'acks-one-durable', length: 3, certifiedMinimal: true, seed: 3 });
@@ -102,35 +102,35 @@ describe('kafka-spec check', () => {
     [['--engine', 'magic'], '--engine must be both, exhaustive or random'],
     [['--config', join(dir, 'missing.json')], 'cannot read'],
     [['--bogus'], "unknown option '--bogus'"],
-  ])('rejects %j with a one-line error and exit 2', (args, message) => {
-    const r = run('check', ...args);
+  ])('rejects %j with a one-line error and exit 2', async (args, message) => {
+    const r = await run('check', ...args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err.split('\n')).toHaveLength(1);
     expect(r.out).toBe('');
   });
 
-  it('reads settings from a --config file, overridden by flags', () => {
+  it('reads settings from a --config file, overridden by flags', async () => {
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ acks: 1, rf: 2, consumer: false }));
-    const json = JSON.parse(run('check', '--config', file, '--rf', '3', '--first', '--json').out);
+    const json = JSON.parse((await run('check', '--config', file, '--rf', '3', '--first', '--json')).out);
     expect(json.config).toMatchObject({ acks: 1, rf: 3 });
     writeFileSync(file, '[1, 2]');
-    expect(run('check', '--config', file).err).toContain('is not a JSON object');
+    expect((await run('check', '--config', file)).err).toContain('is not a JSON object');
   });
 });
 
-describe('kafka-spec replay', () => {
+describe('kafka-spec replay', async () => {
   const write = (name: string, text: string) => {
     const file = join(dir, name);
     writeFileSync(file, text);
     return file;
   };
-  const config = JSON.parse(run('list', '--json').out).defaults;
+  const config = JSON.parse((await run('list', '--json')).out).defaults;
   const good = { format: 'kafka-spec-trace', version: 1, model: 'kafka-replication', config, steps: [{ step: 'ProducerSend', broker: 1, value: 1 }] };
 
-  it('replays a trace without a violation with exit 0', () => {
-    const r = run('replay', write('ok.json', JSON.stringify(good)));
+  it('replays a trace without a violation with exit 0', async () => {
+    const r = await run('replay', write('ok.json', JSON.stringify(good)));
     expect(r.code).toBe(0);
     expect(r.out).toContain('no invariant violated');
   });
@@ -141,15 +141,15 @@ describe('kafka-spec replay', () => {
     ['bad-step.json', JSON.stringify({ ...good, steps: [{ step: 'ProducerSend', broker: 2, value: 1 }] }), 'step 1 (ProducerSend broker=2 value=1) is not enabled'],
     ['bad-config.json', JSON.stringify({ ...good, config: { ...config, rf: 0 } }), 'config: rf'],
     ['bad-shape.json', JSON.stringify({ ...good, steps: 'all of them' }), 'steps'],
-  ])('rejects %s with a one-line error and exit 2', (name, text, message) => {
-    const r = run('replay', write(name, text));
+  ])('rejects %s with a one-line error and exit 2', async (name, text, message) => {
+    const r = await run('replay', write(name, text));
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err.split('\n')).toHaveLength(1);
   });
 
-  it('rejects a missing file', () => {
-    expect(run('replay', join(dir, 'nope.json'))).toMatchObject({ code: 2 });
+  it('rejects a missing file', async () => {
+    expect(await run('replay', join(dir, 'nope.json'))).toMatchObject({ code: 2 });
   });
 });
 
@@ -172,11 +172,11 @@ describe('the installed command', () => {
 });
 
 describe('a counterexample from check --out renders in every format', () => {
-  it.each(['text', 'markdown', 'mermaid', 'html', 'itf', 'vitest'])('%s', (format) => {
+  it.each(['text', 'markdown', 'mermaid', 'html', 'itf', 'vitest'])('%s', async (format) => {
     const trace = join(dir, 'for-render.json');
-    expect(run('check', '--acks', '1', '--first', '--out', trace, ...FAST).code).toBe(1);
+    expect((await run('check', '--acks', '1', '--first', '--out', trace, ...FAST)).code).toBe(1);
     const out = join(dir, `rendered.${format}`);
-    const r = run('replay', trace, '--format', format, ...(format === 'text' ? [] : ['--out', out]));
+    const r = await run('replay', trace, '--format', format, ...(format === 'text' ? [] : ['--out', out]));
     expect(r.code).toBe(1);
     const text = format === 'text' ? r.out : readFileSync(out, 'utf8');
     expect(text).toContain(format === 'itf' ? '"action_taken"' : 'acks-one-durable');

@@ -11,9 +11,9 @@ import { main } from '../../src/cli/main.ts';
 const root = join(import.meta.dirname, '../..');
 
 describe('generated guarantees documentation', () => {
-  it('is up to date with the model', () => {
+  it('is up to date with the model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guarantees-'));
-    expect(main(['guarantees', '--out', dir], { out: () => {}, progress: () => {} })).toBe(0);
+    expect(await main(['guarantees', '--out', dir], { out: () => {}, progress: () => {} })).toBe(0);
     for (const page of ['guarantees.md', 'machines.md']) {
       expect(readFileSync(join(root, 'docs', page), 'utf8'), page).toBe(readFileSync(join(dir, page), 'utf8'));
     }
@@ -24,14 +24,14 @@ describe('generated guarantees documentation', () => {
     }
   });
 
-  it('links every violated cell to a page whose trace replays to that violation', () => {
+  it('links every violated cell to a page whose trace replays to that violation', async () => {
     const page = readFileSync(join(root, 'docs/guarantees.md'), 'utf8');
     const links = [...page.matchAll(/\(counterexamples\/([^)]+)\.md\)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(5);
     for (const name of links.slice(0, 4)) {
       const recorded = JSON.parse(readFileSync(join(root, 'docs/counterexamples', `${name}.json`), 'utf8')).violation;
       let out = '';
-      const code = main(['replay', join(root, 'docs/counterexamples', `${name}.json`), '--json'], { out: (t) => (out = t), progress: () => {} });
+      const code = await main(['replay', join(root, 'docs/counterexamples', `${name}.json`), '--json'], { out: (t) => (out = t), progress: () => {} });
       expect(code).toBe(1);
       expect(JSON.parse(out).violation).toMatchObject({ invariant: recorded.invariant, step: recorded.step });
     }

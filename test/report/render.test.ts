@@ -39,9 +39,9 @@ describe('trace renderings', () => {
     expect(toItfValue(null)).toEqual({ '#unserializable': 'null' });
   });
 
-  it('the CLI refuses an unknown format with one line and exit 2', () => {
+  it('the CLI refuses an unknown format with one line and exit 2', async () => {
     const err: string[] = [];
-    const code = main(['replay', 'docs/traces/truncate-to-hw-loss.json', '--format', 'pdf'], { out: () => {}, progress: (t) => err.push(t) });
+    const code = await main(['replay', 'docs/traces/truncate-to-hw-loss.json', '--format', 'pdf'], { out: () => {}, progress: (t) => err.push(t) });
     expect(code).toBe(2);
     expect(err).toEqual(["kafka-spec: --format must be one of text, markdown, mermaid, html, itf, vitest, got 'pdf'"]);
   });
@@ -53,6 +53,6 @@ describe('a failing property says how to replay it', () => {
     const { exploreRandom } = await import('../../src/explore/index.ts');
     const r = exploreRandom(model, { runs: 200, maxSteps: 30, seed: 9, invariants: ['acks-one-durable'] });
     expect(() => expectHolds(model, r, 'acks-one-example')).toThrow(/acks-one-durable violated after \d+ steps \(random search\)\. fast-check seed 9, path "[\d:]+"\. Replay: npx kafka-spec replay .*tmp\/failures\/acks-one-example\.json/);
-    expect(main(['replay', 'tmp/failures/acks-one-example.json'], { out: () => {}, progress: () => {} })).toBe(1);
+    expect(await main(['replay', 'tmp/failures/acks-one-example.json'], { out: () => {}, progress: () => {} })).toBe(1);
   });
 });
