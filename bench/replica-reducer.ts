@@ -4,19 +4,20 @@
  * machine and xstate measures the cost of the stepping machinery alone. bench/run.ts checks it
  * agrees with the compiled machine on every sampled step before timing anything.
  */
-import type { ClusterConfig } from '../spec/config.ts';
-import type { ReplicaContext } from '../spec/replica-context.ts';
+import type { Reaction, ReplicaContext } from '../spec/replica-context.ts';
 import { leo } from '../spec/replica-context.ts';
 import type { ReplicaEvent } from '../spec/replica.ts';
 import { crash, restart } from '../spec/replica.ts';
 import * as L from '../spec/leader.ts';
 import * as F from '../spec/follower.ts';
-import { divergence, epochFencing, isStaleIncarnation } from '../spec/rules.ts';
+import { type Rules, epochFencing, isStaleIncarnation } from '../spec/rules.ts';
 
 type Result = { value: string; context: ReplicaContext; emitted: unknown[] } | null;
-const out = (value: string, context: ReplicaContext): Result => ({ value, context, emitted: [{ type: 'Send', messages: context.outbox }] });
+const out = (value: string, r: Reaction<ReplicaContext>): Result =>
+  ({ value, context: r.context, emitted: r.sent.length === 0 ? [] : [{ type: 'Send', messages: r.sent }] });
+const quietly = (value: string, context: ReplicaContext): Result => ({ value, context, emitted: [] });
 
-export function replicaReducer(c: ClusterConfig) {
+export function replicaReducer(c: Rules) {
   return (value: string, r: ReplicaContext, e: ReplicaEvent): Result => {
     if (value === 'offline') return e.type === 'Restart' ? { value: 'follower', context: restart(r, e.incarnation), emitted: [] } : null;
     if (e.type === 'Crash') return { value: 'offline', context: crash(r, e.keep), emitted: [] };
@@ -28,26 +29,26 @@ export function replicaReducer(c: ClusterConfig) {
   };
 }
 
-function follower(c: ClusterConfig, r: ReplicaContext, e: ReplicaEvent): Result {
+function follower(c: Rules, r: ReplicaContext, e: ReplicaEvent): Result {
   switch (e.type) {
     case 'MetadataUpdate':
-      return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset)) : out('follower', F.becomeFollower(c, r, e.image, e.offset));
+      return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset)) : quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
     case 'FetchTick': return F.canFetch(r) ? out('follower', F.sendFetch(c, r)) : null;
-    case 'FetchResponse': return F.isCurrentResponse(c, r, e.message) ? out('follower', F.handleFetchResponse(c, r, e.message)) : null;
-    case 'EpochResponse': return F.isCurrentResponse(c, r, e.message) ? out('follower', F.handleEpochResponse(c, r, e.message)) : null;
+    case 'FetchResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleFetchResponse(c, r, e.message)) : null;
+    case 'EpochResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleEpochResponse(c, r, e.message)) : null;
     case 'FetchRequest':
     case 'EpochRequest': return out('follower', L.rejectFetch(r, e.message, 'NOT_LEADER_OR_FOLLOWER'));
     default: return null;
   }
 }
 
-function leader(c: ClusterConfig, r: ReplicaContext, e: ReplicaEvent): Result {
+function leader(c: Rules, r: ReplicaContext, e: ReplicaEvent): Result {
   switch (e.type) {
     case 'MetadataUpdate': {
       const reg = e.image.registration;
       if (reg.leader === r.id && reg.leaderEpoch === r.leaderEpoch) return out('leader', L.refreshLeaderView(c, r, e.image, e.offset));
       if (reg.leader === r.id) return out('leader', L.becomeLeader(c, r, e.image, e.offset));
-      return out('follower', F.becomeFollower(c, r, e.image, e.offset));
+      return quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
     }
     case 'Produce': return L.lacksMinIsr(c, r, e.acks) ? { value: 'leader', context: r, emitted: [] } : out('leader', L.appendAsLeader(c, r, e.value, e.acks));
     case 'FetchRequest': return out('leader', serve(c, r, e.message));
@@ -61,11 +62,11 @@ function leader(c: ClusterConfig, r: ReplicaContext, e: ReplicaEvent): Result {
   }
 }
 
-function serve(c: ClusterConfig, r: ReplicaContext, req: Extract<ReplicaEvent, { type: 'FetchRequest' }>['message']): ReplicaContext {
+function serve(c: Rules, r: ReplicaContext, req: Extract<ReplicaEvent, { type: 'FetchRequest' }>['message']): Reaction<ReplicaContext> {
   const fenced = epochFencing(c, r, req.currentLeaderEpoch);
   if (fenced) return L.rejectFetch(r, req, fenced);
   if (isStaleIncarnation(c, r, req)) return L.rejectFetch(r, req, 'NOT_LEADER_OR_FOLLOWER');
-  if (divergence(c, r, req) !== null) return L.answerDiverging(c, r, req);
+  if (c.truncation.divergence(r, req) !== null) return L.answerDiverging(c, r, req);
   if (req.fetchOffset > leo(r)) return L.answerOutOfRange(r, req);
   return L.serveFetch(c, r, req);
 }

@@ -60,9 +60,10 @@ function rate(samples: Sample[], fn: (s: Sample) => unknown, minMs = 1500): numb
 
 function stepping(config: ClusterConfig) {
   const samples = sampleSteps(config, 300);
-  const machine = createReplicaMachine(config);
-  const compiled = new Cluster(config).replica;
-  const plain = replicaReducer(config);
+  const cluster = new Cluster(config);
+  const machine = createReplicaMachine(cluster.rules);
+  const compiled = cluster.replica;
+  const plain = replicaReducer(cluster.rules);
   for (const s of samples) {
     const a = compiled.step(s.value, s.context, s.event);
     const b = plain(s.value, s.context, s.event);

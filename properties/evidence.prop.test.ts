@@ -1,5 +1,5 @@
 /**
- * Evidence that a pass of today's protocol is not vacuous (domain brief §4): turning off one fix at
+ * Evidence that a pass of today's protocol is not vacuous: turning off one fix at
  * a time, under the same kind of bounds, brings its anomaly back, and the checker finds it.
  */
 import { describe, expect, it } from 'vitest';

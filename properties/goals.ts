@@ -1,12 +1,14 @@
 /**
  * Reachability goals ("sometimes"): states an exploration must reach before its "holds" means
- * anything (domain brief §4, "Evidence the checker could have failed"). The engines count how
- * often each is reached; a goal never reached is reported, so a pass is never vacuous.
+ * anything — evidence the checker could have failed. The engines count how often each is
+ * reached; a goal never reached is reported, so a pass is never vacuous. Whether a goal can be
+ * reached at all is judged from the resolved rules and the bounds, never from switches.
  */
 import type { Goal } from '../src/model.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
-import { type ClusterConfig, effectiveMinIsr } from '../spec/config.ts';
+import type { Bounds } from '../spec/config.ts';
+import type { Rules } from '../spec/rules.ts';
 
 type G = Goal<ClusterState, ClusterAction>;
 
@@ -85,25 +87,25 @@ export const GOALS: readonly G[] = [
   ackedAllWrite, lossyCrash, zombieAppend, consumerRead,
 ];
 
-/** Why a goal cannot be reached in a configuration (so it is not reported as missed), or null. */
-export function notApplicable(c: ClusterConfig, goal: string): string | null {
+/** Why a goal cannot be reached under these rules and bounds (so it is not reported as missed), or null. */
+export function notApplicable(k: Rules, c: Bounds, goal: string): string | null {
   switch (goal) {
     case hwAdvancedWithIsrOfOne.name:
-      return c.hwRequiresMinIsr && effectiveMinIsr(c) > 1 ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
+      return k.hwRequiresMinIsr && k.effectiveMinIsr > 1 ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
     case uncleanElection.name:
-      return uncleanElectionImpossible(c);
+      return uncleanElectionImpossible(k, c);
     case elrNonEmpty.name:
-      return c.elr ? null : 'ELR is off';
+      return k.election.elr ? null : 'ELR is off';
     case divergentFetch.name:
-      return c.truncation === 'hw' ? 'truncate-to-HW asks the leader nothing' : null;
+      return k.truncation.name === 'hw' ? 'truncate-to-HW asks the leader nothing' : null;
     case ackedAllWrite.name:
-      return c.acks === 'all' ? null : `acks=${c.acks}`;
+      return k.acks === 'all' ? null : `acks=${k.acks}`;
     case lossyCrash.name:
-      return c.lossyCrashes > 0 && !c.flushEveryRecord ? null : 'no lossy crash in the bounds';
+      return c.lossyCrashes > 0 && !k.flushEveryRecord ? null : 'no lossy crash in the bounds';
     case zombieAppend.name:
       return c.maxHeartbeatLosses > 0 ? null : 'no lost heartbeat in the bounds, so no live leader is deposed';
     case consumerRead.name:
-      return c.consumer ? null : 'no consumer';
+      return k.consumer.enabled ? null : 'no consumer';
     default:
       return null;
   }
@@ -118,26 +120,26 @@ export function notApplicable(c: ClusterConfig, goal: string): string | null {
  * the one whose departure took the ISR below it (a change removes at most one member at a time
  * from an ISR of two). When restarts keep the ISR (L7), no restart clears the ELR at all.
  */
-function uncleanElectionImpossible(c: ClusterConfig): string | null {
-  if (c.unclean) return null;
-  if (!c.elr || !c.lastKnownLeaderElection) return 'unclean election is off';
-  if (c.restartLeavesIsr) return 'unclean election is off, and a restart that keeps the ISR never empties the ELR';
-  const needed = c.minIsr >= 2 ? 2 : 1;
+function uncleanElectionImpossible(k: Rules, c: Bounds): string | null {
+  if (k.election.unclean) return null;
+  if (!k.election.elr || !k.election.lastKnownLeader) return 'unclean election is off';
+  if (k.restartKeepsIsr) return 'unclean election is off, and a restart that keeps the ISR never empties the ELR';
+  const needed = k.minIsr >= 2 ? 2 : 1;
   return c.maxCrashes >= needed ? null
     : `unclean election is off, and a last-known-leader election needs ${needed} crashes (the bounds allow ${c.maxCrashes})`;
 }
 
-/** The goals that cannot be reached in this configuration, each with the reason. */
-export function impossibleGoals(c: ClusterConfig): Record<string, string> {
+/** The goals that cannot be reached under these rules and bounds, each with the reason. */
+export function impossibleGoals(k: Rules, c: Bounds): Record<string, string> {
   const out: Record<string, string> = {};
   for (const g of GOALS) {
-    const why = notApplicable(c, g.name);
+    const why = notApplicable(k, c, g.name);
     if (why !== null) out[g.name] = why;
   }
   return out;
 }
 
-/** The goals that can be reached in this configuration. */
-export function goalsFor(c: ClusterConfig): G[] {
-  return GOALS.filter((g) => notApplicable(c, g.name) === null);
+/** The goals that can be reached under these rules and bounds. */
+export function goalsFor(k: Rules, c: Bounds): G[] {
+  return GOALS.filter((g) => notApplicable(k, c, g.name) === null);
 }

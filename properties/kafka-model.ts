@@ -6,7 +6,8 @@
 import type { Model } from '../src/model.ts';
 import { describeAction, stepKinds, type ClusterAction } from '../spec/actions.ts';
 import { Cluster, type ClusterState } from '../spec/cluster.ts';
-import { type ClusterConfig, makeConfig } from '../spec/config.ts';
+import { type Bounds, type ClusterConfig, makeConfig } from '../spec/config.ts';
+import type { Rules } from '../spec/rules.ts';
 import { summarizeState } from '../spec/summary.ts';
 import { cells, participants, picture } from '../spec/pictures.ts';
 import { invariants } from './invariants.ts';
@@ -14,22 +15,31 @@ import { goalsFor } from './goals.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
-export type KafkaModel = Model<ClusterState, ClusterAction> & { readonly config: ClusterConfig };
+/** The model of one configuration, with the cluster's resolved rules and bounds for reports. */
+export type KafkaModel = Model<ClusterState, ClusterAction> & {
+  readonly config: ClusterConfig;
+  readonly rules: Rules;
+  readonly bounds: Bounds;
+};
 
 export function kafkaModel(config: ClusterConfig): KafkaModel {
   const cluster = new Cluster(config);
+  const { rules, bounds } = cluster;
   return {
     name: MODEL_NAME,
     config,
+    rules,
+    bounds,
     initial: cluster.initial,
     enabled: (s) => cluster.enabled(s),
     step: (s, a) => cluster.step(s, a),
+    withinBounds: (s) => cluster.withinBounds(s),
     describe: describeAction,
     summarize: summarizeState,
-    invariants: invariants(config),
-    goals: goalsFor(config),
-    stepKinds: stepKinds(config),
-    views: { participants: participants(config.rf), cells, picture },
+    invariants: invariants(rules),
+    goals: goalsFor(rules, bounds),
+    stepKinds: stepKinds(rules, bounds),
+    views: { participants: participants(rules.replicas.length), cells, picture },
   };
 }
 

@@ -1,48 +1,60 @@
 /**
- * Every kind of step, with the reason a configuration rules it out (null when it can happen), so
- * a report can tell a step that exploration never took from one that cannot be taken at all.
- */
-export function stepKinds(c: ClusterConfig): Record<ClusterAction['step'], string | null> {
-  const noFollowers = c.rf === 1 ? 'replication factor 1: no followers' : null;
-  const noLoss = c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null;
-  const asks = c.truncation === 'kip101' || c.truncation === 'kip279';
-  const noEpochQuery = noFollowers ?? (asks ? null : `truncation ${c.truncation} does not ask OffsetsForLeaderEpoch`);
-  const noCrash = c.maxCrashes === 0 ? 'no crash in the bounds' : null;
-  const noAlter = noFollowers ?? (c.maximalIsr ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
-  return {
-    ProducerSend: null,
-    ConsumerFetch: c.consumer ? null : 'no consumer',
-    FollowerFetch: noFollowers,
-    LeaderHandleFetch: noFollowers,
-    FollowerHandleFetchResponse: noFollowers,
-    LeaderHandleEpochQuery: noEpochQuery,
-    FollowerHandleEpochResponse: noEpochQuery,
-    NetworkLoseFetchRequest: noFollowers ?? noLoss,
-    NetworkLoseFetchResponse: noFollowers ?? noLoss,
-    LeaderShrinkIsr: noFollowers,
-    ControllerHandleAlterPartition: noAlter,
-    LeaderHandleAlterPartitionResponse: noAlter,
-    BrokerApplyMetadata: null,
-    BrokerCrash: noCrash,
-    BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : c.flushEveryRecord ? 'every record is flushed' : null),
-    BrokerRestart: noCrash,
-    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 ? 'no crash or lost heartbeat in the bounds' : null,
-    ControllerUnfenceBroker: c.maxHeartbeatLosses === 0 ? 'no lost heartbeat in the bounds' : null,
-  };
-}
-
-/**
  * The cluster's actions: every step that can happen next, named in Kafka's words, with the
  * parameters that say who does it. A trace is a list of these, so it explains itself and replays
- * anywhere. `enumerateActions` lists the enabled ones in a fixed order; fault budgets and the
- * leader-change bound come from the configuration.
+ * anywhere. `enumerateActions` lists the enabled ones in a fixed order and is where the fault
+ * budgets are read; `DELIVERIES` is the one table of the steps that take a message off the
+ * network, read by enumeration, delivery and pictures alike.
  */
-import { brokers, type ClusterConfig } from './config.ts';
-import type { BrokerId } from './types.ts';
+import type { Bounds } from './config.ts';
+import type { BrokerId, MessageKind } from './types.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
-import type { ControllerEvent } from './controller.ts';
+import type { Rules } from './rules.ts';
 import { leo } from './replica-context.ts';
 import { canConsumerFetch } from './client.ts';
+
+/** The budget a delivery step spends, if any. */
+type DeliveryBudget = 'maxMessageLosses' | null;
+
+/**
+ * A step that takes the oldest message of a connection off the network: its kind, the action
+ * parameter naming the receiver (none for the controller) and the sender, and whether the
+ * network loses the message instead of delivering it (which spends a budget).
+ */
+export interface Delivery {
+  readonly kind: MessageKind;
+  readonly receiver: 'broker' | null;
+  readonly sender: 'from' | 'leader';
+  readonly lost: boolean;
+  readonly budget: DeliveryBudget;
+}
+
+const handle = (kind: MessageKind, receiver: Delivery['receiver'] = 'broker', sender: Delivery['sender'] = 'from'): Delivery =>
+  ({ kind, receiver, sender, lost: false, budget: null });
+const lose = (kind: MessageKind, sender: Delivery['sender']): Delivery =>
+  ({ kind, receiver: 'broker', sender, lost: true, budget: 'maxMessageLosses' });
+
+/** Every delivery step, in the order they are enumerated for one message. */
+export const DELIVERIES = {
+  LeaderHandleFetch: handle('FetchRequest'),
+  NetworkLoseFetchRequest: lose('FetchRequest', 'from'),
+  FollowerHandleFetchResponse: handle('FetchResponse'),
+  NetworkLoseFetchResponse: lose('FetchResponse', 'leader'),
+  LeaderHandleEpochQuery: handle('EpochRequest'),
+  FollowerHandleEpochResponse: handle('EpochResponse'),
+  ControllerHandleAlterPartition: handle('AlterPartition', null, 'leader'),
+  LeaderHandleAlterPartitionResponse: handle('AlterPartitionResponse'),
+} as const satisfies Record<string, Delivery>;
+
+const BY_KIND = new Map<MessageKind, [string, Delivery][]>();
+for (const [step, d] of Object.entries(DELIVERIES)) BY_KIND.set(d.kind, [...(BY_KIND.get(d.kind) ?? []), [step, d]]);
+
+/** A delivery step's message kind and connection, or null for a step that is not a delivery. */
+export function deliveryOf(a: ClusterAction): (Delivery & { readonly from: number; readonly to: number }) | null {
+  const d: Delivery | undefined = (DELIVERIES as Record<string, Delivery>)[a.step];
+  if (d === undefined) return null;
+  const params = a as unknown as Record<string, number>;
+  return { ...d, from: params[d.sender], to: d.receiver === null ? 0 : params[d.receiver] };
+}
 
 export type ClusterAction =
   | { step: 'ProducerSend'; broker: BrokerId; value: number }
@@ -68,8 +80,8 @@ export type StepName = ClusterAction['step'];
 
 export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] {
   const out: ClusterAction[] = [];
-  for (const b of brokers(cl.config)) {
-    if (s.replicas[b - 1].role === 'offline') offlineBrokerActions(cl, s, b, out);
+  for (const b of cl.rules.replicas) {
+    if (s.replicas[b - 1].role === 'offline') offlineBrokerActions(s, b, out);
     else runningBrokerActions(cl, s, b, out);
   }
   networkActions(cl, s, out);
@@ -77,16 +89,16 @@ export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] 
 }
 
 function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
-  const c = cl.config;
+  const c = cl.bounds;
   const slot = s.replicas[b - 1];
   const r = slot.context;
   if (slot.role === 'leader' && s.nextValue <= c.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
-  if (canConsumerFetch(c, s, b)) out.push({ step: 'ConsumerFetch', broker: b });
+  if (canConsumerFetch(cl.rules, s, b)) out.push({ step: 'ConsumerFetch', broker: b });
   if (cl.accepts(s, b, { type: 'FetchTick' }) && s.replicas[r.leader - 1].role !== 'offline') {
     out.push({ step: 'FollowerFetch', broker: b });
   }
   if (slot.role === 'leader') {
-    for (const f of brokers(c)) {
+    for (const f of cl.rules.replicas) {
       if (cl.accepts(s, b, { type: 'LagElapsed', follower: f })) out.push({ step: 'LeaderShrinkIsr', broker: b, follower: f });
     }
   }
@@ -98,57 +110,29 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
       for (let keep = r.flushedTo; keep < leo(r); keep++) out.push({ step: 'BrokerLossyCrash', broker: b, keep });
     }
   }
-  const fence: ControllerEvent = { type: 'BrokerFenced', broker: b };
-  if (!fenced && s.spent.heartbeatLosses < c.maxHeartbeatLosses && withinLeaderBudget(cl, s, fence)) {
-    out.push({ step: 'ControllerFenceBroker', broker: b });
-  }
-  if (fenced && withinLeaderBudget(cl, s, { type: 'BrokerUnfenced', broker: b })) {
-    out.push({ step: 'ControllerUnfenceBroker', broker: b });
-  }
+  // Controller steps that elect spend a leader change; `Cluster.withinBounds` checks the budget.
+  if (!fenced && s.spent.heartbeatLosses < c.maxHeartbeatLosses) out.push({ step: 'ControllerFenceBroker', broker: b });
+  if (fenced) out.push({ step: 'ControllerUnfenceBroker', broker: b });
 }
 
-function offlineBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
-  const incarnation = s.controller.brokerEpochs[b - 1] + 1;
-  if (withinLeaderBudget(cl, s, { type: 'BrokerRegistered', broker: b, incarnation })) out.push({ step: 'BrokerRestart', broker: b });
-  if (!s.controller.fenced[b - 1] && withinLeaderBudget(cl, s, { type: 'BrokerFenced', broker: b })) {
-    out.push({ step: 'ControllerFenceBroker', broker: b });
-  }
+function offlineBrokerActions(s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
+  out.push({ step: 'BrokerRestart', broker: b });
+  if (!s.controller.fenced[b - 1]) out.push({ step: 'ControllerFenceBroker', broker: b });
 }
 
-/** Controller steps that would elect beyond `maxLeaderChanges` are not explored. */
-function withinLeaderBudget(cl: Cluster, s: ClusterState, event: ControllerEvent): boolean {
-  const next = cl.controllerAfter(s, event);
-  return next !== null && next.leaderChanges <= cl.config.maxLeaderChanges;
-}
-
-/** One delivery per connection (its oldest message), plus the loss of a fetch response. */
+/** One delivery per connection (its oldest message), and its loss where a budget allows. */
 function networkActions(cl: Cluster, s: ClusterState, out: ClusterAction[]): void {
   const seen = new Set<string>();
   for (const m of s.network) {
     const key = `${m.kind}:${m.from}:${m.to}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    switch (m.kind) {
-      case 'FetchRequest':
-        out.push({ step: 'LeaderHandleFetch', broker: m.to, from: m.from });
-        if (s.spent.messageLosses < cl.config.maxMessageLosses) out.push({ step: 'NetworkLoseFetchRequest', broker: m.to, from: m.from });
-        break;
-      case 'FetchResponse':
-        out.push({ step: 'FollowerHandleFetchResponse', broker: m.to, from: m.from });
-        if (s.spent.messageLosses < cl.config.maxMessageLosses) out.push({ step: 'NetworkLoseFetchResponse', broker: m.to, leader: m.from });
-        break;
-      case 'EpochRequest':
-        out.push({ step: 'LeaderHandleEpochQuery', broker: m.to, from: m.from });
-        break;
-      case 'EpochResponse':
-        out.push({ step: 'FollowerHandleEpochResponse', broker: m.to, from: m.from });
-        break;
-      case 'AlterPartition':
-        out.push({ step: 'ControllerHandleAlterPartition', leader: m.from });
-        break;
-      case 'AlterPartitionResponse':
-        out.push({ step: 'LeaderHandleAlterPartitionResponse', broker: m.to, from: 0 });
-        break;
+    for (const [step, d] of BY_KIND.get(m.kind) ?? []) {
+      if (d.budget !== null && s.spent.messageLosses >= cl.bounds[d.budget]) continue;
+      const a: Record<string, string | number> = { step };
+      if (d.receiver !== null) a[d.receiver] = m.to;
+      a[d.sender] = m.from;
+      out.push(a as ClusterAction);
     }
   }
 }
@@ -176,3 +160,36 @@ export function describeAction(a: ClusterAction): string {
     case 'ControllerUnfenceBroker': return `controller unfences broker ${a.broker} (heartbeats resumed)`;
   }
 }
+
+/**
+ * Every kind of step, with the reason a configuration rules it out (null when it can happen), so
+ * a report can tell a step that exploration never took from one that cannot be taken at all.
+ */
+export function stepKinds(k: Rules, c: Bounds): Record<ClusterAction['step'], string | null> {
+  const noFollowers = k.replicas.length === 1 ? 'replication factor 1: no followers' : null;
+  const noLoss = c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null;
+  const noEpochQuery = noFollowers ?? (k.truncation.asksLeaderEpoch ? null : `truncation ${k.truncation.name} does not ask OffsetsForLeaderEpoch`);
+  const noCrash = c.maxCrashes === 0 ? 'no crash in the bounds' : null;
+  const noAlter = noFollowers ?? (k.isrWrites === 'alterPartition' ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
+  return {
+    ProducerSend: null,
+    ConsumerFetch: k.consumer.enabled ? null : 'no consumer',
+    FollowerFetch: noFollowers,
+    LeaderHandleFetch: noFollowers,
+    FollowerHandleFetchResponse: noFollowers,
+    LeaderHandleEpochQuery: noEpochQuery,
+    FollowerHandleEpochResponse: noEpochQuery,
+    NetworkLoseFetchRequest: noFollowers ?? noLoss,
+    NetworkLoseFetchResponse: noFollowers ?? noLoss,
+    LeaderShrinkIsr: noFollowers,
+    ControllerHandleAlterPartition: noAlter,
+    LeaderHandleAlterPartitionResponse: noAlter,
+    BrokerApplyMetadata: null,
+    BrokerCrash: noCrash,
+    BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : k.flushEveryRecord ? 'every record is flushed' : null),
+    BrokerRestart: noCrash,
+    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 ? 'no crash or lost heartbeat in the bounds' : null,
+    ControllerUnfenceBroker: c.maxHeartbeatLosses === 0 ? 'no lost heartbeat in the bounds' : null,
+  };
+}
+

@@ -8,24 +8,24 @@
  * and committed offsets, and the consumer's KIP-320 epoch validation (C4, C5): the consumer
  * trusts whichever replica it reads from, and only OFFSET_OUT_OF_RANGE makes it reset.
  */
-import type { ClusterConfig } from './config.ts';
+import type { Rules } from './rules.ts';
 import type { BrokerId } from './types.ts';
 import type { ClusterState } from './cluster.ts';
 import { leo } from './replica-context.ts';
 import { recordRead, recordReset } from './ghost.ts';
 
 /** Who may serve the consumer: a replica that believes it leads, or with KIP-392 any follower. */
-function serves(c: ClusterConfig, s: ClusterState, b: BrokerId): boolean {
+function serves(k: Rules, s: ClusterState, b: BrokerId): boolean {
   const role = s.replicas[b - 1].role;
-  return role === 'leader' || (c.followerReads && role === 'follower');
+  return role === 'leader' || (k.consumer.followerReads && role === 'follower');
 }
 
 /**
  * C1/C3: a fetch at the consumer's position returns a record when the position is below the
  * replica's HW, fails with OFFSET_OUT_OF_RANGE past its LEO, and is empty in between.
  */
-export function canConsumerFetch(c: ClusterConfig, s: ClusterState, b: BrokerId): boolean {
-  if (s.consumerPosition < 0 || !serves(c, s, b)) return false;
+export function canConsumerFetch(k: Rules, s: ClusterState, b: BrokerId): boolean {
+  if (s.consumerPosition < 0 || !serves(k, s, b)) return false;
   const r = s.replicas[b - 1].context;
   return s.consumerPosition < r.hw || s.consumerPosition > leo(r);
 }

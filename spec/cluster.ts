@@ -10,28 +10,32 @@
  * The machines are stepped through reducers compiled from their own xstate definitions
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
  */
-import type { ClusterConfig } from './config.ts';
-import { brokers } from './config.ts';
-import type { BrokerId, FetchRequest, FetchResponse, Message, MessageKind, Outgoing } from './types.ts';
-import { type ReplicaContext, EMPTY_OUTBOX, leo } from './replica-context.ts';
+import type { Bounds, ClusterConfig } from './config.ts';
+import { BOUNDS } from './config.ts';
+import type { BrokerId, FetchRequest, FetchResponse, Message, Outgoing } from './types.ts';
+import { NO_LEADER } from './types.ts';
+import { type ReplicaContext, leo } from './replica-context.ts';
 import { type ReplicaEvent, type ReplicaRole, type SendEvent, createReplicaMachine } from './replica.ts';
 import { type ControllerContext, type ControllerEvent, createControllerMachine, imageOf } from './controller.ts';
 import { type Ghost, EMPTY_GHOST, exposeHighWatermark, recordAck } from './ghost.ts';
 import { compileMachine } from './xstate/compile.ts';
-import { type ClusterAction, enumerateActions } from './actions.ts';
+import { type ClusterAction, deliveryOf, enumerateActions } from './actions.ts';
 import { consumerFetch } from './client.ts';
+import { type Rules, resolveRules } from './rules.ts';
 
 export interface ReplicaSlot {
   readonly role: ReplicaRole;
   readonly context: ReplicaContext;
 }
 
-/** Fault budgets spent so far (the bounds are in the configuration). */
+/** Budgets spent so far (the bounds are in the configuration; `withinBounds` compares them). */
 export interface Spent {
   readonly crashes: number;
   readonly lossyCrashes: number;
   readonly heartbeatLosses: number;
   readonly messageLosses: number;
+  /** Elections of a new leader (a leader-epoch bump to a broker, not to "none"). */
+  readonly leaderChanges: number;
 }
 
 export interface ClusterState {
@@ -47,15 +51,23 @@ export interface ClusterState {
   readonly ghost: Ghost;
 }
 
-/** The Kafka instance of one configuration: machines compiled once, steps as pure functions. */
+/**
+ * The Kafka instance of one configuration: the rules resolved once, machines compiled once from
+ * them, steps as pure functions. The bounds stay here, read only where steps are enumerated
+ * (actions.ts) and by `withinBounds`.
+ */
 export class Cluster {
+  readonly rules: Rules;
+  readonly bounds: Bounds;
   readonly replica;
   readonly controllerMachine;
   readonly initial: ClusterState;
 
-  constructor(readonly config: ClusterConfig) {
-    this.replica = compileMachine(createReplicaMachine(config), { assignReturnsWholeContext: true });
-    this.controllerMachine = compileMachine(createControllerMachine(config), { assignReturnsWholeContext: true });
+  constructor(config: ClusterConfig) {
+    this.rules = resolveRules(config);
+    this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
+    this.replica = compileMachine(createReplicaMachine(this.rules), { assignReturnsWholeContext: true });
+    this.controllerMachine = compileMachine(createControllerMachine(this.rules), { assignReturnsWholeContext: true });
     this.initial = this.start();
   }
 
@@ -63,18 +75,26 @@ export class Cluster {
   private start(): ClusterState {
     const controller = this.controllerMachine.initial(undefined).context as ControllerContext;
     const blank: ClusterState = {
-      replicas: brokers(this.config).map((id) => {
-        const init = this.replica.initial({ id, rf: this.config.rf });
+      replicas: this.rules.replicas.map((id) => {
+        const init = this.replica.initial({ id, rf: this.rules.replicas.length });
         return { role: init.value as ReplicaRole, context: init.context as ReplicaContext };
       }),
       controller,
       network: [],
       nextValue: 1,
-      consumerPosition: this.config.consumer ? 0 : -1,
-      spent: { crashes: 0, lossyCrashes: 0, heartbeatLosses: 0, messageLosses: 0 },
+      consumerPosition: this.rules.consumer.enabled ? 0 : -1,
+      spent: { crashes: 0, lossyCrashes: 0, heartbeatLosses: 0, messageLosses: 0, leaderChanges: 0 },
       ghost: EMPTY_GHOST,
     };
-    return brokers(this.config).reduce((s, b) => this.applyMetadata(s, b), blank);
+    return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
+  }
+
+  /**
+   * Whether a state stays within the budgets that a step cannot check before it is taken (the
+   * leader changes an election makes); the engine explores no further than such a state.
+   */
+  withinBounds(s: ClusterState): boolean {
+    return s.spent.leaderChanges <= this.bounds.maxLeaderChanges;
   }
 
   enabled(s: ClusterState): ClusterAction[] {
@@ -87,17 +107,10 @@ export class Cluster {
     return this.replica.select(slot.role, slot.context, event) >= 0;
   }
 
-  /** The controller after `event`, or null when the controller would not handle it. */
-  controllerAfter(s: ClusterState, event: ControllerEvent): ControllerContext | null {
-    const r = this.controllerMachine.step('active', s.controller, event);
-    return r === null ? null : (r.context as ControllerContext);
-  }
-
   step(s: ClusterState, a: ClusterAction): ClusterState {
-    const c = this.config;
     switch (a.step) {
       case 'ProducerSend':
-        return this.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: c.acks });
+        return this.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: this.rules.acks });
       case 'ConsumerFetch':
         return consumerFetch(s, a.broker);
       case 'FollowerFetch':
@@ -115,22 +128,18 @@ export class Cluster {
         return this.fence(s, a.broker);
       case 'ControllerUnfenceBroker':
         return this.toController(s, { type: 'BrokerUnfenced', broker: a.broker });
-      case 'NetworkLoseFetchRequest':
-        return this.loseFetch(s, 'FetchRequest', a.from, a.broker, a.from);
-      case 'NetworkLoseFetchResponse':
-        return this.loseFetch(s, 'FetchResponse', a.leader, a.broker, a.broker);
       default:
         return this.deliver(s, a);
     }
   }
 
-  /** Hands the oldest matching message to its receiver. */
+  /** Hands the oldest message on the step's connection to its receiver, or loses it. */
   private deliver(s: ClusterState, a: ClusterAction): ClusterState {
-    const kind = DELIVERY_KIND[a.step];
-    const from = a.step === 'ControllerHandleAlterPartition' ? a.leader : (a as { from: number }).from;
-    const to = a.step === 'ControllerHandleAlterPartition' ? 0 : a.broker;
-    const i = s.network.findIndex((m) => m.kind === kind && m.from === from && m.to === to);
+    const d = deliveryOf(a);
+    if (d === null) throw new Error(`${a.step} is not a delivery`);
+    const i = s.network.findIndex((m) => m.kind === d.kind && m.from === d.from && m.to === d.to);
     const message = s.network[i];
+    if (d.lost) return this.loseFetch(s, i, message as FetchRequest | FetchResponse);
     const rest = { ...s, network: s.network.toSpliced(i, 1) };
     if (message.kind === 'AlterPartition') return this.toController(rest, { type: 'AlterPartition', message });
     return this.toReplica(rest, message.to, { type: message.kind, message } as ReplicaEvent);
@@ -141,19 +150,18 @@ export class Cluster {
     const slot = s.replicas[b - 1];
     const r = this.replica.step(slot.role, slot.context, event);
     if (r === null) return s;
-    const context = r.context as ReplicaContext;
-    const stored = context.outbox.length === 0 ? context : { ...context, outbox: EMPTY_OUTBOX };
-    const next = { ...s, replicas: s.replicas.with(b - 1, { role: r.value as ReplicaRole, context: stored }) };
+    const next = { ...s, replicas: s.replicas.with(b - 1, { role: r.value as ReplicaRole, context: r.context as ReplicaContext }) };
     const exposed = exposeIfLeader(next, b);
     return this.route(exposed, r.emitted as SendEvent[]);
   }
 
+  /** Steps the controller; an election of a new leader spends one leader change. */
   private toController(s: ClusterState, event: ControllerEvent): ClusterState {
     const r = this.controllerMachine.step('active', s.controller, event);
     if (r === null) return s;
-    const context = r.context as ControllerContext;
-    const stored = context.outbox.length === 0 ? context : { ...context, outbox: EMPTY_OUTBOX };
-    return this.route({ ...s, controller: stored }, r.emitted as SendEvent[]);
+    const controller = r.context as ControllerContext;
+    const spent = elects(s.controller, controller) ? { ...s.spent, leaderChanges: s.spent.leaderChanges + 1 } : s.spent;
+    return this.route({ ...s, controller, spent }, r.emitted as SendEvent[]);
   }
 
   /** Delivers emitted messages: acks to the ghost, ISR writes synchronously before KIP-497. */
@@ -165,8 +173,8 @@ export class Cluster {
 
   private send(s: ClusterState, m: Outgoing): ClusterState {
     if (m.kind === 'ProduceAck') return { ...s, ghost: recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks }) };
-    if (m.kind === 'AlterPartition' && !this.config.maximalIsr) return this.toController(s, { type: 'AlterPartition', message: m });
-    if (m.kind === 'AlterPartitionResponse' && !this.config.maximalIsr) {
+    if (m.kind === 'AlterPartition' && this.rules.isrWrites === 'direct') return this.toController(s, { type: 'AlterPartition', message: m });
+    if (m.kind === 'AlterPartitionResponse' && this.rules.isrWrites === 'direct') {
       return this.toReplica(s, m.to, { type: 'AlterPartitionResponse', message: m });
     }
     if (m.to !== 0 && s.replicas[m.to - 1].role === 'offline') return s;
@@ -209,27 +217,25 @@ export class Cluster {
     return this.toController({ ...s, spent }, { type: 'BrokerFenced', broker: b });
   }
 
-  /** The network loses the oldest fetch request or response on a connection; the fetch times out. */
-  private loseFetch(s: ClusterState, kind: MessageKind, from: BrokerId, to: BrokerId, follower: BrokerId): ClusterState {
-    const i = s.network.findIndex((m) => m.kind === kind && m.from === from && m.to === to);
-    const lost = s.network[i] as FetchRequest | FetchResponse;
+  /** The network loses message `i`, a fetch request or response: the follower's fetch times out. */
+  private loseFetch(s: ClusterState, i: number, lost: FetchRequest | FetchResponse): ClusterState {
     const spent = { ...s.spent, messageLosses: s.spent.messageLosses + 1 };
-    const leader = kind === 'FetchRequest' ? to : from;
+    const [follower, leader] = lost.kind === 'FetchRequest' ? [lost.from, lost.to] : [lost.to, lost.from];
     return this.toReplica({ ...s, spent, network: s.network.toSpliced(i, 1) }, follower, {
       type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch,
     });
   }
 }
 
-/** Which message kind each delivery step hands over. */
-export const DELIVERY_KIND: Readonly<Record<string, MessageKind>> = {
-  LeaderHandleFetch: 'FetchRequest',
-  FollowerHandleFetchResponse: 'FetchResponse',
-  LeaderHandleEpochQuery: 'EpochRequest',
-  FollowerHandleEpochResponse: 'EpochResponse',
-  ControllerHandleAlterPartition: 'AlterPartition',
-  LeaderHandleAlterPartitionResponse: 'AlterPartitionResponse',
-};
+/**
+ * Whether a controller step elected a leader: a broker other than the last one, or the same one
+ * again after the partition went leaderless within the step (two leader-epoch bumps).
+ */
+function elects(before: ControllerContext, after: ControllerContext): boolean {
+  const [a, b] = [before.registration, after.registration];
+  if (b.leader === NO_LEADER || b.leaderEpoch === a.leaderEpoch) return false;
+  return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
+}
 
 /** A replica that believes it leads and raised its HW has exposed records: they are committed. */
 function exposeIfLeader(s: ClusterState, b: BrokerId): ClusterState {

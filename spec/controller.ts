@@ -11,12 +11,12 @@
  * Abstracted away: controller failover (one controller that never fails), reassignment,
  * preferred-leader election, leader recovery state (KIP-704) and controlled shutdown.
  */
-import { assign, emit, setup } from 'xstate';
-import type { ClusterConfig } from './config.ts';
-import { brokers, isObserver } from './config.ts';
-import type { AlterPartition, BrokerId, MetadataImage, Outgoing, Registration } from './types.ts';
+import { assign, setup } from 'xstate';
+import type { AlterPartition, BrokerId, MetadataImage, Registration } from './types.ts';
 import { NO_LEADER } from './types.ts';
-import type { SendEvent } from './replica.ts';
+import { type Rules, isObserver } from './rules.ts';
+import { type Reaction, sending } from './replica-context.ts';
+import { type SendEvent, react } from './xstate/react.ts';
 
 export interface ControllerContext {
   readonly registration: Registration;
@@ -24,9 +24,7 @@ export interface ControllerContext {
   readonly fenced: readonly boolean[];
   /** Offset of the newest metadata record; brokers replay up to it. */
   readonly metadataOffset: number;
-  readonly leaderChanges: number;
   readonly uncleanElections: number;
-  readonly outbox: readonly Outgoing[];
 }
 
 export type ControllerEvent =
@@ -36,16 +34,14 @@ export type ControllerEvent =
   | { type: 'AlterPartition'; message: AlterPartition };
 
 /** Broker 1 leads at epoch 0 with every non-observer replica in the ISR. */
-export function initialController(c: ClusterConfig): ControllerContext {
-  const isr = brokers(c).filter((b) => !isObserver(c, b));
+export function initialController(k: Rules): ControllerContext {
+  const isr = k.replicas.filter((b) => !isObserver(k, b));
   return {
     registration: { leader: 1, isr, elr: [], lastKnownLeader: NO_LEADER, leaderEpoch: 0, partitionEpoch: 0 },
-    brokerEpochs: brokers(c).map(() => 1),
-    fenced: brokers(c).map(() => false),
+    brokerEpochs: k.replicas.map(() => 1),
+    fenced: k.replicas.map(() => false),
     metadataOffset: 0,
-    leaderChanges: 0,
     uncleanElections: 0,
-    outbox: [],
   };
 }
 
@@ -70,28 +66,28 @@ interface Election {
  * ELR empty, the last known leader (unclean); with unclean election enabled, the first unfenced
  * replica (unclean, ISR := {leader}); otherwise no leader.
  */
-export function electLeader(c: ClusterConfig, ctrl: ControllerContext, isr: readonly BrokerId[], elr: readonly BrokerId[]): Election {
+export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly BrokerId[], elr: readonly BrokerId[]): Election {
   const ok = (b: BrokerId) => !ctrl.fenced[b - 1];
-  const clean = brokers(c).find((b) => isr.includes(b) && ok(b));
+  const clean = k.replicas.find((b) => isr.includes(b) && ok(b));
   if (clean !== undefined) return { leader: clean, isr, elr, unclean: false };
-  if (c.elr && isr.length === 0) {
-    const eligible = brokers(c).find((b) => elr.includes(b) && ok(b));
+  if (k.election.elr && isr.length === 0) {
+    const eligible = k.replicas.find((b) => elr.includes(b) && ok(b));
     if (eligible !== undefined) return { leader: eligible, isr: [eligible], elr: without(elr, eligible), unclean: false };
     const last = ctrl.registration.lastKnownLeader;
-    if (c.lastKnownLeaderElection && elr.length === 0 && last !== NO_LEADER && ok(last)) {
+    if (k.election.lastKnownLeader && elr.length === 0 && last !== NO_LEADER && ok(last)) {
       return { leader: last, isr: [last], elr: [], unclean: true };
     }
   }
-  if (c.unclean) {
-    const any = brokers(c).find((b) => ok(b) && !isObserver(c, b));
+  if (k.election.unclean) {
+    const any = k.replicas.find((b) => ok(b) && !isObserver(k, b));
     if (any !== undefined) return { leader: any, isr: [any], elr: [], unclean: true };
   }
   return { leader: NO_LEADER, isr, elr, unclean: false };
 }
 
 /** R2: below min ISR, members that leave the ISR join the ELR (unless they shut down uncleanly). */
-function nextElr(c: ClusterConfig, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
-  if (!c.elr || isr.length >= c.minIsr) return [];
+function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
+  if (!k.election.elr || isr.length >= k.minIsr) return [];
   return union(reg.elr, reg.isr).filter((b) => !isr.includes(b) && !unclean.includes(b));
 }
 
@@ -100,18 +96,18 @@ function nextElr(c: ClusterConfig, reg: Registration, isr: readonly BrokerId[], 
  * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change and PE on
  * any change.
  */
-export function applyChange(c: ClusterConfig, ctrl: ControllerContext, targetIsr: readonly BrokerId[], unclean: readonly BrokerId[] = []): ControllerContext {
+export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], unclean: readonly BrokerId[] = []): ControllerContext {
   const reg = ctrl.registration;
-  const isr = !c.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(c, reg, isr, unclean);
+  const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
+  const elr = nextElr(k, reg, isr, unclean);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
-  const e = leaderValid ? { leader: reg.leader, isr, elr, unclean: false } : electLeader(c, ctrl, isr, elr);
+  const e = leaderValid ? { leader: reg.leader, isr, elr, unclean: false } : electLeader(k, ctrl, isr, elr);
   const leaderChanged = e.leader !== reg.leader;
   const next: Registration = {
     leader: e.leader,
     isr: e.isr,
     elr: e.unclean ? [] : e.elr,
-    lastKnownLeader: e.leader !== NO_LEADER ? NO_LEADER : c.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader,
+    lastKnownLeader: e.leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader,
     leaderEpoch: reg.leaderEpoch + (leaderChanged ? 1 : 0),
     partitionEpoch: reg.partitionEpoch,
   };
@@ -120,7 +116,6 @@ export function applyChange(c: ClusterConfig, ctrl: ControllerContext, targetIsr
     ...ctrl,
     registration: { ...next, partitionEpoch: reg.partitionEpoch + 1 },
     metadataOffset: ctrl.metadataOffset + 1,
-    leaderChanges: ctrl.leaderChanges + (leaderChanged && e.leader !== NO_LEADER ? 1 : 0),
     uncleanElections: ctrl.uncleanElections + (e.unclean ? 1 : 0),
   };
 }
@@ -131,15 +126,15 @@ function sameRegistration(a: Registration, b: Registration): boolean {
 }
 
 /** S4: a broker whose session expired is fenced and leaves the ISR. */
-export function fenceBroker(c: ClusterConfig, ctrl: ControllerContext, b: BrokerId): ControllerContext {
+export function fenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
   const fenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, true), metadataOffset: ctrl.metadataOffset + 1 };
-  return applyChange(c, fenced, without(ctrl.registration.isr, b));
+  return applyChange(k, fenced, without(ctrl.registration.isr, b));
 }
 
 /** A live broker's heartbeats are seen again: unfence it and elect if the partition has no leader. */
-export function unfenceBroker(c: ClusterConfig, ctrl: ControllerContext, b: BrokerId): ControllerContext {
+export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
   const unfenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, false), metadataOffset: ctrl.metadataOffset + 1 };
-  return applyChange(c, unfenced, unfenced.registration.isr);
+  return applyChange(k, unfenced, unfenced.registration.isr);
 }
 
 /**
@@ -147,8 +142,8 @@ export function unfenceBroker(c: ClusterConfig, ctrl: ControllerContext, b: Brok
  * the old session is fenced first and the new incarnation leaves the ISR and the ELR; before
  * KIP-380 a fast bounce went unnoticed and the broker kept its place in the ISR.
  */
-export function registerBroker(c: ClusterConfig, ctrl: ControllerContext, b: BrokerId, incarnation: number): ControllerContext {
-  const bounced = c.restartLeavesIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(c, ctrl, b);
+export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number): ControllerContext {
+  const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
   const registered = {
     ...bounced,
     brokerEpochs: bounced.brokerEpochs.with(b - 1, incarnation),
@@ -156,43 +151,42 @@ export function registerBroker(c: ClusterConfig, ctrl: ControllerContext, b: Bro
     metadataOffset: bounced.metadataOffset + 1,
   };
   const reg = registered.registration;
-  const targetIsr = c.restartLeavesIsr ? reg.isr : without(reg.isr, b);
-  const dropped = c.restartLeavesIsr ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
-  return applyChange(c, dropped, targetIsr, c.restartLeavesIsr ? [] : [b]);
+  const targetIsr = k.restartKeepsIsr ? reg.isr : without(reg.isr, b);
+  const dropped = k.restartKeepsIsr ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
+  return applyChange(k, dropped, targetIsr, k.restartKeepsIsr ? [] : [b]);
 }
 
 /** S3: the checks the controller makes on AlterPartition, as an error code or null. */
-export function alterPartitionError(c: ClusterConfig, ctrl: ControllerContext, req: AlterPartition): string | null {
+export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: AlterPartition): string | null {
   const reg = ctrl.registration;
   if (req.leaderEpoch < reg.leaderEpoch) return 'FENCED_LEADER_EPOCH';
   if (req.from !== reg.leader) return 'INVALID_REQUEST';
-  if (req.partitionEpoch !== reg.partitionEpoch && c.mutation !== 'alter-partition-ignores-partition-epoch') return 'INVALID_UPDATE_VERSION';
+  if (req.partitionEpoch !== reg.partitionEpoch && k.alterPartition.checksPartitionEpoch) return 'INVALID_UPDATE_VERSION';
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
-  if (req.isr.some((b) => isObserver(c, b))) return 'INELIGIBLE_REPLICA';
-  if (!c.isrEligibilityChecksBrokerState) return null;
+  if (req.isr.some((b) => isObserver(k, b))) return 'INELIGIBLE_REPLICA';
+  if (!k.alterPartition.checksBrokerState) return null;
   const eligible = req.isr.every((b, i) => !ctrl.fenced[b - 1] && req.memberEpochs[i] === ctrl.brokerEpochs[b - 1]);
   return eligible ? null : 'INELIGIBLE_REPLICA';
 }
 
 /** Commit or refuse an AlterPartition and answer the leader. */
-export function handleAlterPartition(c: ClusterConfig, ctrl: ControllerContext, req: AlterPartition): ControllerContext {
-  const error = alterPartitionError(c, ctrl, req);
-  const next = error === null ? applyChange(c, ctrl, req.isr) : ctrl;
+export function handleAlterPartition(k: Rules, ctrl: ControllerContext, req: AlterPartition): Reaction<ControllerContext> {
+  const error = alterPartitionError(k, ctrl, req);
+  const next = error === null ? applyChange(k, ctrl, req.isr) : ctrl;
   const reg = next.registration;
-  const response: Outgoing = {
+  return sending(next, {
     kind: 'AlterPartitionResponse', from: 0, to: req.from, error,
     leaderEpoch: reg.leaderEpoch, isr: reg.isr, partitionEpoch: reg.partitionEpoch,
     proposedIsr: req.isr, proposedAtEpoch: req.partitionEpoch,
-  };
-  return { ...next, outbox: [response] };
+  });
 }
 
 type Of<T extends ControllerEvent['type']> = Extract<ControllerEvent, { type: T }>;
 type Args = { context: ControllerContext; event: ControllerEvent };
 const as = <T extends ControllerEvent['type']>(e: ControllerEvent) => e as Of<T>;
 
-/** The controller machine for one configuration. */
-export function createControllerMachine(c: ClusterConfig) {
+/** The controller machine for one set of rules. */
+export function createControllerMachine(k: Rules) {
   return setup({
     types: {} as { context: ControllerContext; events: ControllerEvent; emitted: SendEvent },
     guards: {
@@ -200,27 +194,26 @@ export function createControllerMachine(c: ClusterConfig) {
       isFenced: ({ context, event }: Args) => context.fenced[as<'BrokerUnfenced'>(event).broker - 1],
     },
     actions: {
-      fenceBroker: assign(({ context, event }: Args) => fenceBroker(c, context, as<'BrokerFenced'>(event).broker)),
-      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(c, context, as<'BrokerUnfenced'>(event).broker)),
+      fenceBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerFenced'>(event).broker)),
+      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerUnfenced'>(event).broker)),
       registerBroker: assign(({ context, event }: Args) => {
         const e = as<'BrokerRegistered'>(event);
-        return registerBroker(c, context, e.broker, e.incarnation);
+        return registerBroker(k, context, e.broker, e.incarnation);
       }),
-      handleAlterPartition: assign(({ context, event }: Args) =>
-        handleAlterPartition(c, context, as<'AlterPartition'>(event).message)),
-      send: emit(({ context }: Args) => ({ type: 'Send' as const, messages: context.outbox })),
+      handleAlterPartition: react((context: ControllerContext, event: ControllerEvent) =>
+        handleAlterPartition(k, context, as<'AlterPartition'>(event).message)),
     },
   }).createMachine({
     id: 'controller',
     initial: 'active',
-    context: () => initialController(c),
+    context: () => initialController(k),
     states: {
       active: {
         on: {
           BrokerFenced: { guard: 'isUnfenced', actions: 'fenceBroker' },
           BrokerUnfenced: { guard: 'isFenced', actions: 'unfenceBroker' },
           BrokerRegistered: { actions: 'registerBroker' },
-          AlterPartition: { actions: ['handleAlterPartition', 'send'] },
+          AlterPartition: { actions: 'handleAlterPartition' },
         },
       },
     },

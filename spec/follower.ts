@@ -1,24 +1,24 @@
 /**
- * What a replica does while it follows: starting to follow a new leader (truncation by generation,
- * §1.7), sending fetches (F1) and OffsetsForLeaderEpoch, and handling the answers (F8, F9).
+ * What a replica does while it follows: starting to follow a new leader (truncation by
+ * generation, T0-T3), sending fetches (F1) and OffsetsForLeaderEpoch, and handling the answers
+ * (F8, F9).
  */
-import type { ClusterConfig } from './config.ts';
 import type { EpochResponse, FetchResponse, MetadataImage } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { appendEntries, latestEpoch } from './log.ts';
-import { type ReplicaContext, leo, send, truncateTo } from './replica-context.ts';
+import { type Reaction, type ReplicaContext, leo, sending, truncateTo } from './replica-context.ts';
 import { viewOf } from './leader.ts';
-import { followStart, lastFetchedEpoch, mustRestartFollowing, truncationFor } from './rules.ts';
+import { type Rules, mustRestartFollowing } from './rules.ts';
 
 /**
- * L5 and §1.7: adopt the new leader and epoch. A new leader or epoch starts a new fetch session
+ * L5 and T0-T3: adopt the new leader and epoch. A new leader or epoch starts a new fetch session
  * (responses to the old one are dropped); when the leader (or, with KAFKA-7164, the epoch) changed,
  * the follower starts over by its generation's truncation rule. A deposed
  * leader forgets its parked produce requests (they fail with NOT_LEADER_OR_FOLLOWER).
  */
-export function becomeFollower(c: ClusterConfig, r: ReplicaContext, image: MetadataImage, offset: number): ReplicaContext {
+export function becomeFollower(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): ReplicaContext {
   const reg = image.registration;
-  const truncate = mustRestartFollowing(c, r, reg.leader, reg.leaderEpoch);
+  const truncate = mustRestartFollowing(k, r, reg.leader, reg.leaderEpoch);
   const newSession = r.knownMetadata < 0 || reg.leader !== r.leader || reg.leaderEpoch !== r.leaderEpoch;
   const viewed: ReplicaContext = {
     ...r,
@@ -31,7 +31,7 @@ export function becomeFollower(c: ClusterConfig, r: ReplicaContext, image: Metad
   if (!truncate) return viewed;
   const fresh = { ...viewed, needsEpochQuery: false, pendingTruncation: -1 };
   if (reg.leader === NO_LEADER) return fresh;
-  switch (followStart(c, fresh)) {
+  switch (k.truncation.followStart(fresh)) {
     case 'truncateToHw':
       return truncateTo(fresh, fresh.hw);
     case 'askLeaderEpoch':
@@ -51,17 +51,17 @@ export function canFetch(r: ReplicaContext): boolean {
  * OffsetsForLeaderEpoch(latest epoch) while a KIP-101/279 follower still has to truncate. A
  * divergence learned earlier without truncating (before KAFKA-14704) is acted on first.
  */
-export function sendFetch(c: ClusterConfig, r: ReplicaContext): ReplicaContext {
+export function sendFetch(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const ready = r.pendingTruncation >= 0 ? { ...truncateTo(r, r.pendingTruncation), pendingTruncation: -1 } : r;
-  const currentLeaderEpoch = c.fetchCarriesLeaderEpoch ? ready.leaderEpoch : -1;
+  const currentLeaderEpoch = k.fetch.carriesLeaderEpoch ? ready.leaderEpoch : -1;
   const common = { from: ready.id, to: ready.leader, currentLeaderEpoch, sentInEpoch: ready.leaderEpoch };
   const sent = { ...ready, fetchInFlight: true };
   if (ready.needsEpochQuery) {
-    return send(sent, { kind: 'EpochRequest', ...common, epoch: latestEpoch(ready.cache), brokerEpoch: ready.incarnation });
+    return sending(sent, { kind: 'EpochRequest', ...common, epoch: latestEpoch(ready.cache), brokerEpoch: ready.incarnation });
   }
-  return send(sent, {
+  return sending(sent, {
     kind: 'FetchRequest', ...common, fetchOffset: leo(ready),
-    lastFetchedEpoch: lastFetchedEpoch(c, ready), brokerEpoch: ready.incarnation,
+    lastFetchedEpoch: k.truncation.lastFetchedEpoch(ready), brokerEpoch: ready.incarnation,
   });
 }
 
@@ -69,9 +69,9 @@ export function sendFetch(c: ClusterConfig, r: ReplicaContext): ReplicaContext {
  * A response belongs to the current fetch session (same leader, same epoch as when sent) and, for
  * a fetch, to the current fetch position (AFT skips a partition whose fetch offset moved).
  */
-export function isCurrentResponse(c: ClusterConfig, r: ReplicaContext, res: FetchResponse | EpochResponse): boolean {
+export function isCurrentResponse(k: Rules, r: ReplicaContext, res: FetchResponse | EpochResponse): boolean {
   if (!r.fetchInFlight || res.from !== r.leader) return false;
-  if (c.mutation === 'stale-fetch-responses-accepted') return true;
+  if (!k.fetch.dropsStaleResponses) return true;
   if (res.sentInEpoch !== r.leaderEpoch) return false;
   return res.kind === 'EpochResponse' || res.fetchOffset === leo(r);
 }
@@ -82,13 +82,13 @@ export function isCurrentResponse(c: ClusterConfig, r: ReplicaContext, res: Fetc
  * first and the truncation came on the next round. OFFSET_OUT_OF_RANGE truncates to the
  * leader's LEO when that is below ours.
  */
-export function handleFetchResponse(c: ClusterConfig, r: ReplicaContext, res: FetchResponse): ReplicaContext {
+export function handleFetchResponse(k: Rules, r: ReplicaContext, res: FetchResponse): ReplicaContext {
   const idle = { ...r, fetchInFlight: false };
   if (res.error === 'OFFSET_OUT_OF_RANGE') return res.leaderLeo < leo(idle) ? truncateTo(idle, res.leaderLeo) : idle;
   if (res.error !== null) return idle;
   if (res.diverging !== null) {
-    const step = truncationFor(c, idle, res.diverging);
-    if (c.truncateBeforeHwUpdate) return truncateTo(idle, step.offset);
+    const step = k.truncation.truncationFor(idle, res.diverging);
+    if (k.fetch.truncateBeforeHwUpdate) return truncateTo(idle, step.offset);
     return { ...idle, hw: Math.min(res.highWatermark, leo(idle)), pendingTruncation: step.offset };
   }
   const appended = appendEntries(idle.log, idle.cache, res.records);
@@ -97,9 +97,9 @@ export function handleFetchResponse(c: ClusterConfig, r: ReplicaContext, res: Fe
 }
 
 /** KIP-101/279: truncate where the leader's answer says; ask again if not done. */
-export function handleEpochResponse(c: ClusterConfig, r: ReplicaContext, res: EpochResponse): ReplicaContext {
+export function handleEpochResponse(k: Rules, r: ReplicaContext, res: EpochResponse): ReplicaContext {
   const idle = { ...r, fetchInFlight: false };
   if (res.error !== null) return idle;
-  const step = truncationFor(c, idle, res.answer);
+  const step = k.truncation.truncationFor(idle, res.answer);
   return { ...truncateTo(idle, step.offset), needsEpochQuery: !step.done };
 }

@@ -3,9 +3,8 @@
  * controller and the network; and for each step, the message it delivers (an arrow from sender
  * to receiver) or the local event it is (a note over the one who does it).
  */
-import type { ClusterAction } from './actions.ts';
+import { type ClusterAction, deliveryOf } from './actions.ts';
 import type { ClusterState } from './cluster.ts';
-import { DELIVERY_KIND } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import { formatMessage } from './summary.ts';
 
@@ -31,12 +30,10 @@ export function cells(s: ClusterState): Record<string, string> {
 }
 
 export function picture(prev: ClusterState, a: ClusterAction, next: ClusterState) {
-  const kind = DELIVERY_KIND[a.step];
-  if (kind !== undefined) {
-    const from = a.step === 'ControllerHandleAlterPartition' ? a.leader : (a as { from: number }).from;
-    const to = a.step === 'ControllerHandleAlterPartition' ? 0 : (a as { broker: number }).broker;
-    const m = prev.network.find((x) => x.kind === kind && x.from === from && x.to === to);
-    return { arrows: [{ from: name(from), to: name(to), label: m ? formatMessage(m) : kind }], notes: [] };
+  const d = deliveryOf(a);
+  if (d !== null && !d.lost) {
+    const m = prev.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
+    return { arrows: [{ from: name(d.from), to: name(d.to), label: m ? formatMessage(m) : d.kind }], notes: [] };
   }
   switch (a.step) {
     case 'ProducerSend': {

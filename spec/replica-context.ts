@@ -52,8 +52,16 @@ export interface ReplicaContext {
   readonly needsEpochQuery: boolean;
   /** A divergence learned but not yet acted on (the window KAFKA-14704 closed). */
   readonly pendingTruncation: number;
-  /** What this replica emitted in its last step; the cluster delivers it and empties it. */
-  readonly outbox: readonly Outgoing[];
+}
+
+/**
+ * What a step of a machine does: its next context and the messages it sends. Helpers that send
+ * return a `Reaction`, so a message cannot be left behind: the machine's `react` action assigns
+ * the context and emits the messages (spec/xstate/react.ts), the only way out of a machine.
+ */
+export interface Reaction<C> {
+  readonly context: C;
+  readonly sent: readonly Outgoing[];
 }
 
 const NONE: readonly never[] = [];
@@ -82,11 +90,8 @@ export function initialReplica(id: BrokerId, rf: number): ReplicaContext {
     fetchInFlight: false,
     needsEpochQuery: false,
     pendingTruncation: -1,
-    outbox: NONE,
   };
 }
-
-export const EMPTY_OUTBOX: readonly Outgoing[] = NONE;
 
 export function leo(r: Pick<ReplicaContext, 'log'>): number {
   return r.log.length;
@@ -109,9 +114,22 @@ export function truncateTo(r: ReplicaContext, offset: number): ReplicaContext {
   };
 }
 
-/** Adds messages to what this step sends. */
-export function send(r: ReplicaContext, ...out: Outgoing[]): ReplicaContext {
-  return { ...r, outbox: r.outbox.concat(out) };
+/** A step that sends nothing. */
+export function quiet<C>(context: C): Reaction<C> {
+  return { context, sent: NONE };
+}
+
+/** A step that sends `sent`. */
+export function sending<C>(context: C, ...sent: Outgoing[]): Reaction<C> {
+  return { context, sent };
+}
+
+/** `first`, then `next` on its context: the messages of both, in order. */
+export function andThen<C>(first: Reaction<C>, next: (context: C) => Reaction<C>): Reaction<C> {
+  const second = next(first.context);
+  if (first.sent.length === 0) return second;
+  if (second.sent.length === 0) return { context: second.context, sent: first.sent };
+  return { context: second.context, sent: first.sent.concat(second.sent) };
 }
 
 /** `replica` is in this broker's view of the ISR. */

@@ -3,27 +3,31 @@
  *
  * States are the roles Kafka gives a replica (Partition `makeLeader` / `makeFollower`) plus
  * `offline` for a crashed broker. Events are the RPCs and local triggers that reach it; the
- * machine never performs I/O: what it sends goes to `context.outbox` and is emitted as one `Send`
- * event, which the cluster delivers. Guards are the protocol's questions; every piece of logic
- * sits in a pure helper in leader.ts, follower.ts or rules.ts, named after the rule it implements.
+ * machine never performs I/O: a helper returns what it sends with its next context, and the
+ * `react` action emits it as one `Send` event, which the cluster delivers. Guards are the
+ * protocol's questions; every piece of logic sits in a pure helper in leader.ts, follower.ts or
+ * rules.ts, named after the rule it implements, and reads the resolved rules, never the
+ * configuration.
  *
  * Abstracted away: log segments, retention (log start stays 0), transactions, the time-based
  * parts of S1 (an abstract "lag elapsed" event stands for `replica.lag.time.max.ms`), and H4
  * (caught-up non-ISR replicas holding back the HW), which only delays commits.
  */
-import { assign, emit, setup } from 'xstate';
-import type { ClusterConfig } from './config.ts';
+import { assign, setup } from 'xstate';
 import type {
-  Acks, AlterPartitionResponse, EpochRequest, EpochResponse, FetchRequest, FetchResponse, MetadataImage, Outgoing,
+  Acks, AlterPartitionResponse, EpochRequest, EpochResponse, FetchRequest, FetchResponse, MetadataImage,
 } from './types.ts';
 import { NO_LEADER } from './types.ts';
-import { type ReplicaContext, EMPTY_OUTBOX, initialReplica, leo, truncateTo } from './replica-context.ts';
+import { type ReplicaContext, initialReplica, leo, truncateTo } from './replica-context.ts';
 import {
-  advanceHw, answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
+  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
   canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from './leader.ts';
 import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, isCurrentResponse, sendFetch } from './follower.ts';
-import { divergence, epochFencing, isStaleIncarnation } from './rules.ts';
+import { type Rules, epochFencing, isStaleIncarnation } from './rules.ts';
+import { type SendEvent, react } from './xstate/react.ts';
+
+export type { SendEvent } from './xstate/react.ts';
 
 export type ReplicaEvent =
   | { type: 'MetadataUpdate'; image: MetadataImage; offset: number }
@@ -38,12 +42,6 @@ export type ReplicaEvent =
   | { type: 'AlterPartitionResponse'; message: AlterPartitionResponse }
   | { type: 'Crash'; keep: number }
   | { type: 'Restart'; incarnation: number };
-
-/** The one event a replica emits: what it sends in this step. */
-export interface SendEvent {
-  type: 'Send';
-  messages: readonly Outgoing[];
-}
 
 export type ReplicaRole = 'offline' | 'follower' | 'leader';
 
@@ -63,8 +61,8 @@ export function restart(r: ReplicaContext, incarnation: number): ReplicaContext 
   return { ...r, incarnation, hw: Math.min(r.hw, leo(r)), leader: NO_LEADER, knownMetadata: -1 };
 }
 
-/** The replica machine for one configuration; its input is the broker id and the rf. */
-export function createReplicaMachine(c: ClusterConfig) {
+/** The replica machine for one set of rules; its input is the broker id and the rf. */
+export function createReplicaMachine(k: Rules) {
   return setup({
     types: {} as { context: ReplicaContext; events: ReplicaEvent; input: { id: number; rf: number }; emitted: SendEvent },
     guards: {
@@ -73,14 +71,14 @@ export function createReplicaMachine(c: ClusterConfig) {
         const reg = as<'MetadataUpdate'>(event).image.registration;
         return reg.leader === context.id && reg.leaderEpoch === context.leaderEpoch;
       },
-      lacksMinIsr: ({ context, event }: Args) => lacksMinIsr(c, context, as<'Produce'>(event).acks),
+      lacksMinIsr: ({ context, event }: Args) => lacksMinIsr(k, context, as<'Produce'>(event).acks),
       canFetch: ({ context }: Args) => canFetch(context),
       isCurrentResponse: ({ context, event }: Args) =>
-        isCurrentResponse(c, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
+        isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>
-        epochFencing(c, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
-      isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(c, context, as<'FetchRequest'>(event).message),
-      isDiverging: ({ context, event }: Args) => divergence(c, context, as<'FetchRequest'>(event).message) !== null,
+        epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
+      isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(k, context, as<'FetchRequest'>(event).message),
+      isDiverging: ({ context, event }: Args) => k.truncation.divergence(context, as<'FetchRequest'>(event).message) !== null,
       isBeyondLogEnd: ({ context, event }: Args) => as<'FetchRequest'>(event).message.fetchOffset > leo(context),
       answersPendingProposal: ({ context, event }: Args) =>
         answersPendingProposal(context, as<'AlterPartitionResponse'>(event).message),
@@ -91,45 +89,43 @@ export function createReplicaMachine(c: ClusterConfig) {
       canShrinkIsr: ({ context, event }: Args) => canShrinkIsr(context, as<'LagElapsed'>(event).follower),
     },
     actions: {
-      becomeLeader: assign(({ context, event }: Args) => {
+      becomeLeader: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'MetadataUpdate'>(event);
-        return becomeLeader(c, context, e.image, e.offset);
+        return becomeLeader(k, context, e.image, e.offset);
       }),
-      refreshLeaderView: assign(({ context, event }: Args) => {
+      refreshLeaderView: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'MetadataUpdate'>(event);
-        return refreshLeaderView(c, context, e.image, e.offset);
+        return refreshLeaderView(k, context, e.image, e.offset);
       }),
       becomeFollower: assign(({ context, event }: Args) => {
         const e = as<'MetadataUpdate'>(event);
-        return becomeFollower(c, context, e.image, e.offset);
+        return becomeFollower(k, context, e.image, e.offset);
       }),
       /** NOT_ENOUGH_REPLICAS (P3): the producer is told no; nothing in the model changes. */
       rejectProduce: () => {},
-      appendAsLeader: assign(({ context, event }: Args) => {
+      appendAsLeader: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'Produce'>(event);
-        return appendAsLeader(c, context, e.value, e.acks);
+        return appendAsLeader(k, context, e.value, e.acks);
       }),
-      sendFetch: assign(({ context }: Args) => sendFetch(c, context)),
-      handleFetchResponse: assign(({ context, event }: Args) => handleFetchResponse(c, context, as<'FetchResponse'>(event).message)),
-      handleEpochResponse: assign(({ context, event }: Args) => handleEpochResponse(c, context, as<'EpochResponse'>(event).message)),
+      sendFetch: react((context: ReplicaContext) => sendFetch(k, context)),
+      handleFetchResponse: assign(({ context, event }: Args) => handleFetchResponse(k, context, as<'FetchResponse'>(event).message)),
+      handleEpochResponse: assign(({ context, event }: Args) => handleEpochResponse(k, context, as<'EpochResponse'>(event).message)),
       forgetFetch: assign(({ context }: Args) => ({ ...context, fetchInFlight: false })),
-      rejectNotLeader: assign(({ context, event }: Args) =>
+      rejectNotLeader: react((context: ReplicaContext, event: ReplicaEvent) =>
         rejectFetch(context, as<'FetchRequest' | 'EpochRequest'>(event).message, 'NOT_LEADER_OR_FOLLOWER')),
-      rejectEpoch: assign(({ context, event }: Args) => {
+      rejectEpoch: react((context: ReplicaContext, event: ReplicaEvent) => {
         const req = as<'FetchRequest' | 'EpochRequest'>(event).message;
-        return rejectFetch(context, req, epochFencing(c, context, req.currentLeaderEpoch) ?? 'UNKNOWN_LEADER_EPOCH');
+        return rejectFetch(context, req, epochFencing(k, context, req.currentLeaderEpoch) ?? 'UNKNOWN_LEADER_EPOCH');
       }),
-      answerDiverging: assign(({ context, event }: Args) => answerDiverging(c, context, as<'FetchRequest'>(event).message)),
-      answerOutOfRange: assign(({ context, event }: Args) => answerOutOfRange(context, as<'FetchRequest'>(event).message)),
-      serveFetch: assign(({ context, event }: Args) => serveFetch(c, context, as<'FetchRequest'>(event).message)),
-      answerEpochQuery: assign(({ context, event }: Args) => answerEpochQuery(c, context, as<'EpochRequest'>(event).message)),
-      proposeShrink: assign(({ context, event }: Args) => proposeShrink(c, context, as<'LagElapsed'>(event).follower)),
-      applyAlterResult: assign(({ context, event }: Args) =>
-        applyAlterResult(c, context, as<'AlterPartitionResponse'>(event).message)),
-      advanceHw: assign(({ context }: Args) => advanceHw(c, context)),
+      answerDiverging: react((context: ReplicaContext, event: ReplicaEvent) => answerDiverging(k, context, as<'FetchRequest'>(event).message)),
+      answerOutOfRange: react((context: ReplicaContext, event: ReplicaEvent) => answerOutOfRange(context, as<'FetchRequest'>(event).message)),
+      serveFetch: react((context: ReplicaContext, event: ReplicaEvent) => serveFetch(k, context, as<'FetchRequest'>(event).message)),
+      answerEpochQuery: react((context: ReplicaContext, event: ReplicaEvent) => answerEpochQuery(k, context, as<'EpochRequest'>(event).message)),
+      proposeShrink: react((context: ReplicaContext, event: ReplicaEvent) => proposeShrink(k, context, as<'LagElapsed'>(event).follower)),
+      applyAlterResult: react((context: ReplicaContext, event: ReplicaEvent) =>
+        applyAlterResult(k, context, as<'AlterPartitionResponse'>(event).message)),
       crash: assign(({ context, event }: Args) => crash(context, as<'Crash'>(event).keep)),
       restart: assign(({ context, event }: Args) => restart(context, as<'Restart'>(event).incarnation)),
-      send: emit(({ context }: Args) => ({ type: 'Send' as const, messages: context.outbox })),
     },
   }).createMachine({
     id: 'replica',
@@ -142,42 +138,42 @@ export function createReplicaMachine(c: ClusterConfig) {
       follower: {
         on: {
           MetadataUpdate: [
-            { guard: 'namesMeLeader', target: 'leader', actions: ['becomeLeader', 'send'] },
-            { actions: ['becomeFollower', 'send'] },
+            { guard: 'namesMeLeader', target: 'leader', actions: 'becomeLeader' },
+            { actions: 'becomeFollower' },
           ],
-          FetchTick: { guard: 'canFetch', actions: ['sendFetch', 'send'] },
-          FetchResponse: { guard: 'isCurrentResponse', actions: ['handleFetchResponse', 'send'] },
-          EpochResponse: { guard: 'isCurrentResponse', actions: ['handleEpochResponse', 'send'] },
+          FetchTick: { guard: 'canFetch', actions: 'sendFetch' },
+          FetchResponse: { guard: 'isCurrentResponse', actions: 'handleFetchResponse' },
+          EpochResponse: { guard: 'isCurrentResponse', actions: 'handleEpochResponse' },
           FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
-          FetchRequest: { actions: ['rejectNotLeader', 'send'] },
-          EpochRequest: { actions: ['rejectNotLeader', 'send'] },
+          FetchRequest: { actions: 'rejectNotLeader' },
+          EpochRequest: { actions: 'rejectNotLeader' },
           Crash: { target: 'offline', actions: 'crash' },
         },
       },
       leader: {
         on: {
           MetadataUpdate: [
-            { guard: 'leadsInSameEpoch', actions: ['refreshLeaderView', 'send'] },
-            { guard: 'namesMeLeader', target: 'leader', reenter: true, actions: ['becomeLeader', 'send'] },
-            { target: 'follower', actions: ['becomeFollower', 'send'] },
+            { guard: 'leadsInSameEpoch', actions: 'refreshLeaderView' },
+            { guard: 'namesMeLeader', target: 'leader', reenter: true, actions: 'becomeLeader' },
+            { target: 'follower', actions: 'becomeFollower' },
           ],
           Produce: [
             { guard: 'lacksMinIsr', actions: 'rejectProduce' },
-            { actions: ['appendAsLeader', 'send'] },
+            { actions: 'appendAsLeader' },
           ],
           FetchRequest: [
-            { guard: 'isEpochFenced', actions: ['rejectEpoch', 'send'] },
-            { guard: 'isStaleIncarnation', actions: ['rejectNotLeader', 'send'] },
-            { guard: 'isDiverging', actions: ['answerDiverging', 'send'] },
-            { guard: 'isBeyondLogEnd', actions: ['answerOutOfRange', 'send'] },
-            { actions: ['serveFetch', 'send'] },
+            { guard: 'isEpochFenced', actions: 'rejectEpoch' },
+            { guard: 'isStaleIncarnation', actions: 'rejectNotLeader' },
+            { guard: 'isDiverging', actions: 'answerDiverging' },
+            { guard: 'isBeyondLogEnd', actions: 'answerOutOfRange' },
+            { actions: 'serveFetch' },
           ],
           EpochRequest: [
-            { guard: 'isEpochFenced', actions: ['rejectEpoch', 'send'] },
-            { actions: ['answerEpochQuery', 'send'] },
+            { guard: 'isEpochFenced', actions: 'rejectEpoch' },
+            { actions: 'answerEpochQuery' },
           ],
-          LagElapsed: { guard: 'canShrinkIsr', actions: ['proposeShrink', 'send'] },
-          AlterPartitionResponse: { guard: 'answersPendingProposal', actions: ['applyAlterResult', 'send'] },
+          LagElapsed: { guard: 'canShrinkIsr', actions: 'proposeShrink' },
+          AlterPartitionResponse: { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
           Crash: { target: 'offline', actions: 'crash' },
         },
       },

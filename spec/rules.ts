@@ -1,40 +1,23 @@
 /**
- * The rules that differ between protocol versions, each a pure function of the configuration:
- * where a follower truncates (§1.7), what a leader answers about an epoch, how fetches are fenced
- * (F2, F3, F4), and who may join the ISR (X2). Machines call these by name and never test a
- * version themselves.
+ * The protocol's rules, resolved once from a configuration. `resolveRules` is the only code that
+ * reads protocol switches: it turns them (and the operator's settings) into one `Rules` value —
+ * the truncation generation as a set of operations (T0-T3), what fetches carry and how they are
+ * fenced (F1-F4, F8), who may join the ISR (X2), the HW rule (H1, H2), how ISR changes are
+ * written (S2, S3), how the controller elects (L1, L2, R3) and what a restart does (L7). Machines
+ * and helpers receive `Rules` and never see the configuration. A mutation (mutations.ts) is a
+ * transformation of `Rules`, so no protocol file mentions one.
+ *
+ * The rule functions that differ by version also live here, each reading only `Rules`.
  */
 import type { ClusterConfig } from './config.ts';
-import { isObserver } from './config.ts';
-import type { EpochEndOffset, FetchError, FetchRequest } from './types.ts';
+import type { Acks, BrokerId, EpochEndOffset, FetchError, FetchRequest } from './types.ts';
 import { endOffsetForEpoch, kip101EndOffset, latestEpoch } from './log.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
+import type { Truncation } from './switches.ts';
+import { MUTATION_RULES } from './mutations.ts';
 
 /** How a follower starts following a new leader (T0-T3). */
 export type FollowStart = 'truncateToHw' | 'askLeaderEpoch' | 'fetchDirectly';
-
-/**
- * T0 truncates to the local HW; T1/T2 ask the leader with OffsetsForLeaderEpoch first (or fall back
- * to the HW when the follower knows no epoch); T3 fetches and lets the leader spot divergence.
- */
-export function followStart(c: ClusterConfig, r: ReplicaContext): FollowStart {
-  if (c.truncation === 'diverging-epoch') return 'fetchDirectly';
-  if (c.truncation === 'hw' || r.cache.length === 0) return 'truncateToHw';
-  return 'askLeaderEpoch';
-}
-
-/** Whether a metadata change makes a follower start over (KAFKA-7164 added epoch-only changes). */
-export function mustRestartFollowing(c: ClusterConfig, r: ReplicaContext, leader: number, epoch: number): boolean {
-  if (r.knownMetadata < 0) return true;
-  return leader !== r.leader || (c.truncateOnEveryEpochChange && epoch !== r.leaderEpoch);
-}
-
-/** The leader's answer to OffsetsForLeaderEpoch(`requested`): KIP-101's, or LEFC `endOffsetFor`. */
-export function epochAnswer(c: ClusterConfig, leader: ReplicaContext, requested: number): EpochEndOffset {
-  return c.truncation === 'kip101'
-    ? kip101EndOffset(leader.cache, leo(leader), requested)
-    : endOffsetForEpoch(leader.cache, leo(leader), requested);
-}
 
 /** Where a follower truncates, and whether it is done (AFT `getOffsetTruncationState`). */
 export interface TruncationStep {
@@ -42,49 +25,210 @@ export interface TruncationStep {
   readonly done: boolean;
 }
 
+/** One truncation generation: the operations that differ between T0, T1, T2 and T3. */
+export interface TruncationRule {
+  readonly name: Truncation;
+  /** Whether a follower asks OffsetsForLeaderEpoch before fetching (T1, T2). */
+  readonly asksLeaderEpoch: boolean;
+  followStart(r: ReplicaContext): FollowStart;
+  /** The leader's answer to OffsetsForLeaderEpoch(`requested`). */
+  epochAnswer(leader: ReplicaContext, requested: number): EpochEndOffset;
+  /** Given the leader's (epoch, end offset), where the follower truncates. */
+  truncationFor(r: ReplicaContext, answer: EpochEndOffset): TruncationStep;
+  /** The epoch a follower reports as its last fetched one; -1 means "none sent". */
+  lastFetchedEpoch(r: ReplicaContext): number;
+  /** F4: the leader's end offset for the follower's last fetched epoch when the logs diverge, else null. */
+  divergence(leader: ReplicaContext, req: FetchRequest): EpochEndOffset | null;
+}
+
+/** T0 (before 0.11): truncate to the local HW; nothing is asked of the leader. */
+const truncateToHw: TruncationRule = {
+  name: 'hw',
+  asksLeaderEpoch: false,
+  followStart: () => 'truncateToHw',
+  epochAnswer: () => ({ epoch: -1, end: -1 }),
+  truncationFor: (r) => ({ offset: Math.min(r.hw, leo(r)), done: true }),
+  lastFetchedEpoch: () => -1,
+  divergence: () => null,
+};
+
 /**
- * Given the leader's (epoch, end offset): KIP-101 truncates to `min(end, LEO)`; from KIP-279 on,
- * a follower that lacks the leader's epoch truncates to the end of its own largest epoch below it
- * and asks again, and otherwise truncates to `min(leader end, own end for that epoch)`. An
- * undefined answer falls back to the local high watermark.
+ * T1 (KIP-101, 0.11): ask the leader the end offset of the follower's latest epoch (falling back to
+ * the HW when the follower knows no epoch) and truncate to `min(end, LEO)`.
  */
-export function truncationFor(c: ClusterConfig, r: ReplicaContext, answer: EpochEndOffset): TruncationStep {
-  const ownLeo = leo(r);
-  if (answer.end < 0) return { offset: Math.min(r.hw, ownLeo), done: true };
-  if (c.truncation === 'kip101' || answer.epoch < 0) return { offset: Math.min(answer.end, ownLeo), done: true };
-  const own = endOffsetForEpoch(r.cache, ownLeo, answer.epoch);
-  if (own.end < 0) return { offset: Math.min(answer.end, ownLeo), done: true };
-  if (own.epoch !== answer.epoch) return { offset: Math.min(own.end, ownLeo), done: false };
-  return { offset: Math.min(answer.end, own.end, ownLeo), done: true };
+const kip101: TruncationRule = {
+  ...truncateToHw,
+  name: 'kip101',
+  asksLeaderEpoch: true,
+  followStart: (r) => (r.cache.length === 0 ? 'truncateToHw' : 'askLeaderEpoch'),
+  epochAnswer: (leader, requested) => kip101EndOffset(leader.cache, leo(leader), requested),
+  truncationFor: (r, answer) => {
+    if (answer.end < 0) return { offset: Math.min(r.hw, leo(r)), done: true };
+    return { offset: Math.min(answer.end, leo(r)), done: true };
+  },
+};
+
+/**
+ * T2 (KIP-279, 2.0): the leader answers with the largest epoch ≤ the requested one; a follower
+ * lacking that epoch truncates to the end of its own largest epoch below it and asks again.
+ */
+const kip279: TruncationRule = {
+  ...kip101,
+  name: 'kip279',
+  epochAnswer: (leader, requested) => endOffsetForEpoch(leader.cache, leo(leader), requested),
+  truncationFor: (r, answer) => {
+    const ownLeo = leo(r);
+    if (answer.end < 0) return { offset: Math.min(r.hw, ownLeo), done: true };
+    if (answer.epoch < 0) return { offset: Math.min(answer.end, ownLeo), done: true };
+    const own = endOffsetForEpoch(r.cache, ownLeo, answer.epoch);
+    if (own.end < 0) return { offset: Math.min(answer.end, ownLeo), done: true };
+    if (own.epoch !== answer.epoch) return { offset: Math.min(own.end, ownLeo), done: false };
+    return { offset: Math.min(answer.end, own.end, ownLeo), done: true };
+  },
+};
+
+/**
+ * T3 (2.7): the follower fetches at once with its last fetched epoch, and the leader answers
+ * DivergingEpoch when that epoch is unknown or ends below the fetch offset (F4).
+ */
+const divergingEpoch: TruncationRule = {
+  ...kip279,
+  name: 'diverging-epoch',
+  asksLeaderEpoch: false,
+  followStart: () => 'fetchDirectly',
+  lastFetchedEpoch: (r) => latestEpoch(r.cache),
+  divergence: (leader, req) => {
+    if (req.lastFetchedEpoch < 0) return null;
+    const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
+    return found.epoch < req.lastFetchedEpoch || found.end < req.fetchOffset ? found : null;
+  },
+};
+
+export const TRUNCATION_RULES: Readonly<Record<Truncation, TruncationRule>> = {
+  hw: truncateToHw, kip101, kip279, 'diverging-epoch': divergingEpoch,
+};
+
+/** The rules of one configuration. Plain values and the functions of one truncation generation. */
+export interface Rules {
+  /** Brokers holding the partition, in assignment order (1..rf). */
+  readonly replicas: readonly BrokerId[];
+  /** Replicas that never join the ISR (O1): the last ones in assignment order. */
+  readonly observers: readonly BrokerId[];
+  /** min.insync.replicas as configured (the ELR and its invariant use it as it is). */
+  readonly minIsr: number;
+  /** P3: `min(min.insync.replicas, voters)`, what produce and the HW compare the ISR with. */
+  readonly effectiveMinIsr: number;
+  readonly acks: Acks;
+  /** D1: every append is flushed (log.flush.interval.messages=1). */
+  readonly flushEveryRecord: boolean;
+  readonly truncation: TruncationRule;
+  /** A follower starts over on every leader-epoch change (KAFKA-7164), not only a leader change. */
+  readonly restartFollowingOnEpochChange: boolean;
+  readonly fetch: {
+    /** F1/F2 (KIP-320): fetches carry the leader epoch and the serving replica fences on it. */
+    readonly carriesLeaderEpoch: boolean;
+    /** F3 (KIP-903): a fetch from an older incarnation than the registered one is refused. */
+    readonly checksBrokerEpoch: boolean;
+    /** F4 (KAFKA-13141): a diverging fetch does not update the follower's fetch state. */
+    readonly divergingSkipsFollowerUpdate: boolean;
+    /** F8 (KAFKA-14704): a follower truncates before taking the HW of a diverging response. */
+    readonly truncateBeforeHwUpdate: boolean;
+    /** A fetcher drops responses to requests from another epoch or fetch offset. */
+    readonly dropsStaleResponses: boolean;
+  };
+  readonly newLeader: {
+    /** E2 (KAFKA-7415): a new leader writes (LE, LEO) to its epoch cache. */
+    readonly writesEpochEntry: boolean;
+    /** L5/H5: a new leader forgets what it knew of its followers. */
+    readonly forgetsFollowers: boolean;
+  };
+  readonly isrJoin: {
+    /** X2: the follower's LEO has reached the leader's HW. */
+    readonly requiresHw: boolean;
+    /** X2 (KAFKA-7128): the follower's LEO has reached the leader epoch start offset. */
+    readonly requiresLeso: boolean;
+    /** X2 (KIP-841, KIP-903): the follower is unfenced at the broker epoch it fetched with. */
+    readonly checksBrokerState: boolean;
+  };
+  /** H1 (KAFKA-15583): the HW stays put while the ISR is below the effective min ISR. */
+  readonly hwRequiresMinIsr: boolean;
+  /**
+   * S2/H2: 'alterPartition' (KIP-497): the leader proposes, waits, and counts the maximal ISR;
+   * 'direct': the leader's ISR write takes effect at once (ZooKeeper writes before 2.7).
+   */
+  readonly isrWrites: 'alterPartition' | 'direct';
+  readonly alterPartition: {
+    /** S3: the request's partition epoch must be the controller's. */
+    readonly checksPartitionEpoch: boolean;
+    /** S3 (KIP-841, KIP-903): every proposed member is unfenced at the broker epoch the leader saw. */
+    readonly checksBrokerState: boolean;
+  };
+  readonly election: {
+    /** R1-R5 (KIP-966): eligible leader replicas. */
+    readonly elr: boolean;
+    /** R3: with ISR and ELR empty, elect the last known leader. */
+    readonly lastKnownLeader: boolean;
+    /** L2: unclean.leader.election.enable. */
+    readonly unclean: boolean;
+  };
+  /** L7: a restarted broker keeps its place in the ISR (ZooKeeper before KIP-380). */
+  readonly restartKeepsIsr: boolean;
+  readonly consumer: { readonly enabled: boolean; readonly followerReads: boolean };
+}
+
+/** Turns a configuration into its rules: the only place a protocol switch is read. */
+export function resolveRules(c: ClusterConfig): Rules {
+  const replicas = Array.from({ length: c.rf }, (_, i) => i + 1);
+  const rules: Rules = {
+    replicas,
+    observers: replicas.slice(c.rf - c.observers),
+    minIsr: c.minIsr,
+    effectiveMinIsr: Math.min(c.minIsr, c.rf - c.observers),
+    acks: c.acks,
+    flushEveryRecord: c.flushEveryRecord,
+    truncation: TRUNCATION_RULES[c.truncation],
+    restartFollowingOnEpochChange: c.truncateOnEveryEpochChange,
+    fetch: {
+      carriesLeaderEpoch: c.fetchCarriesLeaderEpoch,
+      checksBrokerEpoch: c.isrEligibilityChecksBrokerState,
+      divergingSkipsFollowerUpdate: c.skipFollowerUpdateOnDiverging,
+      truncateBeforeHwUpdate: c.truncateBeforeHwUpdate,
+      dropsStaleResponses: true,
+    },
+    newLeader: { writesEpochEntry: c.epochEntryOnBecomeLeader, forgetsFollowers: true },
+    isrJoin: { requiresHw: true, requiresLeso: c.isrJoinRequiresLeso, checksBrokerState: c.isrEligibilityChecksBrokerState },
+    hwRequiresMinIsr: c.hwRequiresMinIsr,
+    isrWrites: c.maximalIsr ? 'alterPartition' : 'direct',
+    alterPartition: { checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState },
+    election: { elr: c.elr, lastKnownLeader: c.lastKnownLeaderElection, unclean: c.unclean },
+    restartKeepsIsr: c.restartLeavesIsr,
+    consumer: { enabled: c.consumer, followerReads: c.followerReads },
+  };
+  return c.mutation === undefined ? rules : MUTATION_RULES[c.mutation](rules);
+}
+
+/** O1/O4: observers replicate but never join the ISR. */
+export function isObserver(k: Rules, b: BrokerId): boolean {
+  return k.observers.includes(b);
+}
+
+/** Whether a metadata change makes a follower start over (KAFKA-7164 added epoch-only changes). */
+export function mustRestartFollowing(k: Rules, r: ReplicaContext, leader: number, epoch: number): boolean {
+  if (r.knownMetadata < 0) return true;
+  return leader !== r.leader || (k.restartFollowingOnEpochChange && epoch !== r.leaderEpoch);
 }
 
 /** F2: a request's leader epoch against the serving replica's (only when requests carry one). */
-export function epochFencing(c: ClusterConfig, r: ReplicaContext, requestEpoch: number): FetchError | null {
-  if (!c.fetchCarriesLeaderEpoch || requestEpoch < 0) return null;
+export function epochFencing(k: Rules, r: ReplicaContext, requestEpoch: number): FetchError | null {
+  if (!k.fetch.carriesLeaderEpoch || requestEpoch < 0) return null;
   if (requestEpoch < r.leaderEpoch) return 'FENCED_LEADER_EPOCH';
   if (requestEpoch > r.leaderEpoch) return 'UNKNOWN_LEADER_EPOCH';
   return null;
 }
 
 /** F3 (KIP-903): a fetch from an older incarnation than the registered one is refused. */
-export function isStaleIncarnation(c: ClusterConfig, r: ReplicaContext, req: FetchRequest): boolean {
-  return c.isrEligibilityChecksBrokerState && req.brokerEpoch < r.brokerEpochs[req.from - 1];
-}
-
-/**
- * F4 divergence check, used from the diverging-epoch generation on: the leader's end offset for
- * the follower's last fetched epoch; diverging when that epoch is unknown or ends below the
- * fetch offset. Returns null when the logs agree so far.
- */
-export function divergence(c: ClusterConfig, leader: ReplicaContext, req: FetchRequest): EpochEndOffset | null {
-  if (c.truncation !== 'diverging-epoch' || req.lastFetchedEpoch < 0) return null;
-  const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
-  return found.epoch < req.lastFetchedEpoch || found.end < req.fetchOffset ? found : null;
-}
-
-/** The epoch a follower reports as its last fetched one (T3 only; -1 means "none sent"). */
-export function lastFetchedEpoch(c: ClusterConfig, r: ReplicaContext): number {
-  return c.truncation === 'diverging-epoch' ? latestEpoch(r.cache) : -1;
+export function isStaleIncarnation(k: Rules, r: ReplicaContext, req: FetchRequest): boolean {
+  return k.fetch.checksBrokerEpoch && req.brokerEpoch < r.brokerEpochs[req.from - 1];
 }
 
 /**
@@ -92,12 +236,12 @@ export function lastFetchedEpoch(c: ClusterConfig, r: ReplicaContext): number {
  * (and, from KAFKA-7128, the leader's epoch start offset), and, with KIP-841/903, the leader's
  * metadata shows it unfenced at the broker epoch it fetched with. No lag-time condition.
  */
-export function canJoinIsr(c: ClusterConfig, leader: ReplicaContext, follower: number): boolean {
+export function canJoinIsr(k: Rules, leader: ReplicaContext, follower: BrokerId): boolean {
   const followerLeo = leader.remoteLeo[follower - 1];
-  if (isObserver(c, follower) || leader.isr.includes(follower)) return false;
-  const caughtUp = c.mutation === 'isr-join-ignores-hw' ? followerLeo >= 0 : followerLeo >= leader.hw;
-  if (!caughtUp || (c.isrJoinRequiresLeso && followerLeo < leader.leso)) return false;
-  if (!c.isrEligibilityChecksBrokerState) return true;
+  if (isObserver(k, follower) || leader.isr.includes(follower)) return false;
+  const caughtUp = k.isrJoin.requiresHw ? followerLeo >= leader.hw : followerLeo >= 0;
+  if (!caughtUp || (k.isrJoin.requiresLeso && followerLeo < leader.leso)) return false;
+  if (!k.isrJoin.checksBrokerState) return true;
   const i = follower - 1;
   return !leader.fenced[i] && leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];
 }

@@ -18,17 +18,36 @@ export interface Action {
   readonly [param: string]: ActionParam;
 }
 
-/** A safety property checked after every step (and on the initial state). */
-export interface Invariant<S> {
+/**
+ * A safety property. Its `kind` says what it constrains, and the engines dispatch on it (never on
+ * the shape of `holds`): a `state` invariant is checked on every reachable state, the initial one
+ * included; a `transition` invariant on every step taken, even one into a state seen before.
+ */
+export type Invariant<S> = StateInvariant<S> | TransitionInvariant<S>;
+
+interface Named {
   /** Kebab-case name used on the command line, e.g. `hw-le-leo`. */
   readonly name: string;
   /** The property in one line of English. */
   readonly statement: string;
-  /**
-   * True when the property holds in `state`. `prev` is the state before the step that produced
-   * `state` (undefined for the initial state), so a property may also constrain a single step.
-   */
-  holds(state: S, prev: S | undefined): boolean;
+}
+
+/** A predicate on one state. */
+export interface StateInvariant<S> extends Named {
+  readonly kind: 'state';
+  holds(state: S): boolean;
+}
+
+/** A predicate on one step: the state before it and the state after it. */
+export interface TransitionInvariant<S> extends Named {
+  readonly kind: 'transition';
+  holds(prev: S, next: S): boolean;
+}
+
+/** Whether `inv` fails on reaching `next` from `prev` (undefined for the initial state). */
+export function violates<S>(inv: Invariant<S>, prev: S | undefined, next: S): boolean {
+  if (inv.kind === 'state') return !inv.holds(next);
+  return prev !== undefined && !inv.holds(prev, next);
 }
 
 /** A reachability goal ("sometimes"): evidence that exploration reached a state that matters. */
@@ -51,6 +70,12 @@ export interface Model<S, A extends Action> {
   enabled(state: S): A[];
   /** The state after `action`; only called with an action that `enabled(state)` returned. */
   step(state: S, action: A): S;
+  /**
+   * Optional: false for a state past a bound that no step can check before it is taken (e.g. a
+   * budget of elections). The engines neither check nor explore such a state: the step that
+   * reached it counts as not taken.
+   */
+  withinBounds?(state: S): boolean;
   /** One line for people, e.g. `broker 2 fetches from broker 1`. */
   describe(action: A): string;
   /** A few lines for people showing the state (logs, HW, ISR, …). */

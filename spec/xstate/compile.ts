@@ -9,7 +9,8 @@
  * array of guarded candidates (the first whose guard passes wins); targets naming a sibling
  * state (or none: stay, running no entry/exit); `reenter: true`; guards as a name, `{ type }`
  * or an inline function; actions as names, `{ type }`, or inline `assign()` / `emit()` (function
- * or object form); `entry`/`exit` actions. Semantics follow xstate v5: guards see
+ * or object form), and `enqueueActions()` whose collector enqueues only `assign` and `emit`;
+ * `entry`/`exit` actions. Semantics follow xstate v5: guards see
  * `{ context, event }`; exit actions, then transition actions, then entry actions run in order,
  * each seeing the context the previous `assign` produced. `differential.ts` checks this against
  * xstate's own `transition()`.
@@ -20,7 +21,15 @@ type Guard = (args: { context: unknown; event: unknown }) => boolean;
 type Action =
   | { kind: 'assign'; run: (args: { context: unknown; event: unknown }) => object; whole: boolean }
   | { kind: 'emit'; run: (args: { context: unknown; event: unknown }) => unknown }
+  | { kind: 'enqueue'; collect: (args: { context: unknown; event: unknown; enqueue: Enqueue }) => void }
   | { kind: 'noop' };
+
+/** The part of xstate's `enqueue` the compiler supports: assign and emit, run in order. */
+interface Enqueue {
+  (action: unknown): void;
+  assign(assignment: unknown): void;
+  emit(event: unknown): void;
+}
 
 interface Candidate {
   readonly guard: Guard | null;
@@ -157,6 +166,9 @@ function actionOf(m: MachineLike, raw: unknown, where: string): Action {
     return { kind: 'assign', run: assigner(builtIn.assignment, where), whole: typeof builtIn.assignment === 'function' };
   }
   if (builtIn.type === 'xstate.emit') return { kind: 'emit', run: emitter(builtIn.event) };
+  if (builtIn.type === 'xstate.enqueueActions') {
+    return { kind: 'enqueue', collect: (builtIn as unknown as { collect: Extract<Action, { kind: 'enqueue' }>['collect'] }).collect };
+  }
   if (builtIn.type !== undefined) throw new UnsupportedMachineError(`state '${where}': action '${builtIn.type}' is not supported`);
   return { kind: 'noop' }; // a plain function action: a side effect xstate would run later; the model has none
 }
@@ -187,8 +199,27 @@ function runActions<C>(actions: readonly Action[], context: C, event: unknown, e
     args.context = ctx;
     args.event = event;
     if (a.kind === 'emit') emitted.push(a.run(args));
+    else if (a.kind === 'enqueue') ctx = runEnqueued(a, ctx, event, emitted, whole);
     else ctx = (whole && a.whole ? a.run(args) : { ...ctx, ...a.run(args) }) as C;
   }
+  return ctx;
+}
+
+/** `enqueueActions`: the collector's assigns and emits, applied in the order it enqueued them. */
+function runEnqueued<C>(a: Extract<Action, { kind: 'enqueue' }>, context: C, event: unknown, emitted: unknown[], whole: boolean): C {
+  let ctx = context;
+  const enqueue = ((action: unknown) => {
+    throw new UnsupportedMachineError(`enqueueActions: enqueue(${JSON.stringify(action)}) is not supported`);
+  }) as unknown as Enqueue;
+  enqueue.assign = (assignment) => {
+    const run = assigner(assignment, 'enqueueActions');
+    const step = { context: ctx, event };
+    ctx = (whole && typeof assignment === 'function' ? run(step) : { ...ctx, ...run(step) }) as C;
+  };
+  enqueue.emit = (e) => {
+    emitted.push(typeof e === 'function' ? e({ context: ctx, event }) : e);
+  };
+  a.collect({ context: ctx, event, enqueue });
   return ctx;
 }
 

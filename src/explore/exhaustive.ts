@@ -4,11 +4,11 @@
  * a shortest one. Only the current frontier is kept in memory; traces are rebuilt by
  * re-executing the recorded action indices from the initial state.
  */
-import type { Action, Invariant, Model } from '../model.ts';
+import { type Action, type Invariant, type Model, type StateInvariant, type TransitionInvariant, violates } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
-  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, selectInvariants, usesPrevious,
+  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
@@ -27,12 +27,14 @@ export interface ExhaustiveOptions {
 
 interface Search<S, A extends Action> {
   readonly model: Model<S, A>;
-  readonly stateInvs: Invariant<S>[];
-  readonly stepInvs: Invariant<S>[];
+  readonly stateInvs: StateInvariant<S>[];
+  readonly stepInvs: TransitionInvariant<S>[];
   readonly seen: FingerprintSet;
   readonly coverage: CoverageCounter<S, A>;
   readonly violations: Violation<A>[];
   transitions: number;
+  /** The most states held in the current and next frontier at once. */
+  frontierPeak: number;
 }
 
 /**
@@ -44,18 +46,19 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
   const invs = selectInvariants(model, options.invariants);
   const search: Search<S, A> = {
     model,
-    stateInvs: invs.filter((i) => !usesPrevious(i)),
-    stepInvs: invs.filter(usesPrevious),
+    stateInvs: invs.filter((i): i is StateInvariant<S> => i.kind === 'state'),
+    stepInvs: invs.filter((i): i is TransitionInvariant<S> => i.kind === 'transition'),
     seen: new FingerprintSet(),
     coverage: new CoverageCounter(model),
     violations: [],
     transitions: 0,
+    frontierPeak: 1,
   };
   const fp = new Uint32Array(2);
   const view = model.fingerprintView ?? ((s: S) => s);
   fingerprintInto(view(model.initial), fp);
   search.seen.add(fp[0], fp[1], -1, -1);
-  const initialBad = invs.find((i) => !i.holds(model.initial, undefined));
+  const initialBad = invs.find((i) => violates(i, undefined, model.initial));
   const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
     verdict: search.violations.length > 0 ? 'violated' : 'holds',
     complete: stopReason === 'exhausted',
@@ -63,6 +66,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     stats: {
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
+      frontierPeak: search.frontierPeak,
     },
     coverage: search.coverage.snapshot(),
     stopReason,
@@ -83,6 +87,7 @@ function breadthFirst<S, A extends Action>(
   finish: (reason: StopReason, depth: number) => ExploreResult<A>,
 ): ExploreResult<A> {
   const { model, seen, coverage, stateInvs, stepInvs } = search;
+  const inBounds = boundsOf(model);
   /** Records a violation; true when the search should stop. */
   const violated = (inv: Invariant<S>, trace: () => A[]): boolean => {
     search.violations.push(violationOf(inv, trace()));
@@ -106,10 +111,11 @@ function breadthFirst<S, A extends Action>(
       const actions = model.enabled(s);
       for (let j = 0; j < actions.length; j++) {
         const n = model.step(s, actions[j]);
+        if (!inBounds(n)) continue;
         search.transitions++;
         coverage.record(s, actions[j], n, depth + 1);
         for (let k = 0; k < stepInvs.length; k++) {
-          if (stepInvs[k].holds(n, s)) continue;
+          if (stepInvs[k].holds(s, n)) continue;
           if (violated(stepInvs[k], () => [...traceTo(model, seen, frontierIds[i]), actions[j]])) return finish('violation', depth);
           k--;
         }
@@ -117,13 +123,14 @@ function breadthFirst<S, A extends Action>(
         const id = seen.add(fp[0], fp[1], frontierIds[i], j);
         if (id < 0) continue;
         for (let k = 0; k < stateInvs.length; k++) {
-          if (stateInvs[k].holds(n, s)) continue;
+          if (stateInvs[k].holds(n)) continue;
           if (violated(stateInvs[k], () => traceTo(model, seen, id))) return finish('violation', depth);
           k--;
         }
         next.push(n);
         nextIds.push(id);
       }
+      if (frontier.length + next.length > search.frontierPeak) search.frontierPeak = frontier.length + next.length;
       if ((i & 255) === 0) {
         const now = Date.now();
         if (now > deadline) return finish('time', depth);

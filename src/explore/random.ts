@@ -9,11 +9,11 @@
  * either finds a shorter counterexample (which replaces it) or proves none exists.
  */
 import fc from 'fast-check';
-import type { Action, Invariant, Model } from '../model.ts';
+import { type Action, type Invariant, type Model, violates } from '../model.ts';
 import { exploreExhaustive } from './exhaustive.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
-import { type ExploreResult, type Progress, type Violation, CoverageCounter, selectInvariants } from './result.ts';
+import { type ExploreResult, type Progress, type Violation, CoverageCounter, boundsOf, selectInvariants } from './result.ts';
 import { shrinkTrace } from './shrink.ts';
 
 export interface RandomOptions {
@@ -21,6 +21,11 @@ export interface RandomOptions {
   readonly maxSteps: number;
   readonly seed?: number;
   readonly invariants?: readonly string[];
+  /**
+   * The whole budget: the search, then shrinking and certifying what it found. A search that
+   * finds a counterexample late leaves less time to shrink and certify it; what did not finish is
+   * reported as such (`certifiedMinimal: false`).
+   */
   readonly timeLimitMs?: number;
   readonly onProgress?: (p: Progress) => void;
   /** Budget for the breadth-first search that certifies a counterexample minimal. */
@@ -34,6 +39,8 @@ interface Walk<A> {
 
 export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A> {
   const started = Date.now();
+  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
+  const inBounds = boundsOf(model);
   const invs = selectInvariants(model, options.invariants);
   const coverage = new CoverageCounter(model);
   const seen = new FingerprintSet();
@@ -47,15 +54,22 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       const enabled = model.enabled(s);
       if (enabled.length === 0) break;
       const allowed = swarm === 0 ? enabled : enabled.filter((a) => (swarm >>> stepBit(a.step)) & 1);
-      const pool = allowed.length > 0 ? allowed : enabled;
-      const a = pool[choice % pool.length];
-      const n = model.step(s, a);
+      let pool = allowed.length > 0 ? allowed : enabled;
+      let a = pool[choice % pool.length];
+      let n = model.step(s, a);
+      while (!inBounds(n) && pool.length > 1) {
+        // A step past the bounds counts as not enabled: choose again among the others.
+        pool = pool.filter((x) => x !== a);
+        a = pool[choice % pool.length];
+        n = model.step(s, a);
+      }
+      if (!inBounds(n)) break;
       steps.push(a);
       counters.transitions++;
       coverage.record(s, a, n, steps.length);
       fingerprintInto(view(n), fp);
       seen.add(fp[0], fp[1], -1, -1);
-      const bad = invs.find((inv) => !inv.holds(n, s));
+      const bad = invs.find((inv) => violates(inv, s, n));
       if (bad) return { steps, failed: bad as Invariant<unknown> };
       s = n;
     }
@@ -87,7 +101,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       stopReason: details.interrupted ? 'time' : 'runs' };
   }
   const failing = walk(details.counterexample[0]);
-  const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options);
+  const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, deadline);
   return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started },
     stopReason: 'violation' };
 }
@@ -113,14 +127,19 @@ function report(options: RandomOptions, counters: { transitions: number; runs: n
   options.onProgress({ states: seen.size, transitions: counters.transitions, depth: counters.longest, runs: counters.runs, elapsedMs: now - started });
 }
 
-/** Concrete shrinking, then certification by a bounded breadth-first search. */
-function minimise<S, A extends Action>(model: Model<S, A>, failing: Walk<A>, seed: number, path: string, options: RandomOptions): Violation<A> {
+/** Concrete shrinking, then certification by a bounded breadth-first search, both before `deadline`. */
+function minimise<S, A extends Action>(
+  model: Model<S, A>, failing: Walk<A>, seed: number, path: string, options: RandomOptions, deadline: number,
+): Violation<A> {
   const inv = failing.failed as Invariant<S>;
-  const shrunk = shrinkTrace(model, failing.steps, inv);
+  const shrunk = shrinkTrace(model, failing.steps, inv, deadline);
   const found: Violation<A> = {
     invariant: inv.name, statement: inv.statement, trace: shrunk, length: shrunk.length, seed, path, shrunkFrom: failing.steps.length,
   };
-  return options.certify === undefined ? { ...found, certifiedMinimal: shrunk.length === 0 } : certifyMinimal(model, found, options.certify);
+  if (options.certify === undefined) return { ...found, certifiedMinimal: shrunk.length === 0 };
+  const remaining = deadline - Date.now();
+  const timeLimitMs = Math.max(0, Math.min(options.certify.timeLimitMs ?? Infinity, remaining));
+  return certifyMinimal(model, found, { ...options.certify, timeLimitMs: Number.isFinite(timeLimitMs) ? timeLimitMs : undefined });
 }
 
 /**

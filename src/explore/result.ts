@@ -46,7 +46,10 @@ export interface ExploreResult<A extends Action> {
     readonly depth: number;
     readonly runs?: number;
     readonly elapsedMs: number;
+    /** Exhaustive: bytes per distinct state of the visited-state table (fingerprints and parent links). */
     readonly bytesPerState?: number;
+    /** Exhaustive: the most states held as objects at once (the frontier being expanded and the next). */
+    readonly frontierPeak?: number;
   };
   readonly coverage: Coverage;
   readonly stopReason: StopReason;
@@ -86,9 +89,9 @@ export function selectInvariants<S, A extends Action>(model: Model<S, A>, names?
   return model.invariants.filter((i) => names.includes(i.name));
 }
 
-/** An invariant declared with two parameters constrains a step, so it is checked on every transition. */
-export function usesPrevious<S>(inv: Invariant<S>): boolean {
-  return inv.holds.length >= 2;
+/** The model's bounds check, or one that accepts every state. */
+export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boolean {
+  return model.withinBounds === undefined ? () => true : (s) => model.withinBounds!(s);
 }
 
 /** Mutable coverage counters used while exploring. */

@@ -45,7 +45,7 @@ describe('kafka-spec guarantees --json', () => {
     const rows = [{ id: 'acks-1', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 4 }];
     expect(runGuarantees({ json: true }, { out: (t) => (out = t), progress: () => {} }, rows)).toBe(0);
     const { cells } = JSON.parse(out);
-    expect(cells).toHaveLength(15);
+    expect(cells).toHaveLength(22);
     expect(cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable')).toMatchObject({ verdict: 'violated', length: 3, config: { acks: 1 } });
     expect(cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable').evidence.foundBy).toBe('exhaustive');
     expect(cells.find((c: { invariant: string }) => c.invariant === 'hw-le-leo')).toMatchObject({

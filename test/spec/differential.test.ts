@@ -27,13 +27,14 @@ function checked(machine: Parameters<typeof checkAgainstXstate>[0], compiled: St
 function walkChecked(config: ClusterConfig, choices: number[]): string[] {
   const cluster = new Cluster(config);
   const failures: string[] = [];
-  checked(createReplicaMachine(config), cluster.replica as unknown as Stepper, failures);
-  checked(createControllerMachine(config), cluster.controllerMachine as unknown as Stepper, failures);
+  checked(createReplicaMachine(cluster.rules), cluster.replica as unknown as Stepper, failures);
+  checked(createControllerMachine(cluster.rules), cluster.controllerMachine as unknown as Stepper, failures);
   let s = cluster.initial;
   for (const choice of choices) {
     const enabled = cluster.enabled(s);
     if (enabled.length === 0 || failures.length > 0) break;
-    s = cluster.step(s, enabled[choice % enabled.length]);
+    const next = cluster.step(s, enabled[choice % enabled.length]);
+    if (cluster.withinBounds(next)) s = next;
   }
   return failures;
 }

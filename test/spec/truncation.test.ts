@@ -1,5 +1,5 @@
 /**
- * Follower truncation by generation (domain brief §1.7), on the cases that tell the generations
+ * Follower truncation by generation (T0-T3 in docs/rules.md), on the cases that tell the generations
  * apart. The KAFKA-6361 case: the follower led epoch 1 and wrote a record the leader never got;
  * the leader wrote in epochs 0 and 2 but not 1. KIP-101's answer (the start of the first greater
  * epoch) leaves the follower's epoch-1 record in place; KIP-279's answer names epoch 0, and the
@@ -7,9 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appendEntries } from '../../spec/log.ts';
-import { makeConfig } from '../../spec/config.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
-import { epochAnswer, truncationFor } from '../../spec/rules.ts';
+import { TRUNCATION_RULES } from '../../spec/rules.ts';
 import type { Entry } from '../../spec/types.ts';
 
 function replicaWith(id: number, log: Entry[]): ReplicaContext {
@@ -18,12 +17,12 @@ function replicaWith(id: number, log: Entry[]): ReplicaContext {
 }
 
 /** Ask, truncate, ask again until the follower is done, as the fetcher thread does. */
-function truncateAgainst(protocol: 'kafka-0.11' | 'kafka-2.0', leader: ReplicaContext, follower: ReplicaContext): number {
-  const c = makeConfig({ protocol, rf: 2 });
+function truncateAgainst(generation: 'kip101' | 'kip279', leader: ReplicaContext, follower: ReplicaContext): number {
+  const t = TRUNCATION_RULES[generation];
   let r = follower;
   for (let round = 0; round < 5; round++) {
     const requested = r.cache.length === 0 ? -1 : r.cache[r.cache.length - 1].epoch;
-    const step = truncationFor(c, r, epochAnswer(c, leader, requested));
+    const step = t.truncationFor(r, t.epochAnswer(leader, requested));
     r = { ...r, log: r.log.slice(0, step.offset), cache: appendEntries([], [], r.log.slice(0, step.offset)).cache };
     if (step.done) return step.offset;
   }
@@ -35,23 +34,23 @@ describe('follower truncation by generation', () => {
   const follower = replicaWith(2, [{ epoch: 1, value: 2 }]);
 
   it('KIP-101 keeps a record from an epoch the leader never had (KAFKA-6361)', () => {
-    expect(truncateAgainst('kafka-0.11', leader, follower)).toBe(1);
+    expect(truncateAgainst('kip101', leader, follower)).toBe(1);
   });
 
   it('KIP-279 truncates it: the answer names the leader epoch it ends', () => {
-    expect(truncateAgainst('kafka-2.0', leader, follower)).toBe(0);
+    expect(truncateAgainst('kip279', leader, follower)).toBe(0);
   });
 
   it('both keep a prefix the leader shares', () => {
     const behind = replicaWith(2, [{ epoch: 0, value: 1 }]);
-    expect(truncateAgainst('kafka-0.11', leader, behind)).toBe(1);
-    expect(truncateAgainst('kafka-2.0', leader, behind)).toBe(1);
+    expect(truncateAgainst('kip101', leader, behind)).toBe(1);
+    expect(truncateAgainst('kip279', leader, behind)).toBe(1);
   });
 
   it('KIP-279 asks again when the leader names an epoch the follower lacks', () => {
     const l = replicaWith(1, [{ epoch: 0, value: 1 }, { epoch: 1, value: 2 }, { epoch: 3, value: 4 }]);
     const f = replicaWith(2, [{ epoch: 0, value: 1 }, { epoch: 2, value: 5 }]);
-    expect(truncateAgainst('kafka-2.0', l, f)).toBe(1);
-    expect(truncateAgainst('kafka-0.11', l, f)).toBe(2);
+    expect(truncateAgainst('kip279', l, f)).toBe(1);
+    expect(truncateAgainst('kip101', l, f)).toBe(2);
   });
 });
