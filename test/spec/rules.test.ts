@@ -60,13 +60,17 @@ describe('rules are resolved once', () => {
 describe('each switch is declared once, with the release that changed it', () => {
   const versions = Object.entries(VERSIONS);
 
-  it('the release a declaration names is the first preset with today\'s value', () => {
+  it('the first preset with today\'s value is the first one at or after the release a declaration names', () => {
+    const release = (v: string) => v.replace('kafka-', '').split('.').map(Number);
+    const atOrAfter = (a: number[], b: number[]) => a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
     for (const name of SWITCH_NAMES) {
       const change = SWITCHES[name].change;
       expect(change, name).toBeDefined();
+      const declared = change!.release.split(' / ').at(-1)!.split('.').map(Number);
       const today = versions[versions.length - 1][1][name];
       const first = versions.find(([, v]) => v[name] === today)![0];
-      expect(change!.release.split(' / ').at(-1), name).toBe(first.replace('kafka-', ''));
+      const expected = versions.find(([v]) => atOrAfter(release(v), declared))![0];
+      expect(first, name).toBe(expected);
     }
   });
 
