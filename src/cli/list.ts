@@ -2,6 +2,7 @@
 import { BOUNDS, SETTINGS, makeConfig } from '../../spec/config.ts';
 import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
 import { SWITCHES, SWITCH_NAMES } from '../../spec/switches.ts';
+import { resolveRules } from '../../spec/rules.ts';
 import type { Declaration } from '../../spec/declare.ts';
 import { invariants } from '../../properties/invariants.ts';
 import { GOALS } from '../../properties/goals.ts';
@@ -9,8 +10,8 @@ import { MUTATIONS } from '../../spec/mutations.ts';
 
 export function listText(): string {
   const config = makeConfig();
-  const out: string[] = ['Invariants (--invariant NAME):'];
-  for (const inv of invariants(config)) out.push(`  ${inv.name.padEnd(22)} ${inv.statement}`);
+  const out: string[] = ['Invariants (--invariant NAME; a state invariant judges every state, a transition invariant every step):'];
+  for (const inv of invariants(resolveRules(config))) out.push(`  ${inv.name.padEnd(24)} ${inv.kind.padEnd(10)} ${inv.statement}`);
   out.push('', 'Reachability goals (reported as coverage):');
   for (const g of GOALS) out.push(`  ${g.name.padEnd(28)} ${g.statement}`);
   out.push('', `Protocol versions (--protocol NAME; default ${CURRENT_VERSION}):`);
@@ -37,7 +38,7 @@ export function listText(): string {
 export function listJson(): unknown {
   const config = makeConfig();
   return {
-    invariants: invariants(config).map(({ name, statement }) => ({ name, statement })),
+    invariants: invariants(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
     goals: GOALS.map(({ name, statement }) => ({ name, statement })),
     protocols: VERSIONS,
     switches: declared(SWITCHES),
