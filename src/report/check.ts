@@ -1,0 +1,161 @@
+/**
+ * The result of `kafka-spec check`, for people and for programs: the verdict, each counterexample
+ * (replayed and drawn as text), how much each engine explored, the reachability goals reached and
+ * the kinds of step never taken.
+ */
+import type { KafkaModel } from '../../properties/kafka-model.ts';
+import { impossibleGoals } from '../../properties/goals.ts';
+import type { ClusterAction } from '../../spec/actions.ts';
+import type { ClusterConfig } from '../../spec/config.ts';
+import { possibleStepKinds, stepKindsNeverTaken, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
+import { replay } from '../trace/replay.ts';
+import type { Trace } from '../trace/schema.ts';
+import { describeConfig } from './describe.ts';
+import { renderTraceText } from './text.ts';
+
+/** The engines `check` runs: both (breadth-first, then random runs), or one of them. */
+export type CheckEngine = 'both' | 'exhaustive' | 'random';
+
+type Result = ExploreResult<ClusterAction>;
+type Phases = CombinedResult<ClusterAction>['phases'];
+
+const ENGINE_TITLES: Record<CheckEngine, string> = {
+  both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
+};
+
+/** The first lines of a human report: the engine and the configuration. */
+export function checkHeader(engine: CheckEngine, config: ClusterConfig): string {
+  return [`kafka-spec check (${ENGINE_TITLES[engine]})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n');
+}
+
+/** One line of progress while an engine runs. */
+export function progressLine(p: Progress): string {
+  const runs = p.runs === undefined ? '' : `${p.runs.toLocaleString('en')} runs, `;
+  return `  … ${runs}${p.states.toLocaleString('en')} states, ${p.transitions.toLocaleString('en')} transitions, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+}
+
+/**
+ * The machine-readable result: verdict, configuration, violations with their traces (`traces[i]`
+ * is the trace file of `r.violations[i]`), what was explored and the coverage.
+ */
+export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[]): unknown {
+  const phases = phasesOf(r);
+  return {
+    verdict: r.verdict,
+    config: model.config,
+    violations: r.violations.map((v, i) => ({
+      invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null,
+      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
+    })),
+    stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
+      runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason,
+      ...(phases === null ? {} : { phases: phasesJson(phases) }) },
+    coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
+    stepCoverage: stepCoverage(model, r),
+  };
+}
+
+/** The two phases of a combined exploration, or null for a single engine's. */
+function phasesOf(r: Result): Phases | null {
+  return 'phases' in r ? (r as CombinedResult<ClusterAction>).phases : null;
+}
+
+function phasesJson(phases: Phases): unknown {
+  const phase = (p: Result) => ({
+    steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, elapsedMs: p.stats.elapsedMs,
+    stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
+  });
+  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
+}
+
+/** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
+function stepCoverage(model: KafkaModel, r: Result): Record<string, number> {
+  return { ...Object.fromEntries(possibleStepKinds(model).map((k) => [k, 0])), ...r.coverage.steps };
+}
+
+/** Which kinds of step were never taken, and which cannot happen here (grouped by reason). */
+function stepLines(model: KafkaModel, r: Result): string[] {
+  const kinds = Object.entries(model.stepKinds ?? {});
+  if (kinds.length === 0) return [];
+  const possible = possibleStepKinds(model);
+  const never = stepKindsNeverTaken(model, r.coverage);
+  const byReason = new Map<string, string[]>();
+  for (const [k, why] of kinds) if (why !== null) byReason.set(why, [...(byReason.get(why) ?? []), k]);
+  return [
+    '',
+    never.length === 0
+      ? `Every kind of step that can happen here was taken (${possible.length} kinds).`
+      : `Kinds of step never taken (${never.length} of the ${possible.length} that can happen here): ${never.join(', ')}.`,
+    ...[...byReason].map(([why, ks]) => `  cannot happen here (${why}): ${ks.join(', ')}`),
+  ];
+}
+
+/** What one engine explored, in words. */
+function scopeOf(r: Result): string {
+  const s = r.stats;
+  const scope = s.engine === 'exhaustive'
+    ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
+      (r.stopReason === 'time' || r.stopReason === 'states' ? ` and some of depth ${s.depth + 1}` : '')
+    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${s.states.toLocaleString('en')} distinct states, runs up to ${s.depth} steps`;
+  return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]})`;
+}
+
+function foundBreadthFirst(r: Result, v: Result['violations'][number]): boolean {
+  return r.stats.engine === 'exhaustive' || (phasesOf(r)?.exhaustive.violations.includes(v) ?? false);
+}
+
+function combinedLines({ exhaustive, random }: Phases): string[] {
+  const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
+  if (random !== null) {
+    const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
+    lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
+  } else if (!exhaustive.complete) {
+    lines.push('No random runs: the breadth-first phase already stopped at its first violation or violated every invariant checked.');
+  }
+  return lines;
+}
+
+const STOPS: Record<string, string> = {
+  exhausted: 'every reachable state within the bounds was explored',
+  depth: 'stopped at the depth limit',
+  time: 'stopped at the time limit',
+  states: 'stopped at the state limit',
+  runs: 'all runs done',
+  violation: 'stopped at the first violation',
+};
+
+/**
+ * The human report after the header: what was explored, each counterexample step by step, the
+ * verdict (naming the invariants checked when `checked` is not all of them), the goals reached
+ * and the kinds of step never taken. `out` is where the first trace was written, if anywhere.
+ */
+export function checkText(model: KafkaModel, r: Result, checked: readonly string[], out?: string): string {
+  const phases = phasesOf(r);
+  const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
+  for (const v of r.violations) {
+    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
+    const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
+    lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}`, '');
+    const replayed = replay(model, v.trace, { invariants: [v.invariant] });
+    lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
+    if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
+  }
+  if (r.verdict === 'holds') {
+    lines.push(checked.length === model.invariants.length
+      ? `No invariant violated (${checked.length} checked).`
+      : `No invariant violated (checked ${checked.join(', ')}; ${model.invariants.length - checked.length} others not checked).`);
+  }
+  lines.push('', 'Reachability goals (transitions that reached each):');
+  for (const [name, g] of Object.entries(r.coverage.goals)) {
+    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);
+  }
+  for (const [name, why] of Object.entries(impossibleGoals(model.rules, model.bounds))) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
+  lines.push(...stepLines(model, r));
+  if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
+    lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',
+      r.stats.engine === 'exhaustive'
+        ? 'look deeper with --engine both or random (runs of up to --max-steps) or a longer --time-limit.'
+        : 'look deeper with a longer --time-limit or --max-steps, or wider bounds (--set maxLeaderChanges=3, …).');
+  }
+  return lines.join('\n');
+}
