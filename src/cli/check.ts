@@ -3,12 +3,14 @@
  * the first counterexample, how much was explored and which reachability goals were reached
  * (rendered by src/report/check.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
+import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
 
 export interface CheckFlags extends ModelFlags {
@@ -21,6 +23,8 @@ export interface CheckFlags extends ModelFlags {
   invariant?: string[];
   out?: string;
   json?: boolean;
+  /** With --json: include the wall-clock figures (elapsedMs), which make the output differ from run to run. */
+  timings?: boolean;
   first?: boolean;
 }
 
@@ -32,11 +36,40 @@ export interface Output {
 
 const ENGINES: readonly CheckEngine[] = ['both', 'exhaustive', 'random'];
 
-const whole = (flag: string, text: string | undefined, fallback: number): number => {
+/** The time limit of a check that no flag bounds otherwise. */
+const DEFAULT_TIME_LIMIT_S = 60;
+/** Certifying a random counterexample minimal: a breadth-first search of at most this many states (and 30 s, under a time limit). */
+const CERTIFY_MAX_STATES = 3_000_000;
+/** Steps per random run at most: a run is generated whole, so a huge bound would exhaust memory. */
+const MAX_STEPS_LIMIT = 10_000;
+
+const whole = (flag: string, text: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} expects a whole number, got '${text}'`);
-  return Number(text);
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} expects a whole number, got '${oneLine(text)}'`);
+  const n = Number(text);
+  if (n > max) throw new UsageError(`${flag} must be at most ${max.toLocaleString('en')}, got ${text.length > 20 ? `${text.slice(0, 20)}…` : text}`);
+  return n;
 };
+
+/** Fails before exploring, not after, when --out names a file in a folder that does not exist. */
+function outFolderExists(out: string): void {
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(oneLine(`--out: no folder '${folder}' to write '${out}' in`));
+}
+
+/**
+ * The time limit in milliseconds, or undefined for none. `--time-limit` is used as given.
+ * Without it, a check whose every phase has its own bound (breadth-first: --depth; random
+ * runs: --runs; both engines: both flags) runs to those bounds with no clock, so its result is
+ * the same on every machine and every run; any other check stops after 60 s.
+ */
+function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined {
+  if (flags.timeLimit !== undefined) return whole('--time-limit', flags.timeLimit, DEFAULT_TIME_LIMIT_S) * 1000;
+  const bounded = engine === 'exhaustive' ? flags.depth !== undefined
+    : engine === 'random' ? flags.runs !== undefined
+    : flags.depth !== undefined && flags.runs !== undefined;
+  return bounded ? undefined : DEFAULT_TIME_LIMIT_S * 1000;
+}
 
 /** Runs `kafka-spec check` with the parsed flags; returns the exit code (0 holds, 1 violated); throws UsageError for bad input. */
 export function runCheck(flags: CheckFlags, io: Output): number {
@@ -46,32 +79,38 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   try {
     checked = selectInvariants(model, flags.invariant).map((i) => i.name);
   } catch (e) {
-    if (e instanceof UnknownInvariantError) throw new UsageError(e.message);
+    if (e instanceof UnknownInvariantError) throw new UsageError(oneLine(e.message));
     throw e;
   }
   const engine = (flags.engine ?? 'both') as CheckEngine;
-  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be both, exhaustive or random, got '${engine}'`);
-  const timeLimitMs = whole('--time-limit', flags.timeLimit, 60) * 1000;
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be both, exhaustive or random, got '${oneLine(engine)}'`);
+  const timeLimitMs = timeLimitOf(engine, flags);
+  const maxDepth = whole('--depth', flags.depth, 1000);
+  const maxSteps = whole('--max-steps', flags.maxSteps, 60, MAX_STEPS_LIMIT);
+  const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
+  const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
+  if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, config));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
-  const maxDepth = whole('--depth', flags.depth, 1000);
-  const maxSteps = whole('--max-steps', flags.maxSteps, 60);
-  const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
-  const certify = { timeLimitMs: 30_000, maxStates: 3_000_000 };
+  // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
+  const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first })
     : engine === 'random'
-      ? exploreRandom(model, { runs: whole('--runs', flags.runs, 10_000), maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify })
-      : exploreCombined(model, {
-          timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress,
-          runs: flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0),
-        });
+      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify })
+      : exploreCombined(model, { timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
   }));
-  if (flags.out !== undefined && traces.length > 0) writeFileSync(flags.out, JSON.stringify(traces[0], null, 2) + '\n');
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
-  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces)) : checkText(model, result, checked, flags.out));
+  if (flags.out !== undefined && traces.length > 0) {
+    try {
+      writeFileSync(flags.out, JSON.stringify(traces[0], null, 2) + '\n');
+    } catch (e) {
+      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+    }
+  }
+  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings })) : checkText(model, result, checked, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }

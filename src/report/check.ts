@@ -1,7 +1,8 @@
 /**
  * The result of `kafka-spec check`, for people and for programs: the verdict, each counterexample
  * (replayed and drawn as text), how much each engine explored, the reachability goals reached and
- * the kinds of step never taken.
+ * the kinds of step never taken. The JSON form leaves wall-clock figures out unless asked, so the
+ * same seeded, bounded check prints the same bytes on every run.
  */
 import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { impossibleGoals } from '../../properties/goals.ts';
@@ -34,11 +35,17 @@ export function progressLine(p: Progress): string {
   return `  … ${runs}${p.states.toLocaleString('en')} states, ${p.transitions.toLocaleString('en')} transitions, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(0)} s`;
 }
 
+export interface CheckJsonOptions {
+  /** Include the wall-clock figures (`elapsedMs`), which differ from run to run. */
+  readonly timings?: boolean;
+}
+
 /**
  * The machine-readable result: verdict, configuration, violations with their traces (`traces[i]`
  * is the trace file of `r.violations[i]`), what was explored and the coverage.
  */
-export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[]): unknown {
+export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
+  const elapsed = (ms: number) => (options.timings === true ? { elapsedMs: ms } : {});
   const phases = phasesOf(r);
   return {
     verdict: r.verdict,
@@ -48,8 +55,8 @@ export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[]
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
-      runs: r.stats.runs, elapsedMs: r.stats.elapsedMs, complete: r.complete, stopReason: r.stopReason,
-      ...(phases === null ? {} : { phases: phasesJson(phases) }) },
+      runs: r.stats.runs, ...elapsed(r.stats.elapsedMs), complete: r.complete, stopReason: r.stopReason,
+      ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
@@ -60,9 +67,9 @@ function phasesOf(r: Result): Phases | null {
   return 'phases' in r ? (r as CombinedResult<ClusterAction>).phases : null;
 }
 
-function phasesJson(phases: Phases): unknown {
+function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, elapsedMs: p.stats.elapsedMs,
+    steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, ...elapsed(p.stats.elapsedMs),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
