@@ -8,6 +8,11 @@ import type { Action } from '../model.ts';
 
 export const TRACE_FORMAT = 'kafka-spec-trace';
 export const TRACE_VERSION = 1;
+/**
+ * The most steps a trace may have. Counterexamples are tens of steps long; the bound keeps a
+ * malformed or hostile file from making replay step for minutes.
+ */
+export const MAX_TRACE_STEPS = 10_000;
 
 const param = z.union([z.string(), z.number(), z.boolean()]);
 const action = z.object({ step: z.string().min(1) }).catchall(param);
@@ -18,7 +23,7 @@ export const traceSchema = z
     version: z.literal(TRACE_VERSION),
     model: z.string().min(1),
     config: z.record(z.string(), z.unknown()),
-    steps: z.array(action),
+    steps: z.array(action).max(MAX_TRACE_STEPS),
     violation: z
       .object({ invariant: z.string(), statement: z.string().optional(), step: z.number().int().min(0) })
       .optional(),
@@ -33,22 +38,36 @@ export class TraceError extends Error {
   override name = 'TraceError';
 }
 
+const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/** Control characters (a newline in a key, say) written as escapes, so a message stays on one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Reads a trace file's text; throws TraceError, with one line naming where the file is wrong. */
 export function parseTrace(text: string, source = 'trace'): Trace {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new TraceError(`${source}: not valid JSON`);
+    throw new TraceError(oneLine(`${source}: not valid JSON`));
+  }
+  // Checked before the schema looks at every step, so an enormous file fails at once.
+  const steps = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { steps?: unknown }).steps : undefined;
+  if (Array.isArray(steps) && steps.length > MAX_TRACE_STEPS) {
+    throw new TraceError(oneLine(`${source}: steps: ${steps.length.toLocaleString('en')} steps, more than the ${MAX_TRACE_STEPS.toLocaleString('en')} a trace may have`));
   }
   const parsed = traceSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'file';
-    throw new TraceError(`${source}: ${where}: ${issue.message}`);
+    throw new TraceError(oneLine(`${source}: ${where}: ${issue.message}`));
   }
   return parsed.data as Trace;
 }
 
+/** A trace of `steps` in the file format, ready for `JSON.stringify`. */
 export function makeTrace(fields: {
   model: string;
   config: Record<string, unknown>;
