@@ -4,6 +4,7 @@
  * Only commander and the command definitions load up front: each command imports its module
  * (and with it the model, xstate and fast-check) when it runs, so `--help` starts fast.
  */
+import { oneLine } from '../report/line.ts';
 import { Command, CommanderError, Option } from 'commander';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
@@ -36,10 +37,11 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--max-steps <n>', 'random runs: steps per run (default 60)')
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
-    .option('--time-limit <s>', 'seconds before stopping (default 60)')
+    .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
     .option('--first', 'stop at the first violation (breadth-first: a shortest one) instead of reporting each invariant\'s')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
+    .option('--timings', 'with --json: include wall-clock figures (elapsedMs)')
     .option('--json', 'machine-readable result')
     .action(async (flags: CheckFlags) => {
       const { runCheck } = await import('./check.ts');
@@ -89,13 +91,13 @@ export async function main(argv: string[], io: Output): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0;
-      io.progress(`kafka-spec: ${e.message.replace(/^error: /, '')}`);
+      io.progress(`kafka-spec: ${oneLine(e.message.replace(/^error: /, ''))}`);
       return 2;
     }
     // A UsageError comes from a command's options, so options.ts is already loaded by then.
     const { UsageError } = await import('./options.ts');
     if (e instanceof UsageError) {
-      io.progress(`kafka-spec: ${e.message}`);
+      io.progress(`kafka-spec: ${oneLine(e.message)}`);
       return 2;
     }
     throw e;
@@ -117,7 +119,7 @@ export async function run(): Promise<void> {
   try {
     code = await main(process.argv.slice(2), consoleIo);
   } catch (e) {
-    console.error(`kafka-spec: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`kafka-spec: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
     code = 3;
   }
   if (isTty) process.stderr.write('\r\x1b[K');

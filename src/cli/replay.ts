@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { ConfigError, validateConfig } from '../../spec/config.ts';
+import { ConfigError, configOfRecord } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { parseTrace, TraceError } from '../trace/schema.ts';
 import { replay, ReplayError } from '../trace/replay.ts';
@@ -65,7 +65,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   if (trace.model !== MODEL_NAME) throw bad(file, `a trace of model '${trace.model}', not '${MODEL_NAME}'`);
   let config;
   try {
-    config = validateConfig(trace.config);
+    config = configOfRecord(trace.config);
   } catch (e) {
     if (e instanceof ConfigError) throw bad(file, `config: ${e.message}`);
     throw e;
