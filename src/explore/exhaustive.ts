@@ -1,19 +1,31 @@
 /**
  * Exhaustive breadth-first exploration: every reachable state up to a depth, each identified by a
  * 64-bit fingerprint, invariants checked as states are generated, so the first violation found is
- * a shortest one. Only the current frontier is kept in memory; traces are rebuilt by
+ * a shortest one.
+ *
+ * No level of the search is kept as state objects. The visited-state table gives every new state
+ * a dense id in the order it was found, with its parent's id and the index of the action that
+ * reached it, so one level is a contiguous range of ids, already in the order the next level must
+ * be expanded in. To expand a state, the search rebuilds it by stepping its parent, which it
+ * rebuilds the same way (`Ancestors` keeps the last state rebuilt at each depth, so siblings share
+ * their parent and cousins their grandparent). Memory is the table's ~40 bytes a state plus one
+ * state object per level, instead of every state of the widest level as an object (~1 KB each for
+ * Kafka); the price is one extra step per state expanded. Traces are rebuilt the same way, by
  * re-executing the recorded action indices from the initial state.
  */
 import { type Action, type Invariant, type Model, type StateInvariant, type TransitionInvariant, violates } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
-  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, selectInvariants,
+  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
   readonly maxDepth?: number;
+  /** Stop once more than this many distinct states were visited (checked every 256 states expanded). */
   readonly maxStates?: number;
+  /** Stop once the process's resident memory passes this many bytes (checked every 256 states expanded). */
+  readonly maxMemoryBytes?: number;
   readonly timeLimitMs?: number;
   /** Invariant names to check; all when absent. */
   readonly invariants?: readonly string[];
@@ -27,14 +39,17 @@ export interface ExhaustiveOptions {
 
 interface Search<S, A extends Action> {
   readonly model: Model<S, A>;
+  readonly options: ExhaustiveOptions;
   readonly stateInvs: StateInvariant<S>[];
   readonly stepInvs: TransitionInvariant<S>[];
   readonly seen: FingerprintSet;
   readonly coverage: CoverageCounter<S, A>;
   readonly violations: Violation<A>[];
+  readonly view: (s: S) => unknown;
+  readonly inBounds: (s: S) => boolean;
+  /** Scratch space for one fingerprint. */
+  readonly fp: Uint32Array;
   transitions: number;
-  /** The most states held in the current and next frontier at once. */
-  frontierPeak: number;
 }
 
 /**
@@ -45,20 +60,20 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
   const started = Date.now();
   const invs = selectInvariants(model, options.invariants);
   const search: Search<S, A> = {
-    model,
+    model, options,
     stateInvs: invs.filter((i): i is StateInvariant<S> => i.kind === 'state'),
     stepInvs: invs.filter((i): i is TransitionInvariant<S> => i.kind === 'transition'),
     seen: new FingerprintSet(),
     coverage: new CoverageCounter(model),
     violations: [],
+    view: model.fingerprintView ?? ((s: S) => s),
+    inBounds: boundsOf(model),
+    fp: new Uint32Array(2),
     transitions: 0,
-    frontierPeak: 1,
   };
-  const fp = new Uint32Array(2);
-  const view = model.fingerprintView ?? ((s: S) => s);
-  fingerprintInto(view(model.initial), fp);
-  search.seen.add(fp[0], fp[1], -1, -1);
-  const initialBad = invs.find((i) => violates(i, undefined, model.initial));
+  fingerprintInto(search.view(model.initial), search.fp);
+  search.seen.add(search.fp[0], search.fp[1], -1, -1);
+  const ancestors = new Ancestors(model, search.seen);
   const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
     verdict: search.violations.length > 0 ? 'violated' : 'holds',
     complete: stopReason === 'exhausted',
@@ -66,86 +81,127 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     stats: {
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
-      frontierPeak: search.frontierPeak,
+      frontierPeak: ancestors.peak,
     },
     coverage: search.coverage.snapshot(),
     stopReason,
   });
+  const initialBad = invs.find((i) => violates(i, undefined, model.initial));
   if (initialBad) {
     search.violations.push(violationOf(initialBad, []));
     return finish('violation', 0);
   }
-  return breadthFirst(search, options, started, fp, view, finish);
+  return finish(...breadthFirst(search, ancestors, started));
 }
 
-function breadthFirst<S, A extends Action>(
-  search: Search<S, A>,
-  options: ExhaustiveOptions,
-  started: number,
-  fp: Uint32Array,
-  view: (s: S) => unknown,
-  finish: (reason: StopReason, depth: number) => ExploreResult<A>,
-): ExploreResult<A> {
-  const { model, seen, coverage, stateInvs, stepInvs } = search;
-  const inBounds = boundsOf(model);
-  /** Records a violation; true when the search should stop. */
-  const violated = (inv: Invariant<S>, trace: () => A[]): boolean => {
-    search.violations.push(violationOf(inv, trace()));
-    remove(stateInvs, inv);
-    remove(stepInvs, inv);
-    return options.stopAtFirst === true || stateInvs.length + stepInvs.length === 0;
-  };
+/** Expands level after level (each a range of ids); the reason it stopped and the depth fully expanded. */
+function breadthFirst<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<S, A>, started: number): [StopReason, number] {
+  const { options, seen } = search;
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
+  const maxMemory = options.maxMemoryBytes ?? Infinity;
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-  let frontier: S[] = [model.initial];
-  let frontierIds: number[] = [0];
+  let lastReport = started;
+  let levelStart = 0;
+  let levelEnd = 1;
   let depth = 0;
-  let lastReport = Date.now();
-  while (frontier.length > 0) {
-    if (depth >= maxDepth) return finish('depth', depth);
-    const next: S[] = [];
-    const nextIds: number[] = [];
-    for (let i = 0; i < frontier.length; i++) {
-      const s = frontier[i];
-      const actions = model.enabled(s);
-      for (let j = 0; j < actions.length; j++) {
-        const n = model.step(s, actions[j]);
-        if (!inBounds(n)) continue;
-        search.transitions++;
-        coverage.record(s, actions[j], n, depth + 1);
-        for (let k = 0; k < stepInvs.length; k++) {
-          if (stepInvs[k].holds(s, n)) continue;
-          if (violated(stepInvs[k], () => [...traceTo(model, seen, frontierIds[i]), actions[j]])) return finish('violation', depth);
-          k--;
-        }
-        fingerprintInto(view(n), fp);
-        const id = seen.add(fp[0], fp[1], frontierIds[i], j);
-        if (id < 0) continue;
-        for (let k = 0; k < stateInvs.length; k++) {
-          if (stateInvs[k].holds(n)) continue;
-          if (violated(stateInvs[k], () => traceTo(model, seen, id))) return finish('violation', depth);
-          k--;
-        }
-        next.push(n);
-        nextIds.push(id);
-      }
-      if (frontier.length + next.length > search.frontierPeak) search.frontierPeak = frontier.length + next.length;
-      if ((i & 255) === 0) {
-        const now = Date.now();
-        if (now > deadline) return finish('time', depth);
-        if (seen.size > maxStates) return finish('states', depth);
-        if (options.onProgress && now - lastReport > 500) {
-          lastReport = now;
-          options.onProgress({ states: seen.size, transitions: search.transitions, depth, elapsedMs: now - started });
-        }
+  for (; levelStart < levelEnd; depth++) {
+    if (depth >= maxDepth) return ['depth', depth];
+    for (let id = levelStart; id < levelEnd; id++) {
+      if (expand(search, ancestors, id, depth)) return ['violation', depth];
+      if (((id - levelStart) & 255) !== 0) continue;
+      const now = Date.now();
+      if (now > deadline) return ['time', depth];
+      if (seen.size > maxStates) return ['states', depth];
+      if (maxMemory !== Infinity && residentBytes() > maxMemory) return ['memory', depth];
+      if (options.onProgress && now - lastReport > 500) {
+        lastReport = now;
+        options.onProgress({ states: seen.size, transitions: search.transitions, depth, elapsedMs: now - started });
       }
     }
-    frontier = next;
-    frontierIds = nextIds;
-    depth++;
+    levelStart = levelEnd;
+    levelEnd = seen.size;
   }
-  return finish('exhausted', depth);
+  return ['exhausted', depth];
+}
+
+/**
+ * Takes every step enabled in state `id` (at `depth`): checks, counts and records each successor.
+ * True when the search must stop at a violation.
+ */
+function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<S, A>, id: number, depth: number): boolean {
+  const { model, seen, coverage, stateInvs, stepInvs, fp } = search;
+  const s = ancestors.state(id, depth);
+  const actions = ancestors.enabled(depth);
+  for (let j = 0; j < actions.length; j++) {
+    const n = model.step(s, actions[j]);
+    if (!search.inBounds(n)) continue;
+    search.transitions++;
+    coverage.record(s, actions[j], n, depth + 1);
+    for (let k = 0; k < stepInvs.length; k++) {
+      if (stepInvs[k].holds(s, n)) continue;
+      if (violated(search, stepInvs[k], () => [...traceTo(model, seen, id), actions[j]])) return true;
+      k--;
+    }
+    fingerprintInto(search.view(n), fp);
+    const child = seen.add(fp[0], fp[1], id, j);
+    if (child < 0) continue;
+    for (let k = 0; k < stateInvs.length; k++) {
+      if (stateInvs[k].holds(n)) continue;
+      if (violated(search, stateInvs[k], () => traceTo(model, seen, child))) return true;
+      k--;
+    }
+  }
+  return false;
+}
+
+/** Records a violation and stops checking its invariant; true when the search should stop. */
+function violated<S, A extends Action>(search: Search<S, A>, inv: Invariant<S>, trace: () => A[]): boolean {
+  search.violations.push(violationOf(inv, trace()));
+  remove(search.stateInvs, inv);
+  remove(search.stepInvs, inv);
+  return search.options.stopAtFirst === true || search.stateInvs.length + search.stepInvs.length === 0;
+}
+
+/**
+ * The states of the search tree, rebuilt on demand from the visited-state table: the one at depth
+ * d is its parent (depth d - 1) stepped by the recorded action. Keeps, per depth, the last state
+ * rebuilt and its enabled actions, so a level expanded in id order rebuilds each parent once for
+ * all its children. The initial state (id 0) is always kept.
+ */
+class Ancestors<S, A extends Action> {
+  private readonly ids: number[] = [0];
+  private readonly states: S[];
+  private readonly actions: (A[] | undefined)[] = [undefined];
+  /** The most states held at once (one per depth). */
+  peak = 1;
+
+  constructor(private readonly model: Model<S, A>, private readonly seen: FingerprintSet) {
+    this.states = [model.initial];
+  }
+
+  /** The state with this id, found at this depth of the search. */
+  state(id: number, depth: number): S {
+    const chain: number[] = [];
+    let d = depth;
+    for (let cur = id; this.ids[d] !== cur; d--) {
+      chain.push(cur);
+      cur = this.seen.parentOf(cur);
+    }
+    for (let k = chain.length - 1; k >= 0; k--, d++) {
+      const action = this.enabled(d)[this.seen.actionOf(chain[k])];
+      this.ids[d + 1] = chain[k];
+      this.states[d + 1] = this.model.step(this.states[d], action);
+      this.actions[d + 1] = undefined;
+    }
+    if (this.states.length > this.peak) this.peak = this.states.length;
+    return this.states[depth];
+  }
+
+  /** The actions enabled in the state last rebuilt at this depth. */
+  enabled(depth: number): A[] {
+    return (this.actions[depth] ??= this.model.enabled(this.states[depth]));
+  }
 }
 
 function remove<T>(list: T[], item: T): void {

@@ -31,7 +31,8 @@ export interface Coverage {
   readonly steps: Record<string, number>;
 }
 
-export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'violation' | 'runs';
+/** Why a search stopped: `states` and `memory` are the `maxStates` and `maxMemoryBytes` limits. */
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'memory' | 'time' | 'violation' | 'runs';
 
 export interface ExploreResult<A extends Action> {
   readonly verdict: 'holds' | 'violated';
@@ -40,7 +41,10 @@ export interface ExploreResult<A extends Action> {
   readonly violations: Violation<A>[];
   readonly stats: {
     readonly engine: 'exhaustive' | 'random' | 'exhaustive+random';
+    /** Distinct states visited (random: a lower bound when `statesCapped`). */
     readonly states: number;
+    /** Random only: counting stopped at `states` to bound memory, so more distinct states were visited. */
+    readonly statesCapped?: boolean;
     readonly transitions: number;
     /** Exhaustive: every state up to this depth was expanded. Random: the longest run. */
     readonly depth: number;
@@ -48,7 +52,7 @@ export interface ExploreResult<A extends Action> {
     readonly elapsedMs: number;
     /** Exhaustive: bytes per distinct state of the visited-state table (fingerprints and parent links). */
     readonly bytesPerState?: number;
-    /** Exhaustive: the most states held as objects at once (the frontier being expanded and the next). */
+    /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
   };
   readonly coverage: Coverage;
@@ -87,6 +91,15 @@ export function selectInvariants<S, A extends Action>(model: Model<S, A>, names?
     }
   }
   return model.invariants.filter((i) => names.includes(i.name));
+}
+
+/**
+ * The process's resident memory in bytes (`process.memoryUsage.rss()`), or 0 where there is no
+ * such figure (a browser), so a memory limit never stops a search there.
+ */
+export function residentBytes(): number {
+  const proc = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process;
+  return proc?.memoryUsage?.rss?.() ?? 0;
 }
 
 /** The model's bounds check, or one that accepts every state. */
