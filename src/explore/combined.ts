@@ -30,6 +30,10 @@ export interface CombinedOptions {
    * invariants still standing until a pass finds nothing, so every invariant gets a verdict.
    */
   readonly everyInvariant?: boolean;
+  /** Each phase stops once it has seen more than this many distinct states (see the engines' `maxStates`). */
+  readonly maxStates?: number;
+  /** Either phase stops once the process's resident memory passes this; a breadth-first phase stopped by it ends the search. */
+  readonly maxMemoryBytes?: number;
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -45,8 +49,9 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   const bfs = exploreExhaustive(model, {
     maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
+    maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
   });
-  const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated');
+  const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated') || bfs.stopReason === 'memory';
   const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
   const violations = [...bfs.violations, ...(random?.violations ?? [])];
   return {
@@ -75,6 +80,7 @@ function randomPhase<S, A extends Action>(
     const pass = exploreRandom(model, {
       runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
       invariants: standing, certify: options.certify, onProgress: options.onProgress,
+      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
     });
     violations.push(...pass.violations);
     total = total === null ? pass : {

@@ -55,6 +55,19 @@ export class FingerprintSet {
     return id;
   }
 
+  /** Whether the fingerprint is present. */
+  has(hi: number, lo: number): boolean {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = this.hi[i];
+      const l = this.lo[i];
+      if (h === EMPTY && l === EMPTY) return false;
+      if (h === hi && l === lo) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
   parentOf(id: number): number {
     return this.parents[id];
   }

@@ -7,13 +7,20 @@
  * uniform choice. A failing run is shrunk by fast-check, then further on concrete named
  * actions (shrink.ts), and finally certified: a breadth-first search up to one step shorter
  * either finds a shorter counterexample (which replaces it) or proves none exists.
+ *
+ * Memory stays bounded however many runs there are: a run's states are dropped once it ends, and
+ * the distinct states are counted exactly only up to `maxDistinctStates` (two million by default,
+ * about 50 MB of fingerprints); past it the count is a lower bound, reported as such
+ * (`statesCapped`). `maxStates` and `maxMemoryBytes` stop the search between runs.
  */
 import fc from 'fast-check';
 import { type Action, type Invariant, type Model, violates } from '../model.ts';
 import { exploreExhaustive } from './exhaustive.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
-import { type ExploreResult, type Progress, type Violation, CoverageCounter, boundsOf, selectInvariants } from './result.ts';
+import {
+  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
+} from './result.ts';
 import { shrinkTrace } from './shrink.ts';
 
 export interface RandomOptions {
@@ -30,6 +37,45 @@ export interface RandomOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Budget for the breadth-first search that certifies a counterexample minimal. */
   readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
+  /** Stop (between runs) once more than this many distinct states were seen; raises `maxDistinctStates` to it. */
+  readonly maxStates?: number;
+  /** Stop (between runs, checked every 16) once the process's resident memory passes this many bytes. */
+  readonly maxMemoryBytes?: number;
+  /** Count distinct states exactly up to this many, then report a lower bound; default `DISTINCT_STATES_CAP`. */
+  readonly maxDistinctStates?: number;
+}
+
+/** How many distinct states random runs count exactly by default: about 50 MB of fingerprints. */
+export const DISTINCT_STATES_CAP = 1 << 21;
+
+/**
+ * The distinct states random runs visit: exact up to `cap`, then a lower bound (`capped` once a
+ * state not counted was met). Past the cap nothing is added, so memory stops growing.
+ */
+class DistinctStates {
+  private readonly set = new FingerprintSet();
+  private readonly fp = new Uint32Array(2);
+  capped = false;
+
+  constructor(private readonly cap: number) {}
+
+  get size(): number {
+    return this.set.size;
+  }
+
+  add(view: unknown): void {
+    if (this.capped) return;
+    fingerprintInto(view, this.fp);
+    if (this.set.size < this.cap) this.set.add(this.fp[0], this.fp[1], -1, -1);
+    else if (!this.set.has(this.fp[0], this.fp[1])) this.capped = true;
+  }
+}
+
+/** Which limit, if any, stops the search before run number `runs` (counted from 1). */
+function limitReached(options: RandomOptions, seen: DistinctStates, runs: number): StopReason | null {
+  if (options.maxStates !== undefined && seen.size > options.maxStates) return 'states';
+  if (options.maxMemoryBytes !== undefined && (runs - 1) % 16 === 0 && residentBytes() > options.maxMemoryBytes) return 'memory';
+  return null;
 }
 
 interface Walk<A> {
@@ -43,10 +89,10 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const inBounds = boundsOf(model);
   const invs = selectInvariants(model, options.invariants);
   const coverage = new CoverageCounter(model);
-  const seen = new FingerprintSet();
-  const fp = new Uint32Array(2);
+  const seen = new DistinctStates(Math.max(options.maxDistinctStates ?? DISTINCT_STATES_CAP, options.maxStates ?? 0));
+  let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
-  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started };
+  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false };
   const walk = ([swarm, choices]: readonly [number, readonly number[]]): Walk<A> => {
     let s = model.initial;
     const steps: A[] = [];
@@ -67,8 +113,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       steps.push(a);
       counters.transitions++;
       coverage.record(s, a, n, steps.length);
-      fingerprintInto(view(n), fp);
-      seen.add(fp[0], fp[1], -1, -1);
+      seen.add(view(n));
       const bad = invs.find((inv) => violates(inv, s, n));
       if (bad) return { steps, failed: bad as Invariant<unknown> };
       s = n;
@@ -78,27 +123,34 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   };
   const run = fc.tuple(fc.nat({ max: 0xffffffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }));
   const property = fc.property(run, (input) => {
+    // A skipped run ends the check (maxSkipsPerRun: 0) without a counterexample; once a run has
+    // failed, fast-check is shrinking it, which the limits leave alone.
+    if (!counters.failed) stopped ??= limitReached(options, seen, counters.runs + 1);
+    fc.pre(stopped === null);
     counters.runs++;
     report(options, counters, seen, started);
-    return walk(input).failed === null;
+    const ok = walk(input).failed === null;
+    counters.failed ||= !ok;
+    return ok;
   });
   const details = fc.check(property, {
     numRuns: options.runs,
     seed: options.seed,
     interruptAfterTimeLimit: options.timeLimitMs,
     markInterruptAsFailure: false,
+    maxSkipsPerRun: 0,
   });
   const base = {
     complete: false,
     stats: {
-      engine: 'random' as const, states: seen.size, transitions: counters.transitions, depth: counters.longest,
+      engine: 'random' as const, states: seen.size, ...(seen.capped ? { statesCapped: true } : {}), transitions: counters.transitions, depth: counters.longest,
       runs: counters.runs, elapsedMs: 0,
     },
     coverage: coverage.snapshot(),
   };
   if (!details.failed || details.counterexample === null) {
     return { ...base, verdict: 'holds', violations: [], stats: { ...base.stats, elapsedMs: Date.now() - started },
-      stopReason: details.interrupted ? 'time' : 'runs' };
+      stopReason: stopped ?? (details.interrupted ? 'time' : 'runs') };
   }
   const failing = walk(details.counterexample[0]);
   const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, deadline);
@@ -120,7 +172,7 @@ function stepBit(step: string): number {
   return bit;
 }
 
-function report(options: RandomOptions, counters: { transitions: number; runs: number; longest: number; lastReport: number }, seen: FingerprintSet, started: number): void {
+function report(options: RandomOptions, counters: { transitions: number; runs: number; longest: number; lastReport: number }, seen: DistinctStates, started: number): void {
   const now = Date.now();
   if (!options.onProgress || now - counters.lastReport < 500) return;
   counters.lastReport = now;
