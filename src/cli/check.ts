@@ -26,6 +26,10 @@ export interface CheckFlags extends ModelFlags {
   /** With --json: include the wall-clock figures (elapsedMs), which make the output differ from run to run. */
   timings?: boolean;
   first?: boolean;
+  /** Stop once more than this many distinct states were visited (per phase). */
+  maxStates?: string;
+  /** Stop once the process's resident memory passes this many MB. */
+  maxMemory?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -50,6 +54,18 @@ const whole = (flag: string, text: string | undefined, fallback: number, max = N
   if (n > max) throw new UsageError(`${flag} must be at most ${max.toLocaleString('en')}, got ${text.length > 20 ? `${text.slice(0, 20)}…` : text}`);
   return n;
 };
+
+/** Resident memory limits accepted by --max-memory, in MB: at least 1, at most 1 TB. */
+const MAX_MEMORY_MB = 1 << 20;
+
+/** `--max-states` and `--max-memory` as the engines take them (a count and bytes), or undefined when absent. */
+function limitsOf(flags: CheckFlags): { maxStates?: number; maxMemoryBytes?: number } {
+  const maxStates = flags.maxStates === undefined ? undefined : whole('--max-states', flags.maxStates, 0);
+  const mb = flags.maxMemory === undefined ? undefined : whole('--max-memory', flags.maxMemory, 0, MAX_MEMORY_MB);
+  if (maxStates === 0) throw new UsageError('--max-states must be at least 1');
+  if (mb === 0) throw new UsageError('--max-memory must be at least 1 (MB)');
+  return { maxStates, maxMemoryBytes: mb === undefined ? undefined : mb * 2 ** 20 };
+}
 
 /** Fails before exploring, not after, when --out names a file in a folder that does not exist. */
 function outFolderExists(out: string): void {
@@ -89,16 +105,19 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const maxSteps = whole('--max-steps', flags.maxSteps, 60, MAX_STEPS_LIMIT);
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
+  const limits = limitsOf(flags);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, config));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
   const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first })
+    ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
     : engine === 'random'
-      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify })
-      : exploreCombined(model, { timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs });
+      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits })
+      : exploreCombined(model, {
+        timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits,
+      });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },

@@ -38,6 +38,8 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
+    .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')
+    .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
     .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
     .option('--first', 'stop at the first violation (breadth-first: a shortest one) instead of reporting each invariant\'s')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')

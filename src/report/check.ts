@@ -54,12 +54,17 @@ export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[]
       invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null,
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
-    stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, depth: r.stats.depth,
+    stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
       runs: r.stats.runs, ...elapsed(r.stats.elapsedMs), complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
+}
+
+/** `statesCapped: true` when `states` is a lower bound (random runs stop counting past a cap); nothing otherwise. */
+function capped(r: Result): { statesCapped?: true } {
+  return r.stats.statesCapped === true ? { statesCapped: true } : {};
 }
 
 /** The two phases of a combined exploration, or null for a single engine's. */
@@ -69,7 +74,7 @@ function phasesOf(r: Result): Phases | null {
 
 function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, depth: p.stats.depth, runs: p.stats.runs, ...elapsed(p.stats.elapsedMs),
+    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...elapsed(p.stats.elapsedMs),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
@@ -102,9 +107,16 @@ function scopeOf(r: Result): string {
   const s = r.stats;
   const scope = s.engine === 'exhaustive'
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
-      (r.stopReason === 'time' || r.stopReason === 'states' ? ` and some of depth ${s.depth + 1}` : '')
-    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${s.states.toLocaleString('en')} distinct states, runs up to ${s.depth} steps`;
+      (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '')
+    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]})`;
+}
+
+/** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */
+function distinctOf(s: Result['stats']): string {
+  return s.statesCapped === true
+    ? `at least ${s.states.toLocaleString('en')} distinct states (counting stops there to bound memory)`
+    : `${s.states.toLocaleString('en')} distinct states`;
 }
 
 function foundBreadthFirst(r: Result, v: Result['violations'][number]): boolean {
@@ -116,6 +128,8 @@ function combinedLines({ exhaustive, random }: Phases): string[] {
   if (random !== null) {
     const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
     lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
+  } else if (exhaustive.stopReason === 'memory') {
+    lines.push('No random runs: the breadth-first phase stopped at the memory limit.');
   } else if (!exhaustive.complete) {
     lines.push('No random runs: the breadth-first phase already stopped at its first violation or violated every invariant checked.');
   }
@@ -127,6 +141,7 @@ const STOPS: Record<string, string> = {
   depth: 'stopped at the depth limit',
   time: 'stopped at the time limit',
   states: 'stopped at the state limit',
+  memory: 'stopped at the memory limit',
   runs: 'all runs done',
   violation: 'stopped at the first violation',
 };
