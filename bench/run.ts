@@ -148,12 +148,36 @@ function startup(rounds = 15) {
   };
 }
 
+/**
+ * Memory of a random search, in a process of its own on the compiled engine: `runs` runs of 60
+ * steps on today's protocol (seed 1), the process's peak resident memory, the distinct states
+ * counted (a lower bound once the engine's cap is reached: statesCapped) and the steps per second.
+ * A section of its own, not part of the full benchmark: `npm run bench -- memory-random`.
+ */
+function memoryRandom(runs = 30_000) {
+  const script = `
+    const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
+    const { exploreRandom } = await import('./dist/src/explore/random.js');
+    const model = kafkaModelOf({ maxCrashes: 1, lossyCrashes: 1 });
+    const before = process.memoryUsage().rss;
+    const r = exploreRandom(model, { runs: ${runs}, maxSteps: 60, seed: 1 });
+    const peak = process.resourceUsage().maxRSS * 1024;
+    console.log(JSON.stringify({ runs: r.stats.runs, steps: r.stats.transitions, states: r.stats.states, statesCapped: r.stats.statesCapped ?? false,
+      stepsPerSecond: Math.round(r.stats.transitions / (r.stats.elapsedMs / 1000)), peakRssMb: Math.round(peak / 2 ** 20),
+      baselineRssMb: Math.round(before / 2 ** 20) }));`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`random memory benchmark failed: ${out.stderr}`);
+  return JSON.parse(out.stdout) as Record<string, number | boolean>;
+}
+
 const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2];
 const stepConfig = makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3 });
 if (only === 'stepping') {
   console.log(stepping(stepConfig));
 } else if (only === 'startup') {
   console.log(startupMarkdown(startup()));
+} else if (only === 'memory-random') {
+  console.log(memoryRandom());
 } else if (only !== undefined) {
   throw new Error(`unknown section '${only}': stepping or startup, or nothing for the whole benchmark`);
 } else {
