@@ -7,7 +7,7 @@
 import type { Reaction, ReplicaContext } from '../spec/replica-context.ts';
 import { leo } from '../spec/replica-context.ts';
 import type { ReplicaEvent } from '../spec/replica.ts';
-import { crash, restart } from '../spec/replica.ts';
+import { crash, restart, shutDown } from '../spec/replica.ts';
 import * as L from '../spec/leader.ts';
 import * as F from '../spec/follower.ts';
 import { type Rules, epochFencing, isStaleIncarnation } from '../spec/rules.ts';
@@ -19,8 +19,10 @@ const quietly = (value: string, context: ReplicaContext): Result => ({ value, co
 
 export function replicaReducer(c: Rules) {
   return (value: string, r: ReplicaContext, e: ReplicaEvent): Result => {
-    if (value === 'offline') return e.type === 'Restart' ? { value: 'follower', context: restart(r, e.incarnation), emitted: [] } : null;
+    if (value === 'offline') return e.type === 'Restart' ? { value: 'follower', context: restart(c, r, e.incarnation), emitted: [] } : null;
     if (e.type === 'Crash') return { value: 'offline', context: crash(r, e.keep), emitted: [] };
+    if (e.type === 'ShutDown') return { value: 'offline', context: shutDown(r), emitted: [] };
+    if (e.type === 'CheckpointHw') return { value, context: { ...r, hwCheckpoint: r.hw }, emitted: [] };
     if (e.type === 'FetchTimedOut') {
       return value === 'follower' && r.leader === e.leader && r.leaderEpoch === e.sentInEpoch
         ? { value, context: { ...r, fetchInFlight: false }, emitted: [] } : null;
@@ -32,7 +34,7 @@ export function replicaReducer(c: Rules) {
 function follower(c: Rules, r: ReplicaContext, e: ReplicaEvent): Result {
   switch (e.type) {
     case 'MetadataUpdate':
-      return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset)) : quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
+      return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset, false)) : quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
     case 'FetchTick': return F.canFetch(r) ? out('follower', F.sendFetch(c, r)) : null;
     case 'FetchResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleFetchResponse(c, r, e.message)) : null;
     case 'EpochResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleEpochResponse(c, r, e.message)) : null;
@@ -47,7 +49,7 @@ function leader(c: Rules, r: ReplicaContext, e: ReplicaEvent): Result {
     case 'MetadataUpdate': {
       const reg = e.image.registration;
       if (reg.leader === r.id && reg.leaderEpoch === r.leaderEpoch) return out('leader', L.refreshLeaderView(c, r, e.image, e.offset));
-      if (reg.leader === r.id) return out('leader', L.becomeLeader(c, r, e.image, e.offset));
+      if (reg.leader === r.id) return out('leader', L.becomeLeader(c, r, e.image, e.offset, true));
       return quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
     }
     case 'Produce': return L.lacksMinIsr(c, r, e.acks) ? { value: 'leader', context: r, emitted: [] } : out('leader', L.appendAsLeader(c, r, e.value, e.acks));

@@ -149,6 +149,28 @@ function startup(rounds = 15) {
 }
 
 /**
+ * Memory of a breadth-first search, measured in a process of its own on the compiled engine: the
+ * fingerprint table's bytes per state, the most states held as objects at once (the frontier),
+ * and the whole process's peak resident memory per distinct state above what it held before the
+ * search started (what `check` costs, frontier included).
+ */
+function memory(seconds = 20) {
+  const script = `
+    const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
+    const { exploreExhaustive } = await import('./dist/src/explore/exhaustive.js');
+    const model = kafkaModelOf({ maxCrashes: 1, lossyCrashes: 1 });
+    const before = process.memoryUsage().rss;
+    const r = exploreExhaustive(model, { timeLimitMs: ${seconds * 1000} });
+    const peak = process.resourceUsage().maxRSS * 1024;
+    console.log(JSON.stringify({ states: r.stats.states, depth: r.stats.depth, tableBytesPerState: r.stats.bytesPerState,
+      frontierPeak: r.stats.frontierPeak, peakRssMb: Math.round(peak / 2 ** 20), baselineRssMb: Math.round(before / 2 ** 20),
+      processBytesPerState: Math.round((peak - before) / r.stats.states) }));`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`memory benchmark failed: ${out.stderr}`);
+  return JSON.parse(out.stdout) as Record<string, number>;
+}
+
+/**
  * Memory of a random search, in a process of its own on the compiled engine: `runs` runs of 60
  * steps on today's protocol (seed 1), the process's peak resident memory, the distinct states
  * counted (a lower bound once the engine's cap is reached: statesCapped) and the steps per second.
@@ -176,10 +198,12 @@ if (only === 'stepping') {
   console.log(stepping(stepConfig));
 } else if (only === 'startup') {
   console.log(startupMarkdown(startup()));
+} else if (only === 'memory') {
+  console.log(memory());
 } else if (only === 'memory-random') {
   console.log(memoryRandom());
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping or startup, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup or memory, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
@@ -190,6 +214,7 @@ if (only === 'stepping') {
   const rnd = exploreRandom(kafkaModelOf(today), { runs: 5000, maxSteps: 60, seed: 1 });
   results.random = { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
     stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
+  results.memory = memory();
   results.timeToCounterexample = timeToCounterexample();
   results.startup = startup();
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
@@ -210,6 +235,10 @@ function markdown(r: Record<string, any>): string {
     `| hand-written reducer calling the same helpers | ${k(s.plainReducer)} | 1.00 |`, '',
     '## Engines on today\'s protocol (rf 3, 2 records, 1 lossy crash, 1 heartbeat loss, 2 leader changes)', '',
     `- exhaustive: ${k(r.exhaustive.states)} distinct states (${k(r.exhaustive.transitions)} transitions, depth ${r.exhaustive.depth}) in ${(r.exhaustive.elapsedMs / 1000).toFixed(1)} s: **${k(r.exhaustive.statesPerSecond)} distinct states/s**, ${r.exhaustive.bytesPerState} bytes per visited state in the fingerprint table`,
+    `- memory of a 20 s breadth-first search in a process of its own: ${k(r.memory.states)} states (depth ${r.memory.depth}); ` +
+      `the fingerprint table holds ${r.memory.tableBytesPerState} bytes per state; at most ${k(r.memory.frontierPeak)} states were held ` +
+      `as objects at once (the frontier); the process peaked at ${k(r.memory.peakRssMb)} MB resident, ` +
+      `**${k(r.memory.processBytesPerState)} bytes per state** above the ${r.memory.baselineRssMb} MB it held before the search`,
     `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`, '',
     '## Time to the first counterexample (a loss invariant)', '',
     'Random: median of 5 seeds. "Shrunk" is fast-check\'s shrinking followed by shrinking on named steps; "certified" adds',

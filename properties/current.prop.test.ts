@@ -14,7 +14,7 @@ import { kafkaModelOf } from './kafka-model.ts';
 import { expectHolds } from './expect-holds.ts';
 
 /** One lossy crash (minISR − 1), one lost heartbeat, two records, two leader changes. */
-const TODAY = { maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 1, maxRecords: 2, maxLeaderChanges: 2 } as const;
+const TODAY = { maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 1, maxRecords: 2, maxLeaderChanges: 2, maxLeaderMoves: 0 } as const;
 
 const reached = (goals: Record<string, { count: number }>) => Object.keys(goals).filter((g) => goals[g].count > 0);
 
@@ -38,7 +38,7 @@ describe("today's protocol", () => {
   });
 
   it('holds at rf 2 with two crashes when the last-known-leader fallback is off (depth 10, and 3,000 runs)', () => {
-    const model = kafkaModelOf({ rf: 2, maxCrashes: 2, lossyCrashes: 1, lastKnownLeaderElection: false });
+    const model = kafkaModelOf({ rf: 2, maxCrashes: 2, lossyCrashes: 1, lastKnownLeaderElection: false, maxLeaderMoves: 0 });
     expectHolds(model, exploreExhaustive(model, { maxDepth: 10, timeLimitMs: 120_000 }), 'rf2-no-last-known-leader-exhaustive');
     const r = exploreRandom(model, { runs: 3000, maxSteps: 60, seed: 5 });
     expectHolds(model, r, 'rf2-no-last-known-leader-random');
@@ -46,19 +46,21 @@ describe("today's protocol", () => {
   });
 
   it('loses a committed record when ELR falls back on a last known leader that lost power (rf 2, two crashes)', () => {
-    const model = kafkaModelOf({ rf: 2, maxCrashes: 2, lossyCrashes: 1, consumer: false });
+    const model = kafkaModelOf({ rf: 2, maxCrashes: 2, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 });
     const r = exploreExhaustive(model, { invariants: ['leader-completeness'], timeLimitMs: 120_000 });
     expect(r.verdict).toBe('violated');
     const steps = r.violations[0].trace.map((a) => a.step);
     expect(steps).toContain('BrokerLossyCrash');
-    expect(r.violations[0].length).toBe(10);
+    // 11 steps: the power-lost broker registers fenced, and only its first heartbeat (a step) lets it be elected (L7).
+    expect(steps).toContain('ControllerUnfenceBroker');
+    expect(r.violations[0].length).toBe(11);
   });
 });
 
 describe('a tiny configuration', () => {
   it('has exactly 8,196 distinct states (rf 2, one record, no faults, no consumer)', () => {
     const tiny = kafkaModelOf({
-      rf: 2, maxRecords: 1, maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 0, consumer: false,
+      rf: 2, maxRecords: 1, maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 0, maxLeaderMoves: 0, consumer: false,
     });
     const r = exploreExhaustive(tiny);
     expect(r.complete).toBe(true);

@@ -5,8 +5,10 @@
  * reached at all is judged from the resolved rules and the bounds, never from switches.
  */
 import type { Goal } from '../src/model.ts';
-import type { ClusterAction } from '../spec/actions.ts';
+import { type ClusterAction, leaderEpochFixed } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
+import { validatesPosition } from '../spec/client.ts';
+import { NO_LEADER } from '../spec/types.ts';
 import type { Bounds } from '../spec/config.ts';
 import type { Rules } from '../spec/rules.ts';
 
@@ -82,9 +84,70 @@ export const consumerRead: G = {
   reached: (prev, _a, next) => next.ghost.consumed.length > prev.ghost.consumed.length,
 };
 
+export const consumerValidated: G = {
+  name: 'consumer-validated',
+  statement: 'The consumer validated its position with OffsetsForLeaderEpoch after a leader change (C5).',
+  reached: (_prev, a) => a.step === 'ConsumerValidatePosition',
+};
+
+export const consumerReset: G = {
+  name: 'consumer-reset',
+  statement: 'The consumer reset its position, or stopped, and told the application (OFFSET_OUT_OF_RANGE or a truncated log; C5, C6).',
+  reached: (prev, _a, next) =>
+    next.ghost.resets > prev.ghost.resets || (next.consumer.phase === 'stopped' && prev.consumer.phase !== 'stopped'),
+};
+
+export const consumerFollowerRead: G = {
+  name: 'consumer-read-from-follower',
+  statement: 'The consumer read a record from a follower its leader named (KIP-392; C2, C3).',
+  reached: (prev, a, next) =>
+    a.step === 'ConsumerFetch' && prev.replicas[a.broker - 1].role === 'follower' && next.ghost.consumed.length > prev.ghost.consumed.length,
+};
+
+export const consumerRetriedAtLeader: G = {
+  name: 'consumer-retried-at-leader',
+  statement: 'A follower answered the consumer OFFSET_OUT_OF_RANGE and the consumer went back to the leader without a reset (C3).',
+  reached: (prev, a, next) => a.step === 'ConsumerFetch' && prev.consumer.readReplica !== NO_LEADER && next.consumer.readReplica === NO_LEADER,
+};
+
+export const preferredElection: G = {
+  name: 'preferred-election',
+  statement: 'The controller moved leadership back to the preferred replica.',
+  reached: (_prev, a) => a.step === 'ControllerElectPreferredLeader',
+};
+
+export const controlledShutdown: G = {
+  name: 'controlled-shutdown',
+  statement: 'A broker shut down cleanly after the controller moved its leadership away.',
+  reached: (_prev, a) => a.step === 'BrokerControlledShutdown',
+};
+
+export const sameLeaderNewEpoch: G = {
+  name: 'same-leader-new-epoch',
+  statement: 'The controller bumped the leader epoch and kept the same leader (an ISR shrink it made itself).',
+  reached: (prev, _a, next) => {
+    const [a, b] = [prev.controller.registration, next.controller.registration];
+    return b.leaderEpoch > a.leaderEpoch && b.leader === a.leader && b.leader !== -1;
+  },
+};
+
+export const hwLowerAfterRestart: G = {
+  name: 'hw-lower-after-restart',
+  statement: 'A broker restarted with an HW below the one it had when it stopped (a checkpoint that lagged).',
+  reached: (prev, a, next) => a.step === 'BrokerRestart' && next.replicas[a.broker - 1].context.hw < prev.replicas[a.broker - 1].context.hw,
+};
+
+export const controllerFailover: G = {
+  name: 'controller-failover',
+  statement: 'Another controller took over.',
+  reached: (_prev, a) => a.step === 'ControllerFailover',
+};
+
 export const GOALS: readonly G[] = [
   hwAdvancedWithIsrOfOne, recordTruncated, leaderEpochThree, uncleanElection, elrNonEmpty, divergentFetch,
-  ackedAllWrite, lossyCrash, zombieAppend, consumerRead,
+  ackedAllWrite, lossyCrash, zombieAppend, consumerRead, consumerValidated, consumerReset, consumerFollowerRead,
+  consumerRetriedAtLeader, preferredElection, controlledShutdown, sameLeaderNewEpoch,
+  hwLowerAfterRestart, controllerFailover,
 ];
 
 /** Why a goal cannot be reached under these rules and bounds (so it is not reported as missed), or null. */
@@ -106,6 +169,20 @@ export function notApplicable(k: Rules, c: Bounds, goal: string): string | null 
       return c.maxHeartbeatLosses > 0 ? null : 'no lost heartbeat in the bounds, so no live leader is deposed';
     case consumerRead.name:
       return k.consumer.enabled ? null : 'no consumer';
+    case consumerValidated.name:
+    case consumerReset.name:
+    case consumerFollowerRead.name:
+    case consumerRetriedAtLeader.name:
+      return consumerGoalImpossible(k, c, goal);
+    case preferredElection.name:
+    case controlledShutdown.name:
+      return c.maxLeaderMoves > 0 && k.replicas.length > 1 ? null : 'no leader moves in the bounds';
+    case sameLeaderNewEpoch.name:
+      return k.controller.shrinkBumpsLeaderEpoch && k.replicas.length > 1 ? null : 'the controller bumps the leader epoch only with the leader (KAFKA-15021)';
+    case controllerFailover.name:
+      return c.maxControllerFailovers > 0 ? null : 'no controller failover in the bounds';
+    case hwLowerAfterRestart.name:
+      return k.hwCheckpointLags ? null : 'HW checkpoints do not lag (hwCheckpointLags=false)';
     default:
       return null;
   }
@@ -127,6 +204,23 @@ function uncleanElectionImpossible(k: Rules, c: Bounds): string | null {
   const needed = k.minIsr >= 2 ? 2 : 1;
   return c.maxCrashes >= needed ? null
     : `unclean election is off, and a last-known-leader election needs ${needed} crashes (the bounds allow ${c.maxCrashes})`;
+}
+
+/**
+ * C1-C6: validation needs KIP-320's consumer side and a new leader epoch; so does a reset, since
+ * a position falls out of a leader's log (or past a truncation) only under a new leader, a leader
+ * never truncating its own log. A follower answers OFFSET_OUT_OF_RANGE only after losing records
+ * its leader saw it hold: by a crash, or by a truncation under a new leader.
+ */
+function consumerGoalImpossible(k: Rules, c: Bounds, goal: string): string | null {
+  if (!k.consumer.enabled) return 'no consumer';
+  const fixed = leaderEpochFixed(k, c) ? 'no leader-epoch change in the bounds' : null;
+  if (goal === consumerValidated.name) return validatesPosition(k) ? fixed : 'the consumer does not validate its position (C5)';
+  if (goal === consumerReset.name) return fixed;
+  if (!k.consumer.followerReads) return 'the consumer reads only from leaders (followerReads off)';
+  if (k.replicas.length === 1) return 'replication factor 1: no followers';
+  if (goal === consumerFollowerRead.name || c.maxCrashes > 0 || fixed === null) return null;
+  return 'no crash and no leader-epoch change in the bounds, so no follower loses records';
 }
 
 /** The goals that cannot be reached under these rules and bounds, each with the reason. */

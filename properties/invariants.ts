@@ -2,15 +2,17 @@
  * The safety properties of Kafka replication (S-1 to S-14 and T-1 to T-8 in docs/rules.md) as
  * named, pure predicates, each one clause stated first in English. Each says what it is: a
  * `state` invariant judges one state; a `transition` invariant judges one step (the state before
- * and after). Trace properties (T-1, T-3, T-4, T-5) are state predicates over the ghost history.
+ * and after). Trace properties are predicates over the ghost history: T-1, T-3 and T-6 judge
+ * states, T-2, T-4, T-5 and T-7 judge steps.
  */
 import type { StateInvariant, TransitionInvariant } from '../src/model.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import type { Rules } from '../spec/rules.ts';
+import { maximalIsr } from '../spec/leader.ts';
 import { sameEntry, samePrefix } from '../spec/log.ts';
 import { NO_LEADER, type Entry } from '../spec/types.ts';
 import type { ReplicaContext } from '../spec/replica-context.ts';
-import type { AckedWrite } from '../spec/ghost.ts';
+import type { AckedWrite, ConsumedRecord } from '../spec/ghost.ts';
 
 type Inv = StateInvariant<ClusterState>;
 type StepInv = TransitionInvariant<ClusterState>;
@@ -82,12 +84,61 @@ export function isrNeverEmptyWithoutElr(k: Rules): Inv {
   };
 }
 
+export function noFencedInIsr(k: Rules): Inv {
+  return {
+    kind: 'state',
+    name: 'no-fenced-in-isr',
+    statement: 'A fenced broker is in the controller\'s ISR only as its last member without ELR, which S5 keeps (S-4).',
+    holds: (s) => {
+      const { isr } = s.controller.registration;
+      return isr.every((b) => !s.controller.fenced[b - 1] || (!k.election.elr && isr.length === 1));
+    },
+  };
+}
+
+export function replicationQuorumSuperset(k: Rules): Inv {
+  return {
+    kind: 'state',
+    name: 'replication-quorum-superset',
+    statement: 'A current leader whose ISR meets min.insync.replicas counts, for its HW, every member of the controller\'s ISR and ELR (S-10).',
+    holds: (s) => {
+      const leader = currentLeader(s);
+      if (leader === null || leader.isr.length < k.effectiveMinIsr) return true;
+      const counted = maximalIsr(k, leader);
+      const { isr, elr } = s.controller.registration;
+      return isr.every((b) => counted.includes(b)) && elr.every((b) => counted.includes(b));
+    },
+  };
+}
+
+export const validHw: Inv = {
+  kind: 'state',
+  name: 'valid-hw',
+  statement: 'Every member of the controller\'s ISR that the current leader has heard from in its epoch has an LEO at or above the leader\'s HW (S-11).',
+  holds: (s) => {
+    const leader = currentLeader(s);
+    if (leader === null) return true;
+    return s.controller.registration.isr.every((b) => b === leader.id || leader.remoteLeo[b - 1] < 0 || leader.remoteLeo[b - 1] >= leader.hw);
+  },
+};
+
 export const epochsMonotone: StepInv = {
   kind: 'transition',
   name: 'epochs-monotone',
   statement: 'No step lowers the controller\'s leader epoch or partition epoch (S-14).',
   holds: (prev, s) => s.controller.registration.leaderEpoch >= prev.controller.registration.leaderEpoch &&
     s.controller.registration.partitionEpoch >= prev.controller.registration.partitionEpoch,
+};
+
+export const brokerViewsMonotone: StepInv = {
+  kind: 'transition',
+  name: 'broker-views-monotone',
+  statement: 'No step takes a running broker back to an older leader epoch or controller epoch it had moved past: brokers act on one controller at a time (M4).',
+  holds: (prev, s) => s.replicas.every(({ role, context: r }, i) => {
+    const before = prev.replicas[i];
+    if (role === 'offline' || before.role === 'offline' || r.incarnation !== before.context.incarnation) return true;
+    return r.leaderEpoch >= before.context.leaderEpoch && r.controllerEpoch >= before.context.controllerEpoch;
+  }),
 };
 
 export const epochsNotAhead: Inv = {
@@ -203,34 +254,67 @@ export const consistentRead: Inv = {
   },
 };
 
-export const monotonicReads: Inv = {
-  kind: 'state',
+/** The record the consumer received in this step, if it received one. */
+function readIn(prev: ClusterState, s: ClusterState): ConsumedRecord | null {
+  return s.ghost.consumed.length > prev.ghost.consumed.length ? s.ghost.consumed[s.ghost.consumed.length - 1] : null;
+}
+
+/**
+ * T-4: a read continues the history the consumer has been reading when it is at the position and
+ * the replica that served it still holds, below it, every record read since the last signalled reset.
+ */
+function continuesRun(prev: ClusterState, s: ClusterState, read: ConsumedRecord): boolean {
+  const log = s.replicas[read.from - 1].context.log;
+  return read.offset === prev.consumer.position && s.ghost.consumed.every((r) => r.run !== read.run || sameEntry(log[r.offset], r.entry));
+}
+
+/**
+ * A silent skip is a read from a replica whose log below the position is no longer what the
+ * consumer read there; a silent rewind is a position that falls without a signalled reset.
+ * (`rereads-agree`, a re-read offset returns the same record, is folded into T-2 and T-5: two
+ * reads of one offset that were each committed when read differ only if a committed record changed.)
+ */
+export const monotonicReads: StepInv = {
+  kind: 'transition',
   name: 'monotonic-reads',
-  statement: 'Between signalled resets, the consumer reads strictly increasing offsets (T-4).',
-  holds: (s) => {
-    const reads = s.ghost.consumed;
-    for (let i = 1; i < reads.length; i++) {
-      if (reads[i].epochOfReads === reads[i - 1].epochOfReads && reads[i].offset <= reads[i - 1].offset) return false;
-    }
-    return true;
+  statement: 'The consumer moves forward along one history: its position falls only by a signalled reset, and each record it receives is at its position and continues what it read since its last signalled reset (T-4).',
+  holds: (prev, s) => {
+    const read = readIn(prev, s);
+    const signalled = s.ghost.resets > prev.ghost.resets;
+    return (signalled || s.consumer.position >= prev.consumer.position) && (read === null || continuesRun(prev, s, read));
   },
 };
 
-export const rereadsAgree: Inv = {
-  kind: 'state',
-  name: 'rereads-agree',
-  statement: 'Reading an offset again (after a signalled reset) returns the record read there before (T-4).',
-  holds: (s) => {
-    const reads = s.ghost.consumed;
-    return reads.every((r) => reads.every((q) => q.offset !== r.offset || sameEntry(q.entry, r.entry)));
-  },
-};
-
-export const readsOnlyCommitted: Inv = {
-  kind: 'state',
+export const readsOnlyCommitted: StepInv = {
+  kind: 'transition',
   name: 'reads-only-committed',
-  statement: 'Every record the consumer read is committed: below the true HW, and the committed record at that offset (T-5).',
-  holds: (s) => s.ghost.consumed.every((r) => sameEntry(s.ghost.committed[r.offset], r.entry)),
+  statement: 'Every record the consumer receives is committed when it receives it: below the true HW, and the committed record at that offset (T-5).',
+  holds: (prev, s) => {
+    const read = readIn(prev, s);
+    return read === null || sameEntry(s.ghost.committed[read.offset], read.entry);
+  },
+};
+
+export const committedHistoryStable: StepInv = {
+  kind: 'transition',
+  name: 'committed-history-stable',
+  statement: 'No step changes a committed record or lowers the true HW: the committed history before a step is a prefix of the one after (T-2).',
+  holds: (prev, s) => samePrefix(s.ghost.committed, prev.ghost.committed, prev.ghost.committed.length),
+};
+
+/** T-6: the writes sent after `w` was acknowledged sit after it, as acknowledged and in the committed history. */
+function laterWritesAfter(s: ClusterState, w: AckedWrite): boolean {
+  const values = s.ghost.committed.map((e) => e.value);
+  const at = values.indexOf(w.value);
+  const acked = s.ghost.acked.every((x) => x.value < w.sentAfter || x.offset > w.offset);
+  return acked && (at < 0 || values.every((v, o) => v < w.sentAfter || o > at));
+}
+
+export const writeOrder: Inv = {
+  kind: 'state',
+  name: 'write-order',
+  statement: 'A write sent after another was acknowledged sits after it: at a higher offset in its own acknowledgement, and after it in the committed history when both are there (T-6).',
+  holds: (s) => s.ghost.acked.every((w) => laterWritesAfter(s, w)),
 };
 
 export const leaderHwMonotonic: StepInv = {
@@ -248,10 +332,12 @@ export const leaderHwMonotonic: StepInv = {
 /** Every invariant, in the order they are reported. */
 export function invariants(k: Rules): (Inv | StepInv)[] {
   return [
-    hwLeLeo, leaderInIsr, isrElrValid(k), elrOnlyBelowMinIsr(k), isrNeverEmptyWithoutElr(k),
-    epochsMonotone, epochsNotAhead, epochCacheIncreasing, logEpochsIncreasing,
+    hwLeLeo, leaderInIsr, isrElrValid(k), elrOnlyBelowMinIsr(k), isrNeverEmptyWithoutElr(k), noFencedInIsr(k),
+    replicationQuorumSuperset(k), validHw,
+    epochsMonotone, brokerViewsMonotone, epochsNotAhead, epochCacheIncreasing, logEpochsIncreasing,
     weakIsr, strongIsr, leaderCompleteness, logMatching, noCommittedLoss,
-    hwOnlyCommitted, acksAllDurable, acksOneDurable, consistentRead, monotonicReads, rereadsAgree, readsOnlyCommitted,
+    hwOnlyCommitted, committedHistoryStable, acksAllDurable, acksOneDurable, writeOrder,
+    consistentRead, monotonicReads, readsOnlyCommitted,
     leaderHwMonotonic,
   ];
 }

@@ -22,25 +22,25 @@ interface KnownBad {
 const KNOWN_BAD: readonly KnownBad[] = [
   {
     name: 'truncate-to-HW (0.10) loses a committed record under clean elections',
-    config: { protocol: 'kafka-0.10', rf: 2, lossyCrashes: 0, maxCrashes: 1, consumer: false },
+    config: { protocol: 'kafka-0.10', rf: 2, lossyCrashes: 0, maxCrashes: 1, consumer: false, maxLeaderMoves: 0 },
     expect: ['leader-completeness', 'acks-all-durable', 'no-committed-loss'],
     maxLength: 12,
   },
   {
     name: 'acks=1 loses an acknowledged write when the leader fails',
-    config: { acks: 1, lossyCrashes: 0, consumer: false },
+    config: { acks: 1, lossyCrashes: 0, consumer: false, maxLeaderMoves: 0 },
     expect: ['acks-one-durable'],
     maxLength: 4,
   },
   {
     name: 'unclean election loses committed data',
-    config: { rf: 2, minIsr: 1, unclean: true, lossyCrashes: 0, consumer: false },
+    config: { rf: 2, minIsr: 1, unclean: true, lossyCrashes: 0, consumer: false, maxLeaderMoves: 0 },
     expect: ['leader-completeness', 'no-committed-loss', 'acks-all-durable'],
     maxLength: 8,
   },
   {
     name: 'min.insync.replicas=1 with acks=all loses an acknowledged write after one lossy crash',
-    config: { minIsr: 1, lossyCrashes: 1, consumer: false },
+    config: { minIsr: 1, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 },
     expect: ['acks-all-durable', 'leader-completeness', 'no-committed-loss'],
     maxLength: 8,
   },

@@ -10,7 +10,7 @@ import type { BrokerId, MessageKind } from './types.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
 import type { Rules } from './rules.ts';
 import { leo } from './replica-context.ts';
-import { canConsumerFetch } from './client.ts';
+import { consumerActions, validatesPosition } from './client.ts';
 
 /** The budget a delivery step spends, if any. */
 type DeliveryBudget = 'maxMessageLosses' | null;
@@ -59,6 +59,10 @@ export function deliveryOf(a: ClusterAction): (Delivery & { readonly from: numbe
 export type ClusterAction =
   | { step: 'ProducerSend'; broker: BrokerId; value: number }
   | { step: 'ConsumerFetch'; broker: BrokerId }
+  | { step: 'ConsumerRefreshMetadata'; broker: BrokerId }
+  | { step: 'ConsumerValidatePosition'; broker: BrokerId }
+  | { step: 'LeaderSelectReadReplica'; broker: BrokerId; replica: BrokerId }
+  | { step: 'ConsumerExpireReadReplica'; broker: BrokerId }
   | { step: 'FollowerFetch'; broker: BrokerId }
   | { step: 'LeaderHandleFetch'; broker: BrokerId; from: BrokerId }
   | { step: 'FollowerHandleFetchResponse'; broker: BrokerId; from: BrokerId }
@@ -74,7 +78,12 @@ export type ClusterAction =
   | { step: 'BrokerLossyCrash'; broker: BrokerId; keep: number }
   | { step: 'BrokerRestart'; broker: BrokerId }
   | { step: 'ControllerFenceBroker'; broker: BrokerId }
-  | { step: 'ControllerUnfenceBroker'; broker: BrokerId };
+  | { step: 'ControllerUnfenceBroker'; broker: BrokerId }
+  | { step: 'ControllerElectPreferredLeader' }
+  | { step: 'BrokerControlledShutdown'; broker: BrokerId }
+  | { step: 'BrokerCheckpointHw'; broker: BrokerId }
+  | { step: 'ControllerFailover' }
+  | { step: 'DeposedControllerSendMetadata'; broker: BrokerId };
 
 export type StepName = ClusterAction['step'];
 
@@ -84,6 +93,11 @@ export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] 
     if (s.replicas[b - 1].role === 'offline') offlineBrokerActions(s, b, out);
     else runningBrokerActions(cl, s, b, out);
   }
+  if (s.spent.leaderMoves < cl.bounds.maxLeaderMoves && cl.controllerAccepts(s, { type: 'PreferredElection' })) {
+    out.push({ step: 'ControllerElectPreferredLeader' });
+  }
+  if (s.spent.controllerFailovers < cl.bounds.maxControllerFailovers) out.push({ step: 'ControllerFailover' });
+  out.push(...consumerActions(cl.rules, s));
   networkActions(cl, s, out);
   return out;
 }
@@ -93,7 +107,6 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
   const slot = s.replicas[b - 1];
   const r = slot.context;
   if (slot.role === 'leader' && s.nextValue <= c.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
-  if (canConsumerFetch(cl.rules, s, b)) out.push({ step: 'ConsumerFetch', broker: b });
   if (cl.accepts(s, b, { type: 'FetchTick' }) && s.replicas[r.leader - 1].role !== 'offline') {
     out.push({ step: 'FollowerFetch', broker: b });
   }
@@ -113,6 +126,12 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
   // Controller steps that elect spend a leader change; `Cluster.withinBounds` checks the budget.
   if (!fenced && s.spent.heartbeatLosses < c.maxHeartbeatLosses) out.push({ step: 'ControllerFenceBroker', broker: b });
   if (fenced) out.push({ step: 'ControllerUnfenceBroker', broker: b });
+  if (!fenced && s.spent.leaderMoves < c.maxLeaderMoves) out.push({ step: 'BrokerControlledShutdown', broker: b });
+  if (cl.rules.hwCheckpointLags && r.hwCheckpoint !== r.hw) out.push({ step: 'BrokerCheckpointHw', broker: b });
+  const d = s.deposed;
+  if (d !== null && (r.controllerEpoch !== d.image.controllerEpoch || r.knownMetadata !== d.offset)) {
+    out.push({ step: 'DeposedControllerSendMetadata', broker: b });
+  }
 }
 
 function offlineBrokerActions(s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
@@ -142,6 +161,10 @@ export function describeAction(a: ClusterAction): string {
   switch (a.step) {
     case 'ProducerSend': return `producer sends v${a.value} to broker ${a.broker}`;
     case 'ConsumerFetch': return `consumer fetches from broker ${a.broker}`;
+    case 'ConsumerRefreshMetadata': return `consumer learns a newer leader epoch from broker ${a.broker}'s metadata`;
+    case 'ConsumerValidatePosition': return `consumer validates its position with OffsetsForLeaderEpoch at leader ${a.broker}`;
+    case 'LeaderSelectReadReplica': return `leader ${a.broker} tells the consumer to read from broker ${a.replica}`;
+    case 'ConsumerExpireReadReplica': return `the consumer's choice of broker ${a.broker} as read replica expires`;
     case 'FollowerFetch': return `broker ${a.broker} sends a fetch to its leader`;
     case 'LeaderHandleFetch': return `broker ${a.broker} handles the fetch from broker ${a.from}`;
     case 'FollowerHandleFetchResponse': return `broker ${a.broker} handles the fetch response from broker ${a.from}`;
@@ -158,7 +181,21 @@ export function describeAction(a: ClusterAction): string {
     case 'BrokerRestart': return `broker ${a.broker} restarts and registers a new incarnation`;
     case 'ControllerFenceBroker': return `controller fences broker ${a.broker} (session expired)`;
     case 'ControllerUnfenceBroker': return `controller unfences broker ${a.broker} (heartbeats resumed)`;
+    case 'ControllerElectPreferredLeader': return 'controller moves leadership back to the preferred replica';
+    case 'BrokerControlledShutdown': return `broker ${a.broker} shuts down cleanly (controlled shutdown)`;
+    case 'BrokerCheckpointHw': return `broker ${a.broker} writes its HW checkpoint`;
+    case 'ControllerFailover': return 'another controller takes over and sends its state to every broker';
+    case 'DeposedControllerSendMetadata': return `the deposed controller sends its stale metadata to broker ${a.broker}`;
   }
+}
+
+/**
+ * Whether no leader epoch with a leader can follow the first one: no election and no leader move in
+ * the bounds, and no controller that bumps the epoch on an ISR shrink (M3). Then the consumer never
+ * learns a new leader epoch (C5).
+ */
+export function leaderEpochFixed(k: Rules, c: Bounds): boolean {
+  return c.maxLeaderChanges === 0 && c.maxLeaderMoves === 0 && !k.controller.shrinkBumpsLeaderEpoch;
 }
 
 /**
@@ -171,9 +208,16 @@ export function stepKinds(k: Rules, c: Bounds): Record<ClusterAction['step'], st
   const noEpochQuery = noFollowers ?? (k.truncation.asksLeaderEpoch ? null : `truncation ${k.truncation.name} does not ask OffsetsForLeaderEpoch`);
   const noCrash = c.maxCrashes === 0 ? 'no crash in the bounds' : null;
   const noAlter = noFollowers ?? (k.isrWrites === 'alterPartition' ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
+  const noConsumer = k.consumer.enabled ? null : 'no consumer';
+  const noNewEpoch = leaderEpochFixed(k, c) ? 'no leader-epoch change in the bounds' : null;
+  const noFollowerReads = k.consumer.followerReads ? noFollowers : 'the consumer reads only from leaders (followerReads off)';
   return {
     ProducerSend: null,
-    ConsumerFetch: k.consumer.enabled ? null : 'no consumer',
+    ConsumerFetch: noConsumer,
+    ConsumerRefreshMetadata: noConsumer ?? noNewEpoch,
+    ConsumerValidatePosition: noConsumer ?? (validatesPosition(k) ? noNewEpoch : 'the consumer does not validate its position (C5)'),
+    LeaderSelectReadReplica: noConsumer ?? noFollowerReads,
+    ConsumerExpireReadReplica: noConsumer ?? noFollowerReads,
     FollowerFetch: noFollowers,
     LeaderHandleFetch: noFollowers,
     FollowerHandleFetchResponse: noFollowers,
@@ -187,9 +231,16 @@ export function stepKinds(k: Rules, c: Bounds): Record<ClusterAction['step'], st
     BrokerApplyMetadata: null,
     BrokerCrash: noCrash,
     BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : k.flushEveryRecord ? 'every record is flushed' : null),
-    BrokerRestart: noCrash,
+    BrokerRestart: noCrash !== null && c.maxLeaderMoves === 0 ? 'no crash or controlled shutdown in the bounds' : null,
     ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 ? 'no crash or lost heartbeat in the bounds' : null,
-    ControllerUnfenceBroker: c.maxHeartbeatLosses === 0 ? 'no lost heartbeat in the bounds' : null,
+    ControllerUnfenceBroker: c.maxHeartbeatLosses > 0 || (k.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
+      ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced',
+    ControllerElectPreferredLeader: c.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : noFollowers,
+    BrokerControlledShutdown: c.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : null,
+    BrokerCheckpointHw: k.hwCheckpointLags ? null : 'HW checkpoints do not lag (hwCheckpointLags=false)',
+    ControllerFailover: c.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null,
+    DeposedControllerSendMetadata: c.maxControllerFailovers === 0 ? 'no controller failover in the bounds'
+      : k.controller.kind === 'kraft' ? 'a deposed KRaft controller commits nothing brokers replay' : null,
   };
 }
 

@@ -12,7 +12,7 @@
  */
 import type { Bounds, ClusterConfig } from './config.ts';
 import { BOUNDS } from './config.ts';
-import type { BrokerId, FetchRequest, FetchResponse, Message, Outgoing } from './types.ts';
+import type { BrokerId, FetchRequest, FetchResponse, Message, MetadataImage, Outgoing } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
 import { type ReplicaEvent, type ReplicaRole, type SendEvent, createReplicaMachine } from './replica.ts';
@@ -20,7 +20,7 @@ import { type ControllerContext, type ControllerEvent, createControllerMachine, 
 import { type Ghost, EMPTY_GHOST, exposeHighWatermark, recordAck } from './ghost.ts';
 import { compileMachine } from './xstate/compile.ts';
 import { type ClusterAction, deliveryOf, enumerateActions } from './actions.ts';
-import { consumerFetch } from './client.ts';
+import { type ConsumerState, consumerStep, startConsumer } from './client.ts';
 import { type Rules, resolveRules } from './rules.ts';
 
 export interface ReplicaSlot {
@@ -34,8 +34,11 @@ export interface Spent {
   readonly lossyCrashes: number;
   readonly heartbeatLosses: number;
   readonly messageLosses: number;
-  /** Elections of a new leader (a leader-epoch bump to a broker, not to "none"). */
+  /** Elections of a new leader after a failure (a leader-epoch bump to a broker, not to "none"). */
   readonly leaderChanges: number;
+  /** Leader moves without a failure: preferred-leader elections and controlled shutdowns (M1, M2). */
+  readonly leaderMoves: number;
+  readonly controllerFailovers: number;
 }
 
 export interface ClusterState {
@@ -45,10 +48,15 @@ export interface ClusterState {
   readonly network: readonly Message[];
   /** The next value the producer sends (1, 2, …). */
   readonly nextValue: number;
-  /** The consumer's fetch position, or -1 without a consumer. */
-  readonly consumerPosition: number;
+  /** The consumer's position, the leader it knows and what it is doing (spec/client.ts); position -1 without a consumer. */
+  readonly consumer: ConsumerState;
   readonly spent: Spent;
   readonly ghost: Ghost;
+  /**
+   * M4: the metadata a deposed ZooKeeper controller still holds and may send, with its offset;
+   * null when there is none (no failover yet, or KRaft, whose deposed controller commits nothing).
+   */
+  readonly deposed: { readonly image: MetadataImage; readonly offset: number } | null;
 }
 
 /**
@@ -82,9 +90,10 @@ export class Cluster {
       controller,
       network: [],
       nextValue: 1,
-      consumerPosition: this.rules.consumer.enabled ? 0 : -1,
-      spent: { crashes: 0, lossyCrashes: 0, heartbeatLosses: 0, messageLosses: 0, leaderChanges: 0 },
+      consumer: startConsumer(this.rules, controller.registration),
+      spent: { crashes: 0, lossyCrashes: 0, heartbeatLosses: 0, messageLosses: 0, leaderChanges: 0, leaderMoves: 0, controllerFailovers: 0 },
       ghost: EMPTY_GHOST,
+      deposed: null,
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
@@ -101,6 +110,11 @@ export class Cluster {
     return enumerateActions(this, s);
   }
 
+  /** Whether the controller machine would handle `event` right now (its guards, not a step). */
+  controllerAccepts(s: ClusterState, event: ControllerEvent): boolean {
+    return this.controllerMachine.select('active', s.controller, event) >= 0;
+  }
+
   /** Whether `event` would be handled by broker `b`'s replica machine right now. */
   accepts(s: ClusterState, b: BrokerId, event: ReplicaEvent): boolean {
     const slot = s.replicas[b - 1];
@@ -112,7 +126,11 @@ export class Cluster {
       case 'ProducerSend':
         return this.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: this.rules.acks });
       case 'ConsumerFetch':
-        return consumerFetch(s, a.broker);
+      case 'ConsumerRefreshMetadata':
+      case 'ConsumerValidatePosition':
+      case 'LeaderSelectReadReplica':
+      case 'ConsumerExpireReadReplica':
+        return consumerStep(this.rules, s, a);
       case 'FollowerFetch':
         return this.toReplica(s, a.broker, { type: 'FetchTick' });
       case 'LeaderShrinkIsr':
@@ -128,6 +146,16 @@ export class Cluster {
         return this.fence(s, a.broker);
       case 'ControllerUnfenceBroker':
         return this.toController(s, { type: 'BrokerUnfenced', broker: a.broker });
+      case 'ControllerElectPreferredLeader':
+        return this.toController(this.spendMove(s), { type: 'PreferredElection' }, false);
+      case 'BrokerControlledShutdown':
+        return this.controlledShutdown(s, a.broker);
+      case 'BrokerCheckpointHw':
+        return this.toReplica(s, a.broker, { type: 'CheckpointHw' });
+      case 'ControllerFailover':
+        return this.failOver(s);
+      case 'DeposedControllerSendMetadata':
+        return this.toReplica(s, a.broker, { type: 'MetadataUpdate', image: s.deposed!.image, offset: s.deposed!.offset });
       default:
         return this.deliver(s, a);
     }
@@ -155,12 +183,16 @@ export class Cluster {
     return this.route(exposed, r.emitted as SendEvent[]);
   }
 
-  /** Steps the controller; an election of a new leader spends one leader change. */
-  private toController(s: ClusterState, event: ControllerEvent): ClusterState {
+  /**
+   * Steps the controller; an election of a new leader after a failure spends one leader change
+   * (`countsElections`), one made by a leader move spends the move instead.
+   */
+  private toController(s: ClusterState, event: ControllerEvent, countsElections = true): ClusterState {
     const r = this.controllerMachine.step('active', s.controller, event);
     if (r === null) return s;
     const controller = r.context as ControllerContext;
-    const spent = elects(s.controller, controller) ? { ...s.spent, leaderChanges: s.spent.leaderChanges + 1 } : s.spent;
+    const elected = countsElections && elects(s.controller, controller);
+    const spent = elected ? { ...s.spent, leaderChanges: s.spent.leaderChanges + 1 } : s.spent;
     return this.route({ ...s, controller, spent }, r.emitted as SendEvent[]);
   }
 
@@ -172,7 +204,9 @@ export class Cluster {
   }
 
   private send(s: ClusterState, m: Outgoing): ClusterState {
-    if (m.kind === 'ProduceAck') return { ...s, ghost: recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks }) };
+    if (m.kind === 'ProduceAck') {
+      return { ...s, ghost: recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks, sentAfter: s.nextValue }) };
+    }
     if (m.kind === 'AlterPartition' && this.rules.isrWrites === 'direct') return this.toController(s, { type: 'AlterPartition', message: m });
     if (m.kind === 'AlterPartitionResponse' && this.rules.isrWrites === 'direct') {
       return this.toReplica(s, m.to, { type: 'AlterPartitionResponse', message: m });
@@ -194,7 +228,34 @@ export class Cluster {
   private crash(s: ClusterState, b: BrokerId, keep: number): ClusterState {
     const lossy = keep < leo(s.replicas[b - 1].context);
     const spent = { ...s.spent, crashes: s.spent.crashes + 1, lossyCrashes: s.spent.lossyCrashes + (lossy ? 1 : 0) };
-    const crashed = this.toReplica({ ...s, spent }, b, { type: 'Crash', keep });
+    return this.dropConnections(this.toReplica({ ...s, spent }, b, { type: 'Crash', keep }), b);
+  }
+
+  /**
+   * M4/M5: another controller takes over and sends its state to every broker. A ZooKeeper
+   * controller that lost its session does not know it yet and keeps what it had, to send.
+   */
+  private failOver(s: ClusterState): ClusterState {
+    const deposed = this.rules.controller.kind === 'zk' ? { image: imageOf(s.controller), offset: s.controller.metadataOffset } : null;
+    const spent = { ...s.spent, controllerFailovers: s.spent.controllerFailovers + 1 };
+    return this.toController({ ...s, spent, deposed }, { type: 'Failover' });
+  }
+
+  private spendMove(s: ClusterState): ClusterState {
+    return { ...s, spent: { ...s.spent, leaderMoves: s.spent.leaderMoves + 1 } };
+  }
+
+  /**
+   * M2/D2: a controlled shutdown. The controller moves leadership off the broker and takes it out
+   * of the ISR; the broker flushes its log, writes its HW checkpoint and stops.
+   */
+  private controlledShutdown(s: ClusterState, b: BrokerId): ClusterState {
+    const handedOver = this.toController(this.spendMove(s), { type: 'BrokerShutDown', broker: b }, false);
+    return this.dropConnections(this.toReplica(handedOver, b, { type: 'ShutDown' }), b);
+  }
+
+  /** A stopped broker's inbound messages are lost with its connections. */
+  private dropConnections(crashed: ClusterState, b: BrokerId): ClusterState {
     const lost = crashed.network.filter((m) => m.to === b);
     const after: ClusterState = { ...crashed, network: crashed.network.filter((m) => m.to !== b) };
     // A fetcher whose request died with the connection times out and may fetch again.
@@ -206,8 +267,9 @@ export class Cluster {
   /** A restarted broker registers a new incarnation with the controller, then replays metadata. */
   private restart(s: ClusterState, b: BrokerId): ClusterState {
     const incarnation = s.controller.brokerEpochs[b - 1] + 1;
+    const clean = s.replicas[b - 1].context.cleanShutdown;
     const restarted = this.toReplica(s, b, { type: 'Restart', incarnation });
-    return this.toController(restarted, { type: 'BrokerRegistered', broker: b, incarnation });
+    return this.toController(restarted, { type: 'BrokerRegistered', broker: b, incarnation, clean });
   }
 
   /** Session expiry: a crashed broker, or a live one whose heartbeats stopped arriving. */
@@ -237,9 +299,13 @@ function elects(before: ControllerContext, after: ControllerContext): boolean {
   return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
 }
 
-/** A replica that believes it leads and raised its HW has exposed records: they are committed. */
+/**
+ * A replica that believes it leads exposes the records below its HW: they are committed. The
+ * committed history grows, or is replaced when that log disagrees with it (spec/ghost.ts, T-2).
+ */
 function exposeIfLeader(s: ClusterState, b: BrokerId): ClusterState {
   const slot = s.replicas[b - 1];
-  if (slot.role !== 'leader' || slot.context.hw <= s.ghost.committed.length) return s;
-  return { ...s, ghost: exposeHighWatermark(s.ghost, slot.context.log, slot.context.hw) };
+  if (slot.role !== 'leader') return s;
+  const ghost = exposeHighWatermark(s.ghost, slot.context.log, slot.context.hw);
+  return ghost === s.ghost ? s : { ...s, ghost };
 }

@@ -8,7 +8,7 @@ import type { Acks } from './types.ts';
 import { CURRENT_VERSION, VERSIONS } from './versions.ts';
 import { SWITCHES, type ProtocolSwitches } from './switches.ts';
 import { MUTATION_NAMES, type Mutation } from './mutations.ts';
-import { custom, flag, whole, type Declaration, type ValueOf } from './declare.ts';
+import { choice, custom, flag, whole, type Declaration, type ValueOf } from './declare.ts';
 
 const acks = custom<Acks>(
   z.union([z.literal(0), z.literal(1), z.literal('all')]),
@@ -27,6 +27,9 @@ export const SETTINGS = {
   flushEveryRecord: flag('log.flush.interval.messages=1: every append is flushed, so a lossy crash loses nothing (D1)'),
   consumer: flag('run one consumer reading committed records (C1), for the read properties'),
   followerReads: flag('the consumer may also read from followers (KIP-392, C3)'),
+  autoOffsetReset: choice(['earliest', 'latest', 'none'] as const,
+    'consumer auto.offset.reset: where a position out of range or truncated goes (earliest: 0, latest: the leader\'s HW), or none: stop (C5, C6)'),
+  hwCheckpointLags: flag('the HW checkpoint is written now and then, so a restart may bring back a lower HW (H7)'),
 } as const;
 
 /** The exploration bounds: how much of each kind of fault and work a behaviour may contain. */
@@ -37,6 +40,8 @@ export const BOUNDS = {
   lossyCrashes: whole(0, 6, 'crashes that lose the unflushed suffix of the log (OS or power failure)'),
   maxHeartbeatLosses: whole(0, 4, 'times the controller fences a live broker whose heartbeats it stopped seeing'),
   maxMessageLosses: whole(0, 4, 'fetch requests and responses the network may lose (each loss times the fetch out)'),
+  maxLeaderMoves: whole(0, 4, 'leader moves without a failure: preferred-leader elections and controlled shutdowns (M1, M2)'),
+  maxControllerFailovers: whole(0, 3, 'times another controller takes over (M4, M5)'),
 } as const;
 
 type Values<T> = { readonly [K in keyof T]: ValueOf<T[K]> };
@@ -59,6 +64,8 @@ export const DEFAULT_SETTINGS: Settings = {
   flushEveryRecord: false,
   consumer: true,
   followerReads: false,
+  autoOffsetReset: 'earliest',
+  hwCheckpointLags: false,
 };
 
 /**
@@ -73,6 +80,8 @@ export const DEFAULT_BOUNDS: Bounds = {
   lossyCrashes: 1,
   maxHeartbeatLosses: 1,
   maxMessageLosses: 0,
+  maxLeaderMoves: 1,
+  maxControllerFailovers: 0,
 };
 
 const protocol = custom<string>(
@@ -112,6 +121,25 @@ export function makeConfig(overrides: Partial<ClusterConfig> = {}): ClusterConfi
   if (switches === undefined) throw new ConfigError(`unknown protocol version '${protocol}'`);
   const config = { ...switches, ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS, ...overrides, protocol };
   return validateConfig(config);
+}
+
+/** Keys that older versions of the model wrote and what they became. */
+const RENAMED: Readonly<Record<string, (v: unknown) => Record<string, unknown>>> = {
+  maximalIsr: (v) => ({ asyncAlterPartition: v, hwUsesMaximalIsr: v }),
+};
+
+/**
+ * The configuration a trace file records, as this version of the model reads it: renamed keys
+ * are carried over, keys added since take the recorded protocol's (or the default) values, and
+ * the result is validated like any other.
+ */
+export function configOfRecord(raw: Record<string, unknown>): ClusterConfig {
+  const upgraded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) Object.assign(upgraded, RENAMED[key]?.(value) ?? { [key]: value });
+  const protocol = typeof upgraded.protocol === 'string' ? upgraded.protocol : CURRENT_VERSION;
+  const switches = VERSIONS[protocol];
+  if (switches === undefined) throw new ConfigError(`protocol: unknown protocol version '${protocol}'`);
+  return validateConfig({ ...switches, ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS, ...upgraded, protocol });
 }
 
 /** Checks types and ranges with the schema, then the rules that tie settings together. */

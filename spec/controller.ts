@@ -24,13 +24,19 @@ export interface ControllerContext {
   readonly fenced: readonly boolean[];
   /** Offset of the newest metadata record; brokers replay up to it. */
   readonly metadataOffset: number;
+  /** The active controller's epoch (the ZooKeeper controller epoch, or the KRaft quorum's). */
+  readonly epoch: number;
   readonly uncleanElections: number;
 }
 
 export type ControllerEvent =
   | { type: 'BrokerFenced'; broker: BrokerId }
   | { type: 'BrokerUnfenced'; broker: BrokerId }
-  | { type: 'BrokerRegistered'; broker: BrokerId; incarnation: number }
+  /** `clean`: the broker shut down cleanly before (it sends its previous broker epoch, KIP-966). */
+  | { type: 'BrokerRegistered'; broker: BrokerId; incarnation: number; clean: boolean }
+  | { type: 'BrokerShutDown'; broker: BrokerId }
+  | { type: 'PreferredElection' }
+  | { type: 'Failover' }
   | { type: 'AlterPartition'; message: AlterPartition };
 
 /** Broker 1 leads at epoch 0 with every non-observer replica in the ISR. */
@@ -41,13 +47,14 @@ export function initialController(k: Rules): ControllerContext {
     brokerEpochs: k.replicas.map(() => 1),
     fenced: k.replicas.map(() => false),
     metadataOffset: 0,
+    epoch: 1,
     uncleanElections: 0,
   };
 }
 
 /** The metadata image brokers replay. */
 export function imageOf(ctrl: ControllerContext): MetadataImage {
-  return { registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
+  return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
 }
 
 const without = (xs: readonly BrokerId[], b: BrokerId) => xs.filter((x) => x !== b);
@@ -74,7 +81,7 @@ export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly Bro
     const eligible = k.replicas.find((b) => elr.includes(b) && ok(b));
     if (eligible !== undefined) return { leader: eligible, isr: [eligible], elr: without(elr, eligible), unclean: false };
     const last = ctrl.registration.lastKnownLeader;
-    if (k.election.lastKnownLeader && elr.length === 0 && last !== NO_LEADER && ok(last)) {
+    if (k.election.lastKnownLeader && elr.length === 0 && last !== NO_LEADER && (ok(last) || !k.election.lastKnownLeaderMustBeUnfenced)) {
       return { leader: last, isr: [last], elr: [], unclean: true };
     }
   }
@@ -91,24 +98,33 @@ function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean:
   return union(reg.elr, reg.isr).filter((b) => !isr.includes(b) && !unclean.includes(b));
 }
 
+/** Who asked for a partition change: the controller itself, or the leader through AlterPartition. */
+export interface ChangeOrigin {
+  readonly byLeader?: boolean;
+  /** Replicas that shut down uncleanly: they do not join the ELR (R4). */
+  readonly unclean?: readonly BrokerId[];
+}
+
 /**
  * PartitionChangeBuilder: move to `targetIsr` (S5 keeps the last member without ELR), update the
- * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change and PE on
- * any change.
+ * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change (and, by M3,
+ * on an ISR shrink the controller makes itself) and PE on any change.
  */
-export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], unclean: readonly BrokerId[] = []): ControllerContext {
+export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = {}): ControllerContext {
   const reg = ctrl.registration;
   const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(k, reg, isr, unclean);
+  const elr = nextElr(k, reg, isr, origin.unclean ?? []);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
   const e = leaderValid ? { leader: reg.leader, isr, elr, unclean: false } : electLeader(k, ctrl, isr, elr);
   const leaderChanged = e.leader !== reg.leader;
+  const shrunkByController = origin.byLeader !== true && e.leader !== NO_LEADER && e.isr.length < reg.isr.length;
+  const bump = leaderChanged || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
   const next: Registration = {
     leader: e.leader,
     isr: e.isr,
     elr: e.unclean ? [] : e.elr,
     lastKnownLeader: e.leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader,
-    leaderEpoch: reg.leaderEpoch + (leaderChanged ? 1 : 0),
+    leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0),
     partitionEpoch: reg.partitionEpoch,
   };
   if (sameRegistration(reg, next)) return ctrl;
@@ -139,21 +155,52 @@ export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): C
 
 /**
  * L7/S4/R4: a restarted broker registers a new incarnation. In KRaft (and ZooKeeper after KIP-380)
- * the old session is fenced first and the new incarnation leaves the ISR and the ELR; before
- * KIP-380 a fast bounce went unnoticed and the broker kept its place in the ISR.
+ * the old session is fenced first and the new incarnation leaves the ISR, and, after an unclean
+ * shutdown, the ELR (a clean one is proven by the previous broker epoch it sends); before KIP-380
+ * a fast bounce went unnoticed and the broker kept its place in the ISR. A KRaft broker registers
+ * fenced; its first heartbeat unfences it.
  */
-export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number): ControllerContext {
+export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number, clean: boolean): ControllerContext {
   const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
   const registered = {
     ...bounced,
     brokerEpochs: bounced.brokerEpochs.with(b - 1, incarnation),
-    fenced: bounced.fenced.with(b - 1, false),
+    fenced: bounced.fenced.with(b - 1, k.controller.registersFenced),
     metadataOffset: bounced.metadataOffset + 1,
   };
   const reg = registered.registration;
-  const targetIsr = k.restartKeepsIsr ? reg.isr : without(reg.isr, b);
-  const dropped = k.restartKeepsIsr ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
-  return applyChange(k, dropped, targetIsr, k.restartKeepsIsr ? [] : [b]);
+  if (k.restartKeepsIsr) return applyChange(k, registered, reg.isr);
+  const excluded = clean ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
+  return applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] });
+}
+
+/**
+ * M1: the preferred replica (the first voter in assignment order) takes leadership back when it
+ * is unfenced, in the ISR and not the leader; the leader epoch is bumped.
+ */
+export function canElectPreferred(k: Rules, ctrl: ControllerContext): boolean {
+  const preferred = k.replicas.find((b) => !isObserver(k, b))!;
+  const reg = ctrl.registration;
+  return reg.leader !== preferred && reg.isr.includes(preferred) && !ctrl.fenced[preferred - 1];
+}
+
+export function electPreferredLeader(k: Rules, ctrl: ControllerContext): ControllerContext {
+  const reg = ctrl.registration;
+  const preferred = k.replicas.find((b) => !isObserver(k, b))!;
+  return {
+    ...ctrl,
+    registration: { ...reg, leader: preferred, lastKnownLeader: NO_LEADER, leaderEpoch: reg.leaderEpoch + 1, partitionEpoch: reg.partitionEpoch + 1 },
+    metadataOffset: ctrl.metadataOffset + 1,
+  };
+}
+
+/**
+ * M4/M5: another controller takes over with a higher epoch. It starts from the state the old one
+ * had written (ZooKeeper) or committed (KRaft: each change here commits as it is made, so none is
+ * lost), and sends it to every broker again.
+ */
+export function failOver(ctrl: ControllerContext): ControllerContext {
+  return { ...ctrl, epoch: ctrl.epoch + 1, metadataOffset: ctrl.metadataOffset + 1 };
 }
 
 /** S3: the checks the controller makes on AlterPartition, as an error code or null. */
@@ -172,7 +219,7 @@ export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: Alte
 /** Commit or refuse an AlterPartition and answer the leader. */
 export function handleAlterPartition(k: Rules, ctrl: ControllerContext, req: AlterPartition): Reaction<ControllerContext> {
   const error = alterPartitionError(k, ctrl, req);
-  const next = error === null ? applyChange(k, ctrl, req.isr) : ctrl;
+  const next = error === null ? applyChange(k, ctrl, req.isr, { byLeader: true }) : ctrl;
   const reg = next.registration;
   return sending(next, {
     kind: 'AlterPartitionResponse', from: 0, to: req.from, error,
@@ -190,16 +237,21 @@ export function createControllerMachine(k: Rules) {
   return setup({
     types: {} as { context: ControllerContext; events: ControllerEvent; emitted: SendEvent },
     guards: {
-      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced'>(event).broker - 1],
+      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced' | 'BrokerShutDown'>(event).broker - 1],
       isFenced: ({ context, event }: Args) => context.fenced[as<'BrokerUnfenced'>(event).broker - 1],
+      canElectPreferred: ({ context }: Args) => canElectPreferred(k, context),
     },
     actions: {
       fenceBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerFenced'>(event).broker)),
       unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerUnfenced'>(event).broker)),
       registerBroker: assign(({ context, event }: Args) => {
         const e = as<'BrokerRegistered'>(event);
-        return registerBroker(k, context, e.broker, e.incarnation);
+        return registerBroker(k, context, e.broker, e.incarnation, e.clean);
       }),
+      /** M2: a broker in controlled shutdown leaves the ISR and hands leadership on, then is fenced. */
+      shutDownBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerShutDown'>(event).broker)),
+      electPreferredLeader: assign(({ context }: Args) => electPreferredLeader(k, context)),
+      failOver: assign(({ context }: Args) => failOver(context)),
       handleAlterPartition: react((context: ControllerContext, event: ControllerEvent) =>
         handleAlterPartition(k, context, as<'AlterPartition'>(event).message)),
     },
@@ -213,6 +265,9 @@ export function createControllerMachine(k: Rules) {
           BrokerFenced: { guard: 'isUnfenced', actions: 'fenceBroker' },
           BrokerUnfenced: { guard: 'isFenced', actions: 'unfenceBroker' },
           BrokerRegistered: { actions: 'registerBroker' },
+          BrokerShutDown: { guard: 'isUnfenced', actions: 'shutDownBroker' },
+          PreferredElection: { guard: 'canElectPreferred', actions: 'electPreferredLeader' },
+          Failover: { actions: 'failOver' },
           AlterPartition: { actions: 'handleAlterPartition' },
         },
       },

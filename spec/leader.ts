@@ -9,19 +9,25 @@ import { assignEpoch } from './log.ts';
 import { type Reaction, type ReplicaContext, leo, quiet, sending, andThen } from './replica-context.ts';
 import { type Rules, canJoinIsr } from './rules.ts';
 
-/** H2: during a pending expansion the ISR plus the newcomer; during a pending shrink the old ISR. */
-export function maximalIsr(r: ReplicaContext): readonly BrokerId[] {
+/**
+ * H2: the ISR the HW and acks count. With KIP-497's maximal ISR, during a pending expansion the
+ * ISR plus the newcomer and during a pending shrink the old ISR; without it, the proposal.
+ */
+export function maximalIsr(k: Rules, r: ReplicaContext): readonly BrokerId[] {
   if (r.pendingIsr === null) return r.isr;
+  if (k.hwIsr === 'proposed') return r.pendingIsr;
   return r.pendingIsr.length > r.isr.length ? r.pendingIsr : r.isr;
 }
 
 /**
  * L5/E2/H5: a new leader keeps its local HW, records LESO, writes (LE, LEO) to its epoch cache
- * (KAFKA-7415), forgets every follower's LEO, and re-evaluates the HW.
+ * (KAFKA-7415), forgets every follower's LEO, and re-evaluates the HW. A replica that already led
+ * (named again in a newer epoch) keeps what it knew of its followers, as Partition.makeLeader
+ * resets follower state only for a new leader.
  */
-export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): Reaction<ReplicaContext> {
+export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number, wasLeader: boolean): Reaction<ReplicaContext> {
   const reg = image.registration;
-  const forget = k.newLeader.forgetsFollowers;
+  const forget = k.newLeader.forgetsFollowers && !wasLeader;
   const next: ReplicaContext = {
     ...r,
     ...viewOf(image, offset),
@@ -43,6 +49,7 @@ export function viewOf(image: MetadataImage, offset: number) {
   const reg = image.registration;
   return {
     knownMetadata: offset,
+    controllerEpoch: image.controllerEpoch,
     leader: reg.leader,
     leaderEpoch: reg.leaderEpoch,
     partitionEpoch: reg.partitionEpoch,
@@ -86,7 +93,7 @@ export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks:
 export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   if (k.hwRequiresMinIsr && r.isr.length < k.effectiveMinIsr) return quiet(r);
   let hw = leo(r);
-  for (const b of maximalIsr(r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
+  for (const b of maximalIsr(k, r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
   return hw > r.hw ? completeAcks(k, { ...r, hw }) : quiet(r);
 }
 
@@ -94,7 +101,7 @@ export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
 function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const done = r.pendingAcks.filter((p) => p.offset < r.hw);
   if (done.length === 0) return quiet(r);
-  const enough = maximalIsr(r).length >= k.effectiveMinIsr;
+  const enough = maximalIsr(k, r).length >= k.effectiveMinIsr;
   const rest = { ...r, pendingAcks: r.pendingAcks.filter((p) => p.offset >= r.hw) };
   if (!enough) return quiet(rest); // NOT_ENOUGH_REPLICAS_AFTER_APPEND: the record stays, the producer is told no
   return sending(rest, ...done.map((p) => ({ kind: 'ProduceAck' as const, value: p.value, offset: p.offset, acks: 'all' as const })));

@@ -12,6 +12,7 @@ export const MUTATIONS = {
   'remote-leo-survives-epoch': 'L5/H5 without forgetting follower state: a new leader counts fetch offsets from its earlier leaderships',
   'alter-partition-ignores-partition-epoch': 'S3 without the partition-epoch check: the controller applies an ISR change proposed against stale state',
   'stale-fetch-responses-accepted': 'a follower takes a response to a fetch it sent in an earlier leader epoch or from another fetch offset',
+  'deposed-controller-accepted': 'M4 without the controller-epoch check: a broker applies metadata from a controller that was replaced',
 } as const;
 
 export type Mutation = keyof typeof MUTATIONS;
@@ -23,4 +24,5 @@ export const MUTATION_RULES: Readonly<Record<Mutation, (k: Rules) => Rules>> = {
   'remote-leo-survives-epoch': (k) => ({ ...k, newLeader: { ...k.newLeader, forgetsFollowers: false } }),
   'alter-partition-ignores-partition-epoch': (k) => ({ ...k, alterPartition: { ...k.alterPartition, checksPartitionEpoch: false } }),
   'stale-fetch-responses-accepted': (k) => ({ ...k, fetch: { ...k.fetch, dropsStaleResponses: false } }),
+  'deposed-controller-accepted': (k) => ({ ...k, metadata: { fencesDeposedController: false } }),
 };

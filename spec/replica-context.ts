@@ -25,9 +25,15 @@ export interface ReplicaContext {
   /** Offsets below this were fsynced; only they survive a lossy crash (D1). */
   readonly flushedTo: number;
   readonly cache: readonly EpochEntry[];
+  /** H7: the HW in the checkpoint file; only kept apart from `hw` when checkpoints lag (Rules). */
+  readonly hwCheckpoint: number;
+  /** D2: the last shutdown was clean (controlled, log flushed); the next registration says so. */
+  readonly cleanShutdown: boolean;
   // --- metadata view (what this broker has replayed of the controller's metadata) ---
   /** Metadata offset applied; -1 after a restart until the broker replays metadata again. */
   readonly knownMetadata: number;
+  /** The highest controller epoch seen (M4): metadata from a lower one is a deposed controller's. */
+  readonly controllerEpoch: number;
   readonly leader: BrokerId;
   readonly leaderEpoch: number;
   readonly partitionEpoch: number;
@@ -75,7 +81,10 @@ export function initialReplica(id: BrokerId, rf: number): ReplicaContext {
     hw: 0,
     flushedTo: 0,
     cache: NONE,
+    hwCheckpoint: 0,
+    cleanShutdown: false,
     knownMetadata: -1,
+    controllerEpoch: 0,
     leader: NO_LEADER,
     leaderEpoch: -1,
     partitionEpoch: -1,

@@ -41,6 +41,8 @@ export type ReplicaEvent =
   | { type: 'LagElapsed'; follower: number }
   | { type: 'AlterPartitionResponse'; message: AlterPartitionResponse }
   | { type: 'Crash'; keep: number }
+  | { type: 'ShutDown' }
+  | { type: 'CheckpointHw' }
   | { type: 'Restart'; incarnation: number };
 
 export type ReplicaRole = 'offline' | 'follower' | 'leader';
@@ -53,12 +55,21 @@ const as = <T extends ReplicaEvent['type']>(e: ReplicaEvent) => e as Of<T>;
 export function crash(r: ReplicaContext, keep: number): ReplicaContext {
   const disk = truncateTo(r, Math.min(keep, leo(r)));
   const blank = initialReplica(r.id, r.remoteLeo.length);
-  return { ...blank, incarnation: r.incarnation, log: disk.log, hw: disk.hw, flushedTo: disk.flushedTo, cache: disk.cache };
+  return {
+    ...blank, incarnation: r.incarnation, log: disk.log, hw: disk.hw, flushedTo: disk.flushedTo, cache: disk.cache,
+    hwCheckpoint: r.hwCheckpoint,
+  };
 }
 
-/** D4/H7: a new incarnation with the recovered log and the HW from its checkpoint. */
-export function restart(r: ReplicaContext, incarnation: number): ReplicaContext {
-  return { ...r, incarnation, hw: Math.min(r.hw, leo(r)), leader: NO_LEADER, knownMetadata: -1 };
+/** D2: a controlled shutdown flushes the log, writes the HW checkpoint and marks the shutdown clean. */
+export function shutDown(r: ReplicaContext): ReplicaContext {
+  return { ...crash(r, leo(r)), flushedTo: leo(r), hwCheckpoint: r.hw, cleanShutdown: true };
+}
+
+/** D4/H7: a new incarnation with the recovered log and the HW from its checkpoint (which may lag). */
+export function restart(k: Rules, r: ReplicaContext, incarnation: number): ReplicaContext {
+  const hw = Math.min(k.hwCheckpointLags ? r.hwCheckpoint : r.hw, leo(r));
+  return { ...r, incarnation, hw, leader: NO_LEADER, knownMetadata: -1, cleanShutdown: false };
 }
 
 /** The replica machine for one set of rules; its input is the broker id and the rf. */
@@ -66,6 +77,11 @@ export function createReplicaMachine(k: Rules) {
   return setup({
     types: {} as { context: ReplicaContext; events: ReplicaEvent; input: { id: number; rf: number }; emitted: SendEvent },
     guards: {
+      isStaleMetadata: ({ context, event }: Args) => {
+        const e = as<'MetadataUpdate'>(event);
+        if (e.image.controllerEpoch < context.controllerEpoch) return k.metadata.fencesDeposedController;
+        return e.image.controllerEpoch === context.controllerEpoch && context.knownMetadata >= 0 && e.offset <= context.knownMetadata;
+      },
       namesMeLeader: ({ context, event }: Args) => as<'MetadataUpdate'>(event).image.registration.leader === context.id,
       leadsInSameEpoch: ({ context, event }: Args) => {
         const reg = as<'MetadataUpdate'>(event).image.registration;
@@ -91,7 +107,12 @@ export function createReplicaMachine(k: Rules) {
     actions: {
       becomeLeader: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'MetadataUpdate'>(event);
-        return becomeLeader(k, context, e.image, e.offset);
+        return becomeLeader(k, context, e.image, e.offset, false);
+      }),
+      /** L5: a leader named again in a newer epoch (M3) is not a new leader: it keeps its followers' state. */
+      leadInNewEpoch: react((context: ReplicaContext, event: ReplicaEvent) => {
+        const e = as<'MetadataUpdate'>(event);
+        return becomeLeader(k, context, e.image, e.offset, true);
       }),
       refreshLeaderView: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'MetadataUpdate'>(event);
@@ -125,7 +146,9 @@ export function createReplicaMachine(k: Rules) {
       applyAlterResult: react((context: ReplicaContext, event: ReplicaEvent) =>
         applyAlterResult(k, context, as<'AlterPartitionResponse'>(event).message)),
       crash: assign(({ context, event }: Args) => crash(context, as<'Crash'>(event).keep)),
-      restart: assign(({ context, event }: Args) => restart(context, as<'Restart'>(event).incarnation)),
+      restart: assign(({ context, event }: Args) => restart(k, context, as<'Restart'>(event).incarnation)),
+      shutDown: assign(({ context }: Args) => shutDown(context)),
+      checkpointHw: assign(({ context }: Args) => ({ ...context, hwCheckpoint: context.hw })),
     },
   }).createMachine({
     id: 'replica',
@@ -138,6 +161,7 @@ export function createReplicaMachine(k: Rules) {
       follower: {
         on: {
           MetadataUpdate: [
+            { guard: 'isStaleMetadata' },
             { guard: 'namesMeLeader', target: 'leader', actions: 'becomeLeader' },
             { actions: 'becomeFollower' },
           ],
@@ -148,13 +172,16 @@ export function createReplicaMachine(k: Rules) {
           FetchRequest: { actions: 'rejectNotLeader' },
           EpochRequest: { actions: 'rejectNotLeader' },
           Crash: { target: 'offline', actions: 'crash' },
+          ShutDown: { target: 'offline', actions: 'shutDown' },
+          CheckpointHw: { actions: 'checkpointHw' },
         },
       },
       leader: {
         on: {
           MetadataUpdate: [
+            { guard: 'isStaleMetadata' },
             { guard: 'leadsInSameEpoch', actions: 'refreshLeaderView' },
-            { guard: 'namesMeLeader', target: 'leader', reenter: true, actions: 'becomeLeader' },
+            { guard: 'namesMeLeader', target: 'leader', reenter: true, actions: 'leadInNewEpoch' },
             { target: 'follower', actions: 'becomeFollower' },
           ],
           Produce: [
@@ -175,6 +202,8 @@ export function createReplicaMachine(k: Rules) {
           LagElapsed: { guard: 'canShrinkIsr', actions: 'proposeShrink' },
           AlterPartitionResponse: { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
           Crash: { target: 'offline', actions: 'crash' },
+          ShutDown: { target: 'offline', actions: 'shutDown' },
+          CheckpointHw: { actions: 'checkpointHw' },
         },
       },
     },

@@ -121,6 +121,8 @@ export interface Rules {
   readonly acks: Acks;
   /** D1: every append is flushed (log.flush.interval.messages=1). */
   readonly flushEveryRecord: boolean;
+  /** H7: the HW checkpoint is written now and then, not with every HW change. */
+  readonly hwCheckpointLags: boolean;
   readonly truncation: TruncationRule;
   /** A follower starts over on every leader-epoch change (KAFKA-7164), not only a leader change. */
   readonly restartFollowingOnEpochChange: boolean;
@@ -153,10 +155,26 @@ export interface Rules {
   /** H1 (KAFKA-15583): the HW stays put while the ISR is below the effective min ISR. */
   readonly hwRequiresMinIsr: boolean;
   /**
-   * S2/H2: 'alterPartition' (KIP-497): the leader proposes, waits, and counts the maximal ISR;
+   * S2: 'alterPartition' (KIP-497): the leader proposes and waits for the controller's answer;
    * 'direct': the leader's ISR write takes effect at once (ZooKeeper writes before 2.7).
    */
   readonly isrWrites: 'alterPartition' | 'direct';
+  /**
+   * H2: which ISR the HW and acks count while a change is pending: 'maximal' (KIP-497: the old
+   * ISR during a shrink, the ISR plus the newcomer during an expansion) or 'proposed'.
+   */
+  readonly hwIsr: 'maximal' | 'proposed';
+  readonly metadata: {
+    /** M4: a broker ignores metadata from a controller epoch below the highest it has seen. */
+    readonly fencesDeposedController: boolean;
+  };
+  readonly controller: {
+    readonly kind: 'zk' | 'kraft';
+    /** M3: a controller-initiated ISR shrink bumps the leader epoch (ZooKeeper; KRaft before KAFKA-15021). */
+    readonly shrinkBumpsLeaderEpoch: boolean;
+    /** L7 (KRaft): a new incarnation registers fenced and is unfenced by its first heartbeat. */
+    readonly registersFenced: boolean;
+  };
   readonly alterPartition: {
     /** S3: the request's partition epoch must be the controller's. */
     readonly checksPartitionEpoch: boolean;
@@ -170,10 +188,22 @@ export interface Rules {
     readonly lastKnownLeader: boolean;
     /** L2: unclean.leader.election.enable. */
     readonly unclean: boolean;
+    /** R3 (KAFKA-19522): the last known leader is elected only when unfenced. */
+    readonly lastKnownLeaderMustBeUnfenced: boolean;
   };
   /** L7: a restarted broker keeps its place in the ISR (ZooKeeper before KIP-380). */
   readonly restartKeepsIsr: boolean;
-  readonly consumer: { readonly enabled: boolean; readonly followerReads: boolean };
+  readonly consumer: {
+    readonly enabled: boolean;
+    /** C2/C3 (KIP-392): the consumer may read from a follower the leader names. */
+    readonly followerReads: boolean;
+    /** C2 (KAFKA-14372): the leader names only ISR members whose log covers the position. */
+    readonly followerReadsIsrOnly: boolean;
+    /** C4/C5 (KIP-320, KAFKA-7747): requests carry the consumer's leader epoch; it validates its position after a leader change. */
+    readonly validatesEpoch: boolean;
+    /** C5/C6: auto.offset.reset. */
+    readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
+  };
 }
 
 /** Turns a configuration into its rules: the only place a protocol switch is read. */
@@ -186,6 +216,7 @@ export function resolveRules(c: ClusterConfig): Rules {
     effectiveMinIsr: Math.min(c.minIsr, c.rf - c.observers),
     acks: c.acks,
     flushEveryRecord: c.flushEveryRecord,
+    hwCheckpointLags: c.hwCheckpointLags,
     truncation: TRUNCATION_RULES[c.truncation],
     restartFollowingOnEpochChange: c.truncateOnEveryEpochChange,
     fetch: {
@@ -198,11 +229,25 @@ export function resolveRules(c: ClusterConfig): Rules {
     newLeader: { writesEpochEntry: c.epochEntryOnBecomeLeader, forgetsFollowers: true },
     isrJoin: { requiresHw: true, requiresLeso: c.isrJoinRequiresLeso, checksBrokerState: c.isrEligibilityChecksBrokerState },
     hwRequiresMinIsr: c.hwRequiresMinIsr,
-    isrWrites: c.maximalIsr ? 'alterPartition' : 'direct',
+    isrWrites: c.asyncAlterPartition ? 'alterPartition' : 'direct',
+    // A direct write takes effect within the step that proposes it: the HW counts the ISR in effect.
+    hwIsr: c.hwUsesMaximalIsr || !c.asyncAlterPartition ? 'maximal' : 'proposed',
+    metadata: { fencesDeposedController: true },
+    controller: {
+      kind: c.controller,
+      shrinkBumpsLeaderEpoch: c.controller === 'zk' || c.bumpLeaderEpochOnIsrShrink,
+      registersFenced: c.controller === 'kraft',
+    },
     alterPartition: { checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState },
-    election: { elr: c.elr, lastKnownLeader: c.lastKnownLeaderElection, unclean: c.unclean },
+    election: {
+      elr: c.elr, lastKnownLeader: c.lastKnownLeaderElection, unclean: c.unclean,
+      lastKnownLeaderMustBeUnfenced: c.lastKnownLeaderMustBeUnfenced,
+    },
     restartKeepsIsr: c.restartLeavesIsr,
-    consumer: { enabled: c.consumer, followerReads: c.followerReads },
+    consumer: {
+      enabled: c.consumer, followerReads: c.followerReads, followerReadsIsrOnly: c.followerReadsIsrOnly,
+      validatesEpoch: c.consumerValidatesEpoch, autoOffsetReset: c.autoOffsetReset,
+    },
   };
   return c.mutation === undefined ? rules : MUTATION_RULES[c.mutation](rules);
 }

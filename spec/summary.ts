@@ -6,6 +6,7 @@
 import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import type { Message } from './types.ts';
+import { formatConsumer } from './client.ts';
 
 const set = (xs: readonly number[]) => `{${xs.join(',')}}`;
 
@@ -24,7 +25,7 @@ export function summarizeState(s: ClusterState): string {
   const g = s.ghost;
   const acked = g.acked.map((a) => `v${a.value}@${a.offset}(acks=${a.acks})`).join(' ');
   lines.push(`committed [${g.committed.map(formatEntry).join(' ')}] acked [${acked}]` +
-    (s.consumerPosition >= 0 ? ` consumer at ${s.consumerPosition}` : ''));
+    (s.consumer.position >= 0 ? ` consumer ${formatConsumer(s.consumer)}` : ''));
   return lines.join('\n');
 }
 

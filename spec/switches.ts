@@ -16,14 +16,20 @@ export const SWITCHES = {
   truncateOnEveryEpochChange: flag('a follower truncates on every leader-epoch change, not only a leader change', 'KAFKA-7164', '2.1'),
   epochEntryOnBecomeLeader: flag('a new leader writes (LE, LEO) to its epoch cache before any append (E2)', 'KAFKA-7415', '2.1'),
   isrJoinRequiresLeso: flag('a follower joins the ISR only once its LEO reaches the leader epoch start offset (X2)', 'KAFKA-7128', '2.1'),
-  maximalIsr: flag('ISR changes go through AlterPartition and the leader counts the maximal ISR (H2)', 'KIP-497', '2.7'),
+  asyncAlterPartition: flag('the leader proposes ISR changes with AlterPartition and waits for the answer (S2); false = its write takes effect at once', 'KIP-497', '2.7'),
+  hwUsesMaximalIsr: flag('while a change is pending, the HW and acks count the maximal ISR (H2); false = the proposed ISR', 'KIP-497', '2.7'),
   skipFollowerUpdateOnDiverging: flag('a diverging fetch leaves the follower\'s fetch state alone (F4)', 'KAFKA-13141', '3.0'),
   truncateBeforeHwUpdate: flag('a follower truncates before taking the HW of a diverging response (F8)', 'KAFKA-14704', '3.5'),
   hwRequiresMinIsr: flag('the leader HW stays put while the ISR is below min.insync.replicas (H1)', 'KAFKA-15583', '3.7'),
   elr: flag('eligible leader replicas (R1-R5)', 'KIP-966', '4.1'),
   lastKnownLeaderElection: flag('with ELR, a partition whose ISR and ELR are empty elects its last leader (R3)', 'KIP-966', '4.1'),
   restartLeavesIsr: flag('a restarted broker keeps its place in the ISR (L7); false from KIP-380 on', 'KIP-380', '2.2'),
+  bumpLeaderEpochOnIsrShrink: flag('a KRaft controller bumps the leader epoch when it removes a replica from the ISR (M3); the ZooKeeper controller always does', 'KAFKA-15021', '3.6'),
+  controller: choice(['zk', 'kraft'] as const, 'the controller: ZooKeeper-based (controller epoch, zombie controllers) or the KRaft quorum (M4, M5)', 'KIP-500', '3.7'),
+  lastKnownLeaderMustBeUnfenced: flag('the last-known-leader election (R3) skips a fenced last leader', 'KAFKA-19522', '4.1'),
   isrEligibilityChecksBrokerState: flag('ISR joins and fetches check broker state and broker epoch (F3, X2, S3)', 'KIP-841 / KIP-903', '3.5'),
+  consumerValidatesEpoch: flag('the consumer sends its leader epoch and validates its position after a leader change (C4, C5)', 'KIP-320 / KAFKA-7747', '2.3'),
+  followerReadsIsrOnly: flag('the leader names only ISR members as a consumer\'s preferred read replica (C2)', 'KAFKA-14372', '3.4'),
 } as const;
 
 export type SwitchName = keyof typeof SWITCHES;

@@ -34,6 +34,8 @@ export interface Registration {
 
 /** The part of the controller's metadata a broker learns by replaying the metadata log. */
 export interface MetadataImage {
+  /** The epoch of the controller that wrote it (M4: brokers reject a deposed controller's). */
+  readonly controllerEpoch: number;
   readonly registration: Registration;
   /** Registered broker epoch of each broker (index broker-1); a new incarnation gets a new one. */
   readonly brokerEpochs: readonly number[];

@@ -14,14 +14,20 @@ const kafka010: ProtocolSwitches = {
   truncateOnEveryEpochChange: false,
   epochEntryOnBecomeLeader: false,
   isrJoinRequiresLeso: false,
-  maximalIsr: false,
+  asyncAlterPartition: false,
+  hwUsesMaximalIsr: false,
   skipFollowerUpdateOnDiverging: false,
   truncateBeforeHwUpdate: false,
   hwRequiresMinIsr: false,
   elr: false,
   lastKnownLeaderElection: false,
   restartLeavesIsr: true,
+  bumpLeaderEpochOnIsrShrink: true,
+  controller: 'zk',
+  lastKnownLeaderMustBeUnfenced: false,
   isrEligibilityChecksBrokerState: false,
+  consumerValidatesEpoch: false,
+  followerReadsIsrOnly: false,
 };
 const kafka011: ProtocolSwitches = { ...kafka010, truncation: 'kip101' };
 const kafka20: ProtocolSwitches = { ...kafka011, truncation: 'kip279' };
@@ -33,11 +39,17 @@ const kafka21: ProtocolSwitches = {
   isrJoinRequiresLeso: true,
 };
 const kafka22: ProtocolSwitches = { ...kafka21, restartLeavesIsr: false };
-const kafka27: ProtocolSwitches = { ...kafka22, truncation: 'diverging-epoch', maximalIsr: true };
+// 2.7 is the first preset after the 2.3 client that validates its position (KAFKA-7747).
+const kafka27: ProtocolSwitches = {
+  ...kafka22, truncation: 'diverging-epoch', asyncAlterPartition: true, hwUsesMaximalIsr: true, consumerValidatesEpoch: true,
+};
 const kafka30: ProtocolSwitches = { ...kafka27, skipFollowerUpdateOnDiverging: true };
-const kafka35: ProtocolSwitches = { ...kafka30, truncateBeforeHwUpdate: true, isrEligibilityChecksBrokerState: true };
-const kafka37: ProtocolSwitches = { ...kafka35, hwRequiresMinIsr: true };
-const kafka41: ProtocolSwitches = { ...kafka37, elr: true, lastKnownLeaderElection: true };
+// 3.5 is also the first preset after 3.4, whose leaders name only ISR members as read replicas (KAFKA-14372).
+const kafka35: ProtocolSwitches = {
+  ...kafka30, truncateBeforeHwUpdate: true, isrEligibilityChecksBrokerState: true, followerReadsIsrOnly: true,
+};
+const kafka37: ProtocolSwitches = { ...kafka35, hwRequiresMinIsr: true, controller: 'kraft', bumpLeaderEpochOnIsrShrink: false };
+const kafka41: ProtocolSwitches = { ...kafka37, elr: true, lastKnownLeaderElection: true, lastKnownLeaderMustBeUnfenced: true };
 
 /** Named protocol versions, oldest first. */
 export const VERSIONS: Readonly<Record<string, ProtocolSwitches>> = {

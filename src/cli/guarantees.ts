@@ -5,7 +5,9 @@
  * pages are rendered by src/report/guarantees.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { MATRIX, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
@@ -21,25 +23,58 @@ export const RANDOM_SEED = 1;
 
 const RANDOM: RandomRuns = { runs: RANDOM_RUNS, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED };
 
+/** A worker's bootstrap: import the worker module, through tsx's loader when it is TypeScript. */
+function loader(href: string, typescript: boolean): string {
+  const register = typescript ? "const { register } = await import('tsx/esm/api'); register();" : '';
+  return `(async () => { ${register} await import(${JSON.stringify(href)}); })()`;
+}
+
+/** What exploring one row yields, as plain data a worker thread can post. */
+export type RowData = Omit<RowResult, 'row' | 'model'>;
+
 /**
  * Breadth-first to the row's depth; then random runs of up to RANDOM_MAX_STEPS steps look past
  * that depth for the invariants still standing, until a pass finds nothing.
  */
-function exploreRow(row: MatrixRow): RowResult {
+export function exploreRowData(row: MatrixRow): RowData {
   const model = kafkaModelOf(row.config);
   const runs = row.randomRuns ?? RANDOM_RUNS;
   const r = exploreCombined(model, { maxDepth: row.depth, runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, everyInvariant: true });
   const bfs = r.phases.exhaustive;
   const violations: Found[] = r.violations.map((v) => ({ ...v, foundBy: bfs.violations.includes(v) ? 'exhaustive' : 'random' }));
   const steps = r.phases.random?.stats.transitions ?? 0;
-  return { row, model, bfs, violations, coverage: r.coverage, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
+  return { bfs, violations, coverage: r.coverage, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
 }
 
-function explore(rows: readonly MatrixRow[], io: Output): RowResult[] {
-  return rows.map((row) => {
-    io.progress(`  … ${row.id}`);
-    return exploreRow(row);
-  });
+/**
+ * Explores the rows on up to one worker thread per core (rows dealt out in turn), or in this
+ * thread when there is one row or one core. Run from the TypeScript sources (the tests), the
+ * workers load them through tsx, a development dependency; the compiled CLI needs nothing.
+ */
+async function explore(rows: readonly MatrixRow[], io: Output): Promise<RowResult[]> {
+  const workers = Math.min(rows.length, availableParallelism());
+  const data: RowData[] = new Array(rows.length);
+  if (workers <= 1) {
+    rows.forEach((row, i) => {
+      io.progress(`  … ${row.id}`);
+      data[i] = exploreRowData(row);
+    });
+  } else {
+    const fromSources = import.meta.url.endsWith('.ts');
+    const script = new URL(fromSources ? './guarantees-worker.ts' : './guarantees-worker.js', import.meta.url);
+    let done = 0;
+    await Promise.all(Array.from({ length: workers }, (_, w) => new Promise<void>((resolve, reject) => {
+      const mine = rows.map((row, index) => ({ index, row })).filter(({ index }) => index % workers === w);
+      const worker = new Worker(loader(script.href, fromSources), { eval: true, workerData: { rows: mine } });
+      worker.on('message', ({ index, data: d }: { index: number; data: RowData }) => {
+        data[index] = d;
+        io.progress(`  … ${++done} of ${rows.length} rows (${rows[index].id})`);
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a guarantees worker stopped with code ${code}`))));
+    })));
+  }
+  return rows.map((row, i) => ({ row, model: kafkaModelOf(row.config), ...data[i] }));
 }
 
 /** Runs a file operation on `path`; a failure is a one-line UsageError naming the path. */
@@ -69,13 +104,13 @@ export function writeGuarantees(dir: string, results: readonly RowResult[]): str
  * Runs `kafka-spec guarantees` on `rows` (the whole matrix by default; `only` picks one row by
  * id); returns the exit code.
  */
-export function runGuarantees(flags: { out?: string; json?: boolean; only?: string }, io: Output, rows: readonly MatrixRow[] = MATRIX): number {
+export async function runGuarantees(flags: { out?: string; json?: boolean; only?: string }, io: Output, rows: readonly MatrixRow[] = MATRIX): Promise<number> {
   const chosen = flags.only ? rows.filter((r) => r.id === flags.only) : rows;
   if (chosen.length === 0) throw new UsageError(oneLine(`no matrix row '${flags.only}'`));
   const dir = flags.out ?? 'docs';
   // The folders are made before the minutes of exploring, so a bad --out fails at once.
   if (!flags.json) makeFolder(join(dir, 'counterexamples'));
-  const results = explore(chosen, io);
+  const results = await explore(chosen, io);
   if (flags.json) {
     io.out(JSON.stringify({ cells: guaranteeCells(results) }));
     return 0;

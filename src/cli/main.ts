@@ -66,7 +66,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--json', 'print the cells as JSON instead of writing files')
     .action(async (flags: { out?: string; json?: boolean }) => {
       const { runGuarantees } = await import('./guarantees.ts');
-      setExit(runGuarantees(flags, io));
+      setExit(await runGuarantees(flags, io));
     });
   program
     .command('list')

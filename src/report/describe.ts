@@ -11,11 +11,12 @@ import { SWITCH_NAMES } from '../../spec/switches.ts';
 export function describeConfig(c: ClusterConfig): string[] {
   const on = (b: boolean) => (b ? 'on' : 'off');
   return [
-    `protocol ${c.protocol} (truncation ${c.truncation})`,
+    `protocol ${c.protocol} (truncation ${c.truncation}, ${c.controller === 'zk' ? 'ZooKeeper' : 'KRaft'} controller)`,
     `replication.factor=${c.rf} acks=${c.acks} min.insync.replicas=${c.minIsr} unclean.leader.election=${on(c.unclean)} ` +
       `eligible.leader.replicas=${on(c.elr)}${c.observers ? ` observers=${c.observers}` : ''}`,
     `bounds: records ≤ ${c.maxRecords}, leader changes ≤ ${c.maxLeaderChanges}, crashes ≤ ${c.maxCrashes} ` +
-      `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}`,
+      `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}, ` +
+      `leader moves ≤ ${c.maxLeaderMoves}, controller failovers ≤ ${c.maxControllerFailovers}${c.hwCheckpointLags ? ', HW checkpoints lag' : ''}`,
     ...changedSwitches(c),
     ...(c.mutation === undefined ? [] : [`MUTATION ${c.mutation}: ${MUTATIONS[c.mutation]}`]),
   ];

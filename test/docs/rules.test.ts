@@ -94,6 +94,16 @@ describe('docs/rules.md', () => {
   });
 });
 
+describe('docs/rules.md and the declarations', () => {
+  it('lists every protocol switch, setting and bound the model declares', async () => {
+    const { SWITCHES } = await import('../../spec/switches.ts');
+    const { SETTINGS, BOUNDS } = await import('../../spec/config.ts');
+    const text = read('docs/rules.md');
+    const missing = [...Object.keys(SWITCHES), ...Object.keys(SETTINGS), ...Object.keys(BOUNDS)].filter((k) => !text.includes(`\`${k}\``));
+    expect(missing, 'declared but not in docs/rules.md').toEqual([]);
+  });
+});
+
 describe('documentation links', () => {
   it('resolve to files in the repository', () => {
     const pages = ['README.md', 'spec/README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];

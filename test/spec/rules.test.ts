@@ -50,7 +50,7 @@ describe('rules are resolved once', () => {
     const base = resolveRules(today);
     for (const name of SWITCH_NAMES) {
       const value = today[name];
-      const flipped = typeof value === 'boolean' ? !value : 'hw';
+      const flipped = typeof value === 'boolean' ? !value : SWITCHES[name].values.split(' | ').find((v) => v !== value);
       const rules = resolveRules(makeConfig({ [name]: flipped }));
       expect(rules, name).not.toEqual(base);
     }
