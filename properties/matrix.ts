@@ -27,7 +27,7 @@ const HISTORY = Object.keys(VERSIONS).filter((v) => v !== CURRENT_VERSION);
 export const MATRIX: readonly MatrixRow[] = [
   { id: 'today', title: 'Kafka 4.1: acks=all, min ISR 2, rf 3, ELR, unclean off', config: { ...quiet }, depth: 7 },
   { id: 'today-rf2', title: 'Kafka 4.1 at rf 2 (min ISR 2)', config: { ...quiet, rf: 2 }, depth: 11 },
-  { id: 'today-rf2-two-crashes', title: 'Kafka 4.1 at rf 2, two crashes (one lossy)', config: { ...quiet, rf: 2, maxCrashes: 2 }, depth: 10 },
+  { id: 'today-rf2-two-crashes', title: 'Kafka 4.1 at rf 2, two crashes (one lossy)', config: { ...quiet, rf: 2, maxCrashes: 2 }, depth: 11 },
   { id: 'today-rf2-moves', title: 'Kafka 4.1 at rf 2 with one leader move (preferred election or controlled shutdown)', config: { ...quiet, rf: 2, maxLeaderMoves: 1 }, depth: 10 },
   { id: 'today-no-elr', title: 'Kafka 4.1 with ELR off', config: { ...quiet, elr: false, lastKnownLeaderElection: false }, depth: 7 },
   { id: 'acks-1', title: 'Kafka 4.1 with acks=1', config: { ...quiet, acks: 1 }, depth: 7 },
