@@ -203,7 +203,7 @@ if (only === 'stepping') {
 } else if (only === 'memory-random') {
   console.log(memoryRandom());
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup or memory, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup, memory or memory-random, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
