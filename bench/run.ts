@@ -233,7 +233,7 @@ function markdown(r: Record<string, any>): string {
     `| xstate \`transition()\` | ${k(s.xstateTransition)} | ${(s.xstateTransition / s.plainReducer).toFixed(3)} |`,
     `| compiled from the machine definition | ${k(s.compiled)} | ${(s.compiled / s.plainReducer).toFixed(2)} |`,
     `| hand-written reducer calling the same helpers | ${k(s.plainReducer)} | 1.00 |`, '',
-    '## Engines on today\'s protocol (rf 3, 2 records, 1 lossy crash, 1 heartbeat loss, 2 leader changes)', '',
+    '## Engines on today\'s protocol (rf 3, 2 records, 1 lossy crash, 1 heartbeat loss, 2 leader changes, 1 leader move)', '',
     `- exhaustive: ${k(r.exhaustive.states)} distinct states (${k(r.exhaustive.transitions)} transitions, depth ${r.exhaustive.depth}) in ${(r.exhaustive.elapsedMs / 1000).toFixed(1)} s: **${k(r.exhaustive.statesPerSecond)} distinct states/s**, ${r.exhaustive.bytesPerState} bytes per visited state in the fingerprint table`,
     `- memory of a 20 s breadth-first search in a process of its own: ${k(r.memory.states)} states (depth ${r.memory.depth}); ` +
       `the fingerprint table holds ${r.memory.tableBytesPerState} bytes per state; at most ${k(r.memory.frontierPeak)} states were held ` +
