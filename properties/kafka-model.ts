@@ -11,7 +11,8 @@ import type { Rules } from '../spec/rules.ts';
 import { summarizeState } from '../spec/summary.ts';
 import { cells, participants, picture } from '../spec/pictures.ts';
 import { invariants } from './invariants.ts';
-import { goalsFor } from './goals.ts';
+import { goalsFor, impossibleGoals } from './goals.ts';
+import { describeConfig } from './describe.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
@@ -39,6 +40,8 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     invariants: invariants(rules),
     goals: goalsFor(rules, bounds),
     stepKinds: stepKinds(rules, bounds),
+    goalsImpossible: impossibleGoals(rules, bounds),
+    configuration: { values: { ...config }, lines: describeConfig(config) },
     views: { participants: participants(rules.replicas.length), cells, picture },
   };
 }

@@ -95,6 +95,13 @@ export interface Model<S, A extends Action> {
   readonly stepKinds?: Readonly<Record<string, string | null>>;
   /** Optional: how traces of this model are drawn (step tables, sequence diagrams). */
   readonly views?: TraceViews<S, A>;
+  /** Optional: the goals this model's configuration rules out, each with the reason. */
+  readonly goalsImpossible?: Readonly<Record<string, string>>;
+  /**
+   * Optional: the configuration the model was built from, as plain data (written into trace
+   * files) and in a few lines for people (report headers).
+   */
+  readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[] };
 }
 
 /** What a sequence diagram shows of one step: messages between participants, and notes. */

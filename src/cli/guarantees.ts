@@ -13,6 +13,10 @@ import { MATRIX, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
 import { guaranteeCells, guaranteesPages, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
 import { oneLine } from '../report/line.ts';
+import { makeConfig } from '../../spec/config.ts';
+import { resolveRules } from '../../spec/rules.ts';
+import { createReplicaMachine } from '../../spec/replica.ts';
+import { createControllerMachine } from '../../spec/controller.ts';
 import { UsageError } from './options.ts';
 import type { Output } from './check.ts';
 
@@ -88,11 +92,17 @@ function fileOp(path: string, op: () => void): void {
 
 const makeFolder = (path: string) => fileOp(path, () => mkdirSync(path, { recursive: true }));
 
+/** The replica and controller machines of today's protocol, for docs/machines.md. */
+function todaysMachines() {
+  const rules = resolveRules(makeConfig());
+  return [{ title: 'Replica', machine: createReplicaMachine(rules) }, { title: 'Controller', machine: createControllerMachine(rules) }];
+}
+
 /** Writes docs/guarantees.md, docs/machines.md and docs/counterexamples/* under `dir`; returns the files written. */
 export function writeGuarantees(dir: string, results: readonly RowResult[]): string[] {
   const written: string[] = [];
   makeFolder(join(dir, 'counterexamples'));
-  for (const page of guaranteesPages(results, RANDOM)) {
+  for (const page of guaranteesPages(results, RANDOM, todaysMachines())) {
     const file = join(dir, page.path);
     fileOp(file, () => writeFileSync(file, page.text));
     written.push(file);

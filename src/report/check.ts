@@ -4,29 +4,28 @@
  * the kinds of step never taken. The JSON form leaves wall-clock figures out unless asked, so the
  * same seeded, bounded check prints the same bytes on every run.
  */
-import type { KafkaModel } from '../../properties/kafka-model.ts';
-import { impossibleGoals } from '../../properties/goals.ts';
-import type { ClusterAction } from '../../spec/actions.ts';
-import type { ClusterConfig } from '../../spec/config.ts';
+import type { Action, Model } from '../model.ts';
 import { possibleStepKinds, stepKindsNeverTaken, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
-import { describeConfig } from './describe.ts';
 import { renderTraceText } from './text.ts';
 
 /** The engines `check` runs: both (breadth-first, then random runs), or one of them. */
 export type CheckEngine = 'both' | 'exhaustive' | 'random';
 
-type Result = ExploreResult<ClusterAction>;
-type Phases = CombinedResult<ClusterAction>['phases'];
+/** A model to report on: any model behind the seam (its configuration, if it has one, is shown). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModel = Model<any, Action>;
+type Result = ExploreResult<Action>;
+type Phases = CombinedResult<Action>['phases'];
 
 const ENGINE_TITLES: Record<CheckEngine, string> = {
   both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
 };
 
 /** The first lines of a human report: the engine and the configuration. */
-export function checkHeader(engine: CheckEngine, config: ClusterConfig): string {
-  return [`kafka-spec check (${ENGINE_TITLES[engine]})`, ...describeConfig(config).map((l) => `  ${l}`)].join('\n');
+export function checkHeader(engine: CheckEngine, model: AnyModel): string {
+  return [`kafka-spec check (${ENGINE_TITLES[engine]})`, ...(model.configuration?.lines ?? []).map((l) => `  ${l}`)].join('\n');
 }
 
 /** One line of progress while an engine runs. */
@@ -44,12 +43,12 @@ export interface CheckJsonOptions {
  * The machine-readable result: verdict, configuration, violations with their traces (`traces[i]`
  * is the trace file of `r.violations[i]`), what was explored and the coverage.
  */
-export function checkJson(model: KafkaModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
+export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
   const elapsed = (ms: number) => (options.timings === true ? { elapsedMs: ms } : {});
   const phases = phasesOf(r);
   return {
     verdict: r.verdict,
-    config: model.config,
+    config: model.configuration?.values ?? null,
     violations: r.violations.map((v, i) => ({
       invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null,
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
@@ -69,7 +68,7 @@ function capped(r: Result): { statesCapped?: true } {
 
 /** The two phases of a combined exploration, or null for a single engine's. */
 function phasesOf(r: Result): Phases | null {
-  return 'phases' in r ? (r as CombinedResult<ClusterAction>).phases : null;
+  return 'phases' in r ? (r as CombinedResult<Action>).phases : null;
 }
 
 function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
@@ -81,12 +80,12 @@ function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
 }
 
 /** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
-function stepCoverage(model: KafkaModel, r: Result): Record<string, number> {
+function stepCoverage(model: AnyModel, r: Result): Record<string, number> {
   return { ...Object.fromEntries(possibleStepKinds(model).map((k) => [k, 0])), ...r.coverage.steps };
 }
 
 /** Which kinds of step were never taken, and which cannot happen here (grouped by reason). */
-function stepLines(model: KafkaModel, r: Result): string[] {
+function stepLines(model: AnyModel, r: Result): string[] {
   const kinds = Object.entries(model.stepKinds ?? {});
   if (kinds.length === 0) return [];
   const possible = possibleStepKinds(model);
@@ -151,7 +150,7 @@ const STOPS: Record<string, string> = {
  * verdict (naming the invariants checked when `checked` is not all of them), the goals reached
  * and the kinds of step never taken. `out` is where the first trace was written, if anywhere.
  */
-export function checkText(model: KafkaModel, r: Result, checked: readonly string[], out?: string): string {
+export function checkText(model: AnyModel, r: Result, checked: readonly string[], out?: string): string {
   const phases = phasesOf(r);
   const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
   for (const v of r.violations) {
@@ -171,7 +170,7 @@ export function checkText(model: KafkaModel, r: Result, checked: readonly string
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);
   }
-  for (const [name, why] of Object.entries(impossibleGoals(model.rules, model.bounds))) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
+  for (const [name, why] of Object.entries(model.goalsImpossible ?? {})) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
   lines.push(...stepLines(model, r));
   if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',

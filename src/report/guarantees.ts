@@ -5,27 +5,33 @@
  * (docs/counterexamples/), and the same verdicts as JSON cells. `kafka-spec guarantees` explores
  * the matrix and writes what these return.
  */
-import type { KafkaModel } from '../../properties/kafka-model.ts';
-import { MODEL_NAME } from '../../properties/kafka-model.ts';
-import type { MatrixRow } from '../../properties/matrix.ts';
-import { impossibleGoals } from '../../properties/goals.ts';
+import type { Action, Model } from '../model.ts';
 import { possibleStepKinds, stepKindsNeverTaken, type Coverage, type ExploreResult, type Violation } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
-import type { ClusterAction } from '../../spec/actions.ts';
-import { makeConfig } from '../../spec/config.ts';
-import { resolveRules } from '../../spec/rules.ts';
-import { createReplicaMachine } from '../../spec/replica.ts';
-import { createControllerMachine } from '../../spec/controller.ts';
 import { renderTraceMarkdown } from './markdown.ts';
 import { renderTraceMermaid } from './mermaid.ts';
 import { machineDiagram } from './statechart.ts';
-import { describeConfig } from './describe.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModel = Model<any, Action>;
+
+/** What the pages need of a matrix row: its id (page names) and its title. */
+export interface RowInfo {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** A machine to draw on the machines page, under a heading. */
+export interface MachinePicture {
+  readonly title: string;
+  readonly machine: unknown;
+}
 
 /** The verdict of one invariant in one configuration of the matrix, with how it was reached. */
 export interface Cell {
   readonly row: string;
-  readonly config: KafkaModel['config'];
+  readonly config: Readonly<Record<string, unknown>> | null;
   readonly invariant: string;
   readonly verdict: 'holds' | 'violated';
   readonly length?: number;
@@ -56,15 +62,15 @@ export interface RandomRuns {
 }
 
 /** A violation with the engine that found it. */
-export interface Found extends Violation<ClusterAction> {
+export interface Found extends Violation<Action> {
   readonly foundBy: 'exhaustive' | 'random';
 }
 
 /** What exploring one row of the matrix found. */
 export interface RowResult {
-  readonly row: MatrixRow;
-  readonly model: KafkaModel;
-  readonly bfs: ExploreResult<ClusterAction>;
+  readonly row: RowInfo;
+  readonly model: AnyModel;
+  readonly bfs: ExploreResult<Action>;
   /** Violations, the exhaustive engine's (shortest) first, then those random runs found past its depth. */
   readonly violations: readonly Found[];
   readonly random: Evidence['random'];
@@ -84,17 +90,20 @@ export function guaranteeCells(results: readonly RowResult[]): Cell[] {
     const { row, model } = r;
     const evidence: Evidence = {
       engine: 'exhaustive+random', depth: r.bfs.stats.depth, states: r.bfs.stats.states, random: r.random,
-      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: impossibleGoals(model.rules, model.bounds),
+      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: { ...(model.goalsImpossible ?? {}) },
       stepsNeverTaken: stepKindsNeverTaken(model, r.coverage),
     };
     return model.invariants.map((inv) => {
       const v = r.violations.find((x) => x.invariant === inv.name);
       return v
-        ? { row: row.id, config: model.config, invariant: inv.name, verdict: 'violated' as const, length: v.length, evidence: { ...evidence, foundBy: v.foundBy } }
-        : { row: row.id, config: model.config, invariant: inv.name, verdict: 'holds' as const, evidence };
+        ? { row: row.id, config: configOf(model), invariant: inv.name, verdict: 'violated' as const, length: v.length, evidence: { ...evidence, foundBy: v.foundBy } }
+        : { row: row.id, config: configOf(model), invariant: inv.name, verdict: 'holds' as const, evidence };
     });
   });
 }
+
+const configOf = (model: AnyModel) => model.configuration?.values ?? null;
+const configLines = (model: AnyModel) => model.configuration?.lines ?? [];
 
 const reachedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count > 0).map(([n]) => n);
 const missedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count === 0).map(([n]) => n);
@@ -106,8 +115,8 @@ const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
  * then for each row and each of its violations the counterexample page and its trace file.
  * `random` is the default random-run setting, stated in the table's preamble.
  */
-export function guaranteesPages(results: readonly RowResult[], random: RandomRuns): Page[] {
-  const pages: Page[] = [{ path: 'guarantees.md', text: guaranteesPage(results, random) }, { path: 'machines.md', text: machinesPage() }];
+export function guaranteesPages(results: readonly RowResult[], random: RandomRuns, machines: readonly MachinePicture[]): Page[] {
+  const pages: Page[] = [{ path: 'guarantees.md', text: guaranteesPage(results, random) }, { path: 'machines.md', text: machinesPage(machines) }];
   for (const r of results) {
     for (const v of r.violations) {
       const { md, trace } = counterexamplePage(r, v.invariant);
@@ -124,11 +133,11 @@ export function counterexamplePage(r: RowResult, invariant: string): { md: strin
   if (v === undefined) throw new Error(`${r.row.id}: no violation of ${invariant}`);
   const { states, violation } = replay(r.model, v.trace, { invariants: [invariant] });
   const name = pageName(r.row.id, invariant);
-  const trace = makeTrace({ model: MODEL_NAME, config: { ...r.model.config }, steps: v.trace, violation: { invariant, statement: v.statement, step: v.length } });
+  const trace = makeTrace({ model: r.model.name, config: { ...configOf(r.model) }, steps: v.trace, violation: { invariant, statement: v.statement, step: v.length } });
   const md = [
     `# ${invariant} in "${r.row.title}"`, '',
     `${v.statement}`, '',
-    ...describeConfig(r.model.config).map((l) => `- ${l}`), '',
+    ...configLines(r.model).map((l) => `- ${l}`), '',
     v.foundBy === 'exhaustive'
       ? `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`
       : `Counterexample of **${v.length} steps**, found by random search (seed ${r.random.seed}) and shrunk; breadth-first search found ` +
@@ -167,7 +176,7 @@ export function guaranteesPage(results: readonly RowResult[], random: RandomRuns
     'cannot happen in the configuration, with the reason, and whether every kind of step that can happen was taken:', '');
   for (const r of results) {
     const missed = missedGoals(r);
-    const impossible = Object.entries(impossibleGoals(r.model.rules, r.model.bounds)).map(([n, why]) => `${n} — ${why}`);
+    const impossible = Object.entries(r.model.goalsImpossible ?? {}).map(([n, why]) => `${n} — ${why}`);
     const never = stepKindsNeverTaken(r.model, r.coverage);
     const kinds = possibleStepKinds(r.model).length;
     const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`
@@ -176,18 +185,16 @@ export function guaranteesPage(results: readonly RowResult[], random: RandomRuns
       `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}; ${steps}.`);
   }
   lines.push('', '## Configurations', '');
-  for (const r of results) lines.push(`- **${r.row.id}** — ${r.row.title}: ${describeConfig(r.model.config).join('; ')}`);
+  for (const r of results) lines.push(`- **${r.row.id}** — ${r.row.title}: ${configLines(r.model).join('; ')}`);
   return lines.join('\n') + '\n';
 }
 
-/** docs/machines.md: the replica and controller machines of today's protocol, drawn from their definitions. */
-export function machinesPage(): string {
-  const rules = resolveRules(makeConfig());
+/** docs/machines.md: the model's machines, drawn from their xstate definitions. */
+export function machinesPage(machines: readonly MachinePicture[]): string {
   return [
     '# The machines', '',
     'Generated by `npx kafka-spec guarantees` from the xstate definitions in `spec/replica.ts` and `spec/controller.ts`;',
     'do not edit by hand. Guards are in brackets; the notes list the transitions that keep the state.', '',
-    '## Replica', '', '```mermaid', machineDiagram(createReplicaMachine(rules)).trimEnd(), '```', '',
-    '## Controller', '', '```mermaid', machineDiagram(createControllerMachine(rules)).trimEnd(), '```', '',
+    ...machines.flatMap(({ title, machine }) => [`## ${title}`, '', '```mermaid', machineDiagram(machine).trimEnd(), '```', '']),
   ].join('\n');
 }

@@ -2,10 +2,10 @@
  * How reports name a configuration to people: the protocol, the settings that matter, and the
  * exploration bounds, in Kafka's own setting names (check's header, the guarantees pages).
  */
-import type { ClusterConfig } from '../../spec/config.ts';
-import { MUTATIONS } from '../../spec/mutations.ts';
-import { VERSIONS } from '../../spec/versions.ts';
-import { SWITCH_NAMES } from '../../spec/switches.ts';
+import type { ClusterConfig } from '../spec/config.ts';
+import { MUTATIONS } from '../spec/mutations.ts';
+import { VERSIONS } from '../spec/versions.ts';
+import { SWITCH_NAMES } from '../spec/switches.ts';
 
 /** A configuration in a few lines: protocol, settings, bounds, switches changed from the version, any mutation. */
 export function describeConfig(c: ClusterConfig): string[] {
