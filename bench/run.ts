@@ -155,19 +155,10 @@ function startup(rounds = 15) {
  * search started (what `check` costs, frontier included).
  */
 function memory(seconds = 20) {
-  const script = `
-    const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
-    const { exploreExhaustive } = await import('./dist/src/explore/exhaustive.js');
-    const model = kafkaModelOf({ maxCrashes: 1, lossyCrashes: 1 });
-    const before = process.memoryUsage().rss;
-    const r = exploreExhaustive(model, { timeLimitMs: ${seconds * 1000} });
-    const peak = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ states: r.stats.states, depth: r.stats.depth, tableBytesPerState: r.stats.bytesPerState,
-      frontierPeak: r.stats.frontierPeak, peakRssMb: Math.round(peak / 2 ** 20), baselineRssMb: Math.round(before / 2 ** 20),
-      processBytesPerState: Math.round((peak - before) / r.stats.states) }));`;
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`memory benchmark failed: ${out.stderr}`);
-  return JSON.parse(out.stdout) as Record<string, number>;
+  return inOwnProcess('exhaustive', `exploreExhaustive(model, { timeLimitMs: ${seconds * 1000} })`, `({ states: r.stats.states,
+    depth: r.stats.depth, tableBytesPerState: r.stats.bytesPerState, frontierPeak: r.stats.frontierPeak,
+    peakRssMb: Math.round(peak / 2 ** 20), baselineRssMb: Math.round(before / 2 ** 20),
+    processBytesPerState: Math.round((peak - before) / r.stats.states) })`) as Record<string, number>;
 }
 
 /**
@@ -177,19 +168,30 @@ function memory(seconds = 20) {
  * A section of its own, not part of the full benchmark: `npm run bench -- memory-random`.
  */
 function memoryRandom(runs = 30_000) {
+  return inOwnProcess('random', `exploreRandom(model, { runs: ${runs}, maxSteps: 60, seed: 1 })`, `({ runs: r.stats.runs,
+    steps: r.stats.transitions, states: r.stats.states, statesCapped: r.stats.statesCapped ?? false,
+    stepsPerSecond: Math.round(r.stats.transitions / (r.stats.elapsedMs / 1000)), peakRssMb: Math.round(peak / 2 ** 20),
+    baselineRssMb: Math.round(before / 2 ** 20) })`) as Record<string, number | boolean>;
+}
+
+/**
+ * Runs `search` (an expression over `model`, today's protocol with one lossy crash) with the
+ * compiled engine module `engine` in a process of its own, and returns `report` (an
+ * expression over its result `r`, `before` the resident bytes before the search and `peak`
+ * the process's peak resident bytes).
+ */
+function inOwnProcess(engine: 'exhaustive' | 'random', search: string, report: string): Record<string, unknown> {
   const script = `
     const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
-    const { exploreRandom } = await import('./dist/src/explore/random.js');
+    const { exploreExhaustive, exploreRandom } = await import('./dist/src/explore/index.js');
     const model = kafkaModelOf({ maxCrashes: 1, lossyCrashes: 1 });
     const before = process.memoryUsage().rss;
-    const r = exploreRandom(model, { runs: ${runs}, maxSteps: 60, seed: 1 });
+    const r = ${search};
     const peak = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ runs: r.stats.runs, steps: r.stats.transitions, states: r.stats.states, statesCapped: r.stats.statesCapped ?? false,
-      stepsPerSecond: Math.round(r.stats.transitions / (r.stats.elapsedMs / 1000)), peakRssMb: Math.round(peak / 2 ** 20),
-      baselineRssMb: Math.round(before / 2 ** 20) }));`;
+    console.log(JSON.stringify(${report}));`;
   const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`random memory benchmark failed: ${out.stderr}`);
-  return JSON.parse(out.stdout) as Record<string, number | boolean>;
+  if (out.status !== 0) throw new Error(`${engine} memory benchmark failed: ${out.stderr}`);
+  return JSON.parse(out.stdout);
 }
 
 const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2];

@@ -4,14 +4,9 @@
  * one line and exit 2.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from './run-cli.ts';
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), progress: (t) => (t.startsWith('kafka-spec:') ? err.push(t) : undefined) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 const FAST = ['--set', 'consumer=false', '--rf', '2'];
 
