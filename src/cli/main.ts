@@ -69,6 +69,15 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
       setExit(await runGuarantees(flags, io));
     });
   program
+    .command('explore [trace]')
+    .description('serve the explorer in the browser on localhost (run checks, step through traces, replay under another configuration)')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--out <dir>', 'write the explorer as static files to this folder instead of serving it')
+    .action(async (trace: string | undefined, flags: { port?: string; out?: string }) => {
+      const { runExplore } = await import('./explore.ts');
+      setExit(await runExplore(trace, flags, io));
+    });
+  program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')
     .option('--json', 'machine-readable list')

@@ -1,0 +1,119 @@
+/**
+ * The explorer in a real headless browser (Debian's chromium, driven by playwright-core), bundled
+ * from the current sources and served by `kafka-spec explore`'s server: run a known-bad
+ * configuration to a counterexample in the Web Worker, step to the violation, take a step by
+ * hand, turn the fixing switch on and replay, and see the violation gone; cancel a long check;
+ * open a shared link. .ci/run installs chromium; elsewhere the test is skipped with a visible
+ * reason if it is absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { bundleExplorer } from '../../src/explorer/bundle.ts';
+import { serveExplorer } from '../../src/cli/explore.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
+
+describe.skipIf(!available)('the explorer in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let server: Server;
+  let url: string;
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  const byId = (id: string) => page.getByTestId(id);
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explorer-'));
+    await bundleExplorer(undefined, dir);
+    ({ url, server } = await serveExplorer(dir, 0));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('request', (r) => { if (!r.url().startsWith(url)) foreign.push(r.url()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready]');
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('runs a known-bad configuration to a counterexample, steps to it, extends it by hand, and replays it with the fix', async () => {
+    await byId('protocol').selectOption('kafka-0.10');
+    await byId('setting-rf').fill('2');
+    await byId('setting-lossyCrashes').fill('0');
+    await byId('setting-consumer').uncheck();
+    await byId('engine').selectOption('exhaustive');
+    await byId('first').check();
+    await byId('run').click();
+    await expect.poll(() => byId('verdict').textContent(), { timeout: 20_000 }).toMatch(/^Violated: no-fenced-in-isr/);
+    expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
+    expect(await byId('progress').textContent()).toMatch(/states, .* transitions, depth \d+/);
+
+    for (let k = 1; k <= 4; k++) {
+      expect(await byId('step-verdict').getAttribute('class')).toBe('ok');
+      await byId('step-next').click();
+      expect(await byId('step-index').inputValue()).toBe(String(k));
+    }
+    expect(await byId('step-verdict').textContent()).toContain('no-fenced-in-isr fails');
+    expect(await page.locator('#diagram g.row').count()).toBe(4);
+    expect(await page.locator('#diagram g.row.bad').getAttribute('data-step')).toBe('4');
+    expect(await page.locator('#state td.changed').count()).toBeGreaterThan(0);
+
+    const first = byId('enabled-steps').locator('button').first();
+    const taken = await first.textContent();
+    await first.click();
+    expect(await byId('step-index').inputValue()).toBe('5');
+    expect(await page.locator('#step-count').textContent()).toBe('5');
+    expect(await page.locator('#step-label').textContent()).toBe(`Step 5: ${taken}.`);
+    expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
+
+    await byId('setting-isrEligibilityChecksBrokerState').check();
+    await byId('replay').click();
+    expect(await byId('violation').textContent()).not.toContain('Violates');
+    expect(await byId('replay-outcome').textContent()).toMatch(/before, it violated no-fenced-in-isr after step 4\.$/);
+    expect(await byId('replay-outcome').textContent()).toMatch(/stops being possible at step \d|no invariant is violated/);
+
+    await byId('setting-isrEligibilityChecksBrokerState').uncheck();
+    await byId('replay').click();
+    expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+
+  it('shares the configuration and the trace in the address', async () => {
+    await byId('share').click();
+    const shared = page.url();
+    expect(shared).toMatch(/#s=/);
+    const other = await browser.newPage();
+    await other.goto(shared);
+    await other.waitForSelector('body[data-ready]');
+    expect(await other.getByTestId('protocol').inputValue()).toBe('kafka-0.10');
+    expect(await other.getByTestId('setting-rf').inputValue()).toBe('2');
+    expect(await other.locator('#step-count').textContent()).toBe('5');
+    expect(await other.getByTestId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
+    await other.close();
+  });
+
+  it('shows progress of a long check and cancels it', async () => {
+    await byId('protocol').selectOption('kafka-4.1');
+    await byId('setting-rf').fill('3');
+    await byId('setting-consumer').check();
+    await byId('first').uncheck();
+    await byId('run').click();
+    await expect.poll(() => byId('progress').textContent(), { timeout: 10_000 }).toMatch(/^… [\d,]+ states/);
+    expect(await byId('run').isDisabled()).toBe(true);
+    await byId('cancel').click();
+    expect(await byId('verdict').textContent()).toBe('Cancelled: no verdict.');
+    expect(await byId('run').isEnabled()).toBe(true);
+  });
+});
