@@ -77,6 +77,7 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     expect(await page.locator('#step-label').textContent()).toBe(`Step 5: ${taken}.`);
     expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
 
+    await page.screenshot({ path: join(tmpdir(), 'kafka-spec-explorer.png'), fullPage: true });
     await byId('setting-isrEligibilityChecksBrokerState').check();
     await byId('replay').click();
     expect(await byId('violation').textContent()).not.toContain('Violates');

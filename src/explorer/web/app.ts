@@ -290,7 +290,7 @@ function show(k: number): void {
   $('step-label').textContent = index === 0 ? 'The initial state.' : `Step ${index}: ${v.model.describe(v.steps[index - 1] as ClusterAction)}.`;
   const failing = failingAt(index);
   const checked = v.invariants.length === 0 ? `all ${v.model.invariants.length} invariants` : v.invariants.join(', ');
-  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} hold.` : `Here ${failing.map((i) => `${i.name} fails (${i.statement})`).join('; ')}.`;
+  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} hold.` : `Here ${failing.map((i) => `${i.name} fails: ${i.statement}`).join(' ')}`;
   $('step-verdict').className = failing.length === 0 ? 'ok' : 'bad';
   highlight(index);
   drawState();

@@ -17,7 +17,7 @@ export interface DiagramRow {
 }
 
 const NS = 'http://www.w3.org/2000/svg';
-const COLUMN = 150;
+const COLUMN = 124;
 const HEAD = 36;
 const LINE = 18;
 const LEFT = 36;
@@ -29,7 +29,7 @@ function el(name: string, attrs: Record<string, string | number>, text?: string)
   return e;
 }
 
-const clip = (text: string, n = 22) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const clip = (text: string, n = 18) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
 /** The boxes a row stacks over each lifeline: notes first, then markers. */
 function boxesOf(row: DiagramRow): Map<string, { text: string; cls: string }[]> {
@@ -69,12 +69,12 @@ export function drawDiagram(
     const mid = top + LINE - 4;
     for (const a of row.picture?.arrows ?? []) {
       g.appendChild(el('line', { x1: x(a.from), y1: mid - 4, x2: x(a.to), y2: mid + 6, stroke: '#246', 'marker-end': 'url(#arrow)' }));
-      g.appendChild(el('text', { x: (x(a.from) + x(a.to)) / 2, y: mid - 6, 'text-anchor': 'middle' }, clip(a.label, 40)));
+      g.appendChild(el('text', { x: (x(a.from) + x(a.to)) / 2, y: mid - 6, 'text-anchor': 'middle' }, clip(a.label, 34)));
     }
     for (const [over, boxes] of boxesOf(row)) {
       boxes.forEach((b, j) => {
         const y = top + 3 + LINE * (j + (row.picture?.arrows.length ? 1 : 0));
-        g.appendChild(el('rect', { class: b.cls, x: x(over) - 68, y, width: 136, height: LINE - 3, rx: 3 }));
+        g.appendChild(el('rect', { class: b.cls, x: x(over) - 57, y, width: 114, height: LINE - 3, rx: 3 }));
         g.appendChild(el('text', { x: x(over), y: y + 11, 'text-anchor': 'middle' }, clip(b.text)));
       });
     }
