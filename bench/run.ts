@@ -10,7 +10,8 @@
  *  5. start-up: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
  *
  * `npm run bench -- stepping` or `npm run bench -- startup` (also `-- --only startup`) runs one
- * section alone and prints it without writing anything.
+ * section alone and prints it without writing anything. `npm run bench -- browser` (a section of
+ * its own, bench/browser.ts) compares the explorer's engine in headless Chromium with Node's.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -204,8 +205,11 @@ if (only === 'stepping') {
   console.log(memory());
 } else if (only === 'memory-random') {
   console.log(memoryRandom());
+} else if (only === 'browser') {
+  const { browserBench } = await import('./browser.ts');
+  console.log(JSON.stringify(await browserBench(), null, 2));
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup, memory or memory-random, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random or browser, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
