@@ -3,11 +3,11 @@
  * from the current sources and served by `kafka-spec explore`'s server: run a known-bad
  * configuration to a counterexample in the Web Worker, step to the violation, take a step by
  * hand, turn the fixing switch on and replay, and see the violation gone; cancel a long check;
- * open a shared link. .ci/run installs chromium; elsewhere the test is skipped with a visible
+ * open a shared link and a trace file. .ci/run installs chromium; elsewhere the test is skipped with a visible
  * reason if it is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { bundleExplorer } from '../../src/explorer/bundle.ts';
 import { serveExplorer } from '../../src/cli/explore.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TRACE = 'docs/traces/truncate-to-hw-loss.json';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
 
@@ -58,6 +59,10 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     await expect.poll(() => byId('verdict').textContent(), { timeout: 20_000 }).toMatch(/^Violated: no-fenced-in-isr/);
     expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
     expect(await byId('progress').textContent()).toMatch(/states, .* transitions, depth \d+/);
+    const report = await byId('report').textContent();
+    expect(report).toContain('VIOLATED no-fenced-in-isr');
+    expect(report).toMatch(/Reachability goals \(transitions that reached each\):\n  \S+ +(NOT REACHED|\d)/);
+    expect(report).toMatch(/Kinds of step never taken|Every kind of step that can happen here was taken/);
 
     for (let k = 1; k <= 4; k++) {
       expect(await byId('step-verdict').getAttribute('class')).toBe('ok');
@@ -103,6 +108,16 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     expect(await other.locator('#step-count').textContent()).toBe('5');
     expect(await other.getByTestId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
     await other.close();
+  });
+
+  it('opens a trace file with its configuration, and says which file is wrong', async () => {
+    const trace = JSON.parse(readFileSync(TRACE, 'utf8'));
+    await byId('load-trace').setInputFiles(TRACE);
+    await expect.poll(() => page.locator('#step-count').textContent()).toBe(String(trace.steps.length));
+    expect(await byId('protocol').inputValue()).toBe(trace.config.protocol);
+    expect(await byId('violation').textContent()).toMatch(new RegExp(`^Violates ${trace.violation.invariant} after step ${trace.violation.step}:`));
+    await byId('load-trace').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"steps": 3') });
+    await expect.poll(() => page.locator('#error').textContent()).toBe('broken.json: not valid JSON');
   });
 
   it('shows progress of a long check and cancels it', async () => {
