@@ -116,12 +116,20 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     await expect.poll(() => page.locator('#step-count').textContent()).toBe(String(trace.steps.length));
     expect(await byId('protocol').inputValue()).toBe(trace.config.protocol);
     expect(await byId('violation').textContent()).toMatch(new RegExp(`^Violates ${trace.violation.invariant} after step ${trace.violation.step}:`));
+    await byId('setting-lossyCrashes').fill('0');
+    await byId('setting-maxCrashes').fill('0');
+    await byId('replay').click();
+    const crash = trace.steps.findIndex((a: { step: string }) => a.step === 'BrokerCrash') + 1;
+    expect(await byId('replay-outcome').textContent()).toBe(`Under this configuration the trace stops being possible: step ${crash} (BrokerCrash broker=2) is not enabled; before, it violated ${trace.violation.invariant} after step ${trace.violation.step}.`);
+    expect(await page.locator('#diagram g.row.unreplayed').count()).toBe(trace.steps.length - crash + 1);
+    expect(await byId('violation').getAttribute('class')).toBe('warn');
     await byId('load-trace').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"steps": 3') });
     await expect.poll(() => page.locator('#error').textContent()).toBe('broken.json: not valid JSON');
   });
 
   it('shows progress of a long check and cancels it', async () => {
     await byId('protocol').selectOption('kafka-4.1');
+    await byId('setting-maxCrashes').fill('1');
     await byId('setting-rf').fill('3');
     await byId('setting-consumer').check();
     await byId('first').uncheck();

@@ -247,7 +247,7 @@ function replayTrace(): void {
 function replaySummary(before: TraceView, after: TraceView): string {
   const was = before.violation === undefined ? 'violated nothing' : `violated ${before.violation.invariant} after step ${before.violation.step}`;
   if (after.stopped !== undefined) {
-    return `Under this configuration the trace stops being possible at step ${after.stopped.step} (${formatAction(after.steps[after.stopped.step - 1])} is not enabled); before, it ${was}.`;
+    return `Under this configuration the trace stops being possible: ${after.stopped.reason}; before, it ${was}.`;
   }
   if (after.violation === undefined) return `Under this configuration all ${after.steps.length} steps replay and no invariant is violated; before, it ${was}.`;
   return `Under this configuration the trace still violates ${after.violation.invariant}, after step ${after.violation.step}; before, it ${was}.`;
