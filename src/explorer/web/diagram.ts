@@ -40,6 +40,35 @@ function boxesOf(row: DiagramRow): Map<string, { text: string; cls: string }[]> 
   return boxes;
 }
 
+/** Where a lifeline is drawn, and how wide the diagram is. */
+interface Geometry {
+  readonly x: (participant: string) => number;
+  readonly width: number;
+}
+
+/** Row `i` (step i + 1) from `top`, `height` high: its band, number, arrows, notes and markers. */
+function drawRow(row: DiagramRow, i: number, top: number, height: number, bad: boolean, { x, width }: Geometry): SVGElement {
+  const g = el('g', { class: `row${row.picture === null ? ' unreplayed' : ''}${bad ? ' bad' : ''}`, 'data-step': i + 1 });
+  g.appendChild(el('rect', { class: 'band', x: 0, y: top, width, height, fill: 'transparent' }));
+  g.appendChild(el('text', { class: 'num', x: 4, y: top + 13, fill: '#888' }, String(i + 1)));
+  g.appendChild(el('title', {}, row.label));
+  const mid = top + LINE - 4;
+  for (const a of row.picture?.arrows ?? []) {
+    g.appendChild(el('line', { x1: x(a.from), y1: mid - 4, x2: x(a.to), y2: mid + 6, stroke: '#246', 'marker-end': 'url(#arrow)' }));
+    g.appendChild(el('text', { x: (x(a.from) + x(a.to)) / 2, y: mid - 6, 'text-anchor': 'middle' }, clip(a.label, 34)));
+  }
+  const below = row.picture?.arrows.length ? 1 : 0;
+  for (const [over, boxes] of boxesOf(row)) {
+    boxes.forEach((b, j) => {
+      const y = top + 3 + LINE * (j + below);
+      g.appendChild(el('rect', { class: b.cls, x: x(over) - 57, y, width: 114, height: LINE - 3, rx: 3 }));
+      g.appendChild(el('text', { x: x(over), y: y + 11, 'text-anchor': 'middle' }, clip(b.text)));
+    });
+  }
+  if (row.picture === null) g.appendChild(el('text', { x: LEFT, y: top + 13 }, `${row.label} (not replayed)`));
+  return g;
+}
+
 /**
  * Draws `rows` under `participants`; `violationStep` (counted from 1) is marked, `onPick(k)` is
  * called with the step clicked. Returns a function that highlights step `k` (0: none).
@@ -48,41 +77,23 @@ export function drawDiagram(
   host: HTMLElement, participants: readonly string[], rows: readonly DiagramRow[], violationStep: number | undefined, onPick: (k: number) => void,
 ): (k: number) => void {
   host.textContent = '';
-  const x = (p: string) => LEFT + COLUMN / 2 + COLUMN * Math.max(0, participants.indexOf(p));
-  const width = LEFT + COLUMN * participants.length;
+  const geometry: Geometry = { x: (p) => LEFT + COLUMN / 2 + COLUMN * Math.max(0, participants.indexOf(p)), width: LEFT + COLUMN * participants.length };
   const heights = rows.map((r) => LINE * Math.max(2, 1 + Math.max(0, ...[...boxesOf(r).values()].map((b) => b.length))));
   const height = HEAD + heights.reduce((a, b) => a + b, 0) + 10;
-  const svg = el('svg', { width, height });
+  const svg = el('svg', { width: geometry.width, height });
   svg.appendChild(el('defs', {})).appendChild(el('marker', { id: 'arrow', markerWidth: 8, markerHeight: 8, refX: 7, refY: 3, orient: 'auto' }))
     .appendChild(el('path', { d: 'M0,0 L7,3 L0,6 z' }));
   for (const p of participants) {
-    svg.appendChild(el('text', { x: x(p), y: 20, 'text-anchor': 'middle', 'font-weight': 'bold' }, p));
-    svg.appendChild(el('line', { class: 'lifeline', x1: x(p), y1: 26, x2: x(p), y2: height, stroke: '#bbb', 'stroke-dasharray': '4 3' }));
+    const x = geometry.x(p);
+    svg.appendChild(el('text', { x, y: 20, 'text-anchor': 'middle', 'font-weight': 'bold' }, p));
+    svg.appendChild(el('line', { class: 'lifeline', x1: x, y1: 26, x2: x, y2: height, stroke: '#bbb', 'stroke-dasharray': '4 3' }));
   }
-  const groups: SVGElement[] = [];
   let top = HEAD;
-  rows.forEach((row, i) => {
-    const g = el('g', { class: `row${row.picture === null ? ' unreplayed' : ''}${violationStep === i + 1 ? ' bad' : ''}`, 'data-step': i + 1 });
-    g.appendChild(el('rect', { class: 'band', x: 0, y: top, width, height: heights[i], fill: 'transparent' }));
-    g.appendChild(el('text', { class: 'num', x: 4, y: top + 13, fill: '#888' }, String(i + 1)));
-    g.appendChild(el('title', {}, row.label));
-    const mid = top + LINE - 4;
-    for (const a of row.picture?.arrows ?? []) {
-      g.appendChild(el('line', { x1: x(a.from), y1: mid - 4, x2: x(a.to), y2: mid + 6, stroke: '#246', 'marker-end': 'url(#arrow)' }));
-      g.appendChild(el('text', { x: (x(a.from) + x(a.to)) / 2, y: mid - 6, 'text-anchor': 'middle' }, clip(a.label, 34)));
-    }
-    for (const [over, boxes] of boxesOf(row)) {
-      boxes.forEach((b, j) => {
-        const y = top + 3 + LINE * (j + (row.picture?.arrows.length ? 1 : 0));
-        g.appendChild(el('rect', { class: b.cls, x: x(over) - 57, y, width: 114, height: LINE - 3, rx: 3 }));
-        g.appendChild(el('text', { x: x(over), y: y + 11, 'text-anchor': 'middle' }, clip(b.text)));
-      });
-    }
-    if (row.picture === null) g.appendChild(el('text', { x: LEFT, y: top + 13 }, `${row.label} (not replayed)`));
+  const groups = rows.map((row, i) => {
+    const g = drawRow(row, i, top, heights[i], violationStep === i + 1, geometry);
     g.addEventListener('click', () => onPick(i + 1));
-    svg.appendChild(g);
-    groups.push(g);
     top += heights[i];
+    return svg.appendChild(g);
   });
   host.appendChild(svg);
   return (k) => {
