@@ -7,10 +7,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { MODEL_NAME } from '../../properties/kafka-model.ts';
-import { ConfigError, configOfRecord } from '../../spec/config.ts';
 import { parseTrace, TraceError } from '../trace/schema.ts';
-import { encodeShare } from '../explorer/kafka.ts';
+import { ConfigError, configOfRecord, encodeShare, MODEL_NAME } from '../explorer/kafka.ts';
 import { EXPLORER_FILES, explorerDir } from '../explorer/files.ts';
 import { oneLine } from '../report/line.ts';
 import { UsageError } from './options.ts';

@@ -8,7 +8,7 @@
  */
 import { type Action, violates } from '../model.ts';
 import { selectInvariants } from '../explore/result.ts';
-import { kafkaModel, type KafkaModel } from '../../properties/kafka-model.ts';
+import { kafkaModel, type KafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import type { ClusterState } from '../../spec/cluster.ts';
 import { BOUNDS, type ClusterConfig, ConfigError, configOfRecord, DECLARATIONS, DEFAULT_BOUNDS, DEFAULT_SETTINGS, SETTINGS, validateConfig } from '../../spec/config.ts';
@@ -18,7 +18,7 @@ import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
 import { replay, ReplayError } from '../trace/replay.ts';
 import { traceSchema } from '../trace/schema.ts';
 
-export { ConfigError, CURRENT_VERSION, VERSIONS, kafkaModel, type ClusterConfig, type KafkaModel, type ClusterAction, type ClusterState };
+export { ConfigError, configOfRecord, CURRENT_VERSION, VERSIONS, kafkaModel, MODEL_NAME, type ClusterConfig, type KafkaModel, type ClusterAction, type ClusterState };
 
 /** Where a key sits on the form. */
 export type FieldGroup = 'switch' | 'setting' | 'bound' | 'mutation';

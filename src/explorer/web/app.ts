@@ -11,11 +11,9 @@ import { parseTrace, TraceError } from '../../trace/schema.ts';
 import { oneLine } from '../../report/line.ts';
 import type { CheckOutcome, CheckRequest, WorkerMessage } from '../check.ts';
 import {
-  type ClusterAction, type ClusterConfig, type ClusterState, ConfigError, configFromForm, CURRENT_VERSION, decodeShare, defaultsOf, encodeShare,
-  FIELDS, type Field, fieldText, kafkaModel, type KafkaModel, markers, PROTOCOLS, replayUnder, ShareError,
+  type ClusterAction, type ClusterConfig, type ClusterState, ConfigError, configFromForm, configOfRecord, CURRENT_VERSION, decodeShare, defaultsOf, encodeShare,
+  FIELDS, type Field, fieldText, kafkaModel, type KafkaModel, markers, MODEL_NAME, PROTOCOLS, replayUnder, ShareError,
 } from '../kafka.ts';
-import { MODEL_NAME } from '../../../properties/kafka-model.ts';
-import { configOfRecord } from '../../../spec/config.ts';
 import { drawDiagram } from './diagram.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
