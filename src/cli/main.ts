@@ -8,6 +8,7 @@ import { oneLine } from '../report/line.ts';
 import { Command, CommanderError, Option } from 'commander';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
+import type { MutateFlags } from './mutate.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -69,6 +70,21 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
       setExit(await runGuarantees(flags, io));
     });
   program
+    .command('mutate')
+    .description('mutation testing: flip each switch, break each rule, force each machine guard; report killed, equivalent, survived')
+    .option('--protocol <version>', 'protocol version the mutants start from (default kafka-4.1)')
+    .option('--rf <n>', 'replication factor (default 2 here)')
+    .option('--set <key=value>', 'any other setting or bound (repeatable; consumer=false unless set)', collect)
+    .option('--depth <n>', 'breadth-first depth each mutant is explored to (default 7)')
+    .option('--runs <n>', 'random runs past that depth for each survivor (default 2000; 0: none)')
+    .option('--only <id>', 'judge only this mutant (repeatable), e.g. switch:elr=false', collect)
+    .option('--out <page.md>', 'write the page there and the killing traces under mutants/ beside it')
+    .option('--json', 'machine-readable result')
+    .action(async (flags: MutateFlags) => {
+      const { runMutate } = await import('./mutate.ts');
+      setExit(runMutate(flags, io));
+    });
+  program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')
     .option('--json', 'machine-readable list')
@@ -100,6 +116,12 @@ export async function main(argv: string[], io: Output): Promise<number> {
     const { UsageError } = await import('./options.ts');
     if (e instanceof UsageError) {
       io.progress(`kafka-spec: ${oneLine(e.message)}`);
+      return 2;
+    }
+    // A configuration that validates but names what the model lacks (a forced guard no machine has).
+    const { ConfigError } = await import('../../spec/config.ts');
+    if (e instanceof ConfigError) {
+      io.progress(`kafka-spec: impossible configuration: ${oneLine(e.message)}`);
       return 2;
     }
     throw e;
