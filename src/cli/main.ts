@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
 import type { MutateFlags } from './mutate.ts';
+import type { DiffFlags } from './diff.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -55,6 +56,8 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .description('re-execute a trace file step by step')
     .option('--format <format>', 'text (default), markdown, mermaid, html, itf or vitest')
     .option('--out <file>', 'write the rendered trace to a file')
+    .option('--protocol <version>', 'replay under this protocol version (settings and bounds as recorded); exit 1 if an invariant still fails')
+    .option('--set <key=value>', 'replay with this setting changed (repeatable)', collect)
     .option('--json', 'machine-readable result')
     .action(async (file: string, flags: ReplayFlags) => {
       const { runReplay } = await import('./replay.ts');
@@ -83,6 +86,24 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .action(async (flags: MutateFlags) => {
       const { runMutate } = await import('./mutate.ts');
       setExit(runMutate(flags, io));
+    });
+  program
+    .command('diff')
+    .description('the shortest counterexample of --protocol A that --against B no longer produces: what the change fixed')
+    .option('--protocol <version>', 'protocol version A, whose counterexamples are searched (default kafka-4.1)')
+    .option('--against <version>', 'protocol version B, under which they are replayed')
+    .option('--rf <n>', 'replication factor (1-5)')
+    .addOption(new Option('--acks <acks>', 'producer acks: 0, 1 or all'))
+    .option('--min-isr <n>', 'min.insync.replicas')
+    .option('--unclean', 'enable unclean leader election')
+    .option('--lossy-crashes <n>', 'crashes that lose the unflushed log suffix')
+    .option('--set <key=value>', 'any other setting or bound, for both versions (repeatable)', collect)
+    .option('--depth <n>', 'breadth-first depth of A (default 8)')
+    .option('--out <trace.json>', 'write the witness as a trace file (its config is A\'s)')
+    .option('--json', 'machine-readable result')
+    .action(async (flags: DiffFlags) => {
+      const { runDiff } = await import('./diff.ts');
+      setExit(runDiff(flags, io));
     });
   program
     .command('list')
