@@ -83,7 +83,8 @@ function runRetarget(file: string, trace: Trace, recorded: ClusterConfig, flags:
   } else {
     const recordedText = trace.violation === undefined ? '' : ` (recorded: ${trace.violation.invariant} after step ${trace.violation.step})`;
     const what = r.outcome === 'violated' ? 'a violation still happens' : r.outcome === 'blocked' ? 'the trace no longer runs' : 'the violation no longer happens';
-    io.out(`${file} with ${changed.length === 0 ? 'nothing changed' : changed.join(' ')}: ${retargetLine(r)}${recordedText}; ${what}.`);
+    const asked = [...(flags.protocol === undefined ? [] : [`protocol ${flags.protocol}`]), ...(flags.set ?? [])].join(', ');
+    io.out(`${file} under ${asked} (${changed.length} keys differ from the recorded configuration): ${retargetLine(r)}${recordedText}; ${what}.`);
   }
   return r.outcome === 'violated' ? 1 : 0;
 }
