@@ -68,4 +68,10 @@ export function mutantFileName(id: string): string {
 export const SURVIVORS: Readonly<Record<string, string>> = {
   'rule:remote-leo-survives-epoch': 'the leader records a follower\'s fetch offset before it evaluates an ISR join, so a stale offset only feeds the HW of a maximal ISR whose members share the leader\'s log below it',
   'rule:alter-partition-ignores-partition-epoch': 'the broker-epoch check of KIP-903 covers what the partition-epoch check guards in a model of one partition',
+  'switch:epochEntryOnBecomeLeader=false': 'KAFKA-7415 fixed the OffsetsForLeaderEpoch generations (T1, T2); with diverging-epoch truncation (T3) the follower fetches with its last fetched epoch and the leader\'s answer does not depend on that entry in these runs',
+  'switch:bumpLeaderEpochOnIsrShrink=true': 'the extra leader-epoch bump is what the ZooKeeper controller always did (M3); KAFKA-15021 removed it from KRaft to spare followers and clients needless epoch changes, not to fix a loss',
+  'switch:controller=zk': 'with no controller failover within the bounds (M4 needs one), the ZooKeeper controller differs in registering restarted brokers unfenced and in bumping the epoch on shrinks, and the broker-epoch checks (KIP-903) keep either safe',
+  'guard:replica.lacksMinIsr=false': 'an append accepted below min.insync.replicas is not acknowledged: acks=all waits for the HW, which H1 (KAFKA-15583) holds back while the ISR is below min.insync.replicas',
+  'guard:replica.isCurrentSession=false': 'a follower whose fetch timed out never forgets it and stops fetching: the mutant only loses progress (liveness), which no safety invariant judges',
+  'guard:replica.canShrinkIsr=true': 'the lag condition only decides when a shrink happens: any ISR shrink the controller commits is safe, since the HW counts the maximal ISR while it is pending (H2)',
 };

@@ -35,10 +35,20 @@ export interface MutateFlags extends ModelFlags {
 
 /** The breadth-first depth every mutant is explored to, unless `--depth` says otherwise. */
 export const MUTATE_DEPTH = 7;
-/** Random runs given to each survivor past that depth (and first to the original), with a fixed seed. */
+/** Random runs given to each survivor in each random stage (and first to the original), with a fixed seed. */
 export const MUTATE_RUNS = 2000;
 export const MUTATE_MAX_STEPS = 40;
 export const MUTATE_SEED = 1;
+/** The wider stage: larger budgets than the configuration's (never smaller), and longer runs. */
+export const WIDER_MAX_STEPS = 60;
+const WIDER: Partial<Record<'maxRecords' | 'maxLeaderChanges' | 'maxHeartbeatLosses' | 'maxMessageLosses', number>> = {
+  maxRecords: 3, maxLeaderChanges: 4, maxHeartbeatLosses: 2, maxMessageLosses: 1,
+};
+
+/** The wider stage's budgets: each the larger of the configuration's and WIDER's. */
+function widerBounds(config: ClusterConfig): Partial<ClusterConfig> {
+  return Object.fromEntries(Object.entries(WIDER).map(([k, v]) => [k, Math.max(v, config[k as keyof typeof WIDER])]));
+}
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
 
@@ -102,56 +112,70 @@ function spaceText(s: StateSpace): string {
   return `${s.states.toLocaleString('en')} states, ${s.transitions.toLocaleString('en')} transitions to depth ${s.depth}`;
 }
 
-/** The deeper stage for survivors: random runs on the original first, which must find nothing. */
-class Deeper {
+/**
+ * A stage of random runs for survivors: past the depth bound at the same budgets (`deeper`), or
+ * with larger budgets (`wider`). The original gets the same runs first; a stage in which it
+ * fails is not used.
+ */
+class RandomStage {
   private originalClean: boolean | null = null;
 
-  constructor(private readonly base: ClusterConfig, private readonly runs: number) {}
+  constructor(
+    readonly name: 'deeper' | 'wider', private readonly base: ClusterConfig, readonly widened: Partial<ClusterConfig>,
+    readonly runs: number, readonly maxSteps: number,
+  ) {}
 
-  private options() {
-    return { runs: this.runs, maxSteps: MUTATE_MAX_STEPS, seed: MUTATE_SEED };
+  private explore(config: ClusterConfig) {
+    return exploreRandom(withModelErrors(kafkaModel({ ...config, ...this.widened })), { runs: this.runs, maxSteps: this.maxSteps, seed: MUTATE_SEED });
   }
 
   /** Whether the original holds in the same runs (computed once). */
   usable(): boolean {
     if (this.runs === 0) return false;
-    this.originalClean ??= exploreRandom(withModelErrors(kafkaModel(this.base)), this.options()).verdict === 'holds';
+    this.originalClean ??= this.explore(this.base).verdict === 'holds';
     return this.originalClean;
   }
 
   find(config: ClusterConfig): Violation<ClusterAction> | undefined {
-    return exploreRandom(withModelErrors(kafkaModel(config)), this.options()).violations[0] as Violation<ClusterAction> | undefined;
+    return this.explore(config).violations[0] as Violation<ClusterAction> | undefined;
+  }
+
+  /** What the stage is, for people. */
+  describe(): string {
+    const budgets = Object.entries(this.widened).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    return `${this.runs.toLocaleString('en')} random runs of up to ${this.maxSteps} steps${budgets === '' ? '' : ` with ${budgets}`} (seed ${MUTATE_SEED})`;
   }
 }
 
-/** One mutant's row; `traceOf` writes a killing trace and returns where the page links it. */
-function judge(
-  base: ClusterConfig, original: StateSpace, mutant: Mutant, budget: Budget, deeper: Deeper,
-  traceOf: (m: Mutant, t: Trace) => string | undefined,
-): MutantRow {
+/** One mutant's row and, when a violation killed it, its trace. */
+function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget: Budget, stages: readonly RandomStage[]): { row: MutantRow; trace?: Trace } {
   const config = { ...base, ...mutant.overrides };
   const head = { id: mutant.id, kind: mutant.kind, what: mutant.what };
   const outcome = judgeMutant(withModelErrors(kafkaModel(config)), original, { maxDepth: budget.depth });
-  const killed = (v: Violation<ClusterAction>, stage: 'bounds' | 'deeper'): MutantRow => {
+  const killed = (v: Violation<ClusterAction>, stage: RandomStage | null): { row: MutantRow; trace: Trace } => {
     const how = v.invariant === MODEL_ERROR ? `the model throws after ${v.length - 1} steps` : `\`${v.invariant}\` fails after ${v.length} steps`;
-    const shortest = stage === 'bounds' ? ' (shortest)' : ` (random run of up to ${MUTATE_MAX_STEPS} steps, seed ${MUTATE_SEED}, shrunk)`;
-    return { ...head, verdict: 'killed', how: how + shortest, invariant: v.invariant, length: v.length, stage, trace: traceOf(mutant, killingTrace(config, v)) };
+    const shortest = stage === null ? ' (shortest)' : ` (in ${stage.describe()}, shrunk)`;
+    const traced = { ...config, ...stage?.widened };
+    return { row: { ...head, verdict: 'killed' as const, how: how + shortest, invariant: v.invariant, length: v.length, stage: stage?.name ?? 'bounds' }, trace: killingTrace(traced, v) };
   };
-  if (outcome.verdict === 'killed' && 'violation' in outcome) return killed(outcome.violation as Violation<ClusterAction>, 'bounds');
+  if (outcome.verdict === 'killed' && 'violation' in outcome) return killed(outcome.violation as Violation<ClusterAction>, null);
   if (outcome.verdict === 'killed') {
     const l = outcome.lost;
     const lost = 'goal' in l ? `never reaches goal \`${l.goal}\`, which the original reaches after ${l.originalDepth} steps`
       : `never takes a \`${l.step}\` step, which the original takes ${l.originalCount.toLocaleString('en')} times`;
-    return { ...head, verdict: 'killed', stage: 'bounds', how: `${lost} (${spaceText(outcome.space)})` };
+    return { row: { ...head, verdict: 'killed', stage: 'bounds', how: `${lost} (${spaceText(outcome.space)})` } };
   }
   if (outcome.verdict === 'equivalent') {
-    return { ...head, verdict: 'equivalent', how: `the same ${spaceText(outcome.space)} as the original, digest ${outcome.space.digest.slice(0, 8)}` };
+    return { row: { ...head, verdict: 'equivalent', how: `the same ${spaceText(outcome.space)} as the original, digest ${outcome.space.digest.slice(0, 8)}` } };
   }
-  const found = deeper.usable() ? deeper.find(config) : undefined;
-  if (found !== undefined) return killed(found, 'deeper');
-  const tried = deeper.usable() ? `; ${budget.runs.toLocaleString('en')} random runs of up to ${MUTATE_MAX_STEPS} steps find nothing` : '';
+  const used = stages.filter((st) => st.usable());
+  for (const stage of used) {
+    const found = stage.find(config);
+    if (found !== undefined) return killed(found, stage);
+  }
+  const tried = used.map((st) => `; ${st.describe()} find nothing`).join('');
   const explained = SURVIVORS[mutant.id];
-  return { ...head, verdict: 'survived', how: `${spaceText(outcome.space)}, no invariant fails and no goal is lost${tried}`, ...(explained ? { explained } : {}) };
+  return { row: { ...head, verdict: 'survived', how: `${spaceText(outcome.space)}, no invariant fails and no goal is lost${tried}`, ...(explained ? { explained } : {}) } };
 }
 
 /** The lines above the table: configuration, bounds, method, sources. */
@@ -170,8 +194,8 @@ function header(config: ClusterConfig, budget: Budget, original: StateSpace, dee
     'behaviour. A mutant is *equivalent* at these bounds when its search reaches exactly the original\'s states (the same',
     'number, and the same order-independent digest of their 64-bit fingerprints) by the same number of transitions of each',
     'step kind: then no invariant can tell the two apart here. A mutant whose state space differs but which breaks nothing',
-    `has ${deeperNote}; what still survives is listed as such, with the reason where the model documents one`,
-    '(`properties/mutants.ts`). A mutant whose model throws (a step taken where a helper assumed its guard held) is killed',
+    `has ${deeperNote}; a violation there kills it, with the stage named. What still survives is listed as such, with`,
+    'the reason where the model documents one (`properties/mutants.ts`). A mutant whose model throws (a step taken where a helper assumed its guard held) is killed',
     'by `model-error`; its trace holds the steps before the one that throws.',
     '',
     `Sources fingerprint: \`${sourcesFingerprint()}\` (SHA-256 of spec/, src/explore/ and the properties the mutants are`,
@@ -193,20 +217,24 @@ export function runMutate(flags: MutateFlags, io: Output): number {
   if (broken !== undefined) {
     throw new UsageError(oneLine(`the configuration itself violates ${broken.invariant} after ${broken.length} steps at depth ${budget.depth}; mutants are judged against one that holds`));
   }
-  const deeper = new Deeper(config, budget.runs);
+  const stages = [
+    new RandomStage('deeper', config, {}, budget.runs, MUTATE_MAX_STEPS),
+    new RandomStage('wider', config, widerBounds(config), budget.runs, WIDER_MAX_STEPS),
+  ];
   const traceOf = (m: Mutant, t: Trace): string | undefined => {
     if (traceDir === undefined) return undefined;
     const file = join(traceDir, `${mutantFileName(m.id)}.json`);
     fileOp(file, () => writeFileSync(file, JSON.stringify(t, null, 2) + '\n'));
     return relative(pageDir!, file).split('\\').join('/');
   };
-  const rows = mutants.map((m, i) => {
+  const rows = mutants.map((m, i): MutantRow => {
     io.progress(`  … ${i + 1} of ${mutants.length}: ${m.id}`);
-    return judge(config, base.space, m, budget, deeper, traceOf);
+    const { row, trace } = judge(config, base.space, m, budget, stages);
+    const file = trace === undefined ? undefined : traceOf(m, trace);
+    return file === undefined ? row : { ...row, trace: file };
   });
   const deeperNote = budget.runs === 0 ? 'no further stage (`--runs 0`)'
-    : deeper.usable() ? `${budget.runs.toLocaleString('en')} random runs of up to ${MUTATE_MAX_STEPS} steps (seed ${MUTATE_SEED}), after the same runs found nothing in the original`
-      : 'no further stage: the same random runs already break the original';
+    : `${stages.map((st) => st.describe()).join(', then ')}, each stage used only when the same runs find nothing in the original`;
   const lines = header(config, budget, base.space, deeperNote);
   if (flags.out !== undefined) {
     fileOp(flags.out, () => writeFileSync(flags.out!, mutationsMarkdown('Mutation testing of the specification', lines, rows)));

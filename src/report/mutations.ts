@@ -18,8 +18,8 @@ export interface MutantRow {
   readonly invariant?: string;
   readonly length?: number;
   readonly trace?: string;
-  /** `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth. */
-  readonly stage?: 'bounds' | 'deeper';
+  /** `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth; `wider`: random runs with larger budgets. */
+  readonly stage?: 'bounds' | 'deeper' | 'wider';
   /** Survived, but for a reason the model documents (properties/mutants.ts). */
   readonly explained?: string;
 }
@@ -50,7 +50,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** What the page says about one mutant's verdict. */
 function verdictCell(r: MutantRow): string {
-  const where = r.stage === 'deeper' ? ' (deeper random runs)' : '';
+  const where = r.stage === 'deeper' ? ' (deeper random runs)' : r.stage === 'wider' ? ' (random runs with larger budgets)' : '';
   if (r.verdict === 'killed') return r.trace === undefined ? `killed${where}: ${r.how}` : `killed${where}: ${r.how} ([trace](${r.trace}))`;
   if (r.verdict === 'equivalent') return `equivalent: ${r.how}`;
   return r.explained === undefined ? `**survived**: ${r.how}` : `survived, explained: ${r.explained} (${r.how})`;
@@ -80,7 +80,7 @@ export function mutantLine(r: MutantRow): string {
 export function mutationsText(header: readonly string[], rows: readonly MutantRow[]): string {
   const s = summarize(rows);
   const width = Math.max(...rows.map((r) => r.id.length), 0);
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === 'deeper' ? ' (deeper)' : ''}  ${r.how}`);
+  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === 'deeper' || r.stage === 'wider' ? ` (${r.stage})` : ''}  ${r.how}`);
   return [...header, '', ...lines, '', `Score: ${scoreText(s)} — ${s.killed} killed, ${s.equivalent} equivalent, ${s.survived} survived (${s.unexplained} unexplained).`].join('\n');
 }
 
