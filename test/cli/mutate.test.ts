@@ -26,11 +26,11 @@ describe('kafka-spec mutate', () => {
   });
 
   it('exits 1 when a mutant survives unexplained, and says so in --json', async () => {
-    const r = await runCli('mutate', ...SMALL, '--only', 'switch:controller=zk', '--json');
+    const r = await runCli('mutate', ...SMALL, '--only', 'switch:fetchCarriesLeaderEpoch=false', '--json');
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.summary).toMatchObject({ total: 1, survived: 1, unexplained: 1, score: 0 });
-    expect(json.mutants[0]).toMatchObject({ id: 'switch:controller=zk', verdict: 'survived' });
+    expect(json.mutants[0]).toMatchObject({ id: 'switch:fetchCarriesLeaderEpoch=false', verdict: 'survived' });
   });
 
   it('bad input is one line and exit 2', async () => {
@@ -46,5 +46,12 @@ describe('kafka-spec mutate', () => {
       expect(r.err.split('\n'), argv.join(' ')).toHaveLength(1);
       expect(r.out).toBe('');
     }
+  });
+
+  it('a forced guard the machines lack is one line and exit 2 in check as well', async () => {
+    const r = await runCli('check', '--set', 'forcedGuard=replica.noSuchGuard=true', '--depth', '1', '--engine', 'exhaustive');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^kafka-spec: impossible configuration: forcedGuard: the replica machine has no guard 'noSuchGuard'/);
+    expect(r.err.split('\n')).toHaveLength(1);
   });
 });
