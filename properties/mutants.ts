@@ -73,5 +73,8 @@ export const SURVIVORS: Readonly<Record<string, string>> = {
   'switch:controller=zk': 'with no controller failover within the bounds (M4 needs one), the ZooKeeper controller differs in registering restarted brokers unfenced and in bumping the epoch on shrinks, and the broker-epoch checks (KIP-903) keep either safe',
   'guard:replica.lacksMinIsr=false': 'an append accepted below min.insync.replicas is not acknowledged: acks=all waits for the HW, which H1 (KAFKA-15583) holds back while the ISR is below min.insync.replicas',
   'guard:replica.isCurrentSession=false': 'a follower whose fetch timed out never forgets it and stops fetching: the mutant only loses progress (liveness), which no safety invariant judges',
+  'guard:replica.leadsInSameEpoch=false': 'a leader that takes metadata of its own epoch for a new leadership drops its pending acknowledgements and ISR proposal and raises its epoch start offset: each only makes it more cautious (fewer acknowledgements, later ISR joins)',
+  'guard:replica.answersPendingProposal=false': 'the leader also learns the outcome of its proposal from the metadata it replays (a newer partition epoch clears the proposal and brings the committed ISR), so ignoring the answer only delays it; meanwhile the HW counts the maximal ISR (H2)',
+  'guard:replica.answersPendingProposal=true': 'applyAlterResult itself takes only an answer newer than the leader\'s partition epoch, and such an answer carries the ISR the controller committed, so taking the answer to another proposal still takes committed state',
   'guard:replica.canShrinkIsr=true': 'the lag condition only decides when a shrink happens: any ISR shrink the controller commits is safe, since the HW counts the maximal ISR while it is pending (H2)',
 };
