@@ -17,7 +17,10 @@ import { describeConfig } from '../../properties/describe.ts';
 import { BOUNDS, type ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { exploreRandom, type Violation } from '../explore/index.ts';
-import { exploreWithStateSpace, judgeMutant, MODEL_ERROR, MODEL_ERROR_STEP, type StateSpace, withModelErrors } from '../explore/mutation.ts';
+import {
+  exploreWithStateSpace, judgeMutant, type LostBehaviour, MODEL_ERROR, MODEL_ERROR_STEP, reaching, type StateSpace, withModelErrors,
+} from '../explore/mutation.ts';
+import { retarget, retargetLine } from '../trace/retarget.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
 import { type MutantRow, mutationsJson, mutationsMarkdown, mutationsText, summarize } from '../report/mutations.ts';
 import { oneLine } from '../report/line.ts';
@@ -107,6 +110,18 @@ function killingTrace(config: ClusterConfig, v: Violation<ClusterAction>): Trace
   return makeTrace({ model: MODEL_NAME, config: { ...config }, steps: v.trace.slice(0, -1), note });
 }
 
+/**
+ * The witness of a lost behaviour: the original's shortest trace that shows it, recorded with the
+ * original's configuration and a note saying what becomes of it under the mutant.
+ */
+function lostTrace(base: ClusterConfig, mutant: ClusterConfig, lost: LostBehaviour, depth: number): Trace | undefined {
+  const steps = reaching(kafkaModel(base), lost, depth) as ClusterAction[] | undefined;
+  if (steps === undefined) return undefined;
+  const what = 'goal' in lost ? `reaches goal ${lost.goal}` : `takes a ${lost.step} step`;
+  const under = retarget(withModelErrors(kafkaModel(mutant)), steps);
+  return makeTrace({ model: MODEL_NAME, config: { ...base }, steps, note: `the original ${what} here; under the mutant: ${retargetLine(under)}` });
+}
+
 /** What a breadth-first verdict says, in one line. */
 function spaceText(s: StateSpace): string {
   return `${s.states.toLocaleString('en')} states, ${s.transitions.toLocaleString('en')} transitions to depth ${s.depth}`;
@@ -163,7 +178,7 @@ function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget
     const l = outcome.lost;
     const lost = 'goal' in l ? `never reaches goal \`${l.goal}\`, which the original reaches after ${l.originalDepth} steps`
       : `never takes a \`${l.step}\` step, which the original takes ${l.originalCount.toLocaleString('en')} times`;
-    return { row: { ...head, verdict: 'killed', stage: 'bounds', how: `${lost} (${spaceText(outcome.space)})` } };
+    return { row: { ...head, verdict: 'killed', stage: 'bounds', how: `${lost} (${spaceText(outcome.space)})` }, trace: lostTrace(base, config, l, budget.depth) };
   }
   if (outcome.verdict === 'equivalent') {
     return { row: { ...head, verdict: 'equivalent', how: `the same ${spaceText(outcome.space)} as the original, digest ${outcome.space.digest.slice(0, 8)}` } };
@@ -191,12 +206,13 @@ function header(config: ClusterConfig, budget: Budget, original: StateSpace, dee
     `**How a verdict is reached.** Each mutant is explored breadth-first to depth ${budget.depth}, stopping at its first`,
     'violation, which is then a shortest one (its trace is linked). A mutant is also *killed* when it never reaches a',
     'reachability goal, or never takes a kind of step, that the original reaches or takes within the same depth: it lost a',
-    'behaviour. A mutant is *equivalent* at these bounds when its search reaches exactly the original\'s states (the same',
+    'behaviour (the linked trace is then the original\'s shortest one that shows it, with a note saying where the mutant',
+    'parts from it). A mutant is *equivalent* at these bounds when its search reaches exactly the original\'s states (the same',
     'number, and the same order-independent digest of their 64-bit fingerprints) by the same number of transitions of each',
     'step kind: then no invariant can tell the two apart here. A mutant whose state space differs but which breaks nothing',
     `has ${deeperNote}; a violation there kills it, with the stage named. What still survives is listed as such, with`,
-    'the reason where the model documents one (`properties/mutants.ts`). A mutant whose model throws (a step taken where a helper assumed its guard held) is killed',
-    'by `model-error`; its trace holds the steps before the one that throws.',
+    'the reason where the model documents one (`properties/mutants.ts`). A mutant whose model throws (a step taken where a',
+    'helper assumed its guard held) is killed by `model-error`; its trace holds the steps before the one that throws.',
     '',
     `Sources fingerprint: \`${sourcesFingerprint()}\` (SHA-256 of spec/, src/explore/ and the properties the mutants are`,
     'judged by; the freshness test regenerates a few rows of this page and checks the fingerprint).',

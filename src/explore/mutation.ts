@@ -169,3 +169,36 @@ export function judgeMutant<S, A extends Action>(
   if (lost !== undefined) return { verdict: 'killed', lost, space };
   return { verdict: sameStateSpace(space, original) ? 'equivalent' : 'survived', space };
 }
+
+/** A state of `reaching`: the model's state and whether the step into it showed the behaviour sought. */
+interface Seeking<S> {
+  readonly s: S;
+  readonly hit: boolean;
+}
+
+/**
+ * A shortest trace of `model` that shows `behaviour` (a goal reached, or a step of a kind taken),
+ * by breadth-first search to `maxDepth`; undefined when none is found. It is the witness of a lost
+ * behaviour: replayed under the mutant, it stops where the mutant can no longer follow.
+ */
+export function reaching<S, A extends Action>(model: Model<S, A>, behaviour: LostBehaviour, maxDepth: number): A[] | undefined {
+  const goal = 'goal' in behaviour ? model.goals.find((g) => g.name === behaviour.goal) : undefined;
+  const shows = (prev: S, a: A, next: S) => ('goal' in behaviour ? goal !== undefined && goal.reached(prev, a, next) : a.step === behaviour.step);
+  const view = model.fingerprintView ?? ((s: S) => s);
+  const seeking: Model<Seeking<S>, A> = {
+    name: model.name,
+    initial: { s: model.initial, hit: false },
+    enabled: (x) => (x.hit ? [] : model.enabled(x.s)),
+    step: (x, a) => {
+      const next = model.step(x.s, a);
+      return { s: next, hit: shows(x.s, a, next) };
+    },
+    withinBounds: (x) => model.withinBounds === undefined || model.withinBounds(x.s),
+    describe: (a) => model.describe(a),
+    summarize: (x) => model.summarize(x.s),
+    fingerprintView: (x) => [view(x.s), x.hit],
+    invariants: [{ name: 'not-yet', kind: 'state', statement: 'the behaviour sought has not happened', holds: (x) => !x.hit }],
+    goals: [],
+  };
+  return exploreExhaustive(seeking, { maxDepth, stopAtFirst: true }).violations[0]?.trace;
+}
