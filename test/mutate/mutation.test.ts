@@ -12,7 +12,8 @@ import { SWITCH_NAMES } from '../../spec/switches.ts';
 import { MUTATION_RULES } from '../../spec/mutations.ts';
 import { machineGuards } from '../../spec/cluster.ts';
 import { resolveRules } from '../../spec/rules.ts';
-import { exploreWithStateSpace, judgeMutant, MODEL_ERROR, sameStateSpace, withModelErrors } from '../../src/explore/mutation.ts';
+import { exploreWithStateSpace, judgeMutant, MODEL_ERROR, reaching, sameStateSpace, withModelErrors } from '../../src/explore/mutation.ts';
+import { retarget } from '../../src/trace/retarget.ts';
 
 const BASE = { rf: 2, consumer: false } as const;
 const DEPTH = 5;
@@ -60,10 +61,14 @@ describe('judging a mutant against the original', () => {
     expect('violation' in r && r.violation.invariant).toBe(MODEL_ERROR);
   });
 
-  it('kills a mutant that loses a behaviour the original shows', () => {
+  it('kills a mutant that loses a behaviour the original shows, with the original\'s trace into it as witness', () => {
     const r = judge({ forcedGuard: 'replica.canShrinkIsr=false' });
     expect(r.verdict).toBe('killed');
-    expect('lost' in r && r.lost).toBeTruthy();
+    if (!('lost' in r)) throw new Error('expected a lost behaviour');
+    const witness = reaching(kafkaModelOf(BASE), r.lost, DEPTH)!;
+    expect(witness.length).toBeGreaterThan(0);
+    expect(retarget(kafkaModelOf({ ...BASE, forcedGuard: 'replica.canShrinkIsr=false' }), witness).outcome).toBe('blocked');
+    expect(retarget(kafkaModelOf(BASE), witness).outcome).toBe('clean');
   });
 
   it('calls a mutant equivalent only when it reaches the very same states', () => {
