@@ -19,6 +19,7 @@ export function describeConfig(c: ClusterConfig): string[] {
       `leader moves ≤ ${c.maxLeaderMoves}, controller failovers ≤ ${c.maxControllerFailovers}${c.hwCheckpointLags ? ', HW checkpoints lag' : ''}`,
     ...changedSwitches(c),
     ...(c.mutation === undefined ? [] : [`MUTATION ${c.mutation}: ${MUTATIONS[c.mutation]}`]),
+    ...(c.forcedGuard === undefined ? [] : [`FORCED GUARD ${c.forcedGuard}: the guard answers so whatever it is asked`]),
   ];
 }
 

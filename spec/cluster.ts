@@ -11,7 +11,7 @@
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
  */
 import type { Bounds, ClusterConfig } from './config.ts';
-import { BOUNDS } from './config.ts';
+import { BOUNDS, ConfigError } from './config.ts';
 import type { BrokerId, FetchRequest, FetchResponse, Message, MetadataImage, Outgoing } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
@@ -19,6 +19,8 @@ import { type ReplicaEvent, type ReplicaRole, type SendEvent, createReplicaMachi
 import { type ControllerContext, type ControllerEvent, createControllerMachine, imageOf } from './controller.ts';
 import { type Ghost, EMPTY_GHOST, exposeHighWatermark, recordAck } from './ghost.ts';
 import { compileMachine } from './xstate/compile.ts';
+import { UnknownGuardError, guardNamesOf, withForcedGuard } from './xstate/force.ts';
+import type { GuardedMachine } from './guards.ts';
 import { type ClusterAction, deliveryOf, enumerateActions } from './actions.ts';
 import { type ConsumerState, consumerStep, startConsumer } from './client.ts';
 import { type Rules, resolveRules } from './rules.ts';
@@ -74,8 +76,8 @@ export class Cluster {
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
-    this.replica = compileMachine(createReplicaMachine(this.rules), { assignReturnsWholeContext: true });
-    this.controllerMachine = compileMachine(createControllerMachine(this.rules), { assignReturnsWholeContext: true });
+    this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
+    this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
     this.initial = this.start();
   }
 
@@ -286,6 +288,23 @@ export class Cluster {
     return this.toReplica({ ...s, spent, network: s.network.toSpliced(i, 1) }, follower, {
       type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch,
     });
+  }
+}
+
+/** The named guards of each machine the cluster is built from (the names do not depend on the rules). */
+export function machineGuards(k: Rules): Record<GuardedMachine, string[]> {
+  return { replica: guardNamesOf(createReplicaMachine(k)), controller: guardNamesOf(createControllerMachine(k)) };
+}
+
+/** `machine` with the rules' forced guard applied when it belongs to this machine (a guard mutant). */
+function forcing<M>(k: Rules, name: GuardedMachine, machine: M): M {
+  const f = k.forcedGuard;
+  if (f === null || f.machine !== name) return machine;
+  try {
+    return withForcedGuard(machine, f.guard, f.value);
+  } catch (e) {
+    if (e instanceof UnknownGuardError) throw new ConfigError(`forcedGuard: the ${name} machine has ${e.message}`);
+    throw e;
   }
 }
 

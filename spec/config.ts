@@ -8,6 +8,7 @@ import type { Acks } from './types.ts';
 import { CURRENT_VERSION, VERSIONS } from './versions.ts';
 import { SWITCHES, type ProtocolSwitches } from './switches.ts';
 import { MUTATION_NAMES, type Mutation } from './mutations.ts';
+import { FORCED_GUARD_PATTERN } from './guards.ts';
 import { choice, custom, flag, whole, type Declaration, type ValueOf } from './declare.ts';
 
 const acks = custom<Acks>(
@@ -53,6 +54,8 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
   readonly mutation?: Mutation;
+  /** A guard mutant, `machine.guard=true|false` (spec/guards.ts); absent for real protocols. */
+  readonly forcedGuard?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -97,9 +100,16 @@ const mutation = custom<Mutation | undefined>(
   'a rule broken on purpose to test the checker (no release behaves so)',
 );
 
+const forcedGuard = custom<string | undefined>(
+  z.string().regex(FORCED_GUARD_PATTERN, 'expected machine.guard=true|false').optional(),
+  (t) => (FORCED_GUARD_PATTERN.test(t) ? t : undefined),
+  'replica.GUARD=true|false | controller.GUARD=true|false',
+  'one guard of a machine forced to one answer, to test the checker (no release behaves so)',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, mutation,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];

@@ -15,6 +15,7 @@ import { endOffsetForEpoch, kip101EndOffset, latestEpoch } from './log.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
 import type { Truncation } from './switches.ts';
 import { MUTATION_RULES } from './mutations.ts';
+import { type ForcedGuard, parseForcedGuard } from './guards.ts';
 
 /** How a follower starts following a new leader (T0-T3). */
 export type FollowStart = 'truncateToHw' | 'askLeaderEpoch' | 'fetchDirectly';
@@ -204,6 +205,8 @@ export interface Rules {
     /** C5/C6: auto.offset.reset. */
     readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
   };
+  /** A guard mutant (guards.ts): one machine guard forced to one answer; null for a real protocol. */
+  readonly forcedGuard: ForcedGuard | null;
 }
 
 /** Turns a configuration into its rules: the only place a protocol switch is read. */
@@ -248,6 +251,7 @@ export function resolveRules(c: ClusterConfig): Rules {
       enabled: c.consumer, followerReads: c.followerReads, followerReadsIsrOnly: c.followerReadsIsrOnly,
       validatesEpoch: c.consumerValidatesEpoch, autoOffsetReset: c.autoOffsetReset,
     },
+    forcedGuard: c.forcedGuard === undefined ? null : parseForcedGuard(c.forcedGuard) ?? null,
   };
   return c.mutation === undefined ? rules : MUTATION_RULES[c.mutation](rules);
 }

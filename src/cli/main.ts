@@ -8,6 +8,8 @@ import { oneLine } from '../report/line.ts';
 import { Command, CommanderError, Option } from 'commander';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
+import type { MutateFlags } from './mutate.ts';
+import type { DiffFlags } from './diff.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -54,6 +56,8 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .description('re-execute a trace file step by step')
     .option('--format <format>', 'text (default), markdown, mermaid, html, itf or vitest')
     .option('--out <file>', 'write the rendered trace to a file')
+    .option('--protocol <version>', 'replay under this protocol version (settings and bounds as recorded); exit 1 if an invariant still fails')
+    .option('--set <key=value>', 'replay with this setting changed (repeatable)', collect)
     .option('--json', 'machine-readable result')
     .action(async (file: string, flags: ReplayFlags) => {
       const { runReplay } = await import('./replay.ts');
@@ -76,6 +80,39 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .action(async (trace: string | undefined, flags: { port?: string; out?: string }) => {
       const { runExplore } = await import('./explore.ts');
       setExit(await runExplore(trace, flags, io));
+    });
+  program
+    .command('mutate')
+    .description('mutation testing: flip each switch, break each rule, force each machine guard; report killed, equivalent, survived')
+    .option('--protocol <version>', 'protocol version the mutants start from (default kafka-4.1)')
+    .option('--rf <n>', 'replication factor (default 2 here)')
+    .option('--set <key=value>', 'any other setting or bound (repeatable; consumer=false unless set)', collect)
+    .option('--depth <n>', 'breadth-first depth each mutant is explored to (default 7)')
+    .option('--runs <n>', 'random runs past that depth for each survivor (default 2000; 0: none)')
+    .option('--only <id>', 'judge only this mutant (repeatable), e.g. switch:elr=false', collect)
+    .option('--out <page.md>', 'write the page there and the killing traces under mutants/ beside it')
+    .option('--json', 'machine-readable result')
+    .action(async (flags: MutateFlags) => {
+      const { runMutate } = await import('./mutate.ts');
+      setExit(runMutate(flags, io));
+    });
+  program
+    .command('diff')
+    .description('the shortest counterexample of --protocol A that --against B no longer produces: what the change fixed')
+    .option('--protocol <version>', 'protocol version A, whose counterexamples are searched (default kafka-4.1)')
+    .option('--against <version>', 'protocol version B, under which they are replayed')
+    .option('--rf <n>', 'replication factor (1-5)')
+    .addOption(new Option('--acks <acks>', 'producer acks: 0, 1 or all'))
+    .option('--min-isr <n>', 'min.insync.replicas')
+    .option('--unclean', 'enable unclean leader election')
+    .option('--lossy-crashes <n>', 'crashes that lose the unflushed log suffix')
+    .option('--set <key=value>', 'any other setting or bound, for both versions (repeatable)', collect)
+    .option('--depth <n>', 'breadth-first depth of A (default 8)')
+    .option('--out <trace.json>', 'write the witness as a trace file (its config is A\'s)')
+    .option('--json', 'machine-readable result')
+    .action(async (flags: DiffFlags) => {
+      const { runDiff } = await import('./diff.ts');
+      setExit(runDiff(flags, io));
     });
   program
     .command('list')
@@ -109,6 +146,12 @@ export async function main(argv: string[], io: Output): Promise<number> {
     const { UsageError } = await import('./options.ts');
     if (e instanceof UsageError) {
       io.progress(`kafka-spec: ${oneLine(e.message)}`);
+      return 2;
+    }
+    // A configuration that validates but names what the model lacks (a forced guard no machine has).
+    const { ConfigError } = await import('../../spec/config.ts');
+    if (e instanceof ConfigError) {
+      io.progress(`kafka-spec: impossible configuration: ${oneLine(e.message)}`);
       return 2;
     }
     throw e;

@@ -6,9 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { ConfigError, configOfRecord } from '../../spec/config.ts';
+import { type ClusterConfig, ConfigError, configOfRecord, validateConfig } from '../../spec/config.ts';
+import { SWITCH_NAMES } from '../../spec/switches.ts';
+import { VERSIONS } from '../../spec/versions.ts';
+import { retarget, retargetLine } from '../trace/retarget.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
-import { parseTrace, TraceError } from '../trace/schema.ts';
+import { parseTrace, type Trace, TraceError } from '../trace/schema.ts';
 import { replay, ReplayError } from '../trace/replay.ts';
 import { UnknownInvariantError } from '../explore/index.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
@@ -18,7 +21,7 @@ import { renderTraceVitest } from '../report/vitest.ts';
 import { renderTraceHtml } from '../report/html.ts';
 import { replayJson, replayText } from '../report/replay.ts';
 import { oneLine } from '../report/line.ts';
-import { UsageError } from './options.ts';
+import { parseSetting, UsageError } from './options.ts';
 import { projectRoot } from './root.ts';
 import type { Output } from './check.ts';
 
@@ -29,6 +32,61 @@ export interface ReplayFlags {
   json?: boolean;
   format?: string;
   out?: string;
+  /** Replay under this protocol version's switches instead of the recorded ones (settings and bounds kept). */
+  protocol?: string;
+  /** Replay with these settings changed (`key=value`, after --protocol). */
+  set?: string[];
+}
+
+/**
+ * The recorded configuration moved to another protocol version (its switches replace the
+ * recorded ones; settings, bounds and any mutation stay) and then changed by `key=value` settings.
+ */
+export function retargetConfig(recorded: ClusterConfig, protocol: string | undefined, sets: readonly string[]): ClusterConfig {
+  const moved: Record<string, unknown> = { ...recorded };
+  if (protocol !== undefined) {
+    const switches = VERSIONS[protocol];
+    if (switches === undefined) throw new UsageError(oneLine(`unknown protocol '${protocol}' (one of: ${Object.keys(VERSIONS).join(', ')})`));
+    for (const k of SWITCH_NAMES) moved[k] = switches[k];
+    moved.protocol = protocol;
+  }
+  for (const text of sets) {
+    const [key, value] = parseSetting(text);
+    moved[key] = value;
+  }
+  try {
+    return validateConfig(moved);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(oneLine(`impossible configuration: ${e.message}`));
+    throw e;
+  }
+}
+
+/** What changed between two configurations, as `key=value` of the second. */
+function changes(from: ClusterConfig, to: ClusterConfig): string[] {
+  return (Object.keys(to) as (keyof ClusterConfig)[]).filter((k) => from[k] !== to[k]).map((k) => `${k}=${String(to[k])}`);
+}
+
+/**
+ * `replay --protocol/--set`: the trace under another configuration. Exit 1 when an invariant
+ * still fails there, 0 when a step is no longer enabled or every step replays cleanly.
+ */
+function runRetarget(file: string, trace: Trace, recorded: ClusterConfig, flags: ReplayFlags, io: Output): number {
+  if (flags.format !== undefined && flags.format !== 'text') throw new UsageError('--format cannot be combined with --protocol or --set (the result is a verdict, printed as text or --json)');
+  if (flags.out !== undefined) throw new UsageError('--out cannot be combined with --protocol or --set');
+  const config = retargetConfig(recorded, flags.protocol, flags.set ?? []);
+  // Every invariant is checked, so a trace that runs clean breaks none, not only the one it recorded.
+  const r = retarget(kafkaModel(config), trace.steps);
+  const changed = changes(recorded, config);
+  if (flags.json) {
+    io.out(JSON.stringify({ changed, ...r, recorded: trace.violation ?? null }));
+  } else {
+    const recordedText = trace.violation === undefined ? '' : ` (recorded: ${trace.violation.invariant} after step ${trace.violation.step})`;
+    const what = r.outcome === 'violated' ? 'a violation still happens' : r.outcome === 'blocked' ? 'the trace no longer runs' : 'the violation no longer happens';
+    const asked = [...(flags.protocol === undefined ? [] : [`protocol ${flags.protocol}`]), ...(flags.set ?? [])].join(', ');
+    io.out(`${file} under ${asked} (${changed.length} keys differ from the recorded configuration): ${retargetLine(r)}${recordedText}; ${what}.`);
+  }
+  return r.outcome === 'violated' ? 1 : 0;
 }
 
 /** The project root as an import path from where the generated test is written. */
@@ -70,6 +128,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
     if (e instanceof ConfigError) throw bad(file, `config: ${e.message}`);
     throw e;
   }
+  if (flags.protocol !== undefined || (flags.set ?? []).length > 0) return runRetarget(file, trace, config, flags, io);
   const model = kafkaModel(config);
   let result;
   try {

@@ -178,6 +178,7 @@ function traceCases(valid: Json, validText: string): fc.Arbitrary<TraceCase> {
       fc.constantFrom(2, -1, '1', 'ALL', null).map((acks) => ({ acks })),
       junkText.map((protocol) => ({ protocol: `x${protocol}` })),
       junkText.map((mutation) => ({ mutation: `x${mutation}` })),
+      junkText.map((g) => ({ forcedGuard: `replica.no${g.replace(/[^A-Za-z0-9]/g, '')}Guard=true` })),
     ).map((patch) => (t) => {
       Object.assign(t.config, patch);
     })),

@@ -1,0 +1,89 @@
+/**
+ * The mutation report as strings: the score, then each mutant with its verdict and how it was
+ * reached (docs/mutations.md and `kafka-spec mutate`'s text), and the same as JSON. Generic: a
+ * mutant is an id, a kind and a line saying what it changes.
+ */
+
+export type MutantVerdict = 'killed' | 'equivalent' | 'survived';
+
+/** One mutant's verdict, as the CLI computed it. */
+export interface MutantRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly what: string;
+  readonly verdict: MutantVerdict;
+  /** How the verdict was reached, in one line (the invariant and length, the goal lost, the state space, …). */
+  readonly how: string;
+  /** Killed by a violation: the invariant, the steps, and where the trace was written (relative to the page). */
+  readonly invariant?: string;
+  readonly length?: number;
+  readonly trace?: string;
+  /** `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth; `wider`: random runs with larger budgets. */
+  readonly stage?: 'bounds' | 'deeper' | 'wider';
+  /** Survived, but for a reason the model documents (properties/mutants.ts). */
+  readonly explained?: string;
+}
+
+export interface MutationSummary {
+  readonly total: number;
+  readonly killed: number;
+  readonly equivalent: number;
+  readonly survived: number;
+  /** Survivors with no documented reason: what makes `kafka-spec mutate` exit 1. */
+  readonly unexplained: number;
+  /** killed / (total − equivalent), or null when every mutant is equivalent. */
+  readonly score: number | null;
+}
+
+export function summarize(rows: readonly MutantRow[]): MutationSummary {
+  const count = (v: MutantVerdict) => rows.filter((r) => r.verdict === v).length;
+  const [killed, equivalent, survived] = [count('killed'), count('equivalent'), count('survived')];
+  const unexplained = rows.filter((r) => r.verdict === 'survived' && r.explained === undefined).length;
+  const judged = rows.length - equivalent;
+  return { total: rows.length, killed, equivalent, survived, unexplained, score: judged === 0 ? null : killed / judged };
+}
+
+export const scoreText = (s: MutationSummary) =>
+  s.score === null ? 'no score (every mutant is equivalent)' : `${s.killed}/${s.total - s.equivalent} = ${(100 * s.score).toFixed(1)}%`;
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** What the page says about one mutant's verdict. */
+function verdictCell(r: MutantRow): string {
+  const where = r.stage === 'deeper' ? ' (deeper random runs)' : r.stage === 'wider' ? ' (random runs with larger budgets)' : '';
+  if (r.verdict === 'killed') return r.trace === undefined ? `killed${where}: ${r.how}` : `killed${where}: ${r.how} ([trace](${r.trace}))`;
+  if (r.verdict === 'equivalent') return `equivalent: ${r.how}`;
+  return r.explained === undefined ? `**survived**: ${r.how}` : `survived, explained: ${r.explained} (${r.how})`;
+}
+
+/** The page: `header` lines (configuration, bounds, method), the score, then a table of mutants. */
+export function mutationsMarkdown(title: string, header: readonly string[], rows: readonly MutantRow[]): string {
+  const s = summarize(rows);
+  return [
+    `# ${title}`, '',
+    ...header, '',
+    `**Score: ${scoreText(s)}** — ${s.killed} killed, ${s.equivalent} equivalent, ${s.survived} survived` +
+      ` (${s.unexplained} of them unexplained), of ${s.total} mutants.`, '',
+    '| mutant | what it changes | verdict |',
+    '|---|---|---|',
+    ...rows.map(mutantLine),
+    '',
+  ].join('\n');
+}
+
+/** One table line of the page. */
+export function mutantLine(r: MutantRow): string {
+  return `| \`${r.id}\` | ${cell(r.what)} | ${cell(verdictCell(r))} |`;
+}
+
+/** The terminal report: one line per mutant, then the score. */
+export function mutationsText(header: readonly string[], rows: readonly MutantRow[]): string {
+  const s = summarize(rows);
+  const width = Math.max(...rows.map((r) => r.id.length), 0);
+  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === 'deeper' || r.stage === 'wider' ? ` (${r.stage})` : ''}  ${r.how}`);
+  return [...header, '', ...lines, '', `Score: ${scoreText(s)} — ${s.killed} killed, ${s.equivalent} equivalent, ${s.survived} survived (${s.unexplained} unexplained).`].join('\n');
+}
+
+export function mutationsJson(config: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, unknown>>, rows: readonly MutantRow[]): unknown {
+  return { config, bounds, summary: summarize(rows), mutants: rows };
+}

@@ -1,0 +1,80 @@
+/**
+ * Cross-version replay and witnesses: `replay TRACE --protocol X / --set k=v` replays a trace under
+ * another configuration and tells a step no longer enabled, a violation that still happens and one
+ * that no longer does apart (exit 0, 1, 0); `diff --protocol A --against B` finds the shortest
+ * counterexample of A that B does not reproduce (exit 1), or says there is none (exit 0).
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './run-cli.ts';
+import { kafkaModel } from '../../properties/kafka-model.ts';
+import { configOfRecord } from '../../spec/config.ts';
+import { retarget } from '../../src/trace/retarget.ts';
+import { parseTrace } from '../../src/trace/schema.ts';
+import { retargetConfig } from '../../src/cli/replay.ts';
+
+const KIP101 = join(import.meta.dirname, '../../docs/traces/truncate-to-hw-loss.json');
+const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-retarget-'));
+const QUIET = ['--rf', '2', '--set', 'consumer=false', '--set', 'maxLeaderMoves=0'];
+
+describe('retarget', () => {
+  const trace = parseTrace(readFileSync(KIP101, 'utf8'));
+  const recorded = configOfRecord(trace.config);
+  const under = (overrides: object) => kafkaModel(configOfRecord({ ...trace.config, ...overrides }));
+
+  it('reports the violation where the trace was recorded, and none once leader epochs truncate', () => {
+    expect(retarget(kafkaModel(recorded), trace.steps)).toMatchObject({ outcome: 'violated', step: 10 });
+    expect(retarget(under({ truncation: 'kip101' }), trace.steps)).toEqual({ outcome: 'clean', steps: 10 });
+  });
+
+  it('reports the first step a newer protocol no longer enables', () => {
+    expect(retarget(kafkaModel(retargetConfig(recorded, 'kafka-3.7', [])), trace.steps)).toMatchObject({ outcome: 'blocked', step: 8, pastBounds: false });
+  });
+});
+
+describe('kafka-spec replay --protocol / --set', () => {
+  it('exit 1 while the violation still happens, 0 once it does not or the trace no longer runs', async () => {
+    const still = await runCli('replay', KIP101, '--protocol', 'kafka-0.10');
+    const fixed = await runCli('replay', KIP101, '--protocol', 'kafka-0.11');
+    const blocked = await runCli('replay', KIP101, '--protocol', 'kafka-3.7', '--json');
+    expect([still.code, fixed.code, blocked.code]).toEqual([1, 0, 0]);
+    expect(fixed.out).toContain('the violation no longer happens');
+    expect(JSON.parse(blocked.out)).toMatchObject({ outcome: 'blocked', step: 8, action: 'BrokerApplyMetadata broker=2' });
+    expect((await runCli('replay', KIP101, '--set', 'truncation=kip101')).code).toBe(0);
+  });
+
+  it('bad input is one line and exit 2', async () => {
+    for (const argv of [['--protocol', 'kafka-9'], ['--set', 'nope=1'], ['--set', 'rf=x'], ['--protocol', 'kafka-0.11', '--format', 'html']]) {
+      const r = await runCli('replay', KIP101, ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('kafka-spec diff', () => {
+  it('finds what 3.7 fixed in 3.5 (the min-ISR gate on the HW) and writes it as a trace that replays', async () => {
+    const out = join(dir, 'witness.json');
+    const r = await runCli('diff', '--protocol', 'kafka-3.5', '--against', 'kafka-3.7', ...QUIET, '--depth', '5', '--json', '--out', out);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).witness).toMatchObject({ invariant: 'no-committed-loss', length: 4, underB: { outcome: 'clean' } });
+    expect((await runCli('replay', out)).code).toBe(1);
+    expect((await runCli('replay', out, '--protocol', 'kafka-3.7')).code).toBe(0);
+  });
+
+  it('finds no witness between a version and itself', async () => {
+    const r = await runCli('diff', '--protocol', 'kafka-3.5', '--against', 'kafka-3.5', ...QUIET, '--depth', '5');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('No witness at these bounds');
+  });
+
+  it('bad input is one line and exit 2', async () => {
+    for (const argv of [['--protocol', 'kafka-3.5'], ['--against', 'kafka-9'], ['--against', 'kafka-3.7', '--depth', 'x']]) {
+      const r = await runCli('diff', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+    }
+  });
+});
