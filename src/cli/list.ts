@@ -7,6 +7,7 @@ import type { Declaration } from '../../spec/declare.ts';
 import { invariants } from '../../properties/invariants.ts';
 import { GOALS } from '../../properties/goals.ts';
 import { MUTATIONS } from '../../spec/mutations.ts';
+import { machineGuards } from '../../spec/cluster.ts';
 
 export function listText(): string {
   const config = makeConfig();
@@ -32,6 +33,8 @@ export function listText(): string {
   for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
   out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
   for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
+  out.push('', 'Guard mutants (--set forcedGuard=MACHINE.GUARD=true|false): one guard of a machine forced to one answer:');
+  for (const [machine, names] of Object.entries(machineGuards(resolveRules(config)))) out.push(`  ${machine.padEnd(12)} ${names.join(', ')}`);
   return out.join('\n');
 }
 
@@ -45,6 +48,7 @@ export function listJson(): unknown {
     settings: declared(SETTINGS),
     bounds: declared(BOUNDS),
     mutations: MUTATIONS,
+    guards: machineGuards(resolveRules(config)),
     defaults: config,
   };
 }

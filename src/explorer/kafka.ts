@@ -10,12 +10,13 @@ import { type Action, violates } from '../model.ts';
 import { selectInvariants } from '../explore/result.ts';
 import { kafkaModel, type KafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
-import type { ClusterState } from '../../spec/cluster.ts';
 import { BOUNDS, type ClusterConfig, ConfigError, configOfRecord, DECLARATIONS, DEFAULT_BOUNDS, DEFAULT_SETTINGS, SETTINGS, validateConfig } from '../../spec/config.ts';
 import type { Declaration } from '../../spec/declare.ts';
 import { SWITCHES } from '../../spec/switches.ts';
+import { type ClusterState, machineGuards } from '../../spec/cluster.ts';
+import { resolveRules } from '../../spec/rules.ts';
 import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
-import { replay, ReplayError } from '../trace/replay.ts';
+import { retarget, retargetLine } from '../trace/retarget.ts';
 import { traceSchema } from '../trace/schema.ts';
 
 export { ConfigError, configOfRecord, CURRENT_VERSION, VERSIONS, kafkaModel, MODEL_NAME, type ClusterConfig, type KafkaModel, type ClusterAction, type ClusterState };
@@ -47,11 +48,21 @@ function fieldsOf(group: FieldGroup, ds: Readonly<Record<string, Declaration<unk
   }));
 }
 
-/** Every switch, setting, bound and the mutation, in the order `kafka-spec list` shows them. */
+/** Every guard mutant, `machine.guard=true|false`, of the machines as today's rules build them. */
+function guardMutants(): string[] {
+  const guards = machineGuards(resolveRules(defaultsOf(CURRENT_VERSION)));
+  return Object.entries(guards).flatMap(([machine, names]) => names.flatMap((g) => [`${machine}.${g}=true`, `${machine}.${g}=false`]));
+}
+
+/** Every switch, setting, bound, the rule mutation and the guard mutant, in the order `kafka-spec list` shows them. */
 export const FIELDS: readonly Field[] = [
   ...fieldsOf('switch', SWITCHES), ...fieldsOf('setting', SETTINGS), ...fieldsOf('bound', BOUNDS),
   ...fieldsOf('mutation', { mutation: DECLARATIONS.mutation }),
+  { key: 'forcedGuard', group: 'mutation', meaning: DECLARATIONS.forcedGuard.meaning, input: { type: 'choice', options: guardMutants() } },
 ];
+
+/** Keys of the form that may be left empty (no mutant). */
+export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['mutation', 'forcedGuard']);
 
 /** The protocol versions, oldest first. */
 export const PROTOCOLS: readonly string[] = Object.keys(VERSIONS);
@@ -72,7 +83,7 @@ export function configFromForm(protocol: string, texts: Readonly<Record<string, 
   for (const [key, text] of Object.entries(texts)) {
     const d = DECLARATIONS[key as keyof ClusterConfig];
     if (d === undefined) throw new ConfigError(`unknown setting '${key}'`);
-    if (key === 'mutation' && text === '') continue;
+    if (OPTIONAL_KEYS.has(key) && text === '') continue;
     const value = d.parse(text);
     if (value === undefined) throw new ConfigError(`${key}: expected ${d.values}, got '${text}'`);
     config[key] = value;
@@ -102,17 +113,9 @@ export interface ReplayOutcome {
  * first step after which one of `invariants` (all when empty) fails.
  */
 export function replayUnder(model: KafkaModel, steps: readonly Action[], invariants: readonly string[] = []): ReplayOutcome {
-  const unchecked = { ...model, invariants: [] };
-  let states: ClusterState[];
-  let stopped: ReplayOutcome['stopped'];
-  try {
-    states = replay(unchecked, steps).states;
-  } catch (e) {
-    if (!(e instanceof ReplayError)) throw e;
-    const step = Number(/^step (\d+) /.exec(e.message)?.[1] ?? steps.length);
-    states = replay(unchecked, steps.slice(0, step - 1)).states;
-    stopped = { step, reason: e.message };
-  }
+  const replayed = retarget(model, steps, []);
+  const states = [...replayed.states];
+  const stopped = replayed.outcome === 'blocked' ? { step: replayed.step, reason: retargetLine(replayed) } : undefined;
   const checked = selectInvariants(model, invariants);
   for (let k = 0; k < states.length; k++) {
     const failed = checked.find((inv) => violates(inv, k === 0 ? undefined : states[k - 1], states[k]));

@@ -17,25 +17,32 @@ export type RetargetOutcome =
   | { readonly outcome: 'violated'; readonly step: number; readonly invariant: string; readonly statement: string }
   | { readonly outcome: 'clean'; readonly steps: number };
 
-/** Replays `steps` under `model`, checking `invariants` (all when absent) after every step. */
-export function retarget<S, A extends Action>(model: Model<S, A>, steps: readonly Action[], invariants?: readonly string[]): RetargetOutcome {
-  const invs = selectInvariants(model, invariants);
+/**
+ * Replays `steps` under `model`, checking `invariants` (all when absent; none when empty) after
+ * every step; also gives the states reached (the initial one first), up to where it stopped.
+ */
+export function retarget<S, A extends Action>(
+  model: Model<S, A>, steps: readonly Action[], invariants?: readonly string[],
+): RetargetOutcome & { readonly states: readonly S[] } {
+  const invs = invariants !== undefined && invariants.length === 0 ? [] : selectInvariants(model, invariants);
   const inBounds = boundsOf(model);
   const failed = (prev: S | undefined, next: S) => invs.find((inv) => violates(inv, prev, next));
   let s = model.initial;
+  const states = [s];
   const initialBad = failed(undefined, s);
-  if (initialBad) return { outcome: 'violated', step: 0, invariant: initialBad.name, statement: initialBad.statement };
+  if (initialBad) return { outcome: 'violated', step: 0, invariant: initialBad.name, statement: initialBad.statement, states };
   for (let i = 0; i < steps.length; i++) {
     const a = findEnabled(model, s, steps[i]);
     const next = a === undefined ? undefined : model.step(s, a);
     if (next === undefined || !inBounds(next)) {
-      return { outcome: 'blocked', step: i + 1, action: formatAction(steps[i]), pastBounds: next !== undefined };
+      return { outcome: 'blocked', step: i + 1, action: formatAction(steps[i]), pastBounds: next !== undefined, states };
     }
+    states.push(next);
     const bad = failed(s, next);
-    if (bad) return { outcome: 'violated', step: i + 1, invariant: bad.name, statement: bad.statement };
+    if (bad) return { outcome: 'violated', step: i + 1, invariant: bad.name, statement: bad.statement, states };
     s = next;
   }
-  return { outcome: 'clean', steps: steps.length };
+  return { outcome: 'clean', steps: steps.length, states };
 }
 
 /** The outcome in one line: `step 5 (FollowerFetch broker=2) is no longer enabled`, … */

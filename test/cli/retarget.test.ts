@@ -26,7 +26,7 @@ describe('retarget', () => {
 
   it('reports the violation where the trace was recorded, and none once leader epochs truncate', () => {
     expect(retarget(kafkaModel(recorded), trace.steps)).toMatchObject({ outcome: 'violated', step: 10 });
-    expect(retarget(under({ truncation: 'kip101' }), trace.steps)).toEqual({ outcome: 'clean', steps: 10 });
+    expect(retarget(under({ truncation: 'kip101' }), trace.steps)).toMatchObject({ outcome: 'clean', steps: 10 });
   });
 
   it('reports the first step a newer protocol no longer enables', () => {

@@ -12,7 +12,7 @@ import { oneLine } from '../../report/line.ts';
 import type { CheckOutcome, CheckRequest, WorkerMessage } from '../check.ts';
 import {
   type ClusterAction, type ClusterConfig, type ClusterState, ConfigError, configFromForm, configOfRecord, CURRENT_VERSION, decodeShare, defaultsOf, encodeShare,
-  FIELDS, type Field, fieldText, kafkaModel, type KafkaModel, markers, MODEL_NAME, PROTOCOLS, replayUnder, ShareError,
+  FIELDS, OPTIONAL_KEYS, type Field, fieldText, kafkaModel, type KafkaModel, markers, MODEL_NAME, PROTOCOLS, replayUnder, ShareError,
 } from '../kafka.ts';
 import { drawDiagram } from './diagram.ts';
 
@@ -59,7 +59,7 @@ function inputFor(field: Field): HTMLInputElement | HTMLSelectElement {
     return n;
   }
   const select = document.createElement('select');
-  for (const option of [...(field.key === 'mutation' ? [''] : []), ...field.input.options]) select.add(new Option(option === '' ? '(none)' : option, option));
+  for (const option of [...(OPTIONAL_KEYS.has(field.key) ? [''] : []), ...field.input.options]) select.add(new Option(option === '' ? '(none)' : option, option));
   select.dataset.testid = testid;
   return select;
 }
