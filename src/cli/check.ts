@@ -6,7 +6,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
@@ -30,6 +30,8 @@ export interface CheckFlags extends ModelFlags {
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
+  /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
+  fewest?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -87,6 +89,19 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
   return bounded ? undefined : DEFAULT_TIME_LIMIT_S * 1000;
 }
 
+/** `--fewest BUDGET` checked against the model's budgets and the engine (it bounds breadth-first search), or undefined when absent. */
+function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (engine === 'random') throw new UsageError('--fewest bounds breadth-first search: use it with --engine exhaustive or both');
+  try {
+    budgetOf(model, name);
+  } catch (e) {
+    if (e instanceof UnknownBudgetError) throw new UsageError(oneLine(`--fewest: ${e.message}`));
+    throw e;
+  }
+  return name;
+}
+
 /** Runs `kafka-spec check` with the parsed flags; returns the exit code (0 holds, 1 violated); throws UsageError for bad input. */
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
@@ -106,17 +121,20 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
+  const budget = budgetFlag(model, engine, flags.fewest);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
   const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
+    ? budget === undefined
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
+      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
     : engine === 'random'
       ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits })
       : exploreCombined(model, {
-        timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits,
+        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits,
       });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,

@@ -5,7 +5,8 @@
  * invariants the breadth-first phase did not already break.
  */
 import type { Action, Model } from '../model.ts';
-import { exploreExhaustive } from './exhaustive.ts';
+import { exploreBounded } from './bounded.ts';
+import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { exploreRandom } from './random.ts';
 import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
@@ -18,6 +19,8 @@ export interface CombinedOptions {
   readonly timeLimitMs?: number;
   readonly exhaustiveShare?: number;
   readonly maxDepth?: number;
+  /** Breadth-first phase: bound this budget of the model, fewest first (bounded.ts), instead of plain breadth-first search. */
+  readonly budget?: string;
   readonly invariants?: readonly string[];
   readonly stopAtFirst?: boolean;
   /** Random phase: runs (default: as many as the time allows), steps per run, seed. */
@@ -46,7 +49,8 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   if (options.timeLimitMs === undefined && options.runs === undefined) throw new Error('exploreCombined needs a time limit or a number of runs');
   const started = Date.now();
   const checked = selectInvariants(model, options.invariants).map((i) => i.name);
-  const bfs = exploreExhaustive(model, {
+  const breadthFirst = options.budget === undefined ? exploreExhaustive : (m: Model<S, A>, o: ExhaustiveOptions) => exploreBounded(m, { ...o, budget: options.budget! });
+  const bfs = breadthFirst(model, {
     maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
     maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,

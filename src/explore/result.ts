@@ -12,6 +12,12 @@ export interface Violation<A extends Action> {
   readonly length: number;
   /** True when a breadth-first search showed that no shorter trace violates this invariant. */
   readonly certifiedMinimal?: boolean;
+  /**
+   * Bounded strategy only: the trace spends `spent` units of `budget`, and is a shortest among the
+   * counterexamples spending at most that much; `proven` when the rounds with less all finished,
+   * so no counterexample of this invariant spends less.
+   */
+  readonly fewest?: { readonly budget: string; readonly spent: number; readonly proven: boolean };
   /** Random engine only: how to replay the failing run in fast-check, and its length before shrinking. */
   readonly seed?: number;
   readonly path?: string;
