@@ -7,7 +7,9 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import type { ModelSource } from '../explore/threads.ts';
 import { makeTrace } from '../trace/schema.ts';
+import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
@@ -32,6 +34,8 @@ export interface CheckFlags extends ModelFlags {
   maxMemory?: string;
   /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
   fewest?: string;
+  /** Worker threads (default 1). */
+  workers?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -89,6 +93,18 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
   return bounded ? undefined : DEFAULT_TIME_LIMIT_S * 1000;
 }
 
+/** Worker threads at most: more than the cores only adds switching. */
+const MAX_WORKERS = 64;
+
+/** `--workers N` and, with more than one, how a worker thread rebuilds this configuration's model. */
+function workersOf(text: string | undefined, config: ClusterConfig): { workers?: number; source?: ModelSource } {
+  const workers = whole('--workers', text, 1, MAX_WORKERS);
+  if (workers === 0) throw new UsageError('--workers must be at least 1');
+  if (workers === 1) return {};
+  const module = new URL(import.meta.url.endsWith('.ts') ? '../../properties/kafka-model.ts' : '../../properties/kafka-model.js', import.meta.url);
+  return { workers, source: { module: module.href, exportName: 'kafkaModel', args: [config] } };
+}
+
 /** `--fewest BUDGET` checked against the model's budgets and the engine (it bounds breadth-first search), or undefined when absent. */
 function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
@@ -122,6 +138,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
+  const threads = workersOf(flags.workers, config);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
@@ -129,12 +146,12 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? budget === undefined
-      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
-      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
+      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
     : engine === 'random'
       ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits })
       : exploreCombined(model, {
-        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits,
+        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits, ...threads,
       });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,

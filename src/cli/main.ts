@@ -38,6 +38,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
     .option('--fewest <budget>', 'breadth-first search over the behaviours spending 0, then 1, 2, … of a budget (leaderChanges, crashes, faults, …): the counterexample spending the fewest, shortest among those')
+    .option('--workers <n>', 'worker threads (default 1): breadth-first search expands each level on n threads, with the same result as one')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')

@@ -14,13 +14,13 @@
  * (that round is the full graph), and is marked `certifiedMinimal` then.
  *
  * Spending must never decrease along a step (see `Budget`): then a behaviour spends at most k
- * exactly when its every state does, so round k is plain breadth-first search on the model with
- * the bound `spent(s) <= k` added, and the rounds' graphs nest. Each round explores again what
+ * exactly when its every state does, so round k is plain breadth-first search with the cap
+ * `spent(s) <= k` added to the model's bounds, and the rounds' graphs nest. Each round explores again what
  * the round before did; that costs at most the sum of the rounds' sizes.
  */
 import type { Action, Model } from '../model.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
-import { type Coverage, type ExploreResult, type StopReason, type Violation, boundsOf, selectInvariants } from './result.ts';
+import { type Coverage, type ExploreResult, type StopReason, type Violation, selectInvariants } from './result.ts';
 
 export interface BoundedOptions extends ExhaustiveOptions {
   /** The budget to bound, by its name in `model.budgets`. */
@@ -60,7 +60,6 @@ export function budgetOf<S, A extends Action>(model: Model<S, A>, name: string) 
 export function exploreBounded<S, A extends Action>(model: Model<S, A>, options: BoundedOptions): ExploreResult<A> & { readonly rounds: BoundedRound[] } {
   const started = Date.now();
   const budget = budgetOf(model, options.budget);
-  const inBounds = boundsOf(model);
   let standing = selectInvariants(model, options.invariants).map((i) => i.name);
   const violations: Violation<A>[] = [];
   const rounds: BoundedRound[] = [];
@@ -68,8 +67,7 @@ export function exploreBounded<S, A extends Action>(model: Model<S, A>, options:
   let everyRoundFinished = true;
   for (let k = 0; k <= budget.limit && standing.length > 0; k++) {
     const remaining = options.timeLimitMs === undefined ? undefined : Math.max(0, options.timeLimitMs - (Date.now() - started));
-    const within = (s: S) => inBounds(s) && budget.spent(s) <= k;
-    const r = exploreExhaustive({ ...model, withinBounds: within }, { ...options, invariants: standing, timeLimitMs: remaining });
+    const r = exploreExhaustive(model, { ...options, cap: { budget: options.budget, spent: k }, invariants: standing, timeLimitMs: remaining });
     const finished = r.stopReason === 'exhausted' || r.stopReason === 'depth' || (r.stopReason === 'violation' && r.violations.length === standing.length);
     for (const v of r.violations) {
       violations.push({ ...v, certifiedMinimal: k === budget.limit, fewest: { budget: options.budget, spent: k, proven: everyRoundFinished } });

@@ -8,6 +8,7 @@ import type { Action, Model } from '../model.ts';
 import { exploreBounded } from './bounded.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { exploreRandom } from './random.ts';
+import type { ModelSource } from './threads.ts';
 import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {
@@ -19,6 +20,9 @@ export interface CombinedOptions {
   readonly timeLimitMs?: number;
   readonly exhaustiveShare?: number;
   readonly maxDepth?: number;
+  /** Worker threads for both phases, and how they rebuild the model (see `ExhaustiveOptions`). */
+  readonly workers?: number;
+  readonly source?: ModelSource;
   /** Breadth-first phase: bound this budget of the model, fewest first (bounded.ts), instead of plain breadth-first search. */
   readonly budget?: string;
   readonly invariants?: readonly string[];
@@ -53,7 +57,7 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   const bfs = breadthFirst(model, {
     maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
-    maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
+    maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
   });
   const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated') || bfs.stopReason === 'memory';
   const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));

@@ -6,4 +6,5 @@ export { exploreCombined, type CombinedOptions, type CombinedResult } from './co
 export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts';
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
+export { type ModelSource } from './threads.ts';
 export * from './result.ts';

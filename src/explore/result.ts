@@ -108,9 +108,19 @@ export function residentBytes(): number {
   return proc?.memoryUsage?.rss?.() ?? 0;
 }
 
-/** The model's bounds check, or one that accepts every state. */
-export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boolean {
-  return model.withinBounds === undefined ? () => true : (s) => model.withinBounds!(s);
+/** A bound on one of the model's budgets (`Model.budgets`): only states spending at most `spent` of it. */
+export interface BudgetCap {
+  readonly budget: string;
+  readonly spent: number;
+}
+
+/** The model's bounds check, with `cap` added when given, or one that accepts every state. */
+export function boundsOf<S, A extends Action>(model: Model<S, A>, cap?: BudgetCap): (s: S) => boolean {
+  const own = model.withinBounds === undefined ? () => true : (s: S) => model.withinBounds!(s);
+  if (cap === undefined) return own;
+  const budget = model.budgets?.[cap.budget];
+  if (budget === undefined) throw new Error(`the model declares no budget '${cap.budget}'`);
+  return (s) => own(s) && budget.spent(s) <= cap.spent;
 }
 
 /** Mutable coverage counters used while exploring. */
@@ -128,6 +138,16 @@ export class CoverageCounter<S, A extends Action> {
     for (let i = 0; i < goals.length; i++) {
       if (!goals[i].reached(prev, action, next)) continue;
       const g = this.goals[goals[i].name];
+      g.count++;
+      if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
+    }
+  }
+
+  /** Counts a step of this kind that reached the goals with these indices (into `model.goals`), found by another thread. */
+  tally(step: string, reached: readonly number[], depth: number): void {
+    this.steps[step] = (this.steps[step] ?? 0) + 1;
+    for (const i of reached) {
+      const g = this.goals[this.model.goals[i].name];
       g.count++;
       if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
     }
