@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import type { ModelSource } from '../explore/threads.ts';
+import type { Shard } from '../explore/shard.ts';
 import { makeTrace } from '../trace/schema.ts';
 import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
@@ -36,6 +37,8 @@ export interface CheckFlags extends ModelFlags {
   fewest?: string;
   /** Worker threads (default 1). */
   workers?: string;
+  /** Random engine: run shard k of n of the campaign (`k/n`). */
+  shard?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -105,6 +108,17 @@ function workersOf(text: string | undefined, config: ClusterConfig): { workers?:
   return { workers, source: { module: module.href, exportName: 'kafkaModel', args: [config] } };
 }
 
+/** `--shard k/n` (random engine only), or undefined when absent. */
+function shardFlag(text: string | undefined, engine: CheckEngine): Shard | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (m === null) throw new UsageError(`--shard expects k/n (shard k of n, from 1), got '${oneLine(text)}'`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: k must be between 1 and n`);
+  if (engine !== 'random') throw new UsageError('--shard splits a random campaign: use it with --engine random');
+  return { index, count };
+}
+
 /** `--fewest BUDGET` checked against the model's budgets and the engine (it bounds breadth-first search), or undefined when absent. */
 function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
@@ -139,6 +153,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
   const threads = workersOf(flags.workers, config);
+  const shard = shardFlag(flags.shard, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
@@ -149,7 +164,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
       ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
       : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
     : engine === 'random'
-      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits })
+      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
       : exploreCombined(model, {
         timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits, ...threads,
       });

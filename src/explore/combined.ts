@@ -88,7 +88,7 @@ function randomPhase<S, A extends Action>(
     const pass = exploreRandom(model, {
       runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
       invariants: standing, certify: options.certify, onProgress: options.onProgress,
-      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
+      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
     });
     violations.push(...pass.violations);
     total = total === null ? pass : {

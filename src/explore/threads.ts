@@ -38,14 +38,17 @@ export class Pool {
   readonly shared = new Int32Array(new SharedArrayBuffer(4));
   private readonly inbox: unknown[] = [];
 
-  /** Starts `count` workers of `script` (a .ts file is loaded through tsx, as when running from sources). */
-  constructor(script: URL, count: number, data: Record<string, unknown>) {
+  /**
+   * Starts `count` workers of `script` (a .ts file is loaded through tsx, as when running from
+   * sources), each given `data`, or `data(i)` for worker i.
+   */
+  constructor(script: URL, count: number, data: Record<string, unknown> | ((index: number) => Record<string, unknown>)) {
     const typescript = script.pathname.endsWith('.ts');
     const register = typescript ? "const { register } = await import('tsx/esm/api'); register();" : '';
     const bootstrap = `(async () => { ${register} await import(${JSON.stringify(script.href)}); })()`;
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(bootstrap, { eval: true, workerData: { ...data, index: i, port: port2, shared: this.shared }, transferList: [port2] });
+      const worker = new Worker(bootstrap, { eval: true, workerData: { ...(typeof data === 'function' ? data(i) : data), index: i, port: port2, shared: this.shared }, transferList: [port2] });
       worker.unref();
       this.workers.push(worker);
       this.ports.push(port1);
