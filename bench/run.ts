@@ -13,7 +13,7 @@
  * section alone and prints it without writing anything.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { transition } from 'xstate';
@@ -22,7 +22,7 @@ import { makeConfig, type ClusterConfig } from '../spec/config.ts';
 import { createReplicaMachine, type ReplicaEvent } from '../spec/replica.ts';
 import type { ReplicaContext } from '../spec/replica-context.ts';
 import { kafkaModelOf } from '../properties/kafka-model.ts';
-import { certifyMinimal, exploreExhaustive, exploreRandom } from '../src/explore/index.ts';
+import { certifyMinimal, exploreBounded, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
@@ -116,6 +116,65 @@ function timeToCounterexample() {
   return out;
 }
 
+/**
+ * The rf 3 counterexamples that plain breadth-first search is slow to reach (docs/findings.md):
+ * truncation to the HW, and one lossy crash under the 3.5 rules (where KAFKA-15583 also loses a
+ * committed record) and the 3.7 rules (where the last replica standing is what remains).
+ */
+const RF3: Record<string, Partial<ClusterConfig>> = {
+  'truncate-to-hw, rf 3 (kafka-0.10)': { protocol: 'kafka-0.10', rf: 3, lossyCrashes: 0, consumer: false },
+  'one lossy crash, rf 3 (kafka-3.5)': { protocol: 'kafka-3.5', rf: 3, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 },
+  'one lossy crash, rf 3 (kafka-3.7)': { protocol: 'kafka-3.7', rf: 3, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 },
+};
+
+/** How a worker thread rebuilds `kafkaModelOf(config)`: from the compiled model, as the compiled CLI's workers do. */
+function sourceOf(config: Partial<ClusterConfig>): ModelSource {
+  return { module: new URL('../dist/properties/kafka-model.js', import.meta.url).href, exportName: 'kafkaModelOf', args: [config] };
+}
+
+/** What one search found: time, states, and the first counterexample's length and budget. */
+function found(r: ExploreResult<{ step: string }>) {
+  const v = r.violations[0];
+  return { ms: r.stats.elapsedMs, states: r.stats.states, depth: r.stats.depth, stopReason: r.stopReason,
+    length: v?.length ?? null, invariant: v?.invariant ?? null, fewest: v?.fewest ?? null };
+}
+
+/**
+ * Time to the first loss counterexample on the rf 3 configurations, in one run: plain
+ * breadth-first search, fewest-first by leader changes and by all faults, and plain search on 2
+ * worker threads, each given `seconds`.
+ */
+function rf3Strategies(seconds: number) {
+  const out: Record<string, unknown> = {};
+  for (const [name, config] of Object.entries(RF3)) {
+    const model = kafkaModelOf(config);
+    const base = { invariants: LOSS, stopAtFirst: true, timeLimitMs: seconds * 1000 };
+    out[name] = {
+      plain: found(exploreExhaustive(model, base)),
+      fewestLeaderChanges: found(exploreBounded(model, { ...base, budget: 'leaderChanges' })),
+      fewestFaults: found(exploreBounded(model, { ...base, budget: 'faults' })),
+      plainTwoWorkers: found(exploreExhaustive(model, { ...base, workers: 2, source: sourceOf(config) })),
+    };
+  }
+  return { seconds, configurations: out };
+}
+
+/**
+ * One worker thread against two on today's protocol: breadth-first search to a fixed depth (the
+ * same states, so the ratio of times is the speed-up) and a random campaign of fixed runs.
+ */
+function workerScaling(depth = 7, runs = 12_000) {
+  const config = { maxCrashes: 1, lossyCrashes: 1 } as const;
+  const model = kafkaModelOf(config);
+  const bfs = (workers: number) => exploreExhaustive(model, { maxDepth: depth, workers, source: sourceOf(config) }).stats;
+  const random = (workers: number) => exploreRandom(model, { runs, maxSteps: 60, seed: 1, workers, source: sourceOf(config) }).stats;
+  const [b1, b2, r1, r2] = [bfs(1), bfs(2), random(1), random(2)];
+  return {
+    exhaustive: { depth, states: b1.states, oneMs: b1.elapsedMs, twoMs: b2.elapsedMs, speedup: Number((b1.elapsedMs / b2.elapsedMs).toFixed(2)) },
+    random: { runs, oneMs: r1.elapsedMs, twoMs: r2.elapsedMs, speedup: Number((r1.elapsedMs / r2.elapsedMs).toFixed(2)) },
+  };
+}
+
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
 const STARTUP: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'kafka-spec --help': [BIN, '--help'], 'kafka-spec list': [BIN, 'list'] };
 
@@ -204,8 +263,18 @@ if (only === 'stepping') {
   console.log(memory());
 } else if (only === 'memory-random') {
   console.log(memoryRandom());
+} else if (only === 'rf3' || only === 'workers') {
+  // These two sections may be run alone and written into the results (`-- rf3 --write`), the rest kept.
+  const key = only === 'rf3' ? 'rf3Strategies' : 'workers';
+  const section = only === 'rf3' ? rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) : workerScaling();
+  console.log(JSON.stringify(section, null, 2));
+  if (process.argv.includes('--write')) {
+    const results = { ...JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')), [key]: section };
+    writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
+  }
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup, memory or memory-random, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random, rf3 or workers, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
@@ -218,6 +287,8 @@ if (only === 'stepping') {
     stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   results.memory = memory();
   results.timeToCounterexample = timeToCounterexample();
+  results.rf3Strategies = rf3Strategies(60);
+  results.workers = workerScaling();
   results.startup = startup();
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
@@ -251,9 +322,37 @@ function markdown(r: Record<string, any>): string {
     ...Object.entries(r.timeToCounterexample).map(([name, v]: [string, any]) =>
       `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${v.randomShrunkLengths.join(', ')} | ${v.randomCertifiedMedianMs} ms | ${v.randomCertifiedLengths.join(', ')} |`),
     '',
+    ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
+    ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     startupMarkdown(r.startup),
   ];
   return lines.join('\n');
+}
+
+function rf3Markdown(r: ReturnType<typeof rf3Strategies>): string {
+  const cell = (f: ReturnType<typeof found>, plain: ReturnType<typeof found>) => (f.length === null
+    ? `not found in ${(f.ms / 1000).toFixed(1)} s (${f.states.toLocaleString('en')} states, depth ${f.depth})`
+    : `${(f.ms / 1000).toFixed(1)} s, ${f.invariant} in ${f.length} steps${f.fewest === null ? '' : `, ${f.fewest.spent} ${f.fewest.budget}`} (${f.states.toLocaleString('en')} states)` +
+      (plain.length === null ? '' : `, ${(plain.ms / f.ms).toFixed(2)}× plain`));
+  return [
+    '## Time to a loss counterexample at rf 3, by strategy', '',
+    `Breadth-first search to the first violation of a loss invariant, each search given ${r.seconds} s: plain, fewest-first by leader`,
+    'changes (`check --fewest leaderChanges`) and by all faults (`--fewest faults`), and plain on 2 worker threads (`--workers 2`).',
+    'A fewest-first counterexample is the shortest among those spending that little of the budget, not necessarily the shortest.', '',
+    '| configuration | plain | fewest leader changes | fewest faults | plain, 2 workers |', '|---|---|---|---|---|',
+    ...Object.entries(r.configurations).map(([name, v]: [string, any]) =>
+      `| ${name} | ${cell(v.plain, v.plain)} | ${cell(v.fewestLeaderChanges, v.plain)} | ${cell(v.fewestFaults, v.plain)} | ${cell(v.plainTwoWorkers, v.plain)} |`),
+  ].join('\n');
+}
+
+function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
+  return [
+    '## One worker thread against two', '',
+    `Today's protocol (1 lossy crash). Breadth-first search to depth ${w.exhaustive.depth} (${w.exhaustive.states.toLocaleString('en')} states, the same on both):`,
+    `${(w.exhaustive.oneMs / 1000).toFixed(1)} s on one thread, ${(w.exhaustive.twoMs / 1000).toFixed(1)} s on two, **${w.exhaustive.speedup}×**. Random campaign of`,
+    `${w.random.runs.toLocaleString('en')} runs (seed 1): ${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two, **${w.random.speedup}×**.`,
+    'Both include starting the workers, and both ran while the machine was shared, so the ratio is what the load left.',
+  ].join('\n');
 }
 
 function startupMarkdown(s: ReturnType<typeof startup>): string {
