@@ -65,7 +65,8 @@ export function exploreBounded<S, A extends Action>(model: Model<S, A>, options:
   const rounds: BoundedRound[] = [];
   const results: ExploreResult<A>[] = [];
   let everyRoundFinished = true;
-  for (let k = 0; k <= budget.limit && standing.length > 0; k++) {
+  // With nothing to check, one round at the limit: the plain search, for its coverage.
+  for (let k = standing.length === 0 ? budget.limit : 0; k <= budget.limit && (standing.length > 0 || rounds.length === 0); k++) {
     const remaining = options.timeLimitMs === undefined ? undefined : Math.max(0, options.timeLimitMs - (Date.now() - started));
     const r = exploreExhaustive(model, { ...options, cap: { budget: options.budget, spent: k }, invariants: standing, timeLimitMs: remaining });
     const finished = r.stopReason === 'exhausted' || r.stopReason === 'depth' || (r.stopReason === 'violation' && r.violations.length === standing.length);
@@ -88,7 +89,7 @@ export function exploreBounded<S, A extends Action>(model: Model<S, A>, options:
       ...last.stats, transitions: results.reduce((sum, r) => sum + r.stats.transitions, 0), elapsedMs: Date.now() - started,
     },
     coverage: widestCoverage(results.map((r) => r.coverage)),
-    stopReason: standing.length === 0 || (violations.length > 0 && options.stopAtFirst === true) ? 'violation' : last.stopReason,
+    stopReason: violations.length > 0 && (standing.length === 0 || options.stopAtFirst === true) ? 'violation' : last.stopReason,
     rounds,
   };
 }

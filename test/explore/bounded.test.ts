@@ -56,6 +56,13 @@ describe('fewest-first bounded search', () => {
     expect(r.violations[0]).toMatchObject({ length: 2, fewest: { spent: 2, proven: true } });
   });
 
+  it('with no invariant to check, runs the plain search once, for its coverage', () => {
+    const r = exploreBounded({ ...walk, invariants: [] }, { budget: 'jumps' });
+    expect(r.rounds.map((x) => x.spent)).toEqual([2]);
+    expect(r).toMatchObject({ verdict: 'holds', complete: true, stopReason: 'exhausted' });
+    expect(r.coverage).toEqual(exploreExhaustive({ ...walk, invariants: [] }, {}).coverage);
+  });
+
   it('rejects a budget the model does not declare, naming those it does', () => {
     expect(() => budgetOf(walk, 'crashes')).toThrow(UnknownBudgetError);
     expect(() => budgetOf(walk, 'crashes')).toThrow(/known: jumps/);
