@@ -8,17 +8,18 @@ import type { Action, Model } from '../model.ts';
 import { Ancestors, type Links } from './exhaustive.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import type { ChunkResult, LevelTask } from './parallel.ts';
-import { type BudgetCap, boundsOf } from './result.ts';
+import { type BudgetCap, boundsOf, capOf } from './result.ts';
 import { loadModel, type ModelSource, postToCoordinator } from './threads.ts';
 
 const { source, cap, port, shared } = workerData as { source: ModelSource; cap: BudgetCap | null; port: MessagePort; shared: Int32Array };
 
 try {
   const model = await loadModel<unknown, Action>(source);
-  const inBounds = boundsOf(model, cap ?? undefined);
+  const inBounds = boundsOf(model);
+  const inCap = capOf(model, cap ?? undefined);
   port.on('message', (task: LevelTask) => {
     try {
-      level(model, inBounds, task);
+      level(model, inBounds, inCap, task);
     } catch (e) {
       postToCoordinator(port, shared, { kind: 'failed', message: String((e as Error).message ?? e).split('\n')[0] });
     }
@@ -49,7 +50,7 @@ function checkedBefore(hi: number, lo: number): boolean {
 }
 
 /** Takes chunks of the level until none is left. */
-function level<S, A extends Action>(model: Model<S, A>, inBounds: (s: S) => boolean, task: LevelTask): void {
+function level<S, A extends Action>(model: Model<S, A>, inBounds: (s: S) => boolean, inCap: ((s: S) => boolean) | null, task: LevelTask): void {
   const links: Links = { parentOf: (id) => task.parents[id], actionOf: (id) => task.actions[id] };
   const ancestors = new Ancestors(model, links);
   const view = model.fingerprintView ?? ((s: S) => s);
@@ -65,6 +66,7 @@ function level<S, A extends Action>(model: Model<S, A>, inBounds: (s: S) => bool
     const hi: number[] = [], lo: number[] = [], parent: number[] = [], action: number[] = [], step: number[] = [];
     const stepFails: number[] = [], stateFails: number[] = [], goals: number[] = [];
     const names = new Map<string, number>();
+    let cut = false;
     for (let id = from; id < to; id++) {
       const s = ancestors.state(id, task.depth);
       const actions = ancestors.enabled(task.depth);
@@ -72,6 +74,10 @@ function level<S, A extends Action>(model: Model<S, A>, inBounds: (s: S) => bool
         const a = actions[j];
         const n = model.step(s, a);
         if (!inBounds(n)) continue;
+        if (inCap !== null && !inCap(n)) {
+          cut = true;
+          continue;
+        }
         const i = hi.length;
         fingerprintInto(view(n), fp);
         hi.push(fp[0]);
@@ -88,7 +94,7 @@ function level<S, A extends Action>(model: Model<S, A>, inBounds: (s: S) => bool
     }
     const result: ChunkResult = {
       kind: 'chunk', index: c, hi: Uint32Array.from(hi), lo: Uint32Array.from(lo), parent: Int32Array.from(parent), action: Int32Array.from(action),
-      step: Uint16Array.from(step), names: [...names.keys()], stepFails: Int32Array.from(stepFails), stateFails: Int32Array.from(stateFails), goals: Int32Array.from(goals),
+      step: Uint16Array.from(step), names: [...names.keys()], capCut: cut, stepFails: Int32Array.from(stepFails), stateFails: Int32Array.from(stateFails), goals: Int32Array.from(goals),
     };
     postToCoordinator(port, shared, result, [result.hi.buffer, result.lo.buffer, result.parent.buffer, result.action.buffer, result.step.buffer,
       result.stepFails.buffer, result.stateFails.buffer, result.goals.buffer] as ArrayBuffer[]);

@@ -19,7 +19,7 @@ import { FingerprintSet } from './fpset.ts';
 import { exploreInParallel } from './parallel.ts';
 import type { ModelSource } from './threads.ts';
 import {
-  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
+  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, capOf, residentBytes, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
@@ -58,6 +58,9 @@ interface Search<S, A extends Action> {
   readonly violations: Violation<A>[];
   readonly view: (s: S) => unknown;
   readonly inBounds: (s: S) => boolean;
+  readonly inCap: ((s: S) => boolean) | null;
+  /** The fewest steps after which the cap left a state out (Infinity: none yet). */
+  capCut: number;
   /** Scratch space for one fingerprint. */
   readonly fp: Uint32Array;
   transitions: number;
@@ -82,7 +85,9 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     coverage: new CoverageCounter(model),
     violations: [],
     view: model.fingerprintView ?? ((s: S) => s),
-    inBounds: boundsOf(model, options.cap),
+    inBounds: boundsOf(model),
+    inCap: capOf(model, options.cap),
+    capCut: Infinity,
     fp: new Uint32Array(2),
     transitions: 0,
   };
@@ -96,7 +101,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     stats: {
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
-      frontierPeak: ancestors.peak,
+      frontierPeak: ancestors.peak, ...(search.capCut === Infinity ? {} : { capCut: search.capCut }),
     },
     coverage: search.coverage.snapshot(),
     stopReason,
@@ -151,6 +156,10 @@ function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<
   for (let j = 0; j < actions.length; j++) {
     const n = model.step(s, actions[j]);
     if (!search.inBounds(n)) continue;
+    if (search.inCap !== null && !search.inCap(n)) {
+      search.capCut = Math.min(search.capCut, depth + 1);
+      continue;
+    }
     search.transitions++;
     coverage.record(s, actions[j], n, depth + 1);
     for (let k = 0; k < stepInvs.length; k++) {

@@ -29,6 +29,8 @@ export interface ChunkResult {
   /** Per successor, its step's index into `names`. */
   readonly step: Uint16Array;
   readonly names: readonly string[];
+  /** Whether the budget cap left out a successor in this chunk. */
+  readonly capCut: boolean;
   readonly stepFails: Int32Array;
   readonly stateFails: Int32Array;
   readonly goals: Int32Array;
@@ -68,13 +70,14 @@ export function exploreInParallel<S, A extends Action>(
   fingerprintInto((model.fingerprintView ?? ((s: S) => s))(model.initial), fp);
   seen.add(fp[0], fp[1], -1, -1);
   let transitions = 0;
+  let capCut = Infinity;
   const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
     verdict: violations.length > 0 ? 'violated' : 'holds',
     complete: stopReason === 'exhausted',
     violations,
     stats: {
       engine: 'exhaustive', states: seen.size, transitions, depth, elapsedMs: Date.now() - started,
-      bytesPerState: Math.round(seen.bytes / Math.max(1, seen.size)),
+      bytesPerState: Math.round(seen.bytes / Math.max(1, seen.size)), ...(capCut === Infinity ? {} : { capCut }),
     },
     coverage: coverage.snapshot(),
     stopReason,
@@ -95,6 +98,7 @@ export function exploreInParallel<S, A extends Action>(
       return options.stopAtFirst === true || standing.size === 0;
     };
     const take = (r: ChunkResult, depth: number): boolean => {
+      if (r.capCut) capCut = Math.min(capCut, depth + 1);
       let sf = 0;
       let tf = 0;
       let g = 0;

@@ -58,6 +58,11 @@ export interface ExploreResult<A extends Action> {
     readonly elapsedMs: number;
     /** Exhaustive: bytes per distinct state of the visited-state table (fingerprints and parent links). */
     readonly bytesPerState?: number;
+    /**
+     * Exhaustive with a budget cap: the fewest steps after which the cap left a state out, absent
+     * when it left none out; up to one step less, every behaviour of the uncapped graph was explored.
+     */
+    readonly capCut?: number;
     /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
   };
@@ -114,13 +119,17 @@ export interface BudgetCap {
   readonly spent: number;
 }
 
-/** The model's bounds check, with `cap` added when given, or one that accepts every state. */
-export function boundsOf<S, A extends Action>(model: Model<S, A>, cap?: BudgetCap): (s: S) => boolean {
-  const own = model.withinBounds === undefined ? () => true : (s: S) => model.withinBounds!(s);
-  if (cap === undefined) return own;
+/** The model's bounds check, or one that accepts every state. */
+export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boolean {
+  return model.withinBounds === undefined ? () => true : (s) => model.withinBounds!(s);
+}
+
+/** Whether a state is within `cap`, or null without a cap. */
+export function capOf<S, A extends Action>(model: Model<S, A>, cap: BudgetCap | undefined): ((s: S) => boolean) | null {
+  if (cap === undefined) return null;
   const budget = model.budgets?.[cap.budget];
   if (budget === undefined) throw new Error(`the model declares no budget '${cap.budget}'`);
-  return (s) => own(s) && budget.spent(s) <= cap.spent;
+  return (s) => budget.spent(s) <= cap.spent;
 }
 
 /** Mutable coverage counters used while exploring. */

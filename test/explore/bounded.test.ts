@@ -39,6 +39,8 @@ describe('fewest-first bounded search', () => {
     expect(v.trace.map((a) => a.step).filter((s) => s === 'Jump')).toHaveLength(0);
     expect(v).toMatchObject({ length: 6, fewest: { budget: 'jumps', spent: 0, proven: true }, certifiedMinimal: false });
     expect(r.rounds.map((x) => x.spent)).toEqual([0]);
+    // A jump is one step from the start, so of the whole graph only the empty behaviour was explored.
+    expect(r.stats).toMatchObject({ capCut: 1, depth: 0 });
   });
 
   it('raises the budget until a counterexample needs it, and proves that fewer is not enough', () => {
@@ -47,6 +49,9 @@ describe('fewest-first bounded search', () => {
     expect(r.rounds.map((x) => [x.spent, x.stopReason, x.violations])).toEqual([[0, 'exhausted', []], [1, 'exhausted', []], [2, 'violation', ['below-six']]]);
     // The last round is the whole graph, so its counterexample is a shortest one outright.
     expect(r.violations[0]).toMatchObject({ length: 2, fewest: { spent: 2, proven: true }, certifiedMinimal: true });
+    // The round at the limit leaves nothing out: its depth is the whole graph's.
+    expect(r.stats.capCut).toBeUndefined();
+    expect(r.stats.depth).toBe(r.rounds[2].depth);
   });
 
   it('does not call a budget the fewest when a round with less stopped early', () => {
