@@ -51,6 +51,9 @@ export interface LevelTask {
   readonly invariants: readonly number[];
 }
 
+/** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
+const WORKER_SILENCE_MS = 600_000;
+
 /** Ids a worker takes at once: small levels are shared out finely, large ones in chunks of up to 512. */
 function chunkSize(levelSize: number, workers: number): number {
   return Math.max(1, Math.min(512, Math.ceil(levelSize / (workers * 8))));
@@ -90,7 +93,7 @@ export function exploreInParallel<S, A extends Action>(
   const bfsWorker = new URL(import.meta.url.endsWith('.ts') ? './bfs-worker.ts' : './bfs-worker.js', import.meta.url);
   const pool = new Pool(bfsWorker, options.workers, { source: options.source, cap: options.cap ?? null });
   try {
-    for (let i = 0; i < pool.size; i++) pool.next();
+    for (let i = 0; i < pool.size; i++) pool.next(WORKER_SILENCE_MS);
     /** Records a violation of invariant `index`; true when the search must stop. */
     const violated = (index: number, trace: () => A[]): boolean => {
       violations.push(violationOf(model.invariants[index], trace()));
@@ -155,7 +158,7 @@ function levels(
     for (let c = 0; c < chunks; c++) {
       let r = early.get(c);
       while (r === undefined) {
-        const m = pool.next() as ChunkResult;
+        const m = pool.next(WORKER_SILENCE_MS) as ChunkResult;
         if (m.index === c) r = m;
         else early.set(m.index, m);
       }

@@ -185,7 +185,9 @@ function onThreads<S, A extends Action>(model: Model<S, A>, options: RandomOptio
   }));
   try {
     const results: { index: number; result: ExploreResult<A> }[] = [];
-    for (let i = 0; i < workers; i++) results.push(pool.next() as { index: number; result: ExploreResult<A> });
+    // A shard answers once, when it is done: after its time limit at the latest, if it has one.
+    const silence = options.timeLimitMs === undefined ? Infinity : options.timeLimitMs + 600_000;
+    for (let i = 0; i < workers; i++) results.push(pool.next(silence) as { index: number; result: ExploreResult<A> });
     // In shard order, whichever thread finished first, so the merge is the same on every run.
     return mergeShards(results.sort((a, b) => a.index - b.index).map((r) => r.result));
   } finally {

@@ -66,9 +66,9 @@ export class Pool {
 
   /**
    * The next message any worker posted, waiting for one; throws when a worker reported a failure
-   * or none posted anything within `timeoutMs`.
+   * or none posted anything within `timeoutMs` (a worker that died without a word is only noticed so).
    */
-  next(timeoutMs = 600_000): unknown {
+  next(timeoutMs: number): unknown {
     const started = Date.now();
     for (;;) {
       const seen = Atomics.load(this.shared, 0);
