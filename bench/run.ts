@@ -14,7 +14,7 @@
  * its own, bench/browser.ts) compares the explorer's engine in headless Chromium with Node's.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { transition } from 'xstate';
@@ -23,7 +23,7 @@ import { makeConfig, type ClusterConfig } from '../spec/config.ts';
 import { createReplicaMachine, type ReplicaEvent } from '../spec/replica.ts';
 import type { ReplicaContext } from '../spec/replica-context.ts';
 import { kafkaModelOf } from '../properties/kafka-model.ts';
-import { certifyMinimal, exploreExhaustive, exploreRandom } from '../src/explore/index.ts';
+import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
@@ -117,6 +117,83 @@ function timeToCounterexample() {
   return out;
 }
 
+/**
+ * The rf 3 counterexamples that plain breadth-first search is slow to reach (docs/findings.md):
+ * truncation to the HW, and one lossy crash under the 3.5 rules (where KAFKA-15583 also loses a
+ * committed record) and the 3.7 rules (where the last replica standing is what remains).
+ */
+const RF3: Record<string, Partial<ClusterConfig>> = {
+  'truncate-to-hw, rf 3 (kafka-0.10)': { protocol: 'kafka-0.10', rf: 3, lossyCrashes: 0, consumer: false },
+  'one lossy crash, rf 3 (kafka-3.5)': { protocol: 'kafka-3.5', rf: 3, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 },
+  'one lossy crash, rf 3 (kafka-3.7)': { protocol: 'kafka-3.7', rf: 3, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 },
+};
+
+/**
+ * The compiled engine and model (`npm run build`), which the strategy and thread sections use so
+ * that worker threads start as the CLI's do, without compiling TypeScript on the fly.
+ */
+const compiled = {
+  ...(await import(new URL('../dist/src/explore/index.js', import.meta.url).href)) as typeof import('../src/explore/index.ts'),
+  ...(await import(new URL('../dist/properties/kafka-model.js', import.meta.url).href)) as typeof import('../properties/kafka-model.ts'),
+};
+
+/** How a worker thread rebuilds `kafkaModelOf(config)`: from the compiled model, as the compiled CLI's workers do. */
+function sourceOf(config: Partial<ClusterConfig>): ModelSource {
+  return { module: new URL('../dist/properties/kafka-model.js', import.meta.url).href, exportName: 'kafkaModelOf', args: [config] };
+}
+
+/** What one search found: time, states, and the first counterexample's length and budget. */
+function found(r: ExploreResult<{ step: string }>) {
+  const v = r.violations[0];
+  return { ms: r.stats.elapsedMs, states: r.stats.states, depth: r.stats.depth, stopReason: r.stopReason,
+    length: v?.length ?? null, invariant: v?.invariant ?? null, fewest: v?.fewest ?? null };
+}
+
+/**
+ * Time to the first loss counterexample on the rf 3 configurations, in one run: plain
+ * breadth-first search, fewest-first by leader changes and by all faults, and plain search on 2
+ * worker threads, each given `seconds`.
+ */
+function rf3Strategies(seconds: number) {
+  const out: Record<string, unknown> = {};
+  for (const [name, config] of Object.entries(RF3)) {
+    const model = compiled.kafkaModelOf(config);
+    const base = { invariants: LOSS, stopAtFirst: true, timeLimitMs: seconds * 1000 };
+    out[name] = {
+      plain: found(compiled.exploreExhaustive(model, base)),
+      fewestLeaderChanges: found(compiled.exploreBounded(model, { ...base, budget: 'leaderChanges' })),
+      fewestFaults: found(compiled.exploreBounded(model, { ...base, budget: 'faults' })),
+      plainTwoWorkers: found(compiled.exploreExhaustive(model, { ...base, workers: 2, source: sourceOf(config) })),
+    };
+  }
+  return { seconds, configurations: out };
+}
+
+/**
+ * One worker thread against two on today's protocol: breadth-first search to a fixed depth (the
+ * same states, so the ratio of times is the speed-up) and a random campaign of fixed runs.
+ */
+function workerScaling(depth = 7, runs = 12_000) {
+  const config = { maxCrashes: 1, lossyCrashes: 1 } as const;
+  const model = compiled.kafkaModelOf(config);
+  /** Wall-clock and CPU milliseconds (all threads of the process) of `search`. */
+  const timed = (search: () => { stats: { states: number } }) => {
+    const [cpu, wall] = [process.cpuUsage(), Date.now()];
+    const states = search().stats.states;
+    const used = process.cpuUsage(cpu);
+    return { states, ms: Date.now() - wall, cpuMs: Math.round((used.user + used.system) / 1000) };
+  };
+  const bfs = (workers: number) => timed(() => compiled.exploreExhaustive(model, { maxDepth: depth, workers, source: sourceOf(config) }));
+  const random = (workers: number) => timed(() => compiled.exploreRandom(model, { runs, maxSteps: 60, seed: 1, workers, source: sourceOf(config) }));
+  const [b1, b2, r1, r2] = [bfs(1), bfs(2), random(1), random(2)];
+  const figures = (one: typeof b1, two: typeof b1) => ({
+    oneMs: one.ms, twoMs: two.ms, speedup: Number((one.ms / two.ms).toFixed(2)), oneCpuMs: one.cpuMs, twoCpuMs: two.cpuMs,
+    // What two idle cores would give if the threads kept busy: twice the work one thread does per CPU second.
+    idleSpeedupBound: Number(((2 * one.cpuMs) / two.cpuMs).toFixed(2)),
+  });
+  return { exhaustive: { depth, states: b1.states, ...figures(b1, b2) }, random: { runs, ...figures(r1, r2) } };
+}
+
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
 const STARTUP: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'kafka-spec --help': [BIN, '--help'], 'kafka-spec list': [BIN, 'list'] };
 
@@ -208,8 +285,18 @@ if (only === 'stepping') {
 } else if (only === 'browser') {
   const { browserBench } = await import('./browser.ts');
   console.log(JSON.stringify(await browserBench(), null, 2));
+} else if (only === 'rf3' || only === 'workers') {
+  // These two sections may be run alone and written into the results (`-- rf3 --write`), the rest kept.
+  const key = only === 'rf3' ? 'rf3Strategies' : 'workers';
+  const section = only === 'rf3' ? rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) : workerScaling();
+  console.log(JSON.stringify(section, null, 2));
+  if (process.argv.includes('--write')) {
+    const results = { ...JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')), [key]: section };
+    writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
+  }
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random or browser, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random, browser, rf3 or workers, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
@@ -222,6 +309,8 @@ if (only === 'stepping') {
     stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   results.memory = memory();
   results.timeToCounterexample = timeToCounterexample();
+  results.rf3Strategies = rf3Strategies(60);
+  results.workers = workerScaling();
   results.startup = startup();
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
@@ -255,9 +344,39 @@ function markdown(r: Record<string, any>): string {
     ...Object.entries(r.timeToCounterexample).map(([name, v]: [string, any]) =>
       `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${v.randomShrunkLengths.join(', ')} | ${v.randomCertifiedMedianMs} ms | ${v.randomCertifiedLengths.join(', ')} |`),
     '',
+    ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
+    ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     startupMarkdown(r.startup),
   ];
   return lines.join('\n');
+}
+
+function rf3Markdown(r: ReturnType<typeof rf3Strategies>): string {
+  const cell = (f: ReturnType<typeof found>, plain: ReturnType<typeof found>) => (f.length === null
+    ? `not found in ${(f.ms / 1000).toFixed(1)} s (${f.states.toLocaleString('en')} states, depth ${f.depth})`
+    : `${(f.ms / 1000).toFixed(1)} s, ${f.invariant} in ${f.length} steps${f.fewest === null ? '' : `, ${f.fewest.spent} ${f.fewest.budget}`} (${f.states.toLocaleString('en')} states)` +
+      (plain.length === null ? '' : `, ${(plain.ms / f.ms).toFixed(2)}× plain`));
+  return [
+    '## Time to a loss counterexample at rf 3, by strategy', '',
+    `Breadth-first search to the first violation of a loss invariant, each search given ${r.seconds} s: plain, fewest-first by leader`,
+    'changes (`check --fewest leaderChanges`) and by all faults (`--fewest faults`), and plain on 2 worker threads (`--workers 2`).',
+    'A fewest-first counterexample is the shortest among those spending that little of the budget, not necessarily the shortest.', '',
+    '| configuration | plain | fewest leader changes | fewest faults | plain, 2 workers |', '|---|---|---|---|---|',
+    ...Object.entries(r.configurations).map(([name, v]: [string, any]) =>
+      `| ${name} | ${cell(v.plain, v.plain)} | ${cell(v.fewestLeaderChanges, v.plain)} | ${cell(v.fewestFaults, v.plain)} | ${cell(v.plainTwoWorkers, v.plain)} |`),
+  ].join('\n');
+}
+
+function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
+  return [
+    '## One worker thread against two', '',
+    `Today's protocol (1 lossy crash). Breadth-first search to depth ${w.exhaustive.depth} (${w.exhaustive.states.toLocaleString('en')} states, the same on both):`,
+    `${(w.exhaustive.oneMs / 1000).toFixed(1)} s on one thread, ${(w.exhaustive.twoMs / 1000).toFixed(1)} s on two, **${w.exhaustive.speedup}×**; CPU ${(w.exhaustive.oneCpuMs / 1000).toFixed(1)} s against`,
+    `${(w.exhaustive.twoCpuMs / 1000).toFixed(1)} s, so two idle cores could give at most ${w.exhaustive.idleSpeedupBound}×. Random campaign of ${w.random.runs.toLocaleString('en')} runs (seed 1):`,
+    `${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two, **${w.random.speedup}×**; CPU ${(w.random.oneCpuMs / 1000).toFixed(1)} s against`,
+    `${(w.random.twoCpuMs / 1000).toFixed(1)} s, at most ${w.random.idleSpeedupBound}× on two idle cores. Both include starting the workers. The machine was shared while`,
+    'they ran, so the wall-clock ratio is what the load left; the CPU figures do not depend on it.',
+  ].join('\n');
 }
 
 function startupMarkdown(s: ReturnType<typeof startup>): string {

@@ -8,6 +8,7 @@ import { describeAction, stepKinds, type ClusterAction } from '../spec/actions.t
 import { Cluster, type ClusterState } from '../spec/cluster.ts';
 import { type Bounds, type ClusterConfig, makeConfig } from '../spec/config.ts';
 import type { Rules } from '../spec/rules.ts';
+import { clusterBudgets } from '../spec/budgets.ts';
 import { summarizeState } from '../spec/summary.ts';
 import { cells, participants, picture } from '../spec/pictures.ts';
 import { invariants } from './invariants.ts';
@@ -42,6 +43,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     stepKinds: stepKinds(rules, bounds),
     goalsImpossible: impossibleGoals(rules, bounds),
     configuration: { values: { ...config }, lines: describeConfig(config) },
+    budgets: clusterBudgets(bounds),
     views: { participants: participants(rules.replicas.length), cells, picture },
   };
 }

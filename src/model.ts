@@ -102,6 +102,23 @@ export interface Model<S, A extends Action> {
    * files) and in a few lines for people (report headers).
    */
   readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[] };
+  /**
+   * Optional: the budgets the model's bounds ration (leader changes, crashes, …), by name. The
+   * bounded strategy (src/explore/bounded.ts) searches the behaviours that spend little of one
+   * budget before those that spend more.
+   */
+  readonly budgets?: Readonly<Record<string, Budget<S>>>;
+}
+
+/**
+ * A rationed resource: how much of it a state has spent, never less than its predecessor spent
+ * (spending is monotone along every step), and the most the model's configuration allows.
+ */
+export interface Budget<S> {
+  /** What one unit is, in a few words, e.g. `leader elections after a failure`. */
+  readonly statement: string;
+  readonly limit: number;
+  spent(state: S): number;
 }
 
 /** What a sequence diagram shows of one step: messages between participants, and notes. */

@@ -6,8 +6,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import type { ModelSource } from '../explore/threads.ts';
+import type { Shard } from '../explore/shard.ts';
 import { makeTrace } from '../trace/schema.ts';
+import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
@@ -30,6 +33,12 @@ export interface CheckFlags extends ModelFlags {
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
+  /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
+  fewest?: string;
+  /** Worker threads (default 1). */
+  workers?: string;
+  /** Random engine: run shard k of n of the campaign (`k/n`). */
+  shard?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -87,6 +96,42 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
   return bounded ? undefined : DEFAULT_TIME_LIMIT_S * 1000;
 }
 
+/** Worker threads at most: more than the cores only adds switching. */
+const MAX_WORKERS = 64;
+
+/** `--workers N` and, with more than one, how a worker thread rebuilds this configuration's model. */
+function workersOf(text: string | undefined, config: ClusterConfig): { workers?: number; source?: ModelSource } {
+  const workers = whole('--workers', text, 1, MAX_WORKERS);
+  if (workers === 0) throw new UsageError('--workers must be at least 1');
+  if (workers === 1) return {};
+  const module = new URL(import.meta.url.endsWith('.ts') ? '../../properties/kafka-model.ts' : '../../properties/kafka-model.js', import.meta.url);
+  return { workers, source: { module: module.href, exportName: 'kafkaModel', args: [config] } };
+}
+
+/** `--shard k/n` (random engine only), or undefined when absent. */
+function shardFlag(text: string | undefined, engine: CheckEngine): Shard | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (m === null) throw new UsageError(`--shard expects k/n (shard k of n, from 1), got '${oneLine(text)}'`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: k must be between 1 and n`);
+  if (engine !== 'random') throw new UsageError('--shard splits a random campaign: use it with --engine random');
+  return { index, count };
+}
+
+/** `--fewest BUDGET` checked against the model's budgets and the engine (it bounds breadth-first search), or undefined when absent. */
+function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (engine === 'random') throw new UsageError('--fewest bounds breadth-first search: use it with --engine exhaustive or both');
+  try {
+    budgetOf(model, name);
+  } catch (e) {
+    if (e instanceof UnknownBudgetError) throw new UsageError(oneLine(`--fewest: ${e.message}`));
+    throw e;
+  }
+  return name;
+}
+
 /** Runs `kafka-spec check` with the parsed flags; returns the exit code (0 holds, 1 violated); throws UsageError for bad input. */
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
@@ -106,17 +151,22 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
+  const budget = budgetFlag(model, engine, flags.fewest);
+  const threads = workersOf(flags.workers, config);
+  const shard = shardFlag(flags.shard, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
   const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits })
+    ? budget === undefined
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
+      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
     : engine === 'random'
-      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits })
+      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
       : exploreCombined(model, {
-        timeLimitMs, maxDepth, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits,
+        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits, ...threads,
       });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,

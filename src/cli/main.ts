@@ -39,6 +39,9 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--max-steps <n>', 'random runs: steps per run (default 60)')
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
+    .option('--fewest <budget>', 'breadth-first search over the behaviours spending 0, then 1, 2, … of a budget (leaderChanges, crashes, faults, …): the counterexample spending the fewest, shortest among those')
+    .option('--workers <n>', 'worker threads (default 1): breadth-first search expands each level on n threads, with the same result as one; random runs split into n shards (seed default 0)')
+    .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
@@ -114,6 +117,11 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
       const { runDiff } = await import('./diff.ts');
       setExit(runDiff(flags, io));
     });
+  program
+    .command('merge <files...>')
+    .description('combine check --json outputs (e.g. the shards of a random campaign) into one result')
+    .option('--json', 'machine-readable result')
+    .action(async (files: string[], flags: { json?: boolean }) => setExit((await import('./merge.ts')).runMerge(files, flags, io)));
   program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')

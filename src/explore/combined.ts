@@ -5,8 +5,10 @@
  * invariants the breadth-first phase did not already break.
  */
 import type { Action, Model } from '../model.ts';
-import { exploreExhaustive } from './exhaustive.ts';
+import { exploreBounded } from './bounded.ts';
+import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { exploreRandom } from './random.ts';
+import type { ModelSource } from './threads.ts';
 import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {
@@ -18,6 +20,11 @@ export interface CombinedOptions {
   readonly timeLimitMs?: number;
   readonly exhaustiveShare?: number;
   readonly maxDepth?: number;
+  /** Worker threads for both phases, and how they rebuild the model (see `ExhaustiveOptions`). */
+  readonly workers?: number;
+  readonly source?: ModelSource;
+  /** Breadth-first phase: bound this budget of the model, fewest first (bounded.ts), instead of plain breadth-first search. */
+  readonly budget?: string;
   readonly invariants?: readonly string[];
   readonly stopAtFirst?: boolean;
   /** Random phase: runs (default: as many as the time allows), steps per run, seed. */
@@ -46,10 +53,11 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   if (options.timeLimitMs === undefined && options.runs === undefined) throw new Error('exploreCombined needs a time limit or a number of runs');
   const started = Date.now();
   const checked = selectInvariants(model, options.invariants).map((i) => i.name);
-  const bfs = exploreExhaustive(model, {
+  const breadthFirst = options.budget === undefined ? exploreExhaustive : (m: Model<S, A>, o: ExhaustiveOptions) => exploreBounded(m, { ...o, budget: options.budget! });
+  const bfs = breadthFirst(model, {
     maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
-    maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
+    maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
   });
   const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated') || bfs.stopReason === 'memory';
   const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
@@ -80,7 +88,7 @@ function randomPhase<S, A extends Action>(
     const pass = exploreRandom(model, {
       runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
       invariants: standing, certify: options.certify, onProgress: options.onProgress,
-      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes,
+      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
     });
     violations.push(...pass.violations);
     total = total === null ? pass : {

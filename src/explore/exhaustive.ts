@@ -16,8 +16,10 @@
 import { type Action, type Invariant, type Model, type StateInvariant, type TransitionInvariant, violates } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
+import { exploreInParallel } from './parallel.ts';
+import type { ModelSource } from './threads.ts';
 import {
-  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
+  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, capOf, residentBytes, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
@@ -35,6 +37,15 @@ export interface ExhaustiveOptions {
    * checked invariant has failed, and reports the shortest violation of each.
    */
   readonly stopAtFirst?: boolean;
+  /** Explore only the states within this budget cap, on top of the model's own bounds (see bounded.ts). */
+  readonly cap?: BudgetCap;
+  /**
+   * Worker threads expanding each level (parallel.ts); more than 1 needs `source`. The states,
+   * ids, violations and coverage are those of one thread, in the same order.
+   */
+  readonly workers?: number;
+  /** How a worker thread rebuilds this very model. */
+  readonly source?: ModelSource;
 }
 
 interface Search<S, A extends Action> {
@@ -47,6 +58,9 @@ interface Search<S, A extends Action> {
   readonly violations: Violation<A>[];
   readonly view: (s: S) => unknown;
   readonly inBounds: (s: S) => boolean;
+  readonly inCap: ((s: S) => boolean) | null;
+  /** The fewest steps after which the cap left a state out (Infinity: none yet). */
+  capCut: number;
   /** Scratch space for one fingerprint. */
   readonly fp: Uint32Array;
   transitions: number;
@@ -57,6 +71,10 @@ interface Search<S, A extends Action> {
  * search reports one per invariant (see `stopAtFirst`).
  */
 export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExploreResult<A> {
+  if ((options.workers ?? 1) > 1) {
+    if (options.source === undefined) throw new Error('breadth-first search on worker threads needs the model\'s source');
+    return exploreInParallel(model, { ...options, workers: options.workers!, source: options.source });
+  }
   const started = Date.now();
   const invs = selectInvariants(model, options.invariants);
   const search: Search<S, A> = {
@@ -68,6 +86,8 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     violations: [],
     view: model.fingerprintView ?? ((s: S) => s),
     inBounds: boundsOf(model),
+    inCap: capOf(model, options.cap),
+    capCut: Infinity,
     fp: new Uint32Array(2),
     transitions: 0,
   };
@@ -81,7 +101,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     stats: {
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
-      frontierPeak: ancestors.peak,
+      frontierPeak: ancestors.peak, ...(search.capCut === Infinity ? {} : { capCut: search.capCut }),
     },
     coverage: search.coverage.snapshot(),
     stopReason,
@@ -136,6 +156,10 @@ function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<
   for (let j = 0; j < actions.length; j++) {
     const n = model.step(s, actions[j]);
     if (!search.inBounds(n)) continue;
+    if (search.inCap !== null && !search.inCap(n)) {
+      search.capCut = Math.min(search.capCut, depth + 1);
+      continue;
+    }
     search.transitions++;
     coverage.record(s, actions[j], n, depth + 1);
     for (let k = 0; k < stepInvs.length; k++) {
@@ -163,20 +187,26 @@ function violated<S, A extends Action>(search: Search<S, A>, inv: Invariant<S>, 
   return search.options.stopAtFirst === true || search.stateInvs.length + search.stepInvs.length === 0;
 }
 
+/** Per state id, its parent's id and the index of the action that reached it (a `FingerprintSet`, or a copy shared with a worker). */
+export interface Links {
+  parentOf(id: number): number;
+  actionOf(id: number): number;
+}
+
 /**
  * The states of the search tree, rebuilt on demand from the visited-state table: the one at depth
  * d is its parent (depth d - 1) stepped by the recorded action. Keeps, per depth, the last state
  * rebuilt and its enabled actions, so a level expanded in id order rebuilds each parent once for
  * all its children. The initial state (id 0) is always kept.
  */
-class Ancestors<S, A extends Action> {
+export class Ancestors<S, A extends Action> {
   private readonly ids: number[] = [0];
   private readonly states: S[];
   private readonly actions: (A[] | undefined)[] = [undefined];
   /** The most states held at once (one per depth). */
   peak = 1;
 
-  constructor(private readonly model: Model<S, A>, private readonly seen: FingerprintSet) {
+  constructor(private readonly model: Model<S, A>, private readonly seen: Links) {
     this.states = [model.initial];
   }
 
@@ -209,12 +239,12 @@ function remove<T>(list: T[], item: T): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-function violationOf<S, A extends Action>(inv: Invariant<S>, trace: A[]): Violation<A> {
+export function violationOf<S, A extends Action>(inv: Invariant<S>, trace: A[]): Violation<A> {
   return { invariant: inv.name, statement: inv.statement, trace, length: trace.length };
 }
 
 /** Rebuilds the path to state `id` by following parents, then re-executing the action indices. */
-export function traceTo<S, A extends Action>(model: Model<S, A>, seen: FingerprintSet, id: number): A[] {
+export function traceTo<S, A extends Action>(model: Model<S, A>, seen: Links, id: number): A[] {
   const indices: number[] = [];
   for (let cur = id; seen.parentOf(cur) >= 0; cur = seen.parentOf(cur)) indices.push(seen.actionOf(cur));
   indices.reverse();

@@ -13,10 +13,16 @@ export class FingerprintSet {
   private lo: Uint32Array;
   private mask: number;
   private count = 0;
-  private parents = new Int32Array(1024);
-  private actions = new Int32Array(1024);
+  private parents: Int32Array;
+  private actions: Int32Array;
 
-  constructor(initialCapacity = 1 << 16) {
+  /**
+   * With `shared`, the parent links live in SharedArrayBuffers (`links`), so worker threads can
+   * rebuild states from them without a copy.
+   */
+  constructor(initialCapacity = 1 << 16, private readonly shared = false) {
+    this.parents = this.newLinks(1024);
+    this.actions = this.newLinks(1024);
     let cap = 1;
     while (cap < initialCapacity) cap <<= 1;
     this.hi = new Uint32Array(cap);
@@ -68,6 +74,11 @@ export class FingerprintSet {
     }
   }
 
+  /** The parent ids and action indices by id (valid below `size`); shared memory when the set was made `shared`. */
+  get links(): { readonly parents: Int32Array; readonly actions: Int32Array } {
+    return { parents: this.parents, actions: this.actions };
+  }
+
   parentOf(id: number): number {
     return this.parents[id];
   }
@@ -78,15 +89,19 @@ export class FingerprintSet {
 
   private record(id: number, parent: number, action: number): void {
     if (id >= this.parents.length) {
-      const parents = new Int32Array(this.parents.length * 2);
+      const parents = this.newLinks(this.parents.length * 2);
       parents.set(this.parents);
       this.parents = parents;
-      const actions = new Int32Array(this.actions.length * 2);
+      const actions = this.newLinks(this.actions.length * 2);
       actions.set(this.actions);
       this.actions = actions;
     }
     this.parents[id] = parent;
     this.actions[id] = action;
+  }
+
+  private newLinks(length: number): Int32Array {
+    return this.shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
   }
 
   private grow(): void {

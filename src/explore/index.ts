@@ -1,8 +1,11 @@
 /** The exploration engines and what they report. */
 export { exploreExhaustive, type ExhaustiveOptions } from './exhaustive.ts';
 export { certifyMinimal, exploreRandom, type RandomOptions } from './random.ts';
+export { exploreBounded, budgetOf, UnknownBudgetError, type BoundedOptions, type BoundedRound } from './bounded.ts';
 export { exploreCombined, type CombinedOptions, type CombinedResult } from './combined.ts';
 export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts';
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
+export { type ModelSource } from './threads.ts';
+export { addCoverage, mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
 export * from './result.ts';

@@ -12,6 +12,12 @@ export interface Violation<A extends Action> {
   readonly length: number;
   /** True when a breadth-first search showed that no shorter trace violates this invariant. */
   readonly certifiedMinimal?: boolean;
+  /**
+   * Bounded strategy only: the trace spends `spent` units of `budget`, and is a shortest among the
+   * counterexamples spending at most that much; `proven` when the rounds with less all finished,
+   * so no counterexample of this invariant spends less.
+   */
+  readonly fewest?: { readonly budget: string; readonly spent: number; readonly proven: boolean };
   /** Random engine only: how to replay the failing run in fast-check, and its length before shrinking. */
   readonly seed?: number;
   readonly path?: string;
@@ -52,6 +58,11 @@ export interface ExploreResult<A extends Action> {
     readonly elapsedMs: number;
     /** Exhaustive: bytes per distinct state of the visited-state table (fingerprints and parent links). */
     readonly bytesPerState?: number;
+    /**
+     * Exhaustive with a budget cap: the fewest steps after which the cap left a state out, absent
+     * when it left none out; up to one step less, every behaviour of the uncapped graph was explored.
+     */
+    readonly capCut?: number;
     /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
   };
@@ -102,9 +113,23 @@ export function residentBytes(): number {
   return proc?.memoryUsage?.rss?.() ?? 0;
 }
 
+/** A bound on one of the model's budgets (`Model.budgets`): only states spending at most `spent` of it. */
+export interface BudgetCap {
+  readonly budget: string;
+  readonly spent: number;
+}
+
 /** The model's bounds check, or one that accepts every state. */
 export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boolean {
   return model.withinBounds === undefined ? () => true : (s) => model.withinBounds!(s);
+}
+
+/** Whether a state is within `cap`, or null without a cap. */
+export function capOf<S, A extends Action>(model: Model<S, A>, cap: BudgetCap | undefined): ((s: S) => boolean) | null {
+  if (cap === undefined) return null;
+  const budget = model.budgets?.[cap.budget];
+  if (budget === undefined) throw new Error(`the model declares no budget '${cap.budget}'`);
+  return (s) => budget.spent(s) <= cap.spent;
 }
 
 /** Mutable coverage counters used while exploring. */
@@ -122,6 +147,16 @@ export class CoverageCounter<S, A extends Action> {
     for (let i = 0; i < goals.length; i++) {
       if (!goals[i].reached(prev, action, next)) continue;
       const g = this.goals[goals[i].name];
+      g.count++;
+      if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
+    }
+  }
+
+  /** Counts a step of this kind that reached the goals with these indices (into `model.goals`), found by another thread. */
+  tally(step: string, reached: readonly number[], depth: number): void {
+    this.steps[step] = (this.steps[step] ?? 0) + 1;
+    for (const i of reached) {
+      const g = this.goals[this.model.goals[i].name];
       g.count++;
       if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
     }

@@ -50,7 +50,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     verdict: r.verdict,
     config: model.configuration?.values ?? null,
     violations: r.violations.map((v, i) => ({
-      invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null,
+      invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
@@ -154,9 +154,10 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
   const phases = phasesOf(r);
   const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
   for (const v of r.violations) {
-    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
+    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : v.fewest === undefined && foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
-    lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}`, '');
+    const fewest = v.fewest === undefined ? '' : `; spends ${v.fewest.spent} ${v.fewest.budget}, ${v.fewest.proven ? 'the fewest any counterexample spends' : 'fewer not ruled out'}, and is a shortest among those spending at most that`;
+    lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}${fewest}`, '');
     const replayed = replay(model, v.trace, { invariants: [v.invariant] });
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);

@@ -1,0 +1,74 @@
+/**
+ * Random campaigns in pieces: a shard runs its share of the runs from a seed of its own, so the
+ * shards of one campaign explore disjoint, deterministic sets of runs and any batch system can
+ * run them (worker threads, a CI matrix, indexed jobs). Their results merge into one: the
+ * shortest violation of each invariant, coverage and step counts added up, states and runs
+ * summed (a state met by two shards counts twice, so the merged count of distinct states is an
+ * upper bound, not exact), depth the deepest.
+ */
+import type { Action } from '../model.ts';
+import type { Coverage, ExploreResult, StopReason, Violation } from './result.ts';
+
+/** Shard `index` (1-based) of `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * The runs and seed of one shard of a campaign of `runs` runs from `seed`: the runs split as
+ * evenly as they go (the first shards take one more), shard k starting from seed + k − 1. One
+ * shard of one is the campaign itself.
+ */
+export function shardOf(runs: number, seed: number, shard: Shard): { readonly runs: number; readonly seed: number } {
+  const share = Math.floor(runs / shard.count) + (shard.index <= runs % shard.count ? 1 : 0);
+  return { runs: share, seed: (seed + shard.index - 1) >>> 0 };
+}
+
+/** The shortest violation of each invariant, in the order the invariants were first violated. */
+export function shortestPerInvariant<V extends { readonly invariant: string; readonly length: number }>(violations: readonly V[]): V[] {
+  const best = new Map<string, V>();
+  for (const v of violations) {
+    const b = best.get(v.invariant);
+    if (b === undefined || v.length < b.length) best.set(v.invariant, v);
+  }
+  return [...best.values()];
+}
+
+/** Coverage added up: transitions by kind and goal counts summed, each goal's earliest depth the least. */
+export function addCoverage(a: Coverage, b: Coverage): Coverage {
+  const goals: Record<string, { count: number; firstDepth: number | null }> = structuredClone(a.goals);
+  for (const [name, g] of Object.entries(b.goals)) {
+    const x = (goals[name] ??= { count: 0, firstDepth: null });
+    x.count += g.count;
+    if (g.firstDepth !== null && (x.firstDepth === null || g.firstDepth < x.firstDepth)) x.firstDepth = g.firstDepth;
+  }
+  const steps = { ...a.steps };
+  for (const [k, n] of Object.entries(b.steps)) steps[k] = (steps[k] ?? 0) + n;
+  return { goals, steps };
+}
+
+/** Why shards stopped, as one reason: a violation if any found one, else the reason they share, else the first. */
+function stopReasonOf(reasons: readonly StopReason[]): StopReason {
+  if (reasons.includes('violation')) return 'violation';
+  return reasons[0];
+}
+
+/** The results of the shards of one random campaign as one result. */
+export function mergeShards<A extends Action>(results: readonly ExploreResult<A>[]): ExploreResult<A> {
+  const violations: Violation<A>[] = shortestPerInvariant(results.flatMap((r) => r.violations));
+  const sum = (f: (r: ExploreResult<A>) => number) => results.reduce((n, r) => n + f(r), 0);
+  return {
+    verdict: violations.length > 0 ? 'violated' : 'holds',
+    complete: false,
+    violations,
+    stats: {
+      engine: results[0].stats.engine, states: sum((r) => r.stats.states), transitions: sum((r) => r.stats.transitions),
+      ...(results.some((r) => r.stats.statesCapped) ? { statesCapped: true } : {}),
+      depth: Math.max(...results.map((r) => r.stats.depth)), runs: sum((r) => r.stats.runs ?? 0),
+      elapsedMs: Math.max(...results.map((r) => r.stats.elapsedMs)),
+    },
+    coverage: results.slice(1).reduce((c, r) => addCoverage(c, r.coverage), results[0].coverage),
+    stopReason: stopReasonOf(results.map((r) => r.stopReason)),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Worker threads for the engines. A model holds functions, so it cannot be posted to a thread:
+ * each worker rebuilds it from a `ModelSource` (a module URL, the name of a function it exports
+ * and that function's arguments, all plain data), which keeps the engine protocol-agnostic.
+ *
+ * The coordinator stays synchronous, like the single-threaded engines: it waits on a shared
+ * counter that workers bump after each message (`Atomics.wait`) and takes the messages off their
+ * ports with `receiveMessageOnPort`.
+ */
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { Action, Model } from '../model.ts';
+
+/** How a worker rebuilds the model: `(await import(module))[exportName](...args)`. */
+export interface ModelSource {
+  readonly module: string;
+  readonly exportName: string;
+  readonly args: readonly unknown[];
+}
+
+export async function loadModel<S, A extends Action>(source: ModelSource): Promise<Model<S, A>> {
+  const mod = (await import(source.module)) as Record<string, unknown>;
+  const build = mod[source.exportName];
+  if (typeof build !== 'function') throw new Error(`${source.module} exports no function '${source.exportName}'`);
+  return build(...source.args) as Model<S, A>;
+}
+
+/** What a worker reports when it fails: the message, on one line. */
+export interface WorkerFailure {
+  readonly kind: 'failed';
+  readonly message: string;
+}
+
+/** A pool of workers running one script, each with a port the coordinator reads synchronously. */
+export class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  /** [0]: messages posted so far (workers add 1 after each and wake the coordinator). */
+  readonly shared = new Int32Array(new SharedArrayBuffer(4));
+  private readonly inbox: unknown[] = [];
+
+  /**
+   * Starts `count` workers of `script` (a .ts file is loaded through tsx, as when running from
+   * sources), each given `data`, or `data(i)` for worker i.
+   */
+  constructor(script: URL, count: number, data: Record<string, unknown> | ((index: number) => Record<string, unknown>)) {
+    const typescript = script.pathname.endsWith('.ts');
+    const register = typescript ? "const { register } = await import('tsx/esm/api'); register();" : '';
+    const bootstrap = `(async () => { ${register} await import(${JSON.stringify(script.href)}); })()`;
+    for (let i = 0; i < count; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(bootstrap, { eval: true, workerData: { ...(typeof data === 'function' ? data(i) : data), index: i, port: port2, shared: this.shared }, transferList: [port2] });
+      worker.unref();
+      this.workers.push(worker);
+      this.ports.push(port1);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Posts `message` to every worker. */
+  broadcast(message: unknown): void {
+    for (const p of this.ports) p.postMessage(message);
+  }
+
+  /**
+   * The next message any worker posted, waiting for one; throws when a worker reported a failure
+   * or none posted anything within `timeoutMs` (a worker that died without a word is only noticed so).
+   */
+  next(timeoutMs: number): unknown {
+    const started = Date.now();
+    for (;;) {
+      const seen = Atomics.load(this.shared, 0);
+      for (const p of this.ports) {
+        for (let m = receiveMessageOnPort(p); m !== undefined; m = receiveMessageOnPort(p)) this.inbox.push(m.message);
+      }
+      const message = this.inbox.shift();
+      if (message !== undefined) {
+        if ((message as WorkerFailure).kind === 'failed') throw new Error(`a worker failed: ${(message as WorkerFailure).message}`);
+        return message;
+      }
+      if (Date.now() - started > timeoutMs) throw new Error('no worker answered in time');
+      Atomics.wait(this.shared, 0, seen, 1000);
+    }
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+    for (const p of this.ports) p.close();
+  }
+}
+
+/** Worker side: post `message` to the coordinator and wake it. */
+export function postToCoordinator(port: MessagePort, shared: Int32Array, message: unknown, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.add(shared, 0, 1);
+  Atomics.notify(shared, 0);
+}

@@ -1,0 +1,37 @@
+/**
+ * `kafka-spec check --fewest BUDGET`: breadth-first search bounded by a budget, fewest first. The
+ * report says what the counterexample spends and what is proven of it; a budget the model does
+ * not have, or the random engine, is one line and exit 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const UNCLEAN = ['--rf', '2', '--min-isr', '1', '--unclean', '--lossy-crashes', '0', '--set', 'consumer=false', '--set', 'maxRecords=1',
+  '--set', 'maxLeaderMoves=0', '--set', 'maxHeartbeatLosses=0', '--depth', '7', '--invariant', 'leader-completeness'];
+
+describe('check --fewest', () => {
+  it('reports the counterexample spending the fewest leader changes, and what is proven of it', async () => {
+    const r = await runCli('check', '--engine', 'exhaustive', '--fewest', 'leaderChanges', '--json', ...UNCLEAN);
+    expect(r.code).toBe(1);
+    const [v] = JSON.parse(r.out).violations;
+    expect(v).toMatchObject({ invariant: 'leader-completeness', fewest: { budget: 'leaderChanges', spent: 1, proven: true } });
+    const text = await runCli('check', '--engine', 'exhaustive', '--fewest', 'leaderChanges', ...UNCLEAN);
+    expect(text.out).toMatch(/spends 1 leaderChanges, the fewest any counterexample spends, and is a shortest among those spending at most that/);
+    expect(text.out).not.toContain('(shortest: breadth-first)');
+  });
+
+  it('is deterministic with --depth (no clock)', async () => {
+    const a = await runCli('check', '--engine', 'exhaustive', '--fewest', 'faults', '--json', ...UNCLEAN);
+    const b = await runCli('check', '--engine', 'exhaustive', '--fewest', 'faults', '--json', ...UNCLEAN);
+    expect(a.out).toBe(b.out);
+  });
+
+  it('rejects an unknown budget and the random engine with one line, exit 2', async () => {
+    const bad = await runCli('check', '--fewest', 'elections', ...UNCLEAN);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^kafka-spec: --fewest: unknown budget 'elections' \(known: leaderChanges, crashes, .*faults\)$/);
+    const random = await runCli('check', '--engine', 'random', '--fewest', 'crashes', ...UNCLEAN);
+    expect(random.code).toBe(2);
+    expect(random.err.split('\n')).toHaveLength(1);
+  });
+});

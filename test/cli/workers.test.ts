@@ -1,0 +1,32 @@
+/**
+ * `kafka-spec check --workers N`: breadth-first search on N threads prints what one thread
+ * prints; random runs on N threads are deterministic for a seed; a bad count is one line, exit 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const SMALL = ['--rf', '2', '--min-isr', '1', '--unclean', '--lossy-crashes', '0', '--set', 'consumer=false', '--set', 'maxRecords=1', '--json'];
+
+describe('check --workers', () => {
+  it('prints the same breadth-first result on two threads as on one', async () => {
+    const one = await runCli('check', '--engine', 'exhaustive', '--depth', '6', ...SMALL);
+    const two = await runCli('check', '--engine', 'exhaustive', '--depth', '6', '--workers', '2', ...SMALL);
+    expect(JSON.parse(one.out).violations.length).toBeGreaterThan(0);
+    expect([two.code, two.out]).toEqual([one.code, one.out]);
+  });
+
+  it('runs random shards on threads deterministically', async () => {
+    const args = ['check', '--engine', 'random', '--runs', '40', '--max-steps', '12', '--seed', '4', '--workers', '2', ...SMALL];
+    const [a, b] = [await runCli(...args), await runCli(...args)];
+    expect(a.out).toBe(b.out);
+    expect(JSON.parse(a.out).stats.runs).toBeGreaterThanOrEqual(40); // shrinking a counterexample counts its runs too
+  });
+
+  it('rejects a count that is not a whole number of at least 1, with one line', async () => {
+    for (const n of ['0', 'two', '65']) {
+      const r = await runCli('check', '--workers', n, ...SMALL);
+      expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
+      expect(r.err).toMatch(/--workers/);
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Random campaigns in shards: the shards split the runs and use seeds of their own, one shard of
+ * one is the campaign itself, and a campaign on worker threads is exactly its shards merged.
+ */
+import { describe, expect, it } from 'vitest';
+import { exploreRandom, mergeShards, shardOf, shortestPerInvariant, type ModelSource } from '../../src/explore/index.ts';
+import { kafkaModelOf } from '../../properties/kafka-model.ts';
+
+const config = { rf: 2, acks: 1 as const, consumer: false, maxLeaderMoves: 0 };
+const source: ModelSource = { module: new URL('../../properties/kafka-model.ts', import.meta.url).href, exportName: 'kafkaModelOf', args: [config] };
+const withoutClock = <T extends { stats: { elapsedMs: number } }>(r: T) => ({ ...r, stats: { ...r.stats, elapsedMs: 0 } });
+
+describe('shards of a random campaign', () => {
+  it('split the runs as evenly as they go, each shard from its own seed', () => {
+    const shards = [1, 2, 3].map((index) => shardOf(100, 7, { index, count: 3 }));
+    expect(shards).toEqual([{ runs: 34, seed: 7 }, { runs: 33, seed: 8 }, { runs: 33, seed: 9 }]);
+    expect(shardOf(100, 7, { index: 1, count: 1 })).toEqual({ runs: 100, seed: 7 });
+  });
+
+  it('one shard of one is the campaign itself', () => {
+    const model = kafkaModelOf(config);
+    const options = { runs: 40, maxSteps: 15, seed: 5, invariants: ['hw-le-leo'] };
+    expect(withoutClock(exploreRandom(model, { ...options, shard: { index: 1, count: 1 } }))).toEqual(withoutClock(exploreRandom(model, options)));
+  });
+
+  it('on two worker threads is its two shards merged, in shard order', () => {
+    const model = kafkaModelOf(config);
+    const options = { runs: 60, maxSteps: 15, seed: 5, invariants: ['hw-le-leo', 'acks-one-durable'] };
+    const shards = [1, 2].map((index) => exploreRandom(model, { ...options, shard: { index, count: 2 } }));
+    const threads = exploreRandom(model, { ...options, workers: 2, source });
+    expect(withoutClock(threads)).toEqual(withoutClock(mergeShards(shards)));
+    expect(threads.stats.runs).toBe(shards[0].stats.runs! + shards[1].stats.runs!);
+  });
+
+  it('merge keeps the shortest violation of each invariant, first found on ties', () => {
+    const v = (invariant: string, length: number, tag: string) => ({ invariant, length, tag });
+    expect(shortestPerInvariant([v('a', 5, 'x'), v('b', 3, 'y'), v('a', 4, 'z'), v('a', 4, 'w')])).toEqual([v('a', 4, 'z'), v('b', 3, 'y')]);
+  });
+});
