@@ -12,6 +12,9 @@ import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
+import { exploreLiveness } from '../explore/liveness.ts';
+import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
+import type { KafkaModel } from '../../properties/kafka-model.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -30,6 +33,8 @@ export interface CheckFlags extends ModelFlags {
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
+  /** Check every liveness property (V1-V6) instead of the invariants. */
+  liveness?: boolean;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -91,6 +96,14 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
   const model = kafkaModel(config);
+  const named = flags.invariant ?? [];
+  const livenessNamed = named.filter((n) => model.liveness?.some((p) => p.name === n));
+  if (flags.liveness === true || livenessNamed.length > 0) {
+    if (livenessNamed.length < named.length) {
+      throw new UsageError('liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
+    }
+    return runLivenessCheck(flags, model, livenessNamed, io);
+  }
   let checked: string[];
   try {
     checked = selectInvariants(model, flags.invariant).map((i) => i.name);
@@ -131,5 +144,29 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     }
   }
   io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings })) : checkText(model, result, checked, flags.out));
+  return result.verdict === 'violated' ? 1 : 0;
+}
+
+/**
+ * A liveness check: the breadth-first graph with its edges (bounded like the exhaustive engine
+ * by --depth, --time-limit, --max-states, --max-memory), then a search for lassos. Random runs
+ * prove nothing about liveness, so `--engine` is not used.
+ */
+function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output): number {
+  const timeLimitMs = timeLimitOf('exhaustive', flags);
+  const maxDepth = whole('--depth', flags.depth, 1000);
+  const limits = limitsOf(flags);
+  if (flags.out !== undefined) outFolderExists(flags.out);
+  if (!flags.json) io.out(checkHeader('liveness', model));
+  const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
+  const result = exploreLiveness(model, { maxDepth, timeLimitMs, properties, onProgress, ...limits });
+  if (flags.out !== undefined && result.lassos.length > 0) {
+    try {
+      writeFileSync(flags.out, JSON.stringify(lassoTrace(model, result.lassos[0]), null, 2) + '\n');
+    } catch (e) {
+      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+    }
+  }
+  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings })) : livenessText(model, result, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }
