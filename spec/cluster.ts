@@ -11,7 +11,7 @@
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
  */
 import type { Bounds, ClusterConfig } from './config.ts';
-import { BOUNDS } from './config.ts';
+import { BOUNDS, optionalBounds } from './config.ts';
 import type { BrokerId, FetchRequest, FetchResponse, Message, MetadataImage, Outgoing } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
@@ -85,8 +85,7 @@ export class Cluster {
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
-    this.permanentFailures = config.permanentFailures ?? 0;
-    this.maxLagShrinks = config.maxLagShrinks ?? Infinity;
+    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks } = optionalBounds(config));
     this.replica = compileMachine(createReplicaMachine(this.rules), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(createControllerMachine(this.rules), { assignReturnsWholeContext: true });
     this.initial = this.start();

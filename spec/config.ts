@@ -187,6 +187,11 @@ export function validateConfig(raw: unknown): ClusterConfig {
   return c;
 }
 
+/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded. */
+export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number } {
+  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity };
+}
+
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */
 export function effectiveMinIsr(c: ClusterConfig): number {
   return Math.min(c.minIsr, c.rf - c.observers);

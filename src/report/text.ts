@@ -32,6 +32,7 @@ export function renderTraceText<S, A extends Action>(
 
 /** The marks of a lasso's steps: the first of the cycle, and the last, which leads back to its start. */
 export function lassoMarker(cycleStart: number, step: number, length: number): string {
+  if (cycleStart === length) return step === length ? '  <-- stays here: no fair step is enabled' : '';
   if (step === length && step === cycleStart + 1) return '  <-- cycle: this step leads back to the state before it';
   if (step === cycleStart + 1) return '  <-- cycle starts';
   if (step === length) return `  <-- back to the state after step ${cycleStart}: the cycle repeats forever`;
