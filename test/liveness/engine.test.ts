@@ -10,6 +10,11 @@ import { describe, expect, it } from 'vitest';
 import type { Action, Model, StepFairness } from '../../src/model.ts';
 import { exploreLiveness } from '../../src/explore/liveness.ts';
 import { replayLasso } from '../../src/trace/replay.ts';
+import { renderTraceMermaid } from '../../src/report/mermaid.ts';
+import { renderTraceMarkdown } from '../../src/report/markdown.ts';
+import { renderTraceHtml } from '../../src/report/html.ts';
+import { renderTraceText } from '../../src/report/text.ts';
+import { renderTraceItf } from '../../src/report/itf.ts';
 
 interface Ring {
   readonly pos: number;
@@ -73,5 +78,20 @@ describe('liveness under weak fairness', () => {
     expect(replayLasso(model, [], 0, 'eventually-done').lasso).toMatchObject({ neglected: ['Spin', 'Finish'], violates: false });
     expect(replayLasso(ring(false, 'fault'), spins(4), 0, 'eventually-done').lasso).toMatchObject({ faultAt: 1, violates: false });
     expect(replayLasso(model, [{ step: 'Finish' }, ...spins(4)], 1, 'eventually-done').lasso).toMatchObject({ settledAt: 1, violates: false });
+  });
+
+  it('draws the cycle in every renderer', () => {
+    const model = ring(false, 'fair');
+    const steps = Array.from({ length: 4 }, () => ({ step: 'Spin' }));
+    const { states } = replayLasso(model, steps, 0, 'eventually-done');
+    const v = { invariant: 'eventually-done', statement: 'done eventually holds', step: 4 };
+    const lasso = { cycleStart: 0 };
+    expect(renderTraceMermaid(model, steps, states, v, lasso)).toMatch(/loop for ever: steps 1-4, the cycle\n(.*\n){4}  end\n/);
+    expect(renderTraceMarkdown(model, steps, states, v, lasso).match(/↻/g)).toHaveLength(5);
+    expect(renderTraceText(model, steps, states, v, lasso)).toContain('<-- back to the state after step 0');
+    expect(renderTraceHtml(model, steps, states, 'ring', v, lasso)).toContain('steps 1-4 (highlighted) repeat for ever');
+    const itf = JSON.parse(renderTraceItf(model, steps, states, {}, lasso));
+    expect(itf.loop).toBe(0);
+    expect(itf.states).toHaveLength(4);
   });
 });
