@@ -58,6 +58,15 @@ export function availabilitySection(lines: readonly AvailabilityLine[], sources:
     ...lines.map(availabilityRow),
     '',
   ];
+  const key = (l: AvailabilityLine) => `${l.rf}/${l.minIsr}`;
+  const cells = (l: AvailabilityLine) => `${l.writes.tolerates}/${l.leader.tolerates}`;
+  const settingsMatter = lines.some((l) => lines.some((o) => key(o) === key(l) && cells(o) !== cells(l)));
+  if (!settingsMatter) {
+    out.push('Unclean election and ELR change nothing here: with no live follower dropped for lag, the brokers still up',
+      'are in the ISR when the others fail. They matter once a live follower has been dropped: with unclean election',
+      'off, a partition whose ISR holds only failed brokers never gets a leader again (V5 fails, by design).',
+      'The durability side (acknowledged writes lost to lossy crashes) is what the safety rows above check.', '');
+  }
   const differ = lines.filter((l) => l.writes.tolerates !== l.documented);
   if (differ.length > 0) {
     out.push('Where the model and the documented figure differ: ' + differ.map((l) =>
