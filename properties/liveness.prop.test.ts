@@ -11,6 +11,9 @@ import type { ClusterConfig } from '../spec/config.ts';
 import { exploreLiveness, type LivenessResult } from '../src/explore/liveness.ts';
 import { replayLasso } from '../src/trace/replay.ts';
 import type { Action } from '../src/model.ts';
+import { fairnessOf } from '../spec/fairness.ts';
+import type { ClusterState } from '../spec/cluster.ts';
+import { fingerprint } from '../src/explore/fingerprint.ts';
 
 /** rf 2, one record, no fault unless a test adds one, no consumer. */
 const SMALL: Partial<ClusterConfig> = {
@@ -57,5 +60,39 @@ describe('liveness of today\'s Kafka (4.1) at rf 2', () => {
   it('followers that stop fetching are caught by hw-eventually-advances (and the divergence they leave by logs-converge)', () => {
     expect(check({ mutation: 'followers-stop-fetching' }).violated).toContain('hw-eventually-advances');
     expect(check({ minIsr: 1, maxLagShrinks: 1, mutation: 'followers-stop-fetching' }).violated).toContain('logs-converge');
+  });
+});
+
+/** Every budget a fault may spend, summed: a step that raises it can never be undone. */
+const spentOf = (s: ClusterState) =>
+  Object.values(s.spent).reduce((a, b) => a + b, 0) + (s.permanentlyDown?.length ?? 0) + (s.lagShrinks ?? 0);
+
+describe('faults stop by themselves', () => {
+  it('every fault but the deposed controller\'s messages spends a budget, so no cycle can hold one', () => {
+    const model = kafkaModelOf({
+      ...SMALL, maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 1, maxLeaderMoves: 1, maxMessageLosses: 1,
+      maxControllerFailovers: 1, controller: 'zk', permanentFailures: 1, maxLagShrinks: 1,
+    });
+    const seen = new Set<string>();
+    const faults = new Map<string, number>();
+    let level = [model.initial];
+    while (level.length > 0 && seen.size < 4000) {
+      const next: ClusterState[] = [];
+      for (const s of level) {
+        for (const a of model.enabled(s)) {
+          const n = model.step(s, a);
+          if (fairnessOf(s, a) === 'fault' && a.step !== 'DeposedControllerSendMetadata') {
+            expect(spentOf(n), a.step).toBeGreaterThan(spentOf(s));
+            faults.set(a.step, (faults.get(a.step) ?? 0) + 1);
+          }
+          const f = fingerprint(n);
+          if (!seen.has(f)) (seen.add(f), next.push(n));
+        }
+      }
+      level = next;
+    }
+    expect([...faults.keys()].sort()).toEqual(expect.arrayContaining([
+      'BrokerCrash', 'BrokerFailPermanently', 'BrokerLossyCrash', 'ControllerFailover', 'ControllerFenceBroker', 'LeaderShrinkIsr',
+    ]));
   });
 });
