@@ -25,6 +25,7 @@ import type { ReplicaContext } from '../spec/replica-context.ts';
 import { kafkaModelOf } from '../properties/kafka-model.ts';
 import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
+import { exploreLiveness } from '../src/explore/liveness.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
 
@@ -132,6 +133,7 @@ const RF3: Record<string, Partial<ClusterConfig>> = {
  * The compiled engine and model (`npm run build`), which the strategy and thread sections use so
  * that worker threads start as the CLI's do, without compiling TypeScript on the fly.
  */
+await import(new URL('../dist/src/explore/node.js', import.meta.url).href);
 const compiled = {
   ...(await import(new URL('../dist/src/explore/index.js', import.meta.url).href)) as typeof import('../src/explore/index.ts'),
   ...(await import(new URL('../dist/properties/kafka-model.js', import.meta.url).href)) as typeof import('../properties/kafka-model.ts'),
@@ -272,6 +274,36 @@ function inOwnProcess(engine: 'exhaustive' | 'random', search: string, report: s
   return JSON.parse(out.stdout);
 }
 
+/**
+ * A section of its own (`npm run bench -- liveness`): liveness checking against the safety check
+ * of the same complete graph, in one process, alternating, median of 3 each; and the graph's
+ * bytes per state (fingerprints, links and edges), against the safety search's table.
+ */
+function liveness(rounds = 3) {
+  const config = makeConfig({
+    rf: 2, minIsr: 1, consumer: false, maxRecords: 2, maxCrashes: 1, lossyCrashes: 1, maxLeaderChanges: 1,
+    maxHeartbeatLosses: 0, maxLeaderMoves: 0, maxMessageLosses: 0, maxLagShrinks: 0,
+  });
+  const model = kafkaModelOf(config);
+  const safetyMs: number[] = [];
+  const livenessMs: number[] = [];
+  let safety = exploreExhaustive(model);
+  let live = exploreLiveness(model);
+  for (let i = 0; i < rounds; i++) {
+    safety = exploreExhaustive(model);
+    safetyMs.push(safety.stats.elapsedMs);
+    live = exploreLiveness(model);
+    livenessMs.push(live.stats.elapsedMs);
+  }
+  const ratio = median(livenessMs) / median(safetyMs);
+  return [
+    `Liveness (all six properties) against safety (all invariants), the same complete graph of ${live.stats.states.toLocaleString('en')} states ` +
+      `(${live.stats.transitions.toLocaleString('en')} edges; safety ${safety.stats.states.toLocaleString('en')} states), rf 2, two records, one lossy crash, median of ${rounds}:`,
+    `- safety ${(median(safetyMs) / 1000).toFixed(2)} s, liveness ${(median(livenessMs) / 1000).toFixed(2)} s: **${ratio.toFixed(2)}×**`,
+    `- graph with edges: **${live.stats.bytesPerState} bytes per state**; the safety search's table: ${safety.stats.bytesPerState} bytes per state`,
+  ].join('\n');
+}
+
 const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2];
 const stepConfig = makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3 });
 if (only === 'stepping') {
@@ -295,8 +327,10 @@ if (only === 'stepping') {
     writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
     writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
   }
+} else if (only === 'liveness') {
+  console.log(liveness());
 } else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random, browser, rf3 or workers, or nothing for the whole benchmark`);
+  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random, browser, rf3, workers or liveness, or nothing for the whole benchmark`);
 } else {
   const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };

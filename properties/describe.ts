@@ -16,7 +16,8 @@ export function describeConfig(c: ClusterConfig): string[] {
       `eligible.leader.replicas=${on(c.elr)}${c.observers ? ` observers=${c.observers}` : ''}`,
     `bounds: records ≤ ${c.maxRecords}, leader changes ≤ ${c.maxLeaderChanges}, crashes ≤ ${c.maxCrashes} ` +
       `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}, ` +
-      `leader moves ≤ ${c.maxLeaderMoves}, controller failovers ≤ ${c.maxControllerFailovers}${c.hwCheckpointLags ? ', HW checkpoints lag' : ''}`,
+      `leader moves ≤ ${c.maxLeaderMoves}, controller failovers ≤ ${c.maxControllerFailovers}${c.hwCheckpointLags ? ', HW checkpoints lag' : ''}` +
+      `${c.permanentFailures ? `, brokers down for good ≤ ${c.permanentFailures}` : ''}${c.maxLagShrinks === undefined ? '' : `, live followers dropped for lag ≤ ${c.maxLagShrinks}`}`,
     ...changedSwitches(c),
     ...(c.mutation === undefined ? [] : [`MUTATION ${c.mutation}: ${MUTATIONS[c.mutation]}`]),
     ...(c.forcedGuard === undefined ? [] : [`FORCED GUARD ${c.forcedGuard}: the guard answers so whatever it is asked`]),

@@ -14,6 +14,8 @@ import { cells, participants, picture } from '../spec/pictures.ts';
 import { invariants } from './invariants.ts';
 import { goalsFor, impossibleGoals } from './goals.ts';
 import { describeConfig } from './describe.ts';
+import { livenessProperties } from './liveness.ts';
+import { fairnessOf } from '../spec/fairness.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
@@ -40,7 +42,9 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     summarize: summarizeState,
     invariants: invariants(rules),
     goals: goalsFor(rules, bounds),
-    stepKinds: stepKinds(rules, bounds),
+    liveness: livenessProperties(rules),
+    fairness: fairnessOf,
+    stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
     goalsImpossible: impossibleGoals(rules, bounds),
     configuration: { values: { ...config }, lines: describeConfig(config) },
     budgets: clusterBudgets(bounds),

@@ -77,6 +77,7 @@ export type ClusterAction =
   | { step: 'BrokerCrash'; broker: BrokerId }
   | { step: 'BrokerLossyCrash'; broker: BrokerId; keep: number }
   | { step: 'BrokerRestart'; broker: BrokerId }
+  | { step: 'BrokerFailPermanently'; broker: BrokerId }
   | { step: 'ControllerFenceBroker'; broker: BrokerId }
   | { step: 'ControllerUnfenceBroker'; broker: BrokerId }
   | { step: 'ControllerElectPreferredLeader' }
@@ -112,6 +113,7 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
   }
   if (slot.role === 'leader') {
     for (const f of cl.rules.replicas) {
+      if (!mayDropForLag(cl, s, f)) continue;
       if (cl.accepts(s, b, { type: 'LagElapsed', follower: f })) out.push({ step: 'LeaderShrinkIsr', broker: b, follower: f });
     }
   }
@@ -127,6 +129,7 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
   if (!fenced && s.spent.heartbeatLosses < c.maxHeartbeatLosses) out.push({ step: 'ControllerFenceBroker', broker: b });
   if (fenced) out.push({ step: 'ControllerUnfenceBroker', broker: b });
   if (!fenced && s.spent.leaderMoves < c.maxLeaderMoves) out.push({ step: 'BrokerControlledShutdown', broker: b });
+  if ((s.permanentlyDown?.length ?? 0) < cl.permanentFailures) out.push({ step: 'BrokerFailPermanently', broker: b });
   if (cl.rules.hwCheckpointLags && r.hwCheckpoint !== r.hw) out.push({ step: 'BrokerCheckpointHw', broker: b });
   const d = s.deposed;
   if (d !== null && (r.controllerEpoch !== d.image.controllerEpoch || r.knownMetadata !== d.offset)) {
@@ -134,8 +137,13 @@ function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: Cl
   }
 }
 
+/** S1: a follower that is down may always be dropped; a live one only within the `maxLagShrinks` budget. */
+function mayDropForLag(cl: Cluster, s: ClusterState, f: BrokerId): boolean {
+  return s.replicas[f - 1].role === 'offline' || (s.lagShrinks ?? 0) < cl.maxLagShrinks;
+}
+
 function offlineBrokerActions(s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
-  out.push({ step: 'BrokerRestart', broker: b });
+  if (!(s.permanentlyDown?.includes(b) ?? false)) out.push({ step: 'BrokerRestart', broker: b });
   if (!s.controller.fenced[b - 1]) out.push({ step: 'ControllerFenceBroker', broker: b });
 }
 
@@ -179,6 +187,7 @@ export function describeAction(a: ClusterAction): string {
     case 'BrokerCrash': return `broker ${a.broker} crashes (page cache survives)`;
     case 'BrokerLossyCrash': return `broker ${a.broker} loses power, keeping only its first ${a.keep} record(s)`;
     case 'BrokerRestart': return `broker ${a.broker} restarts and registers a new incarnation`;
+    case 'BrokerFailPermanently': return `broker ${a.broker} fails for good (it never comes back)`;
     case 'ControllerFenceBroker': return `controller fences broker ${a.broker} (session expired)`;
     case 'ControllerUnfenceBroker': return `controller unfences broker ${a.broker} (heartbeats resumed)`;
     case 'ControllerElectPreferredLeader': return 'controller moves leadership back to the preferred replica';
@@ -202,7 +211,7 @@ export function leaderEpochFixed(k: Rules, c: Bounds): boolean {
  * Every kind of step, with the reason a configuration rules it out (null when it can happen), so
  * a report can tell a step that exploration never took from one that cannot be taken at all.
  */
-export function stepKinds(k: Rules, c: Bounds): Record<ClusterAction['step'], string | null> {
+export function stepKinds(k: Rules, c: Bounds, permanentFailures = 0): Record<ClusterAction['step'], string | null> {
   const noFollowers = k.replicas.length === 1 ? 'replication factor 1: no followers' : null;
   const noLoss = c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null;
   const noEpochQuery = noFollowers ?? (k.truncation.asksLeaderEpoch ? null : `truncation ${k.truncation.name} does not ask OffsetsForLeaderEpoch`);
@@ -232,7 +241,8 @@ export function stepKinds(k: Rules, c: Bounds): Record<ClusterAction['step'], st
     BrokerCrash: noCrash,
     BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : k.flushEveryRecord ? 'every record is flushed' : null),
     BrokerRestart: noCrash !== null && c.maxLeaderMoves === 0 ? 'no crash or controlled shutdown in the bounds' : null,
-    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 ? 'no crash or lost heartbeat in the bounds' : null,
+    BrokerFailPermanently: permanentFailures === 0 ? 'no permanent failure in the bounds (permanentFailures=0)' : null,
+    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 && permanentFailures === 0 ? 'no crash or lost heartbeat in the bounds' : null,
     ControllerUnfenceBroker: c.maxHeartbeatLosses > 0 || (k.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
       ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced',
     ControllerElectPreferredLeader: c.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : noFollowers,

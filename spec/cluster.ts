@@ -11,7 +11,7 @@
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
  */
 import type { Bounds, ClusterConfig } from './config.ts';
-import { BOUNDS, ConfigError } from './config.ts';
+import { BOUNDS, ConfigError, optionalBounds } from './config.ts';
 import type { BrokerId, FetchRequest, FetchResponse, Message, MetadataImage, Outgoing } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
@@ -59,6 +59,13 @@ export interface ClusterState {
    * null when there is none (no failover yet, or KRaft, whose deposed controller commits nothing).
    */
   readonly deposed: { readonly image: MetadataImage; readonly offset: number } | null;
+  /**
+   * Brokers that crashed for good (`permanentFailures`); present only in configurations that
+   * allow such failures, so every other configuration's states are as they were.
+   */
+  readonly permanentlyDown?: readonly BrokerId[];
+  /** Live followers dropped from the ISR for lagging so far; present only when `maxLagShrinks` bounds them. */
+  readonly lagShrinks?: number;
 }
 
 /**
@@ -72,10 +79,15 @@ export class Cluster {
   readonly replica;
   readonly controllerMachine;
   readonly initial: ClusterState;
+  /** How many brokers may crash for good (the `permanentFailures` budget). */
+  readonly permanentFailures: number;
+  /** How many times a live follower may be dropped from the ISR for lagging (Infinity: no bound). */
+  readonly maxLagShrinks: number;
 
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
+    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks } = optionalBounds(config));
     this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
     this.initial = this.start();
@@ -96,6 +108,8 @@ export class Cluster {
       spent: { crashes: 0, lossyCrashes: 0, heartbeatLosses: 0, messageLosses: 0, leaderChanges: 0, leaderMoves: 0, controllerFailovers: 0 },
       ghost: EMPTY_GHOST,
       deposed: null,
+      ...(this.permanentFailures > 0 ? { permanentlyDown: [] } : {}),
+      ...(this.maxLagShrinks !== Infinity ? { lagShrinks: 0 } : {}),
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
@@ -136,7 +150,7 @@ export class Cluster {
       case 'FollowerFetch':
         return this.toReplica(s, a.broker, { type: 'FetchTick' });
       case 'LeaderShrinkIsr':
-        return this.toReplica(s, a.broker, { type: 'LagElapsed', follower: a.follower });
+        return this.toReplica(this.spendLagShrink(s, a.follower), a.broker, { type: 'LagElapsed', follower: a.follower });
       case 'BrokerApplyMetadata':
         return this.applyMetadata(s, a.broker);
       case 'BrokerCrash':
@@ -144,6 +158,8 @@ export class Cluster {
         return this.crash(s, a.broker, a.step === 'BrokerLossyCrash' ? a.keep : Number.MAX_SAFE_INTEGER);
       case 'BrokerRestart':
         return this.restart(s, a.broker);
+      case 'BrokerFailPermanently':
+        return this.failPermanently(s, a.broker);
       case 'ControllerFenceBroker':
         return this.fence(s, a.broker);
       case 'ControllerUnfenceBroker':
@@ -234,6 +250,15 @@ export class Cluster {
   }
 
   /**
+   * A broker crashes for good (its disk is gone with it, so what it kept does not matter): it
+   * spends the `permanentFailures` budget, not the crash budget, and is never offered a restart.
+   */
+  private failPermanently(s: ClusterState, b: BrokerId): ClusterState {
+    const down = { ...s, permanentlyDown: [...(s.permanentlyDown ?? []), b].sort((x, y) => x - y) };
+    return this.dropConnections(this.toReplica(down, b, { type: 'Crash', keep: Number.MAX_SAFE_INTEGER }), b);
+  }
+
+  /**
    * M4/M5: another controller takes over and sends its state to every broker. A ZooKeeper
    * controller that lost its session does not know it yet and keeps what it had, to send.
    */
@@ -241,6 +266,12 @@ export class Cluster {
     const deposed = this.rules.controller.kind === 'zk' ? { image: imageOf(s.controller), offset: s.controller.metadataOffset } : null;
     const spent = { ...s.spent, controllerFailovers: s.spent.controllerFailovers + 1 };
     return this.toController({ ...s, spent, deposed }, { type: 'Failover' });
+  }
+
+  /** Dropping a live follower spends the `maxLagShrinks` budget when there is one. */
+  private spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
+    if (s.lagShrinks === undefined || s.replicas[follower - 1].role === 'offline') return s;
+    return { ...s, lagShrinks: s.lagShrinks + 1 };
   }
 
   private spendMove(s: ClusterState): ClusterState {

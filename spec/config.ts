@@ -50,6 +50,17 @@ export type Settings = Values<typeof SETTINGS>;
 export type Bounds = Values<typeof BOUNDS>;
 
 export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
+  /**
+   * Brokers that may crash and never come back (the "k brokers down" of the availability table);
+   * absent means none, so configurations and trace headers written before it stay as they were.
+   */
+  readonly permanentFailures?: number;
+  /**
+   * Times a leader may drop a live follower from the ISR for lagging; absent means no bound (a
+   * follower that is down is always dropped freely). Liveness checks bound it: without a bound,
+   * every append can be followed by a shrink and a rejoin, and the graph grows with each.
+   */
+  readonly maxLagShrinks?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -107,9 +118,23 @@ const forcedGuard = custom<string | undefined>(
   'one guard of a machine forced to one answer, to test the checker (no release behaves so)',
 );
 
+const permanentFailures = custom<number | undefined>(
+  z.number().int().min(0).max(4).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..4',
+  'brokers that may crash for good: a fault step that spends this budget, after which the broker never restarts (default 0)',
+);
+
+const maxLagShrinks = custom<number | undefined>(
+  z.number().int().min(0).max(4).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..4',
+  'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -165,8 +190,16 @@ export function validateConfig(raw: unknown): ClusterConfig {
   if (c.lossyCrashes > c.maxCrashes) {
     throw new ConfigError(`lossyCrashes (${c.lossyCrashes}) cannot exceed maxCrashes (${c.maxCrashes})`);
   }
+  if ((c.permanentFailures ?? 0) >= c.rf) {
+    throw new ConfigError(`permanentFailures (${c.permanentFailures}) must be fewer than rf (${c.rf}): some broker must stay`);
+  }
   if (c.followerReads && !c.consumer) throw new ConfigError('followerReads needs consumer=true');
   return c;
+}
+
+/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded. */
+export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number } {
+  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity };
 }
 
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */

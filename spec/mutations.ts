@@ -13,6 +13,7 @@ export const MUTATIONS = {
   'alter-partition-ignores-partition-epoch': 'S3 without the partition-epoch check: the controller applies an ISR change proposed against stale state',
   'stale-fetch-responses-accepted': 'a follower takes a response to a fetch it sent in an earlier leader epoch or from another fetch offset',
   'deposed-controller-accepted': 'M4 without the controller-epoch check: a broker applies metadata from a controller that was replaced',
+  'followers-stop-fetching': 'F1 dropped: followers never send a fetch, so nothing they should replicate reaches them (a liveness failure, V3)',
 } as const;
 
 export type Mutation = keyof typeof MUTATIONS;
@@ -25,4 +26,5 @@ export const MUTATION_RULES: Readonly<Record<Mutation, (k: Rules) => Rules>> = {
   'alter-partition-ignores-partition-epoch': (k) => ({ ...k, alterPartition: { ...k.alterPartition, checksPartitionEpoch: false } }),
   'stale-fetch-responses-accepted': (k) => ({ ...k, fetch: { ...k.fetch, dropsStaleResponses: false } }),
   'deposed-controller-accepted': (k) => ({ ...k, metadata: { fencesDeposedController: false } }),
+  'followers-stop-fetching': (k) => ({ ...k, fetch: { ...k.fetch, followersFetch: false } }),
 };

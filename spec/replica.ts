@@ -88,7 +88,7 @@ export function createReplicaMachine(k: Rules) {
         return reg.leader === context.id && reg.leaderEpoch === context.leaderEpoch;
       },
       lacksMinIsr: ({ context, event }: Args) => lacksMinIsr(k, context, as<'Produce'>(event).acks),
-      canFetch: ({ context }: Args) => canFetch(context),
+      canFetch: ({ context }: Args) => k.fetch.followersFetch && canFetch(context),
       isCurrentResponse: ({ context, event }: Args) =>
         isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>

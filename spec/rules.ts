@@ -138,6 +138,8 @@ export interface Rules {
     readonly truncateBeforeHwUpdate: boolean;
     /** A fetcher drops responses to requests from another epoch or fetch offset. */
     readonly dropsStaleResponses: boolean;
+    /** Followers send fetches at all (always in Kafka; a mutation turns it off). */
+    readonly followersFetch: boolean;
   };
   readonly newLeader: {
     /** E2 (KAFKA-7415): a new leader writes (LE, LEO) to its epoch cache. */
@@ -228,6 +230,7 @@ export function resolveRules(c: ClusterConfig): Rules {
       divergingSkipsFollowerUpdate: c.skipFollowerUpdateOnDiverging,
       truncateBeforeHwUpdate: c.truncateBeforeHwUpdate,
       dropsStaleResponses: true,
+      followersFetch: true,
     },
     newLeader: { writesEpochEntry: c.epochEntryOnBecomeLeader, forgetsFollowers: true },
     isrJoin: { requiresHw: true, requiresLeso: c.isrJoinRequiresLeso, checksBrokerState: c.isrEligibilityChecksBrokerState },

@@ -59,6 +59,25 @@ export interface Goal<S, A extends Action> {
 }
 
 /**
+ * A liveness property ("eventually, and again and again"): `settled` holds in the states where
+ * nothing the property waits for is pending. It is violated by a behaviour that, once faults
+ * stop, runs fairly forever without reaching a settled state again: a lasso (a prefix, then a
+ * cycle of unsettled states). Kept apart from `invariants`, so engines that check safety never
+ * meet one.
+ */
+export interface LivenessProperty<S> extends Named {
+  readonly kind: 'liveness';
+  settled(state: S): boolean;
+}
+
+/**
+ * How a step counts for liveness: a `fault` (the cycle of a lasso never contains one: faults
+ * stop), weakly `fair` (a cycle in which it stays enabled must take it), or `unfair` (allowed in
+ * a cycle, never owed). Fairness is per action instance: the step with its parameters.
+ */
+export type StepFairness = 'fault' | 'fair' | 'unfair';
+
+/**
  * A protocol model: states are immutable plain data (objects, arrays, numbers, strings, booleans,
  * null); `step` returns a new state and never mutates its argument.
  */
@@ -88,6 +107,10 @@ export interface Model<S, A extends Action> {
   fingerprintView?(state: S): unknown;
   readonly invariants: readonly Invariant<S>[];
   readonly goals: readonly Goal<S, A>[];
+  /** Optional: liveness properties, checked under `fairness` by the liveness engine. */
+  readonly liveness?: readonly LivenessProperty<S>[];
+  /** Optional: the class of step `action` in `state`; every step counts as `fair` without it. */
+  fairness?(state: S, action: A): StepFairness;
   /**
    * Optional: every kind of step (by name) with the reason this model's configuration rules it
    * out, or null when it can happen; reports use it to list the kinds exploration never took.

@@ -3,11 +3,12 @@
  * the first counterexample, how much was explored and which reachability goals were reached
  * (rendered by src/report/check.ts).
  */
+import '../explore/node.ts';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
-import type { ModelSource } from '../explore/threads.ts';
+import type { ModelSource } from '../explore/on-threads.ts';
 import type { Shard } from '../explore/shard.ts';
 import { makeTrace } from '../trace/schema.ts';
 import type { ClusterConfig } from '../../spec/config.ts';
@@ -15,6 +16,9 @@ import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
+import { exploreLiveness } from '../explore/liveness.ts';
+import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
+import type { KafkaModel } from '../../properties/kafka-model.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -39,6 +43,8 @@ export interface CheckFlags extends ModelFlags {
   workers?: string;
   /** Random engine: run shard k of n of the campaign (`k/n`). */
   shard?: string;
+  /** Check every liveness property (V1-V6) instead of the invariants. */
+  liveness?: boolean;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -136,6 +142,14 @@ function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, 
 export function runCheck(flags: CheckFlags, io: Output): number {
   const config = configFromFlags(flags);
   const model = kafkaModel(config);
+  const named = flags.invariant ?? [];
+  const livenessNamed = named.filter((n) => model.liveness?.some((p) => p.name === n));
+  if (flags.liveness === true || livenessNamed.length > 0) {
+    if (livenessNamed.length < named.length) {
+      throw new UsageError('liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
+    }
+    return runLivenessCheck(flags, model, livenessNamed, io);
+  }
   let checked: string[];
   try {
     checked = selectInvariants(model, flags.invariant).map((i) => i.name);
@@ -181,5 +195,29 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     }
   }
   io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings })) : checkText(model, result, checked, flags.out));
+  return result.verdict === 'violated' ? 1 : 0;
+}
+
+/**
+ * A liveness check: the breadth-first graph with its edges (bounded like the exhaustive engine
+ * by --depth, --time-limit, --max-states, --max-memory), then a search for lassos. Random runs
+ * prove nothing about liveness, so `--engine` is not used.
+ */
+function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output): number {
+  const timeLimitMs = timeLimitOf('exhaustive', flags);
+  const maxDepth = whole('--depth', flags.depth, 1000);
+  const limits = limitsOf(flags);
+  if (flags.out !== undefined) outFolderExists(flags.out);
+  if (!flags.json) io.out(checkHeader('liveness', model));
+  const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
+  const result = exploreLiveness(model, { maxDepth, timeLimitMs, properties, onProgress, ...limits });
+  if (flags.out !== undefined && result.lassos.length > 0) {
+    try {
+      writeFileSync(flags.out, JSON.stringify(lassoTrace(model, result.lassos[0]), null, 2) + '\n');
+    } catch (e) {
+      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+    }
+  }
+  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings })) : livenessText(model, result, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }

@@ -18,6 +18,7 @@ import { resolveRules } from '../../spec/rules.ts';
 import { createReplicaMachine } from '../../spec/replica.ts';
 import { createControllerMachine } from '../../spec/controller.ts';
 import { UsageError } from './options.ts';
+import { availabilityPages } from './availability.ts';
 import type { Output } from './check.ts';
 
 /** Random runs per row after the breadth-first pass, with a fixed seed so the documentation is reproducible. */
@@ -99,10 +100,13 @@ function todaysMachines() {
 }
 
 /** Writes docs/guarantees.md, docs/machines.md and docs/counterexamples/* under `dir`; returns the files written. */
-export function writeGuarantees(dir: string, results: readonly RowResult[]): string[] {
+export function writeGuarantees(dir: string, results: readonly RowResult[], availability?: ReturnType<typeof availabilityPages>): string[] {
   const written: string[] = [];
   makeFolder(join(dir, 'counterexamples'));
-  for (const page of guaranteesPages(results, RANDOM, todaysMachines())) {
+  // The availability section (src/cli/availability.ts) closes docs/guarantees.md; its lassos join the counterexamples.
+  const pages = guaranteesPages(results, RANDOM, todaysMachines())
+    .map((p) => (availability !== undefined && p.path === 'guarantees.md' ? { ...p, text: `${p.text.trimEnd()}\n\n${availability.section}` } : p));
+  for (const page of [...pages, ...(availability?.pages ?? [])]) {
     const file = join(dir, page.path);
     fileOp(file, () => writeFileSync(file, page.text));
     written.push(file);
@@ -125,7 +129,7 @@ export async function runGuarantees(flags: { out?: string; json?: boolean; only?
     io.out(JSON.stringify({ cells: guaranteeCells(results) }));
     return 0;
   }
-  const files = writeGuarantees(dir, results);
+  const files = writeGuarantees(dir, results, rows === MATRIX && flags.only === undefined ? availabilityPages() : undefined);
   io.out(`Wrote ${files.length} files under ${dir}/ (${results.length} configurations).`);
   return 0;
 }

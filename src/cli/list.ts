@@ -1,5 +1,5 @@
 /** `kafka-spec list`: the invariants, reachability goals, protocol versions, switches and defaults. */
-import { BOUNDS, SETTINGS, makeConfig } from '../../spec/config.ts';
+import { BOUNDS, DECLARATIONS, SETTINGS, makeConfig } from '../../spec/config.ts';
 import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
 import { SWITCHES, SWITCH_NAMES } from '../../spec/switches.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -8,11 +8,14 @@ import { invariants } from '../../properties/invariants.ts';
 import { GOALS } from '../../properties/goals.ts';
 import { MUTATIONS } from '../../spec/mutations.ts';
 import { machineGuards } from '../../spec/cluster.ts';
+import { livenessProperties } from '../../properties/liveness.ts';
 
 export function listText(): string {
   const config = makeConfig();
   const out: string[] = ['Invariants (--invariant NAME; a state invariant judges every state, a transition invariant every step):'];
   for (const inv of invariants(resolveRules(config))) out.push(`  ${inv.name.padEnd(24)} ${inv.kind.padEnd(10)} ${inv.statement}`);
+  out.push('', 'Liveness properties (--liveness, or --invariant NAME; checked under weak fairness once faults stop):');
+  for (const p of livenessProperties(resolveRules(config))) out.push(`  ${p.name.padEnd(28)} ${p.statement}`);
   out.push('', 'Reachability goals (reported as coverage):');
   for (const g of GOALS) out.push(`  ${g.name.padEnd(28)} ${g.statement}`);
   out.push('', `Protocol versions (--protocol NAME; default ${CURRENT_VERSION}):`);
@@ -31,6 +34,7 @@ export function listText(): string {
   for (const [key, d] of Object.entries(SETTINGS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof SETTINGS]).padEnd(16)} ${d.meaning}`);
   out.push('', 'Bounds (--set KEY=VALUE; defaults shown):');
   for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
+  for (const key of ['permanentFailures', 'maxLagShrinks'] as const) out.push(`  ${key.padEnd(32)} ${'(absent)'.padEnd(16)} ${DECLARATIONS[key].meaning}`);
   out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
   for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
   out.push('', 'Guard mutants (--set forcedGuard=MACHINE.GUARD=true|false): one guard of a machine forced to one answer:');
@@ -42,6 +46,7 @@ export function listJson(): unknown {
   const config = makeConfig();
   return {
     invariants: invariants(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
+    liveness: livenessProperties(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
     goals: GOALS.map(({ name, statement }) => ({ name, statement })),
     protocols: VERSIONS,
     switches: declared(SWITCHES),

@@ -47,6 +47,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
     .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
     .option('--first', 'stop at the first violation (breadth-first: a shortest one) instead of reporting each invariant\'s')
+    .option('--liveness', 'check the liveness properties (V1-V6) under fairness instead of the invariants; --invariant NAME picks some')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
     .option('--timings', 'with --json: include wall-clock figures (elapsedMs)')
     .option('--json', 'machine-readable result')

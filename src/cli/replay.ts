@@ -12,7 +12,8 @@ import { VERSIONS } from '../../spec/versions.ts';
 import { retarget, retargetLine } from '../trace/retarget.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { parseTrace, type Trace, TraceError } from '../trace/schema.ts';
-import { replay, ReplayError } from '../trace/replay.ts';
+import { replay, replayLasso, ReplayError, type LassoVerdict } from '../trace/replay.ts';
+import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { UnknownInvariantError } from '../explore/index.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
 import { renderTraceMermaid } from '../report/mermaid.ts';
@@ -20,6 +21,7 @@ import { renderTraceItf } from '../report/itf.ts';
 import { renderTraceVitest } from '../report/vitest.ts';
 import { renderTraceHtml } from '../report/html.ts';
 import { replayJson, replayText } from '../report/replay.ts';
+import { renderTraceText } from '../report/text.ts';
 import { oneLine } from '../report/line.ts';
 import { parseSetting, UsageError } from './options.ts';
 import { projectRoot } from './root.ts';
@@ -130,6 +132,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   }
   if (flags.protocol !== undefined || (flags.set ?? []).length > 0) return runRetarget(file, trace, config, flags, io);
   const model = kafkaModel(config);
+  if (trace.lasso !== undefined) return replayLassoFile(file, trace, model, format, flags, io);
   let result;
   try {
     // A trace that records its violation is checked for that invariant; otherwise for all of them.
@@ -158,4 +161,54 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
     io.out(`Wrote ${what} of ${trace.steps.length} steps (${v ? `violates ${v.invariant} after step ${v.step}` : 'no invariant violated'}) to ${flags.out}.`);
   }
   return v ? 1 : 0;
+}
+
+/** What a lasso's replay says, in one line. */
+function lassoLine(v: LassoVerdict, steps: number): string {
+  if (v.violates) {
+    return v.cycleStart === steps
+      ? `Replayed ${steps} steps: ${v.property} is violated for ever (no fair step is enabled after step ${v.cycleStart}, and it does not hold there).`
+      : `Replayed ${steps} steps: ${v.property} is violated for ever (steps ${v.cycleStart + 1}-${steps} lead back to the state after step ${v.cycleStart}, never settle it, contain no fault and take every fair step enabled throughout).`;
+  }
+  const why = [
+    v.closes ? '' : `the last step does not lead back to the state after step ${v.cycleStart}`,
+    v.settledAt === null ? '' : `${v.property} holds in the state after step ${v.settledAt}`,
+    v.faultAt === null ? '' : `step ${v.faultAt} is a fault`,
+    v.neglected.length === 0 ? '' : `fair steps enabled throughout and never taken: ${v.neglected.join(', ')}`,
+  ].filter((w) => w !== '');
+  return `Replayed ${steps} steps: not a lasso violating ${v.property}: ${why.join('; ')}.`;
+}
+
+/** Replays a lasso (a liveness violation) and renders it with its cycle; exit 1 when it still violates. */
+function replayLassoFile(file: string, trace: Trace, model: KafkaModel, format: Format, flags: ReplayFlags, io: Output): number {
+  if (trace.violation === undefined) throw bad(file, 'a lasso must name the liveness property it violates (violation.invariant)');
+  let replayed;
+  try {
+    replayed = replayLasso(model, trace.steps, trace.lasso!.cycleStart, trace.violation.invariant);
+  } catch (e) {
+    if (e instanceof ReplayError || e instanceof UnknownInvariantError) throw bad(file, e.message);
+    throw e;
+  }
+  const { states, lasso: v } = replayed;
+  const steps = trace.steps as ClusterAction[];
+  const violation = { invariant: v.property, statement: v.statement, step: steps.length };
+  const lasso = { cycleStart: v.cycleStart };
+  const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'holds', steps: steps.length, lasso: v })
+      : `${renderTraceText(model, steps, states, violation, lasso)}\n\n${lassoLine(v, steps.length)}`)
+    : format === 'markdown' ? renderTraceMarkdown(model, steps, states, violation, lasso)
+    : format === 'mermaid' ? renderTraceMermaid(model, steps, states, violation, lasso)
+    : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
+    : format === 'html' ? renderTraceHtml(model, steps, states, `kafka-spec trace ${basename(file)}`, violation, lasso)
+    : renderTraceItf(model, steps, states, { config: trace.config, violation: v.violates ? violation : null }, lasso);
+  if (flags.out === undefined) {
+    io.out(format === 'text' ? rendered : rendered.trimEnd());
+  } else {
+    try {
+      writeFileSync(flags.out, rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    } catch (e) {
+      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+    }
+    io.out(`Wrote the ${format} rendering of the lasso of ${steps.length} steps (${lassoLine(v, steps.length)}) to ${flags.out}.`);
+  }
+  return v.violates ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import type { Action, Model } from '../model.ts';
 import { exploreBounded } from './bounded.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { exploreRandom } from './random.ts';
-import type { ModelSource } from './threads.ts';
+import type { ModelSource } from './on-threads.ts';
 import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {

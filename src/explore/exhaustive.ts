@@ -16,8 +16,7 @@
 import { type Action, type Invariant, type Model, type StateInvariant, type TransitionInvariant, violates } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
-import { exploreInParallel } from './parallel.ts';
-import type { ModelSource } from './threads.ts';
+import { type ModelSource, threadEngines } from './on-threads.ts';
 import {
   type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, capOf, residentBytes, selectInvariants,
 } from './result.ts';
@@ -73,7 +72,7 @@ interface Search<S, A extends Action> {
 export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExploreResult<A> {
   if ((options.workers ?? 1) > 1) {
     if (options.source === undefined) throw new Error('breadth-first search on worker threads needs the model\'s source');
-    return exploreInParallel(model, { ...options, workers: options.workers!, source: options.source });
+    return threadEngines().exhaustive(model, { ...options, workers: options.workers!, source: options.source });
   }
   const started = Date.now();
   const invs = selectInvariants(model, options.invariants);

@@ -6,6 +6,6 @@ export { exploreCombined, type CombinedOptions, type CombinedResult } from './co
 export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts';
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
-export { type ModelSource } from './threads.ts';
+export { type ModelSource } from './on-threads.ts';
 export { addCoverage, mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
 export * from './result.ts';

@@ -22,8 +22,8 @@ import {
   type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
 } from './result.ts';
 import { shrinkTrace } from './shrink.ts';
-import { mergeShards, type Shard, shardOf } from './shard.ts';
-import { type ModelSource, Pool } from './threads.ts';
+import { type Shard, shardOf } from './shard.ts';
+import { type ModelSource, threadEngines } from './on-threads.ts';
 
 export interface RandomOptions {
   readonly runs: number;
@@ -94,7 +94,7 @@ interface Walk<A> {
 }
 
 export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A> {
-  if ((options.workers ?? 1) > 1) return onThreads(model, options);
+  if ((options.workers ?? 1) > 1) return threadEngines().random(model, options);
   if (options.shard !== undefined) return exploreRandom(model, { ...options, ...shardOf(options.runs, options.seed ?? 0, options.shard), shard: undefined });
   const started = Date.now();
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
@@ -168,31 +168,6 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, deadline);
   return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started },
     stopReason: 'violation' };
-}
-
-/**
- * The campaign (or shard) as one shard per worker thread: worker w of W, in shard k of n, runs
- * shard (k − 1)·W + w of n·W.
- */
-function onThreads<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A> {
-  if (options.source === undefined) throw new Error('random runs on worker threads need the model\'s source');
-  const workers = options.workers!;
-  const outer = options.shard ?? { index: 1, count: 1 };
-  const { onProgress: _, source, ...plain } = options;
-  const script = new URL(import.meta.url.endsWith('.ts') ? './random-worker.ts' : './random-worker.js', import.meta.url);
-  const pool = new Pool(script, workers, (w) => ({
-    source, options: { ...plain, workers: 1, seed: options.seed ?? 0, shard: { index: (outer.index - 1) * workers + w + 1, count: outer.count * workers } },
-  }));
-  try {
-    const results: { index: number; result: ExploreResult<A> }[] = [];
-    // A shard answers once, when it is done: after its time limit at the latest, if it has one.
-    const silence = options.timeLimitMs === undefined ? Infinity : options.timeLimitMs + 600_000;
-    for (let i = 0; i < workers; i++) results.push(pool.next(silence) as { index: number; result: ExploreResult<A> });
-    // In shard order, whichever thread finished first, so the merge is the same on every run.
-    return mergeShards(results.sort((a, b) => a.index - b.index).map((r) => r.result));
-  } finally {
-    pool.close();
-  }
 }
 
 const stepBits = new Map<string, number>();

@@ -9,13 +9,9 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Action, Model } from '../model.ts';
+import type { ModelSource } from './on-threads.ts';
 
-/** How a worker rebuilds the model: `(await import(module))[exportName](...args)`. */
-export interface ModelSource {
-  readonly module: string;
-  readonly exportName: string;
-  readonly args: readonly unknown[];
-}
+export type { ModelSource };
 
 export async function loadModel<S, A extends Action>(source: ModelSource): Promise<Model<S, A>> {
   const mod = (await import(source.module)) as Record<string, unknown>;

@@ -23,9 +23,10 @@ const ENGINE_TITLES: Record<CheckEngine, string> = {
   both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
 };
 
-/** The first lines of a human report: the engine and the configuration. */
-export function checkHeader(engine: CheckEngine, model: AnyModel): string {
-  return [`kafka-spec check (${ENGINE_TITLES[engine]})`, ...(model.configuration?.lines ?? []).map((l) => `  ${l}`)].join('\n');
+/** The first lines of a human report: the engine (or what is checked) and the configuration. */
+export function checkHeader(engine: CheckEngine | 'liveness', model: AnyModel): string {
+  const title = engine === 'liveness' ? 'liveness under fairness, on the breadth-first graph' : ENGINE_TITLES[engine];
+  return [`kafka-spec check (${title})`, ...(model.configuration?.lines ?? []).map((l) => `  ${l}`)].join('\n');
 }
 
 /** One line of progress while an engine runs. */

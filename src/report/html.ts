@@ -1,7 +1,8 @@
 /**
  * A trace as one self-contained HTML page (no network needed to open it): a space-time diagram
  * with a lifeline per participant and a row per step (messages as arrows, local events as
- * notes), a step list, a slider, and a panel with the full state after the selected step.
+ * notes), a step list, a slider, and a panel with the full state after the selected step. A
+ * lasso's cycle is highlighted in the diagram and the step list.
  */
 import type { Action, Model } from '../model.ts';
 
@@ -13,6 +14,7 @@ export function renderTraceHtml<S, A extends Action>(
   states: readonly S[],
   title: string,
   violation?: { invariant: string; statement: string; step: number },
+  lasso?: { cycleStart: number },
 ): string {
   const views = model.views;
   const participants = views?.participants ?? ['system'];
@@ -20,6 +22,7 @@ export function renderTraceHtml<S, A extends Action>(
     title,
     participants,
     violation: violation ?? null,
+    cycleStart: lasso?.cycleStart ?? null,
     cells: states.map((s) => views?.cells(s) ?? { state: model.summarize(s) }),
     steps: steps.slice(0, states.length - 1).map((a, i) => ({
       label: model.describe(a),
@@ -31,7 +34,7 @@ export function renderTraceHtml<S, A extends Action>(
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>${STYLE}</style></head>
 <body>
-<header><h1>${escapeHtml(title)}</h1>${violation ? `<p id="violation">Violated after step ${violation.step}: <b>${escapeHtml(violation.invariant)}</b> — ${escapeHtml(violation.statement)}</p>` : '<p id="violation" class="ok">No invariant violated.</p>'}</header>
+<header><h1>${escapeHtml(title)}</h1>${headline(violation, lasso, data.steps.length)}</header>
 <main>
 <section id="diagram"></section>
 <aside>
@@ -46,6 +49,14 @@ export function renderTraceHtml<S, A extends Action>(
 `;
 }
 
+function headline(violation: { invariant: string; statement: string; step: number } | undefined, lasso: { cycleStart: number } | undefined, n: number): string {
+  if (violation === undefined) return '<p id="violation" class="ok">No invariant violated.</p>';
+  const what = `<b>${escapeHtml(violation.invariant)}</b> — ${escapeHtml(violation.statement)}`;
+  if (lasso === undefined) return `<p id="violation">Violated after step ${violation.step}: ${what}</p>`;
+  const cycle = lasso.cycleStart < n ? `steps ${lasso.cycleStart + 1}-${n} (highlighted) repeat for ever` : `no fair step is enabled after step ${lasso.cycleStart}`;
+  return `<p id="violation">Violated for ever (${cycle}): ${what}</p>`;
+}
+
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; }
 header { padding: 8px 16px; border-bottom: 1px solid #ddd; } h1 { font-size: 18px; margin: 4px 0; }
@@ -54,6 +65,7 @@ main { display: flex; gap: 16px; padding: 8px 16px; }
 #diagram { flex: 1 1 60%; overflow: auto; } aside { flex: 1 1 40%; }
 #slider { width: 100%; } ol { max-height: 240px; overflow: auto; padding-left: 32px; }
 li { cursor: pointer; } li.current { background: #ffe9a8; } li.bad { color: #a00; font-weight: bold; }
+li.cycle { border-left: 4px solid #c60; } g.step.cycle rect.band { fill: #fdebd8; }
 table { border-collapse: collapse; width: 100%; font: 12px/1.3 ui-monospace, monospace; }
 td, th { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; } td.changed { background: #e5f3ff; }
 svg text { font: 11px ui-monospace, monospace; } g.step.current rect.band { fill: #ffe9a8; }
@@ -71,7 +83,7 @@ data.participants.forEach((p) => {
   svg.appendChild(el('line', { x1: x(p), y1: 28, x2: x(p), y2: head + rowH * (data.steps.length + 1), stroke: '#bbb', 'stroke-dasharray': '4 3' }));
 });
 data.steps.forEach((s, i) => {
-  const y = head + rowH * i + rowH / 2, g = el('g', { class: 'step', 'data-step': i + 1 });
+  const y = head + rowH * i + rowH / 2, g = el('g', { class: data.cycleStart !== null && i >= data.cycleStart ? 'step cycle' : 'step', 'data-step': i + 1 });
   g.appendChild(el('rect', { class: 'band', x: 0, y: y - rowH / 2, width: colW * data.participants.length, height: rowH, fill: 'transparent' }));
   g.appendChild(el('text', { x: 4, y: y + 4, fill: '#888' }, String(i + 1)));
   for (const a of s.picture.arrows) {
@@ -91,7 +103,8 @@ const list = document.getElementById('steps');
 ['initial state', ...data.steps.map((s) => s.label)].forEach((label, i) => {
   const li = document.createElement('li');
   li.textContent = label; li.dataset.step = i;
-  if (data.violation && data.violation.step === i) li.classList.add('bad');
+  if (data.violation && data.cycleStart === null && data.violation.step === i) li.classList.add('bad');
+  if (data.cycleStart !== null && i > data.cycleStart) li.classList.add('cycle');
   li.addEventListener('click', () => show(i));
   list.appendChild(li);
 });

@@ -2,7 +2,9 @@
  * A trace in the Informal Trace Format (ITF), the JSON trace format of Apalache and Quint: one
  * object per state with the model's variables, integers as `{"#bigint": "n"}`, lists as arrays,
  * records as objects; `null` has no ITF form and is written `{"#unserializable": "null"}`. Each
- * state after the first carries the step that led to it in `action_taken`.
+ * state after the first carries the step that led to it in `action_taken`. A lasso sets ITF's
+ * `loop` to the index of the state where its cycle starts, and leaves out its last state (the
+ * same state again): the state after the last one written is the one at `loop`.
  */
 import type { Action, Model } from '../model.ts';
 
@@ -20,6 +22,7 @@ export function renderTraceItf<S, A extends Action>(
   steps: readonly A[],
   states: readonly S[],
   meta: Record<string, unknown> = {},
+  lasso?: { cycleStart: number },
 ): string {
   const first = states[0] as Record<string, unknown>;
   const vars = [...Object.keys(first), 'action_taken'];
@@ -28,5 +31,10 @@ export function renderTraceItf<S, A extends Action>(
     ...(toItfValue(s) as Record<string, unknown>),
     action_taken: i === 0 ? 'init' : toItfValue(steps[i - 1]),
   }));
-  return JSON.stringify({ '#meta': { format: 'ITF', source: model.name, ...meta }, vars, states: itfStates }, null, 1) + '\n';
+  // ITF's `loop`: the index of the state that follows the last one. A lasso's last state is the
+  // cycle's first again, so it is left out and the loop points at the cycle's first.
+  const closing = lasso !== undefined && lasso.cycleStart < states.length - 1;
+  const loop = lasso === undefined ? {} : { loop: lasso.cycleStart };
+  const written = closing ? itfStates.slice(0, -1) : itfStates;
+  return JSON.stringify({ '#meta': { format: 'ITF', source: model.name, ...meta }, vars, states: written, ...loop }, null, 1) + '\n';
 }

@@ -1,9 +1,10 @@
 /**
  * A trace as a Markdown step table: one row per step, one column per cell the model names
  * (brokers, controller, network, …), with the cells a step changed in bold, and the violated
- * invariant stated at the end.
+ * invariant stated at the end; a lasso's cycle rows are marked ↻.
  */
 import type { Action, Model } from '../model.ts';
+import { lassoSentence } from './text.ts';
 
 const escape = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -12,6 +13,7 @@ export function renderTraceMarkdown<S, A extends Action>(
   steps: readonly A[],
   states: readonly S[],
   violation?: { invariant: string; statement: string; step: number },
+  lasso?: { cycleStart: number },
 ): string {
   const cells = (s: S) => model.views?.cells(s) ?? { state: model.summarize(s).replace(/\n/g, '<br>') };
   const columns = Object.keys(cells(states[0]));
@@ -21,10 +23,12 @@ export function renderTraceMarkdown<S, A extends Action>(
   for (let i = 0; i < steps.length && i + 1 < states.length; i++) {
     const after = cells(states[i + 1]);
     const row = columns.map((c) => (after[c] === before[c] || !after[c] ? escape(after[c] ?? '') : `**${escape(after[c])}**`));
-    const mark = violation?.step === i + 1 ? ' ⚠' : '';
+    const mark = lasso !== undefined ? (i >= lasso.cycleStart ? ' ↻' : '') : violation?.step === i + 1 ? ' ⚠' : '';
     lines.push(`| ${i + 1}${mark} | ${escape(model.describe(steps[i]))} | ${row.join(' | ')} |`);
     before = after;
   }
-  if (violation) lines.push('', `**Violated after step ${violation.step}: \`${violation.invariant}\`** — ${violation.statement}`);
+  if (lasso !== undefined && violation) {
+    lines.push('', `**${lassoSentence(lasso.cycleStart, steps.length, `\`${violation.invariant}\``)}** (rows marked ↻ form the cycle) — ${violation.statement}`);
+  } else if (violation) lines.push('', `**Violated after step ${violation.step}: \`${violation.invariant}\`** — ${violation.statement}`);
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 /**
  * A trace as a Mermaid sequence diagram (GitHub renders it): the model's participants as
  * lifelines, each delivered message as an arrow, local events (crashes, elections) as notes, and
- * the violation as a final note.
+ * the violation as a final note; a lasso's cycle as a `loop` block.
  */
 import type { Action, Model } from '../model.ts';
 
@@ -12,18 +12,25 @@ export function renderTraceMermaid<S, A extends Action>(
   steps: readonly A[],
   states: readonly S[],
   violation?: { invariant: string; statement: string; step: number },
+  lasso?: { cycleStart: number },
 ): string {
   const views = model.views;
   const lines = ['sequenceDiagram'];
   const people = views?.participants ?? ['system'];
   for (const p of people) lines.push(`  participant ${p}`);
-  for (let i = 0; i < steps.length && i + 1 < states.length; i++) {
+  const n = Math.min(steps.length, states.length - 1);
+  const span = people.length > 1 ? `${people[0]},${people[people.length - 1]}` : people[0];
+  for (let i = 0; i < n; i++) {
+    if (lasso !== undefined && i === lasso.cycleStart) lines.push(`  loop for ever: steps ${i + 1}-${n}, the cycle`);
     const pic = views?.picture(states[i], steps[i], states[i + 1]) ?? { arrows: [], notes: [{ over: people[0], text: model.describe(steps[i]) }] };
     for (const a of pic.arrows) lines.push(`  ${a.from}->>${a.to}: ${i + 1}. ${clean(a.label)}`);
     for (const n of pic.notes) lines.push(`  Note over ${n.over}: ${i + 1}. ${clean(n.text)}`);
   }
-  if (violation) {
-    const span = people.length > 1 ? `${people[0]},${people[people.length - 1]}` : people[0];
+  if (lasso !== undefined && lasso.cycleStart < n) lines.push('  end');
+  if (lasso !== undefined && violation) {
+    const where = lasso.cycleStart < n ? 'the loop repeats fairly' : `no fair step is enabled after step ${lasso.cycleStart}`;
+    lines.push(`  Note over ${span}: VIOLATED for ever (${where}): ${violation.invariant}`);
+  } else if (violation) {
     lines.push(`  Note over ${span}: VIOLATED after step ${violation.step}: ${violation.invariant}`);
   }
   return lines.join('\n') + '\n';

@@ -27,6 +27,11 @@ export const traceSchema = z
     violation: z
       .object({ invariant: z.string(), statement: z.string().optional(), step: z.number().int().min(0) })
       .optional(),
+    /**
+     * A lasso (a liveness violation): the steps from `cycleStart` on form a cycle that leads back
+     * to the state after step `cycleStart`; an empty cycle means the behaviour stays there.
+     */
+    lasso: z.object({ cycleStart: z.number().int().min(0) }).strict().optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -64,6 +69,10 @@ export function parseTrace(text: string, source = 'trace'): Trace {
     const where = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'file';
     throw new TraceError(oneLine(`${source}: ${where}: ${issue.message}`));
   }
+  const lasso = parsed.data.lasso;
+  if (lasso !== undefined && lasso.cycleStart > parsed.data.steps.length) {
+    throw new TraceError(oneLine(`${source}: lasso.cycleStart: ${lasso.cycleStart} is past the trace's ${parsed.data.steps.length} steps`));
+  }
   return parsed.data as Trace;
 }
 
@@ -73,6 +82,7 @@ export function makeTrace(fields: {
   config: Record<string, unknown>;
   steps: readonly Action[];
   violation?: { invariant: string; statement?: string; step: number };
+  lasso?: { cycleStart: number };
   note?: string;
 }): Trace {
   return { format: TRACE_FORMAT, version: TRACE_VERSION, ...fields, steps: [...fields.steps] };

@@ -4,6 +4,7 @@
  * the search completes, stops at a depth or stops at its first violation.
  */
 import { describe, expect, it } from 'vitest';
+import '../../src/explore/node.ts';
 import { exploreBounded, exploreExhaustive, type ExploreResult, type ModelSource } from '../../src/explore/index.ts';
 import type { Action } from '../../src/model.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';

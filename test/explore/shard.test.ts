@@ -3,6 +3,7 @@
  * one is the campaign itself, and a campaign on worker threads is exactly its shards merged.
  */
 import { describe, expect, it } from 'vitest';
+import '../../src/explore/node.ts';
 import { exploreRandom, mergeShards, shardOf, shortestPerInvariant, type ModelSource } from '../../src/explore/index.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 

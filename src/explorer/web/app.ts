@@ -55,6 +55,7 @@ function inputFor(field: Field): HTMLInputElement | HTMLSelectElement {
   if (field.input.type === 'whole') {
     const n = document.createElement('input');
     Object.assign(n, { type: 'number', min: String(field.input.min), max: String(field.input.max) });
+    if (OPTIONAL_KEYS.has(field.key)) n.placeholder = 'absent';
     n.dataset.testid = testid;
     return n;
   }

@@ -1,0 +1,35 @@
+/**
+ * The engines run on one thread everywhere, a browser included, so they import nothing of Node.
+ * Running them on worker threads is Node's business: src/explore/node.ts, once imported, hands
+ * its thread-backed engines to this registry, and a search asked for more than one worker takes
+ * them from here.
+ */
+import type { Action, Model } from '../model.ts';
+import type { ExhaustiveOptions } from './exhaustive.ts';
+import type { RandomOptions } from './random.ts';
+import type { ExploreResult } from './result.ts';
+
+/** How a worker rebuilds the model: `(await import(module))[exportName](...args)`, all plain data. */
+export interface ModelSource {
+  readonly module: string;
+  readonly exportName: string;
+  readonly args: readonly unknown[];
+}
+
+export interface ThreadEngines {
+  exhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions & { readonly workers: number; readonly source: ModelSource }): ExploreResult<A>;
+  random<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A>;
+}
+
+let provided: ThreadEngines | undefined;
+
+/** Called once by src/explore/node.ts. */
+export function provideThreadEngines(engines: ThreadEngines): void {
+  provided = engines;
+}
+
+/** The thread-backed engines; throws when nothing provided them (outside Node, or node.ts not imported). */
+export function threadEngines(): ThreadEngines {
+  if (provided === undefined) throw new Error('worker threads are not available here: import src/explore/node.ts to run searches on them');
+  return provided;
+}
