@@ -269,7 +269,7 @@ export const consistentRead: Inv = {
   kind: 'state',
   name: 'consistent-read',
   requires: ['election-after-read'],
-  anomaly: 'inconsistent offsets (a record read is no longer at its offset)',
+  anomaly: 'inconsistent offsets: a record read is no longer at its offset',
   statement: 'Every record the consumer has read is at its offset in the log of the current leader (T-3).',
   holds: (s) => {
     const leader = currentLeader(s);
@@ -343,7 +343,7 @@ export const writeOrder: Inv = {
   kind: 'state',
   name: 'write-order',
   requires: ['write-after-ack'],
-  anomaly: 'non-monotonic send (writes acknowledged out of order)',
+  anomaly: 'non-monotonic send: writes acknowledged out of order',
   statement: 'A write sent after another was acknowledged sits after it: at a higher offset in its own acknowledgement, and after it in the committed history when both are there (T-6).',
   holds: (s) => s.ghost.acked.every((w) => laterWritesAfter(s, w)),
 };
