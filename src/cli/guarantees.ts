@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { BREAKERS, MATRIX, breakerRow, type Breaker, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
-import { breakersOf, guaranteeCells, guaranteesPages, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
+import { breakerCells, guaranteeCells, guaranteesPages, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
 import { oneLine } from '../report/line.ts';
 import { makeConfig } from '../../spec/config.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -119,15 +119,6 @@ function breakersFor(rows: readonly MatrixRow[], breakers: readonly Breaker[]): 
   return breakers.filter((b) => rows.some((r) => r.id === b.base));
 }
 
-/** For each property, the breaker that violated it first and the length of that counterexample, or null. */
-function breakerJson(rows: readonly RowResult[], breakers: readonly BreakerResult[]) {
-  const found = breakersOf(breakers, rows);
-  return (rows[0]?.model.invariants ?? []).map((i) => {
-    const f = found.get(i.name);
-    return { invariant: i.name, breaker: f === undefined ? null : { row: f.breaker.row.id, length: f.violation.length, foundBy: f.violation.foundBy } };
-  });
-}
-
 /**
  * Runs `kafka-spec guarantees` on `rows` (the whole matrix by default; `only` picks one row by
  * id) and on the breakers of those rows, all in one pool of workers; returns the exit code.
@@ -148,7 +139,7 @@ export async function runGuarantees(
     return { ...r, row: { ...r.row, base, what, change: Object.entries(change).map(([k, v]) => `${k}=${v}`).join(' ') } };
   });
   if (flags.json) {
-    io.out(JSON.stringify({ cells: guaranteeCells(results), breakers: breakerJson(results, broken) }));
+    io.out(JSON.stringify({ cells: guaranteeCells(results), breakers: breakerCells(results, broken) }));
     return 0;
   }
   const files = writeGuarantees(dir, results, broken);

@@ -2,8 +2,8 @@
  * The guarantees documentation as strings: the table of (configuration, invariant) verdicts with
  * the evidence of reach (docs/guarantees.md), the replica and controller machines drawn from their
  * xstate definitions (docs/machines.md), and one page plus trace file per counterexample
- * (docs/counterexamples/), and the same verdicts as JSON cells. `kafka-spec guarantees` explores
- * the matrix and writes what these return.
+ * (docs/counterexamples/), how each property could have failed (breakers), and the same verdicts
+ * as JSON cells. `kafka-spec guarantees` explores the matrix and writes what these return.
  */
 import type { Action, Model } from '../model.ts';
 import { possibleStepKinds, stepKindsNeverTaken, verdictsOf, type Coverage, type ExploreResult, type Verdict, type Violation } from '../explore/index.ts';
@@ -126,6 +126,15 @@ export function breakersOf(breakers: readonly BreakerResult[], rows: readonly Ro
     for (const v of newlyBroken(b, rows)) if (!found.has(v.invariant)) found.set(v.invariant, { breaker: b, violation: v });
   }
   return found;
+}
+
+/** For each property, the breaker that violated it first (its row id, the counterexample's length and engine), or null. */
+export function breakerCells(rows: readonly RowResult[], breakers: readonly BreakerResult[]) {
+  const found = breakersOf(breakers, rows);
+  return (rows[0]?.model.invariants ?? []).map((i) => {
+    const f = found.get(i.name);
+    return { invariant: i.name, breaker: f === undefined ? null : { row: f.breaker.row.id, length: f.violation.length, foundBy: f.violation.foundBy } };
+  });
 }
 
 /** The violations of a breaker that its base row does not have. */
