@@ -64,6 +64,48 @@ export const ackedAllWrite: G = {
   reached: (prev, _a, next) => next.ghost.acked.length > prev.ghost.acked.length && next.ghost.acked[next.ghost.acked.length - 1].acks === 'all',
 };
 
+export const ackedOneWrite: G = {
+  name: 'acks-one-acknowledged',
+  statement: 'The producer received an acks=1 acknowledgement.',
+  reached: (prev, _a, next) => next.ghost.acked.length > prev.ghost.acked.length && next.ghost.acked[next.ghost.acked.length - 1].acks === 1,
+};
+
+export const recordCommitted: G = {
+  name: 'record-committed',
+  statement: 'A leader exposed a record below its HW: the committed history grew.',
+  reached: (prev, _a, next) => next.ghost.committed.length > prev.ghost.committed.length,
+};
+
+/** The controller named a new leader: another broker, or the same one after the partition went leaderless. */
+function elected(prev: ClusterState, next: ClusterState): boolean {
+  const [a, b] = [prev.controller.registration, next.controller.registration];
+  return b.leader !== NO_LEADER && b.leaderEpoch > a.leaderEpoch && (b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2);
+}
+
+export const leaderElected: G = {
+  name: 'leader-elected',
+  statement: 'The controller elected a new leader.',
+  reached: (prev, _a, next) => elected(prev, next),
+};
+
+export const electionAfterCommit: G = {
+  name: 'election-after-commit',
+  statement: 'The controller elected a new leader after a record was committed.',
+  reached: (prev, _a, next) => prev.ghost.committed.length > 0 && elected(prev, next),
+};
+
+export const electionAfterAck: G = {
+  name: 'election-after-ack',
+  statement: 'The controller elected a new leader after a write was acknowledged.',
+  reached: (prev, _a, next) => prev.ghost.acked.length > 0 && elected(prev, next),
+};
+
+export const writeAfterAck: G = {
+  name: 'write-after-ack',
+  statement: 'The producer sent a record after another was acknowledged.',
+  reached: (prev, a) => a.step === 'ProducerSend' && prev.ghost.acked.length > 0,
+};
+
 export const lossyCrash: G = {
   name: 'lossy-crash',
   statement: 'A broker lost the unflushed suffix of its log.',
@@ -82,6 +124,12 @@ export const consumerRead: G = {
   name: 'consumer-read',
   statement: 'The consumer read a record.',
   reached: (prev, _a, next) => next.ghost.consumed.length > prev.ghost.consumed.length,
+};
+
+export const electionAfterRead: G = {
+  name: 'election-after-read',
+  statement: 'The controller elected a new leader after the consumer read a record.',
+  reached: (prev, _a, next) => prev.ghost.consumed.length > 0 && elected(prev, next),
 };
 
 export const consumerValidated: G = {
@@ -145,7 +193,8 @@ export const controllerFailover: G = {
 
 export const GOALS: readonly G[] = [
   hwAdvancedWithIsrOfOne, recordTruncated, leaderEpochThree, uncleanElection, elrNonEmpty, divergentFetch,
-  ackedAllWrite, lossyCrash, zombieAppend, consumerRead, consumerValidated, consumerReset, consumerFollowerRead,
+  ackedAllWrite, ackedOneWrite, recordCommitted, leaderElected, electionAfterCommit, electionAfterAck, writeAfterAck,
+  lossyCrash, zombieAppend, consumerRead, electionAfterRead, consumerValidated, consumerReset, consumerFollowerRead,
   consumerRetriedAtLeader, preferredElection, controlledShutdown, sameLeaderNewEpoch,
   hwLowerAfterRestart, controllerFailover,
 ];
@@ -163,11 +212,17 @@ export function notApplicable(k: Rules, c: Bounds, goal: string): string | null 
       return k.truncation.name === 'hw' ? 'truncate-to-HW asks the leader nothing' : null;
     case ackedAllWrite.name:
       return k.acks === 'all' ? null : `acks=${k.acks}`;
+    case ackedOneWrite.name:
+      return k.acks === 1 ? null : `acks=${k.acks}`;
+    case electionAfterAck.name:
+    case writeAfterAck.name:
+      return k.acks === 0 ? 'acks=0: nothing is acknowledged' : goal === writeAfterAck.name && c.maxRecords < 2 ? 'one record in the bounds' : null;
     case lossyCrash.name:
       return c.lossyCrashes > 0 && !k.flushEveryRecord ? null : 'no lossy crash in the bounds';
     case zombieAppend.name:
       return c.maxHeartbeatLosses > 0 ? null : 'no lost heartbeat in the bounds, so no live leader is deposed';
     case consumerRead.name:
+    case electionAfterRead.name:
       return k.consumer.enabled ? null : 'no consumer';
     case consumerValidated.name:
     case consumerReset.name:

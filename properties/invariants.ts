@@ -70,6 +70,7 @@ export function elrOnlyBelowMinIsr(k: Rules): Inv {
   return {
     kind: 'state',
     name: 'elr-only-below-min-isr',
+    requires: ['elr-non-empty'],
     statement: 'The ELR is empty while the ISR has at least min.insync.replicas members (S-3).',
     holds: (s) => s.controller.registration.isr.length < k.minIsr || s.controller.registration.elr.length === 0,
   };
@@ -114,6 +115,7 @@ export function replicationQuorumSuperset(k: Rules): Inv {
 export const validHw: Inv = {
   kind: 'state',
   name: 'valid-hw',
+  requires: ['record-committed'],
   statement: 'Every member of the controller\'s ISR that the current leader has heard from in its epoch has an LEO at or above the leader\'s HW (S-11).',
   holds: (s) => {
     const leader = currentLeader(s);
@@ -125,6 +127,7 @@ export const validHw: Inv = {
 export const epochsMonotone: StepInv = {
   kind: 'transition',
   name: 'epochs-monotone',
+  requires: ['leader-elected'],
   statement: 'No step lowers the controller\'s leader epoch or partition epoch (S-14).',
   holds: (prev, s) => s.controller.registration.leaderEpoch >= prev.controller.registration.leaderEpoch &&
     s.controller.registration.partitionEpoch >= prev.controller.registration.partitionEpoch,
@@ -133,6 +136,7 @@ export const epochsMonotone: StepInv = {
 export const brokerViewsMonotone: StepInv = {
   kind: 'transition',
   name: 'broker-views-monotone',
+  requires: ['leader-elected'],
   statement: 'No step takes a running broker back to an older leader epoch or controller epoch it had moved past: brokers act on one controller at a time (M4).',
   holds: (prev, s) => s.replicas.every(({ role, context: r }, i) => {
     const before = prev.replicas[i];
@@ -144,6 +148,7 @@ export const brokerViewsMonotone: StepInv = {
 export const epochsNotAhead: Inv = {
   kind: 'state',
   name: 'epochs-not-ahead',
+  requires: ['leader-elected'],
   statement: 'No replica knows a newer leader epoch than the controller\'s (S-14).',
   holds: (s) => s.replicas.every(({ context: r }) => r.leaderEpoch <= s.controller.registration.leaderEpoch),
 };
@@ -151,6 +156,7 @@ export const epochsNotAhead: Inv = {
 export const epochCacheIncreasing: Inv = {
   kind: 'state',
   name: 'epoch-cache-increasing',
+  requires: ['leader-elected'],
   statement: 'Every epoch cache strictly increases in epoch and in start offset (S-2).',
   holds: (s) => s.replicas.every(({ context: r }) => cacheIncreases(r)),
 };
@@ -158,6 +164,7 @@ export const epochCacheIncreasing: Inv = {
 export const logEpochsIncreasing: Inv = {
   kind: 'state',
   name: 'log-epochs-increasing',
+  requires: ['leader-elected'],
   statement: 'Along every log, the leader epochs records carry never decrease (S-2).',
   holds: (s) => s.replicas.every(({ context: r }) => logEpochsIncrease(r.log)),
 };
@@ -168,6 +175,8 @@ const logEpochsIncrease = (log: readonly Entry[]) => log.every((e, i) => i === 0
 export const weakIsr: Inv = {
   kind: 'state',
   name: 'weak-isr',
+  requires: ['record-committed'],
+  anomaly: 'divergent logs',
   statement: 'A current leader and every running member of its ISR (still in the controller\'s ISR) agree on every offset below the leader\'s HW (S-6).',
   holds: (s) => {
     const leader = currentLeader(s);
@@ -183,6 +192,8 @@ export const weakIsr: Inv = {
 export const strongIsr: Inv = {
   kind: 'state',
   name: 'strong-isr',
+  requires: ['record-committed'],
+  anomaly: 'committed-record loss',
   statement: 'Every running member of the controller\'s ISR and ELR holds the whole committed history (S-7).',
   holds: (s) => {
     const { isr, elr } = s.controller.registration;
@@ -193,6 +204,8 @@ export const strongIsr: Inv = {
 export const leaderCompleteness: Inv = {
   kind: 'state',
   name: 'leader-completeness',
+  requires: ['election-after-commit'],
+  anomaly: 'committed-record loss',
   statement: 'The elected leader, when running, holds the whole committed history and every acks=all write acknowledged so far (S-8).',
   holds: (s) => {
     const leader = electedAndRunning(s);
@@ -204,6 +217,8 @@ export const leaderCompleteness: Inv = {
 export const logMatching: Inv = {
   kind: 'state',
   name: 'log-matching',
+  requires: ['record-committed'],
+  anomaly: 'divergent logs',
   statement: 'Any two running replicas agree on every offset below both their HWs (S-9).',
   holds: (s) => {
     const rs = running(s);
@@ -219,6 +234,8 @@ export const logMatching: Inv = {
 export const noCommittedLoss: Inv = {
   kind: 'state',
   name: 'no-committed-loss',
+  requires: ['record-committed'],
+  anomaly: 'committed-record loss',
   statement: 'Every committed record (below the true HW) is still stored at its offset on at least one broker (S-12).',
   holds: (s) => s.ghost.committed.every((e, o) => s.replicas.some(({ context: r }) => sameEntry(r.log[o], e))),
 };
@@ -226,6 +243,8 @@ export const noCommittedLoss: Inv = {
 export const hwOnlyCommitted: Inv = {
   kind: 'state',
   name: 'hw-only-committed',
+  requires: ['record-committed'],
+  anomaly: 'divergent logs',
   statement: 'No running replica exposes, below its HW, a record other than the committed one at that offset (S-13).',
   holds: (s) => running(s).every((r) => r.hw <= s.ghost.committed.length && samePrefix(r.log, s.ghost.committed, r.hw)),
 };
@@ -234,6 +253,8 @@ function durable(acks: 1 | 'all'): Inv {
   return {
     kind: 'state',
     name: acks === 'all' ? 'acks-all-durable' : 'acks-one-durable',
+    requires: [acks === 'all' ? 'acks-all-acknowledged' : 'acks-one-acknowledged', 'election-after-ack'],
+    anomaly: 'lost acknowledged write',
     statement: `Every write acknowledged with acks=${acks} is at its offset in the log of the current leader (T-1).`,
     holds: (s) => {
       const leader = currentLeader(s);
@@ -247,6 +268,8 @@ export const acksOneDurable = durable(1);
 export const consistentRead: Inv = {
   kind: 'state',
   name: 'consistent-read',
+  requires: ['election-after-read'],
+  anomaly: 'inconsistent offsets: a record read is no longer at its offset',
   statement: 'Every record the consumer has read is at its offset in the log of the current leader (T-3).',
   holds: (s) => {
     const leader = currentLeader(s);
@@ -277,6 +300,8 @@ function continuesRun(prev: ClusterState, s: ClusterState, read: ConsumedRecord)
 export const monotonicReads: StepInv = {
   kind: 'transition',
   name: 'monotonic-reads',
+  requires: ['consumer-read'],
+  anomaly: 'non-monotonic read or silent skip',
   statement: 'The consumer moves forward along one history: its position falls only by a signalled reset, and each record it receives is at its position and continues what it read since its last signalled reset (T-4).',
   holds: (prev, s) => {
     const read = readIn(prev, s);
@@ -288,6 +313,8 @@ export const monotonicReads: StepInv = {
 export const readsOnlyCommitted: StepInv = {
   kind: 'transition',
   name: 'reads-only-committed',
+  requires: ['consumer-read'],
+  anomaly: 'read of an uncommitted record',
   statement: 'Every record the consumer receives is committed when it receives it: below the true HW, and the committed record at that offset (T-5).',
   holds: (prev, s) => {
     const read = readIn(prev, s);
@@ -298,6 +325,8 @@ export const readsOnlyCommitted: StepInv = {
 export const committedHistoryStable: StepInv = {
   kind: 'transition',
   name: 'committed-history-stable',
+  requires: ['record-committed'],
+  anomaly: 'committed-record loss',
   statement: 'No step changes a committed record or lowers the true HW: the committed history before a step is a prefix of the one after (T-2).',
   holds: (prev, s) => samePrefix(s.ghost.committed, prev.ghost.committed, prev.ghost.committed.length),
 };
@@ -313,6 +342,8 @@ function laterWritesAfter(s: ClusterState, w: AckedWrite): boolean {
 export const writeOrder: Inv = {
   kind: 'state',
   name: 'write-order',
+  requires: ['write-after-ack'],
+  anomaly: 'non-monotonic send: writes acknowledged out of order',
   statement: 'A write sent after another was acknowledged sits after it: at a higher offset in its own acknowledgement, and after it in the committed history when both are there (T-6).',
   holds: (s) => s.ghost.acked.every((w) => laterWritesAfter(s, w)),
 };
@@ -320,6 +351,7 @@ export const writeOrder: Inv = {
 export const leaderHwMonotonic: StepInv = {
   kind: 'transition',
   name: 'leader-hw-monotonic',
+  requires: ['record-committed'],
   statement: 'While a replica leads in one leader epoch, its HW never decreases (T-7).',
   holds: (prev, s) =>
     s.replicas.every((slot, i) => {

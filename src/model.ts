@@ -30,6 +30,14 @@ interface Named {
   readonly name: string;
   /** The property in one line of English. */
   readonly statement: string;
+  /**
+   * Optional: the goals (by name) an exploration must reach for this property to be able to fail,
+   * e.g. a consumer read for a read property. A pass that did not reach them all is reported as
+   * not exercised, never as holding.
+   */
+  readonly requires?: readonly string[];
+  /** Optional: the well-known name of the anomaly a violation is, e.g. `lost acknowledged write`. */
+  readonly anomaly?: string;
 }
 
 /** A predicate on one state. */

@@ -1,5 +1,5 @@
 /**
- * Computes the availability section of docs/guarantees.md (properties/availability.ts rows,
+ * Computes docs/availability.md (properties/availability.ts rows,
  * src/report/availability.ts rendering) and the lasso trace of each failing cell, as pages
  * `kafka-spec guarantees` writes. The section records a fingerprint of the sources its rows depend
  * on, so a test can tell when it must be regenerated without recomputing every row (the rf 3 rows
@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AVAILABILITY_ROWS, availabilityOf, documentedTolerance, rowId, type AvailabilityCell, type AvailabilityRow } from '../../properties/availability.ts';
 import { fingerprint } from '../explore/fingerprint.ts';
-import { availabilitySection, type AvailabilityLine } from '../report/availability.ts';
+import { availabilityPage, type AvailabilityLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
 import { projectRoot } from './root.ts';
 
@@ -47,9 +47,9 @@ export function availabilityLine(row: AvailabilityRow): { line: AvailabilityLine
   };
 }
 
-/** The section's Markdown and the trace pages, for every row. */
-export function availabilityPages(rows: readonly AvailabilityRow[] = AVAILABILITY_ROWS): { section: string; pages: { path: string; text: string }[] } {
+/** docs/availability.md and its lasso traces, for every row. */
+export function availabilityPages(rows: readonly AvailabilityRow[] = AVAILABILITY_ROWS): { pages: { path: string; text: string }[] } {
   const done = rows.map(availabilityLine);
-  const pages = done.flatMap((d) => Object.entries(d.traces).map(([path, text]) => ({ path, text })));
-  return { section: availabilitySection(done.map((d) => d.line), sourcesFingerprint()), pages };
+  const traces = done.flatMap((d) => Object.entries(d.traces).map(([path, text]) => ({ path, text })));
+  return { pages: [{ path: 'availability.md', text: availabilityPage(done.map((d) => d.line), sourcesFingerprint()) }, ...traces] };
 }

@@ -194,7 +194,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
       throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
     }
   }
-  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings })) : checkText(model, result, checked, flags.out));
+  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings, checked })) : checkText(model, result, checked, flags.out));
   return result.verdict === 'violated' ? 1 : 0;
 }
 

@@ -9,9 +9,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
-import { MATRIX, type MatrixRow } from '../../properties/matrix.ts';
+import { BREAKERS, MATRIX, breakerRow, type Breaker, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
-import { guaranteeCells, guaranteesPages, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
+import { breakerCells, guaranteeCells, guaranteesPages, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
 import { oneLine } from '../report/line.ts';
 import { makeConfig } from '../../spec/config.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -52,9 +52,10 @@ export function exploreRowData(row: MatrixRow): RowData {
 }
 
 /**
- * Explores the rows on up to one worker thread per core (rows dealt out in turn), or in this
- * thread when there is one row or one core. Run from the TypeScript sources (the tests), the
- * workers load them through tsx, a development dependency; the compiled CLI needs nothing.
+ * Explores the rows on up to one worker thread per core, each worker taking the next row as soon
+ * as it is done with one (rows differ in cost by a factor of ten), or in this thread when there is
+ * one row or one core. Run from the TypeScript sources (the tests), the workers load them through
+ * tsx, a development dependency; the compiled CLI needs nothing.
  */
 async function explore(rows: readonly MatrixRow[], io: Output): Promise<RowResult[]> {
   const workers = Math.min(rows.length, availableParallelism());
@@ -67,16 +68,19 @@ async function explore(rows: readonly MatrixRow[], io: Output): Promise<RowResul
   } else {
     const fromSources = import.meta.url.endsWith('.ts');
     const script = new URL(fromSources ? './guarantees-worker.ts' : './guarantees-worker.js', import.meta.url);
+    let next = 0;
     let done = 0;
-    await Promise.all(Array.from({ length: workers }, (_, w) => new Promise<void>((resolve, reject) => {
-      const mine = rows.map((row, index) => ({ index, row })).filter(({ index }) => index % workers === w);
-      const worker = new Worker(loader(script.href, fromSources), { eval: true, workerData: { rows: mine } });
+    await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(loader(script.href, fromSources), { eval: true });
+      const feed = () => (next < rows.length ? worker.postMessage({ index: next, row: rows[next++] }) : void worker.postMessage(null));
       worker.on('message', ({ index, data: d }: { index: number; data: RowData }) => {
         data[index] = d;
         io.progress(`  … ${++done} of ${rows.length} rows (${rows[index].id})`);
+        feed();
       });
       worker.on('error', reject);
       worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a guarantees worker stopped with code ${code}`))));
+      feed();
     })));
   }
   return rows.map((row, i) => ({ row, model: kafkaModelOf(row.config), ...data[i] }));
@@ -100,13 +104,13 @@ function todaysMachines() {
 }
 
 /** Writes docs/guarantees.md, docs/machines.md and docs/counterexamples/* under `dir`; returns the files written. */
-export function writeGuarantees(dir: string, results: readonly RowResult[], availability?: ReturnType<typeof availabilityPages>): string[] {
+export function writeGuarantees(
+  dir: string, results: readonly RowResult[], breakers: readonly BreakerResult[] = [], availability?: ReturnType<typeof availabilityPages>,
+): string[] {
   const written: string[] = [];
   makeFolder(join(dir, 'counterexamples'));
-  // The availability section (src/cli/availability.ts) closes docs/guarantees.md; its lassos join the counterexamples.
-  const pages = guaranteesPages(results, RANDOM, todaysMachines())
-    .map((p) => (availability !== undefined && p.path === 'guarantees.md' ? { ...p, text: `${p.text.trimEnd()}\n\n${availability.section}` } : p));
-  for (const page of [...pages, ...(availability?.pages ?? [])]) {
+  // docs/availability.md and its lassos (src/cli/availability.ts) are written beside the matrix when computed.
+  for (const page of [...guaranteesPages(results, RANDOM, todaysMachines(), breakers), ...(availability?.pages ?? [])]) {
     const file = join(dir, page.path);
     fileOp(file, () => writeFileSync(file, page.text));
     written.push(file);
@@ -114,22 +118,53 @@ export function writeGuarantees(dir: string, results: readonly RowResult[], avai
   return written;
 }
 
+/** The breakers of the rows chosen: those whose base row is among them. */
+function breakersFor(rows: readonly MatrixRow[], breakers: readonly Breaker[]): Breaker[] {
+  return breakers.filter((b) => rows.some((r) => r.id === b.base));
+}
+
+const PARTS = ['all', 'matrix', 'availability'] as const;
+
 /**
  * Runs `kafka-spec guarantees` on `rows` (the whole matrix by default; `only` picks one row by
- * id); returns the exit code.
+ * id) and on the breakers of those rows, all in one pool of workers, then computes the
+ * availability page (`part` picks the matrix or the availability page alone); returns the exit
+ * code.
  */
-export async function runGuarantees(flags: { out?: string; json?: boolean; only?: string }, io: Output, rows: readonly MatrixRow[] = MATRIX): Promise<number> {
+export async function runGuarantees(
+  flags: { out?: string; json?: boolean; only?: string; part?: string }, io: Output, rows: readonly MatrixRow[] = MATRIX, breakers: readonly Breaker[] = BREAKERS,
+): Promise<number> {
+  const part = flags.part ?? 'all';
+  if (!(PARTS as readonly string[]).includes(part)) throw new UsageError(oneLine(`--part must be one of ${PARTS.join(', ')}, got '${part}'`));
+  if (part === 'availability') {
+    if (flags.json || flags.only) throw new UsageError('--part availability writes pages; it takes neither --json nor --only');
+    const dir = flags.out ?? 'docs';
+    makeFolder(join(dir, 'counterexamples'));
+    const files = availabilityPages().pages.map((page) => {
+      const file = join(dir, page.path);
+      fileOp(file, () => writeFileSync(file, page.text));
+      return file;
+    });
+    io.out(`Wrote ${files.length} files under ${dir}/ (the availability page).`);
+    return 0;
+  }
   const chosen = flags.only ? rows.filter((r) => r.id === flags.only) : rows;
   if (chosen.length === 0) throw new UsageError(oneLine(`no matrix row '${flags.only}'`));
   const dir = flags.out ?? 'docs';
   // The folders are made before the minutes of exploring, so a bad --out fails at once.
   if (!flags.json) makeFolder(join(dir, 'counterexamples'));
-  const results = await explore(chosen, io);
+  const mine = breakersFor(chosen, breakers);
+  const all = await explore([...chosen, ...mine.map((b) => breakerRow(b, rows))], io);
+  const results = all.slice(0, chosen.length);
+  const broken: BreakerResult[] = all.slice(chosen.length).map((r, i) => {
+    const { base, what, change } = mine[i];
+    return { ...r, row: { ...r.row, base, what, change: Object.entries(change).map(([k, v]) => `${k}=${v}`).join(' ') } };
+  });
   if (flags.json) {
-    io.out(JSON.stringify({ cells: guaranteeCells(results) }));
+    io.out(JSON.stringify({ cells: guaranteeCells(results), breakers: breakerCells(results, broken) }));
     return 0;
   }
-  const files = writeGuarantees(dir, results, rows === MATRIX && flags.only === undefined ? availabilityPages() : undefined);
-  io.out(`Wrote ${files.length} files under ${dir}/ (${results.length} configurations).`);
+  const files = writeGuarantees(dir, results, broken, part !== 'matrix' && rows === MATRIX && flags.only === undefined ? availabilityPages() : undefined);
+  io.out(`Wrote ${files.length} files under ${dir}/ (${results.length} configurations, ${broken.length} breakers).`);
   return 0;
 }

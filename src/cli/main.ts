@@ -69,10 +69,11 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     });
   program
     .command('guarantees')
-    .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample')
+    .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample, and docs/availability.md')
     .option('--out <dir>', 'output folder (default docs)')
     .option('--json', 'print the cells as JSON instead of writing files')
-    .action(async (flags: { out?: string; json?: boolean }) => {
+    .option('--part <part>', 'all (default), matrix (docs/guarantees.md) or availability (docs/availability.md)')
+    .action(async (flags: { out?: string; json?: boolean; part?: string }) => {
       const { runGuarantees } = await import('./guarantees.ts');
       setExit(await runGuarantees(flags, io));
     });

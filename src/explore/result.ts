@@ -166,3 +166,29 @@ export class CoverageCounter<S, A extends Action> {
     return { goals: structuredClone(this.goals), steps: { ...this.steps } };
   }
 }
+
+/** A property's verdict once what the exploration reached is taken into account. */
+export type Verdict = 'holds' | 'violated' | 'not-exercised';
+
+/**
+ * Why a property that was not violated was not exercised: the goals it requires that the
+ * exploration never reached, each with the reason the model gives when its configuration rules
+ * the goal out (e.g. `consumer-read (no consumer)`); null when every required goal was reached.
+ */
+export function notExercisedReason<S, A extends Action>(model: Model<S, A>, coverage: Coverage, invariant: Invariant<S>): string | null {
+  const missing = (invariant.requires ?? []).filter((g) => (coverage.goals[g]?.count ?? 0) === 0);
+  if (missing.length === 0) return null;
+  const why = (g: string) => model.goalsImpossible?.[g] ?? 'not reached within the bounds';
+  return missing.map((g) => `${g} (${why(g)})`).join(', ');
+}
+
+/** Each property's verdict: violated when a violation was found, not exercised when a goal it requires was never reached, else holds. */
+export function verdictsOf<S, A extends Action>(
+  model: Model<S, A>, coverage: Coverage, violations: readonly Violation<A>[], checked: readonly string[],
+): { invariant: string; verdict: Verdict; reason?: string }[] {
+  return model.invariants.filter((i) => checked.includes(i.name)).map((inv) => {
+    if (violations.some((v) => v.invariant === inv.name)) return { invariant: inv.name, verdict: 'violated' };
+    const reason = notExercisedReason(model, coverage, inv);
+    return reason === null ? { invariant: inv.name, verdict: 'holds' } : { invariant: inv.name, verdict: 'not-exercised', reason };
+  });
+}

@@ -5,7 +5,7 @@
  * same seeded, bounded check prints the same bytes on every run.
  */
 import type { Action, Model } from '../model.ts';
-import { possibleStepKinds, stepKindsNeverTaken, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
+import { possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
@@ -38,6 +38,8 @@ export function progressLine(p: Progress): string {
 export interface CheckJsonOptions {
   /** Include the wall-clock figures (`elapsedMs`), which differ from run to run. */
   readonly timings?: boolean;
+  /** The invariants checked (default: all of the model's). */
+  readonly checked?: readonly string[];
 }
 
 /**
@@ -47,11 +49,14 @@ export interface CheckJsonOptions {
 export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
   const elapsed = (ms: number) => (options.timings === true ? { elapsedMs: ms } : {});
   const phases = phasesOf(r);
+  const verdicts = verdictsOf(model, r.coverage, r.violations, options.checked ?? model.invariants.map((i) => i.name));
   return {
     verdict: r.verdict,
     config: model.configuration?.values ?? null,
+    invariants: verdicts,
+    notExercised: verdicts.filter((v) => v.verdict === 'not-exercised').length,
     violations: r.violations.map((v, i) => ({
-      invariant: v.invariant, step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
+      invariant: v.invariant, ...anomalyOf(model, v.invariant), step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
@@ -60,6 +65,22 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
+}
+
+/** `{ anomaly }` when the invariant names the well-known anomaly its violation is, nothing otherwise. */
+function anomalyOf(model: AnyModel, invariant: string): { anomaly?: string } {
+  const anomaly = model.invariants.find((i) => i.name === invariant)?.anomaly;
+  return anomaly === undefined ? {} : { anomaly };
+}
+
+/**
+ * How many checked properties were exercised, and each one that was not, with the goals it needs
+ * that were never reached: a pass that never reached them says nothing about the property.
+ */
+function exerciseLines(model: AnyModel, r: Result, checked: readonly string[]): string[] {
+  const idle = verdictsOf(model, r.coverage, r.violations, checked).filter((v) => v.verdict === 'not-exercised');
+  const head = `${checked.length} checked, ${idle.length} not exercised${idle.length === 0 ? '.' : ' (a goal each needs was never reached, so they pass vacuously):'}`;
+  return [head, ...idle.map((v) => `  ${v.invariant.padEnd(28)} needs ${v.reason}`)];
 }
 
 /** `statesCapped: true` when `states` is a lower bound (random runs stop counting past a cap); nothing otherwise. */
@@ -158,7 +179,8 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
     const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : v.fewest === undefined && foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
     const fewest = v.fewest === undefined ? '' : `; spends ${v.fewest.spent} ${v.fewest.budget}, ${v.fewest.proven ? 'the fewest any counterexample spends' : 'fewer not ruled out'}, and is a shortest among those spending at most that`;
-    lines.push('', `VIOLATED ${v.invariant}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}${fewest}`, '');
+    const anomaly = anomalyOf(model, v.invariant).anomaly;
+    lines.push('', `VIOLATED ${v.invariant}${anomaly === undefined ? '' : ` (${anomaly})`}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}${fewest}`, '');
     const replayed = replay(model, v.trace, { invariants: [v.invariant] });
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
@@ -168,6 +190,7 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
       ? `No invariant violated (${checked.length} checked).`
       : `No invariant violated (checked ${checked.join(', ')}; ${model.invariants.length - checked.length} others not checked).`);
   }
+  lines.push(...exerciseLines(model, r, checked));
   lines.push('', 'Reachability goals (transitions that reached each):');
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);

@@ -2,11 +2,11 @@
  * The guarantees documentation as strings: the table of (configuration, invariant) verdicts with
  * the evidence of reach (docs/guarantees.md), the replica and controller machines drawn from their
  * xstate definitions (docs/machines.md), and one page plus trace file per counterexample
- * (docs/counterexamples/), and the same verdicts as JSON cells. `kafka-spec guarantees` explores
- * the matrix and writes what these return.
+ * (docs/counterexamples/), how each property could have failed (breakers), and the same verdicts
+ * as JSON cells. `kafka-spec guarantees` explores the matrix and writes what these return.
  */
 import type { Action, Model } from '../model.ts';
-import { possibleStepKinds, stepKindsNeverTaken, type Coverage, type ExploreResult, type Violation } from '../explore/index.ts';
+import { possibleStepKinds, stepKindsNeverTaken, verdictsOf, type Coverage, type ExploreResult, type Verdict, type Violation } from '../explore/index.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { replay } from '../trace/replay.ts';
 import { renderTraceMarkdown } from './markdown.ts';
@@ -22,6 +22,16 @@ export interface RowInfo {
   readonly title: string;
 }
 
+/** A breaker: a row whose configuration is another row's with one switch flipped or one rule broken. */
+export interface BreakerInfo extends RowInfo {
+  /** The id of the row it changes. */
+  readonly base: string;
+  /** What the change does, in a few words ("without …" for a fix undone). */
+  readonly what: string;
+  /** The change as settings, e.g. `hwRequiresMinIsr=false`. */
+  readonly change: string;
+}
+
 /** A machine to draw on the machines page, under a heading. */
 export interface MachinePicture {
   readonly title: string;
@@ -33,7 +43,9 @@ export interface Cell {
   readonly row: string;
   readonly config: Readonly<Record<string, unknown>> | null;
   readonly invariant: string;
-  readonly verdict: 'holds' | 'violated';
+  /** `not-exercised`: no violation, but a goal the property needs was never reached (see `reason`). */
+  readonly verdict: Verdict;
+  readonly reason?: string;
   readonly length?: number;
   readonly evidence: Evidence;
 }
@@ -93,13 +105,42 @@ export function guaranteeCells(results: readonly RowResult[]): Cell[] {
       goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: { ...(model.goalsImpossible ?? {}) },
       stepsNeverTaken: stepKindsNeverTaken(model, r.coverage),
     };
-    return model.invariants.map((inv) => {
-      const v = r.violations.find((x) => x.invariant === inv.name);
-      return v
-        ? { row: row.id, config: configOf(model), invariant: inv.name, verdict: 'violated' as const, length: v.length, evidence: { ...evidence, foundBy: v.foundBy } }
-        : { row: row.id, config: configOf(model), invariant: inv.name, verdict: 'holds' as const, evidence };
+    return verdictsOfRow(r).map(({ invariant, verdict, reason }): Cell => {
+      const cell = { row: row.id, config: configOf(model), invariant, verdict, ...(reason === undefined ? {} : { reason }) };
+      const v = r.violations.find((x) => x.invariant === invariant);
+      return v ? { ...cell, length: v.length, evidence: { ...evidence, foundBy: v.foundBy } } : { ...cell, evidence };
     });
   });
+}
+
+/** Each invariant's verdict in a row: violated, not exercised (with the goals it needed) or holds. */
+const verdictsOfRow = (r: RowResult) => verdictsOf(r.model, r.coverage, r.violations, r.model.invariants.map((i) => i.name));
+
+/**
+ * For each invariant, the first breaker that violated it where its base row did not: how a ✓ of
+ * that row could have failed. A violation the base row has too says nothing about the change.
+ */
+export function breakersOf(breakers: readonly BreakerResult[], rows: readonly RowResult[]): Map<string, { breaker: BreakerResult; violation: Found }> {
+  const found = new Map<string, { breaker: BreakerResult; violation: Found }>();
+  for (const b of breakers) {
+    for (const v of newlyBroken(b, rows)) if (!found.has(v.invariant)) found.set(v.invariant, { breaker: b, violation: v });
+  }
+  return found;
+}
+
+/** For each property, the breaker that violated it first (its row id, the counterexample's length and engine), or null. */
+export function breakerCells(rows: readonly RowResult[], breakers: readonly BreakerResult[]) {
+  const found = breakersOf(breakers, rows);
+  return (rows[0]?.model.invariants ?? []).map((i) => {
+    const f = found.get(i.name);
+    return { invariant: i.name, breaker: f === undefined ? null : { row: f.breaker.row.id, length: f.violation.length, foundBy: f.violation.foundBy } };
+  });
+}
+
+/** The violations of a breaker that its base row does not have. */
+function newlyBroken(b: BreakerResult, rows: readonly RowResult[]): Found[] {
+  const base = rows.find((r) => r.row.id === b.row.base);
+  return b.violations.filter((v) => !(base?.violations.some((x) => x.invariant === v.invariant) ?? false));
 }
 
 const configOf = (model: AnyModel) => model.configuration?.values ?? null;
@@ -112,18 +153,21 @@ const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
 
 /**
  * Every file of the documentation, in the order they are written: guarantees.md, machines.md,
- * then for each row and each of its violations the counterexample page and its trace file.
- * `random` is the default random-run setting, stated in the table's preamble.
+ * then for each row and each of its violations the counterexample page and its trace file, and
+ * for each property the page of the first breaker that violated it. `random` is the default
+ * random-run setting, stated in the table's preamble.
  */
-export function guaranteesPages(results: readonly RowResult[], random: RandomRuns, machines: readonly MachinePicture[]): Page[] {
-  const pages: Page[] = [{ path: 'guarantees.md', text: guaranteesPage(results, random) }, { path: 'machines.md', text: machinesPage(machines) }];
-  for (const r of results) {
-    for (const v of r.violations) {
-      const { md, trace } = counterexamplePage(r, v.invariant);
-      const base = `counterexamples/${pageName(r.row.id, v.invariant)}`;
-      pages.push({ path: `${base}.md`, text: md }, { path: `${base}.json`, text: trace });
-    }
-  }
+export function guaranteesPages(
+  results: readonly RowResult[], random: RandomRuns, machines: readonly MachinePicture[], breakers: readonly BreakerResult[] = [],
+): Page[] {
+  const pages: Page[] = [{ path: 'guarantees.md', text: guaranteesPage(results, random, breakers) }, { path: 'machines.md', text: machinesPage(machines) }];
+  const counterexample = (r: RowResult, invariant: string) => {
+    const { md, trace } = counterexamplePage(r, invariant);
+    const base = `counterexamples/${pageName(r.row.id, invariant)}`;
+    pages.push({ path: `${base}.md`, text: md }, { path: `${base}.json`, text: trace });
+  };
+  for (const r of results) for (const v of r.violations) counterexample(r, v.invariant);
+  for (const [invariant, { breaker }] of breakersOf(breakers, results)) counterexample(breaker, invariant);
   return pages;
 }
 
@@ -133,10 +177,12 @@ export function counterexamplePage(r: RowResult, invariant: string): { md: strin
   if (v === undefined) throw new Error(`${r.row.id}: no violation of ${invariant}`);
   const { states, violation } = replay(r.model, v.trace, { invariants: [invariant] });
   const name = pageName(r.row.id, invariant);
+  const anomaly = r.model.invariants.find((i) => i.name === invariant)?.anomaly;
   const trace = makeTrace({ model: r.model.name, config: { ...configOf(r.model) }, steps: v.trace, violation: { invariant, statement: v.statement, step: v.length } });
   const md = [
     `# ${invariant} in "${r.row.title}"`, '',
     `${v.statement}`, '',
+    ...(anomaly === undefined ? [] : [`Anomaly: **${anomaly}**.`, '']),
     ...configLines(r.model).map((l) => `- ${l}`), '',
     v.foundBy === 'exhaustive'
       ? `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`
@@ -150,43 +196,95 @@ export function counterexamplePage(r: RowResult, invariant: string): { md: strin
   return { md, trace: JSON.stringify(trace, null, 1) + '\n' };
 }
 
-/** docs/guarantees.md: the table, the evidence of reach per row, and each row's configuration. */
-export function guaranteesPage(results: readonly RowResult[], random: RandomRuns): string {
+/** docs/guarantees.md: the table, how each ✓ could have failed, what was not exercised, the evidence of reach, each row's configuration. */
+export function guaranteesPage(results: readonly RowResult[], random: RandomRuns, breakers: readonly BreakerResult[] = []): string {
   const invariants = results[0]?.model.invariants.map((i) => i.name) ?? [];
   const lines = [
     '# Guarantees', '',
     'Generated by `npx kafka-spec guarantees`; do not edit by hand (a test regenerates it and fails when it is stale).',
-    `Each row is explored breadth-first, every behaviour up to the depth shown, then by ${random.runs.toLocaleString('en')} random runs`,
-    `of up to ${random.maxSteps} steps (seed ${random.seed}) for the invariants still standing. ✓ means neither found a violation;`,
-    'a number is the length of the shortest counterexample (breadth-first), "≤ n" the length of one the random runs found past',
-    'that depth, shrunk but not known to be shortest; each links to its page.', '',
-    `| configuration | depth | states | ${invariants.join(' | ')} |`,
-    `|---|---:|---:|${invariants.map(() => ':---:').join('|')}|`,
+    'Each row is explored breadth-first, every behaviour up to the depth shown, then by the random runs shown',
+    `(up to ${random.maxSteps} steps each, seed ${random.seed}) for the invariants still standing. Every row runs a consumer, reading from`,
+    'leaders (and from followers in the follower-read row). Availability (how many brokers may be down for good with',
+    'writes still accepted and a leader still elected) is on its own page, [availability.md](availability.md).', '',
+    '- ✓: neither search found a violation, and the searches reached every goal the property needs to be able to fail',
+    '  (a consumer read, an acknowledgement, an election after a commit, …). It rests on exhaustive search up to the row\'s',
+    '  depth and on the random runs beyond it, which prove nothing about the behaviours they miss;',
+    '  "How each ✓ could have failed" below names, for each property, a changed rule that breaks it at a row\'s bounds.',
+    '- ○: not exercised: no violation, but a goal the property needs cannot happen in the configuration or was never reached,',
+    '  so the pass says nothing; "Not exercised" below gives the reason for each.',
+    '- a number: the length of the shortest counterexample (breadth-first search); "≤ n": the length of one the random runs',
+    '  found past that depth, shrunk but not known to be shortest. Each links to its page, which names the anomaly.', '',
+    `| configuration | depth | states | random runs | ${invariants.join(' | ')} |`,
+    `|---|---:|---:|---:|${invariants.map(() => ':---:').join('|')}|`,
   ];
   for (const r of results) {
-    const marks = invariants.map((name) => {
-      const v = r.violations.find((x) => x.invariant === name);
-      if (!v) return '✓';
-      return `[${v.foundBy === 'random' ? '≤ ' : ''}${v.length}](counterexamples/${pageName(r.row.id, name)}.md)`;
+    const marks = verdictsOfRow(r).map(({ invariant, verdict }) => {
+      if (verdict === 'holds') return '✓';
+      if (verdict === 'not-exercised') return '○';
+      const v = r.violations.find((x) => x.invariant === invariant)!;
+      return `[${v.foundBy === 'random' ? '≤ ' : ''}${v.length}](counterexamples/${pageName(r.row.id, invariant)}.md)`;
     });
-    lines.push(`| ${r.row.title} | ${r.bfs.stats.depth} | ${r.bfs.stats.states.toLocaleString('en')} | ${marks.join(' | ')} |`);
+    lines.push(`| ${r.row.title} | ${r.bfs.stats.depth} | ${r.bfs.stats.states.toLocaleString('en')} | ${r.random.runs.toLocaleString('en')} | ${marks.join(' | ')} |`);
+  }
+  if (breakers.length > 0) lines.push(...breakerSection(results, breakers));
+  lines.push('', '## Not exercised', '', 'The properties each row could not exercise, with the goals they need and why those were not reached:', '');
+  for (const r of results) {
+    const idle = verdictsOfRow(r).filter((v) => v.verdict === 'not-exercised').map((v) => `${v.invariant} needs ${v.reason}`);
+    lines.push(`- **${r.row.title}**: ${idle.length === 0 ? 'every property was exercised' : idle.join('; ')}.`);
   }
   lines.push('', '## Evidence of reach', '',
-    'Reachability goals each row reached, by either engine (a ✓ above says nothing about states not reached), those that',
-    'cannot happen in the configuration, with the reason, and whether every kind of step that can happen was taken:', '');
-  for (const r of results) {
-    const missed = missedGoals(r);
-    const impossible = Object.entries(r.model.goalsImpossible ?? {}).map(([n, why]) => `${n} — ${why}`);
-    const never = stepKindsNeverTaken(r.model, r.coverage);
-    const kinds = possibleStepKinds(r.model).length;
-    const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`
-      : `**kinds of step never taken**: ${never.join(', ')}`;
-    lines.push(`- **${r.row.title}** (${r.random.steps.toLocaleString('en')} random steps): reached ${reachedGoals(r).join(', ') || 'none'}` +
-      `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}; ${steps}.`);
-  }
+    'Reachability goals each row reached, by either engine, those that cannot happen in the configuration, with the',
+    'reason, and whether every kind of step that can happen was taken:', '');
+  for (const r of results) lines.push(`- **${r.row.title}** ${reachLine(r)}`);
   lines.push('', '## Configurations', '');
   for (const r of results) lines.push(`- **${r.row.id}** — ${r.row.title}: ${configLines(r.model).join('; ')}`);
   return lines.join('\n') + '\n';
+}
+
+/** A breaker row with what it changes. */
+export type BreakerResult = RowResult & { readonly row: BreakerInfo };
+
+/** For each property, the first breaker that violates it (linked), or none; then what each breaker changed and broke. */
+function breakerSection(results: readonly RowResult[], breakers: readonly BreakerResult[]): string[] {
+  const found = breakersOf(breakers, results);
+  const lines = ['', '## How each ✓ could have failed', '',
+    'A breaker is a row of the table with one fix of today\'s protocol undone (a switch flipped) or one rule broken on purpose',
+    '(a mutation), explored like that row: at its bounds, to its depth, with its random runs. For each property: the first',
+    'breaker that violates it where its row does not, with the length of its counterexample, or "no known breaker at these',
+    'bounds" (its ✓ is then not shown to be able to fail).', '',
+    '| property | anomaly | broken by |', '|---|---|---|'];
+  for (const inv of results[0]?.model.invariants ?? []) {
+    const f = found.get(inv.name);
+    const by = f === undefined ? 'no known breaker at these bounds'
+      : `[${f.violation.foundBy === 'random' ? '≤ ' : ''}${f.violation.length} steps](counterexamples/${pageName(f.breaker.row.id, inv.name)}.md) ` +
+        `in ${f.breaker.row.base} ${f.breaker.row.what}`;
+    lines.push(`| ${inv.name} | ${inv.anomaly ?? ''} | ${by} |`);
+  }
+  lines.push('', 'The breakers, and what each broke:', '');
+  for (const b of breakers) {
+    const broke = newlyBroken(b, results).map((v) => v.invariant);
+    lines.push(`- **${b.row.id}** (${b.row.base} with ${b.row.change}: ${b.row.what}): ` +
+      `${broke.length === 0 ? 'nothing its row does not violate' : broke.join(', ')}${reachShort(b)}.`);
+  }
+  return lines;
+}
+
+/** A breaker that broke nothing is only evidence if it reached what the row reached: its goals not reached, if any. */
+function reachShort(r: RowResult): string {
+  const missed = missedGoals(r);
+  return missed.length === 0 ? '' : ` (goals not reached: ${missed.join(', ')})`;
+}
+
+/** One row's evidence of reach: random steps, goals reached, missed and impossible, kinds of step never taken. */
+function reachLine(r: RowResult): string {
+  const missed = missedGoals(r);
+  const impossible = Object.entries(r.model.goalsImpossible ?? {}).map(([n, why]) => `${n} — ${why}`);
+  const never = stepKindsNeverTaken(r.model, r.coverage);
+  const kinds = possibleStepKinds(r.model).length;
+  const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`
+    : `**kinds of step never taken**: ${never.join(', ')}`;
+  return `(${r.random.steps.toLocaleString('en')} random steps): reached ${reachedGoals(r).join(', ') || 'none'}` +
+    `${missed.length ? `; **not reached**: ${missed.join(', ')}` : ''}${impossible.length ? `; cannot happen here: ${impossible.join('; ')}` : ''}; ${steps}.`;
 }
 
 /** docs/machines.md: the model's machines, drawn from their xstate definitions. */
