@@ -53,6 +53,16 @@ export const MATRIX: readonly MatrixRow[] = [
     id: `history-${protocol}`, title: `${protocol.replace('kafka-', 'Kafka ')} at rf 2, one crash (possibly lossy)`,
     config: { ...rf2, protocol }, depth: RF2_DEPTH,
   })),
+  // Two counterexamples of older releases sit deeper than the rows above reach with a consumer; these
+  // rows drop the consumer (its properties show as not exercised) to search every behaviour that deep.
+  {
+    id: 'kafka-3.0-deep', title: 'Kafka 3.0 at rf 2 without a consumer, one crash (possibly lossy), deeper: no broker-epoch check on ISR joins (KIP-903)',
+    config: { ...rf2, consumer: false, protocol: 'kafka-3.0' }, depth: 13,
+  },
+  {
+    id: 'kafka-3.7-deep', title: 'Kafka 3.7 at rf 2 without a consumer, one crash (possibly lossy), deeper: the last replica standing (ELR off)',
+    config: { ...rf2, consumer: false, protocol: 'kafka-3.7' }, depth: 11,
+  },
 ];
 
 /** A switch flipped from the base row's version, or a mutation, explored at the base row's bounds. */
