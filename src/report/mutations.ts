@@ -27,6 +27,8 @@ export interface MutantRow {
 export interface MutationSummary {
   readonly total: number;
   readonly killed: number;
+  /** Killed mutants that an invariant caught (the rest lost a behaviour the original has, or threw). */
+  readonly killedByInvariant: number;
   readonly equivalent: number;
   readonly survived: number;
   /** Survivors with no documented reason: what makes `kafka-spec mutate` exit 1. */
@@ -40,7 +42,8 @@ export function summarize(rows: readonly MutantRow[]): MutationSummary {
   const [killed, equivalent, survived] = [count('killed'), count('equivalent'), count('survived')];
   const unexplained = rows.filter((r) => r.verdict === 'survived' && r.explained === undefined).length;
   const judged = rows.length - equivalent;
-  return { total: rows.length, killed, equivalent, survived, unexplained, score: judged === 0 ? null : killed / judged };
+  const killedByInvariant = rows.filter((r) => r.verdict === 'killed' && r.invariant !== undefined).length;
+  return { total: rows.length, killed, killedByInvariant, equivalent, survived, unexplained, score: judged === 0 ? null : killed / judged };
 }
 
 export const scoreText = (s: MutationSummary) =>
@@ -63,7 +66,9 @@ export function mutationsMarkdown(title: string, header: readonly string[], rows
     `# ${title}`, '',
     ...header, '',
     `**Score: ${scoreText(s)}** — ${s.killed} killed, ${s.equivalent} equivalent, ${s.survived} survived` +
-      ` (${s.unexplained} of them unexplained), of ${s.total} mutants.`, '',
+      ` (${s.unexplained} of them unexplained), of ${s.total} mutants. Of the killed, ${s.killedByInvariant} were caught by an`,
+    `invariant failing; the others lost a behaviour the original has (a goal or a kind of step) or made the model throw,`,
+    `which the checker notices but no property judges.`, '',
     '| mutant | what it changes | verdict |',
     '|---|---|---|',
     ...rows.map(mutantLine),
@@ -81,7 +86,7 @@ export function mutationsText(header: readonly string[], rows: readonly MutantRo
   const s = summarize(rows);
   const width = Math.max(...rows.map((r) => r.id.length), 0);
   const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === 'deeper' || r.stage === 'wider' ? ` (${r.stage})` : ''}  ${r.how}`);
-  return [...header, '', ...lines, '', `Score: ${scoreText(s)} — ${s.killed} killed, ${s.equivalent} equivalent, ${s.survived} survived (${s.unexplained} unexplained).`].join('\n');
+  return [...header, '', ...lines, '', `Score: ${scoreText(s)} — ${s.killed} killed (${s.killedByInvariant} by an invariant), ${s.equivalent} equivalent, ${s.survived} survived (${s.unexplained} unexplained).`].join('\n');
 }
 
 export function mutationsJson(config: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, unknown>>, rows: readonly MutantRow[]): unknown {

@@ -8,7 +8,9 @@
  *  - figures measured with the previous engine (the object frontier, commit e5cbcb8) before the
  *    change, hard-coded below, with a digest of everything the result holds except wall-clock time
  *    and memory figures (the Kafka figures depend on the protocol model: a change to spec/ that
- *    changes the model's reachable states changes them, and they must be measured again);
+ *    changes the model's reachable states changes them, and they must be measured again; the Kafka
+ *    digests were measured again when the model gained goals and a kind of step, which changed the
+ *    coverage counts they include and nothing else: states, transitions and violations are the same);
  *  - a reference search in this file that keeps the frontier as objects the way the previous
  *    engine did, compared result for result with the engine on the same models.
  */
@@ -53,11 +55,11 @@ const CASES: [string, () => Model<any, any>, ExhaustiveOptions, ReturnType<typeo
   ['toy, buggy, depth 5', () => toyModel(true), { maxDepth: 5 },
     { states: 15, transitions: 24, depth: 5, stop: 'depth', violations: [], digest: '09ee7f3dabae1918' }],
   ['kafka rf 2, depth 7', kafka, { maxDepth: 7 },
-    { states: 8201, transitions: 17278, depth: 7, stop: 'depth', violations: [], digest: '230d696dd7f9f9a4' }],
+    { states: 8201, transitions: 17278, depth: 7, stop: 'depth', violations: [], digest: '493a2b49e6d8d7ed' }],
   ['kafka rf 2, depth 7, 5,000 states', kafka, { maxDepth: 7, maxStates: 5000 },
-    { states: 5369, transitions: 10670, depth: 6, stop: 'states', violations: [], digest: 'dcb6b1a7345f43c8' }],
+    { states: 5369, transitions: 10670, depth: 6, stop: 'states', violations: [], digest: '9101a42af964f3f5' }],
   ['kafka acks=1 rf 2, depth 5', acks1, { maxDepth: 5 },
-    { states: 2352, transitions: 4412, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: 'd945707a2b5d28da' }],
+    { states: 2352, transitions: 4412, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: 'fdada1a0662cc066' }],
 ];
 
 describe('breadth-first search without a frontier of objects', () => {
