@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -28,8 +29,12 @@ class LongFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'properties/**/*.prop.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // vitest runs cores − 1 files at a time by default, one on a 2-core machine; the tests are
+    // CPU-bound and the main process idles, so every core runs a file. The timeouts are generous
+    // because two searches share the cores; they catch a hang, they time nothing.
+    maxWorkers: availableParallelism(),
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     sequence: { sequencer: LongFirst },
   },
 });
