@@ -149,18 +149,23 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
     : format === 'html' ? renderTraceHtml(model, steps, result.states, `kafka-spec trace ${basename(file)}`, v)
     : renderTraceItf(model, steps, result.states, { config: trace.config, violation: v ?? null });
+  const what = format === 'text' && flags.json ? 'the JSON result' : `the ${format} rendering`;
+  emit(rendered, format, flags, io, `${what} of ${trace.steps.length} steps (${v ? `violates ${v.invariant} after step ${v.step}` : 'no invariant violated'})`);
+  return v ? 1 : 0;
+}
+
+/** Prints a rendering, or writes it to --out and says what was written (`what`). */
+function emit(rendered: string, format: Format, flags: ReplayFlags, io: Output, what: string): void {
   if (flags.out === undefined) {
     io.out(format === 'text' ? rendered : rendered.trimEnd());
-  } else {
-    try {
-      writeFileSync(flags.out, rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-    } catch (e) {
-      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
-    }
-    const what = format === 'text' && flags.json ? 'the JSON result' : `the ${format} rendering`;
-    io.out(`Wrote ${what} of ${trace.steps.length} steps (${v ? `violates ${v.invariant} after step ${v.step}` : 'no invariant violated'}) to ${flags.out}.`);
+    return;
   }
-  return v ? 1 : 0;
+  try {
+    writeFileSync(flags.out, rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  } catch (e) {
+    throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+  }
+  io.out(`Wrote ${what} to ${flags.out}.`);
 }
 
 /** What a lasso's replay says, in one line. */
@@ -200,15 +205,6 @@ function replayLassoFile(file: string, trace: Trace, model: KafkaModel, format: 
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
     : format === 'html' ? renderTraceHtml(model, steps, states, `kafka-spec trace ${basename(file)}`, violation, lasso)
     : renderTraceItf(model, steps, states, { config: trace.config, violation: v.violates ? violation : null }, lasso);
-  if (flags.out === undefined) {
-    io.out(format === 'text' ? rendered : rendered.trimEnd());
-  } else {
-    try {
-      writeFileSync(flags.out, rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-    } catch (e) {
-      throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
-    }
-    io.out(`Wrote the ${format} rendering of the lasso of ${steps.length} steps (${lassoLine(v, steps.length)}) to ${flags.out}.`);
-  }
+  emit(rendered, format, flags, io, `the ${format} rendering of the lasso of ${steps.length} steps (${lassoLine(v, steps.length)})`);
   return v.violates ? 1 : 0;
 }
