@@ -1,17 +1,21 @@
 /**
- * `npm run bench`: the engine's speed and the cost of stepping xstate, measured in one run so the
- * figures compare as ratios on a shared machine. Writes bench/results.json and bench/RESULTS.md.
+ * `npm run bench`: the engine's speed and memory, measured in one run so the figures compare as
+ * ratios on a shared machine. Writes bench/results.json and bench/RESULTS.md. Its sections, in
+ * order (SECTIONS below):
  *
- *  1. stepping the replica machine: xstate `transition()` vs the compiled reducer vs a
- *     hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
- *  2. the exhaustive engine's distinct states per second and bytes per state;
- *  3. the random engine's steps per second;
- *  4. time to the first counterexample for the four known-bad configurations (median of 5 seeds);
- *  5. start-up: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
+ *  - stepping: the replica machine through xstate `transition()`, the compiled reducer and a
+ *    hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
+ *  - exhaustive, random: distinct states per second and bytes per state; steps per second;
+ *  - memory, memory-random: peak resident memory of each engine in a process of its own;
+ *  - default-check: what `kafka-spec check` with no options covers in its minute;
+ *  - counterexamples: time to the first counterexample of four known-bad configurations;
+ *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
+ *  - liveness: liveness checking against safety on the same graph;
+ *  - browser: the explorer's engine in headless Chromium against Node (bench/browser.ts);
+ *  - startup: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
  *
- * `npm run bench -- stepping` or `npm run bench -- startup` (also `-- --only startup`) runs one
- * section alone and prints it without writing anything. `npm run bench -- browser` (a section of
- * its own, bench/browser.ts) compares the explorer's engine in headless Chromium with Node's.
+ * `npm run bench -- NAME` runs one section and prints it; with `--write` it also replaces that
+ * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -295,60 +299,113 @@ function liveness(rounds = 3) {
     live = exploreLiveness(model);
     livenessMs.push(live.stats.elapsedMs);
   }
-  const ratio = median(livenessMs) / median(safetyMs);
+  return {
+    states: live.stats.states, edges: live.stats.transitions, safetyStates: safety.stats.states, rounds,
+    safetyMs: median(safetyMs), livenessMs: median(livenessMs),
+    ratio: Number((median(livenessMs) / median(safetyMs)).toFixed(2)),
+    graphBytesPerState: live.stats.bytesPerState, tableBytesPerState: safety.stats.bytesPerState,
+  };
+}
+
+function livenessMarkdown(l: ReturnType<typeof liveness>): string {
   return [
-    `Liveness (all six properties) against safety (all invariants), the same complete graph of ${live.stats.states.toLocaleString('en')} states ` +
-      `(${live.stats.transitions.toLocaleString('en')} edges; safety ${safety.stats.states.toLocaleString('en')} states), rf 2, two records, one lossy crash, median of ${rounds}:`,
-    `- safety ${(median(safetyMs) / 1000).toFixed(2)} s, liveness ${(median(livenessMs) / 1000).toFixed(2)} s: **${ratio.toFixed(2)}×**`,
-    `- graph with edges: **${live.stats.bytesPerState} bytes per state**; the safety search's table: ${safety.stats.bytesPerState} bytes per state`,
+    '## Liveness against safety', '',
+    `Liveness (all six properties) against safety (all invariants) on the same complete graph of ${l.states.toLocaleString('en')} states ` +
+      `(${l.edges.toLocaleString('en')} edges; safety ${l.safetyStates.toLocaleString('en')} states), rf 2, two records, one lossy crash, median of ${l.rounds}, alternating:`,
+    `- safety ${(l.safetyMs / 1000).toFixed(2)} s, liveness ${(l.livenessMs / 1000).toFixed(2)} s: **${l.ratio.toFixed(2)}×**`,
+    `- graph with edges: **${l.graphBytesPerState} bytes per state**; the safety search's table: ${l.tableBytesPerState} bytes per state`,
   ].join('\n');
 }
 
-const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2];
+function browserMarkdown(b: Awaited<ReturnType<typeof import('./browser.ts').browserBench>>): string {
+  return [
+    '## The explorer\'s engine in the browser', '',
+    `${b.check} (${b.states.toLocaleString('en')} states), in headless Chromium's Web Worker and in Node, ${b.rounds.length} rounds alternating:`,
+    `median ${(b.browserMedianMs / 1000).toFixed(2)} s in the browser, ${(b.nodeMedianMs / 1000).toFixed(2)} s in Node: the browser takes **${b.medianRatio}×** Node's time.`,
+  ].join('\n');
+}
+
+function memoryRandomMarkdown(m: ReturnType<typeof memoryRandom>): string {
+  return `- memory of a random search in a process of its own: ${Number(m.runs).toLocaleString('en')} runs of 60 steps (seed 1), ` +
+    `${Number(m.steps).toLocaleString('en')} steps, at ${Number(m.stepsPerSecond).toLocaleString('en')} steps/s; the process peaked at **${m.peakRssMb} MB** resident ` +
+    `(${m.baselineRssMb} MB before the search)`;
+}
+
+function defaultCheckMarkdown(d: ReturnType<typeof defaultCheck>): string {
+  return [
+    '## The default check', '',
+    '`kafka-spec check` with no options (today\'s protocol, rf 3; breadth-first for half its minute, then random runs), in a process of its own:',
+    `breadth-first search covered **${d.breadthFirstStates.toLocaleString('en')} distinct states** (all behaviours to depth ${d.breadthFirstDepth}), ` +
+      `then ${d.randomRuns.toLocaleString('en')} random runs met ${d.randomStates.toLocaleString('en')} distinct states.`,
+  ].join('\n');
+}
+
+/**
+ * The default `kafka-spec check` (no options: breadth-first for half its minute, then random
+ * runs), run as a user runs it, in a process of its own: the distinct states each phase covered.
+ */
+function defaultCheck() {
+  const out = spawnSync(process.execPath, [BIN, 'check', '--json'], { encoding: 'utf8' });
+  if (out.status !== 0 && out.status !== 1) throw new Error(`kafka-spec check exited ${out.status}: ${out.stderr.trim()}`);
+  const { stats } = JSON.parse(out.stdout);
+  return {
+    breadthFirstStates: stats.phases.exhaustive.states, breadthFirstDepth: stats.phases.exhaustive.depth,
+    randomStates: stats.phases.random.states, randomRuns: stats.phases.random.runs,
+  };
+}
+
+/** One section of the benchmark: how to measure it, and where its figures go in results.json. */
+interface Section {
+  readonly key: string;
+  readonly run: () => unknown;
+}
+
 const stepConfig = makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3 });
-if (only === 'stepping') {
-  console.log(stepping(stepConfig));
-} else if (only === 'startup') {
-  console.log(startupMarkdown(startup()));
-} else if (only === 'memory') {
-  console.log(memory());
-} else if (only === 'memory-random') {
-  console.log(memoryRandom());
-} else if (only === 'browser') {
-  const { browserBench } = await import('./browser.ts');
-  console.log(JSON.stringify(await browserBench(), null, 2));
-} else if (only === 'rf3' || only === 'workers') {
-  // These two sections may be run alone and written into the results (`-- rf3 --write`), the rest kept.
-  const key = only === 'rf3' ? 'rf3Strategies' : 'workers';
-  const section = only === 'rf3' ? rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) : workerScaling();
-  console.log(JSON.stringify(section, null, 2));
-  if (process.argv.includes('--write')) {
-    const results = { ...JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')), [key]: section };
-    writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
-  }
-} else if (only === 'liveness') {
-  console.log(liveness());
-} else if (only !== undefined) {
-  throw new Error(`unknown section '${only}': stepping, startup, memory, memory-random, browser, rf3, workers or liveness, or nothing for the whole benchmark`);
-} else {
-  const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
-  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
-  results.stepping = stepping(stepConfig);
-  const ex = exploreExhaustive(kafkaModelOf(today), { timeLimitMs: 20_000 });
-  results.exhaustive = { states: ex.stats.states, transitions: ex.stats.transitions, depth: ex.stats.depth, elapsedMs: ex.stats.elapsedMs,
-    statesPerSecond: Math.round(ex.stats.states / (ex.stats.elapsedMs / 1000)), bytesPerState: ex.stats.bytesPerState };
-  const rnd = exploreRandom(kafkaModelOf(today), { runs: 5000, maxSteps: 60, seed: 1 });
-  results.random = { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
-    stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
-  results.memory = memory();
-  results.timeToCounterexample = timeToCounterexample();
-  results.rf3Strategies = rf3Strategies(60);
-  results.workers = workerScaling();
-  results.startup = startup();
-  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
+
+/** Every section, in the order the whole benchmark runs them. */
+const SECTIONS: Record<string, Section> = {
+  stepping: { key: 'stepping', run: () => stepping(stepConfig) },
+  exhaustive: { key: 'exhaustive', run: () => {
+    const ex = exploreExhaustive(kafkaModelOf(today), { timeLimitMs: 20_000 });
+    return { states: ex.stats.states, transitions: ex.stats.transitions, depth: ex.stats.depth, elapsedMs: ex.stats.elapsedMs,
+      statesPerSecond: Math.round(ex.stats.states / (ex.stats.elapsedMs / 1000)), bytesPerState: ex.stats.bytesPerState };
+  } },
+  random: { key: 'random', run: () => {
+    const rnd = exploreRandom(kafkaModelOf(today), { runs: 5000, maxSteps: 60, seed: 1 });
+    return { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
+      stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
+  } },
+  memory: { key: 'memory', run: () => memory() },
+  'memory-random': { key: 'memoryRandom', run: () => memoryRandom() },
+  'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
+  counterexamples: { key: 'timeToCounterexample', run: () => timeToCounterexample() },
+  rf3: { key: 'rf3Strategies', run: () => rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) },
+  workers: { key: 'workers', run: () => workerScaling() },
+  liveness: { key: 'liveness', run: () => liveness() },
+  browser: { key: 'browser', run: async () => (await import('./browser.ts')).browserBench() },
+  startup: { key: 'startup', run: () => startup() },
+};
+
+const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2]?.startsWith('--') ? undefined : process.argv[2];
+const resultsFile = new URL('./results.json', import.meta.url);
+if (only !== undefined && !(only in SECTIONS)) {
+  console.error(`unknown section '${only}': ${Object.keys(SECTIONS).join(', ')}, or nothing for the whole benchmark`);
+  process.exit(2);
+}
+const results: Record<string, unknown> = only === undefined
+  ? { date: new Date().toISOString(), node: process.version }
+  : JSON.parse(readFileSync(resultsFile, 'utf8'));
+for (const [name, section] of Object.entries(SECTIONS)) {
+  if (only !== undefined && name !== only) continue;
+  results[section.key] = await section.run();
+  if (only !== undefined) console.log(JSON.stringify(results[section.key], null, 2));
+}
+// A section run alone is written into the results only with --write; the whole benchmark always is.
+if (only === undefined || process.argv.includes('--write')) {
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
-  console.log(markdown(results));
+  if (only === undefined) console.log(markdown(results));
 }
 
 function markdown(r: Record<string, any>): string {
@@ -368,7 +425,9 @@ function markdown(r: Record<string, any>): string {
       `the fingerprint table holds ${r.memory.tableBytesPerState} bytes per state; at most ${k(r.memory.frontierPeak)} states were held ` +
       `as objects at once (the frontier); the process peaked at ${k(r.memory.peakRssMb)} MB resident, ` +
       `**${k(r.memory.processBytesPerState)} bytes per state** above the ${r.memory.baselineRssMb} MB it held before the search`,
-    `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`, '',
+    `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`,
+    ...(r.memoryRandom === undefined ? [] : [memoryRandomMarkdown(r.memoryRandom)]), '',
+    ...(r.defaultCheck === undefined ? [] : [defaultCheckMarkdown(r.defaultCheck), '']),
     '## Time to the first counterexample (a loss invariant)', '',
     'Random: median of 5 seeds. "Shrunk" is fast-check\'s shrinking followed by shrinking on named steps; "certified" adds',
     'the breadth-first search that `check --engine random` runs to prove nothing shorter exists (a `?` marks a length the',
@@ -380,6 +439,8 @@ function markdown(r: Record<string, any>): string {
     '',
     ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
+    ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
+    ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
   ];
   return lines.join('\n');
