@@ -200,8 +200,14 @@ export function answersPendingProposal(r: ReplicaContext, res: AlterPartitionRes
     p.every((b, i) => b === res.proposedIsr[i]);
 }
 
-/** H3: a committed change replaces the ISR and is re-evaluated; an error rolls the proposal back. */
+/**
+ * H3/X3: an accepted change replaces the ISR and the HW is computed again. INELIGIBLE_REPLICA says
+ * the change was not applied and the partition epoch is current, so the proposal is rolled back
+ * to the committed ISR (and the HW is not computed again). Any other error, or an answer for an
+ * older leader or partition epoch, leaves the proposal pending until metadata replaces it.
+ */
 export function applyAlterResult(k: Rules, r: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
-  if (res.error !== null || res.partitionEpoch <= r.partitionEpoch) return quiet({ ...r, pendingIsr: null });
+  if (res.error === 'INELIGIBLE_REPLICA') return quiet({ ...r, pendingIsr: null });
+  if (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch) return quiet(r);
   return advanceHw(k, { ...r, pendingIsr: null, isr: res.isr, partitionEpoch: res.partitionEpoch });
 }

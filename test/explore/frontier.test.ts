@@ -10,7 +10,9 @@
  *    and memory figures (the Kafka figures depend on the protocol model: a change to spec/ that
  *    changes the model's reachable states changes them, and they must be measured again; the Kafka
  *    digests were measured again when the model gained goals and a kind of step, which changed the
- *    coverage counts they include and nothing else: states, transitions and violations are the same);
+ *    coverage counts they include and nothing else: states, transitions and violations are the same;
+ *    and again when a leader came to keep an ISR proposal pending after an AlterPartition error
+ *    other than INELIGIBLE_REPLICA, as Kafka does, which adds states and keeps the violations);
  *  - a reference search in this file that keeps the frontier as objects the way the previous
  *    engine did, compared result for result with the engine on the same models.
  */
@@ -55,11 +57,11 @@ const CASES: [string, () => Model<any, any>, ExhaustiveOptions, ReturnType<typeo
   ['toy, buggy, depth 5', () => toyModel(true), { maxDepth: 5 },
     { states: 15, transitions: 24, depth: 5, stop: 'depth', violations: [], digest: '09ee7f3dabae1918' }],
   ['kafka rf 2, depth 7', kafka, { maxDepth: 7 },
-    { states: 8201, transitions: 17278, depth: 7, stop: 'depth', violations: [], digest: '493a2b49e6d8d7ed' }],
+    { states: 8316, transitions: 17509, depth: 7, stop: 'depth', violations: [], digest: '24e51c7eba45f779' }],
   ['kafka rf 2, depth 7, 5,000 states', kafka, { maxDepth: 7, maxStates: 5000 },
-    { states: 5369, transitions: 10670, depth: 6, stop: 'states', violations: [], digest: '9101a42af964f3f5' }],
+    { states: 5409, transitions: 10735, depth: 6, stop: 'states', violations: [], digest: '6a0d35caa83bf3fc' }],
   ['kafka acks=1 rf 2, depth 5', acks1, { maxDepth: 5 },
-    { states: 2352, transitions: 4412, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: 'fdada1a0662cc066' }],
+    { states: 2371, transitions: 4431, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: '7f280f19c7615a0f' }],
 ];
 
 describe('breadth-first search without a frontier of objects', () => {
