@@ -16,7 +16,8 @@ import type { ClusterAction } from '../../spec/actions.ts';
 import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
-import { exploreLiveness, PrefixError, startOf } from '../explore/liveness.ts';
+import { exploreLiveness } from '../explore/liveness.ts';
+import { exploreLivenessFrom, PrefixError, startOf } from '../explore/liveness-from.ts';
 import { fairRuns, type FairRunsResult } from '../explore/fair-runs.ts';
 import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
@@ -237,7 +238,8 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   if (!flags.json) io.out(checkHeader('liveness', model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const graphTime = timeLimitMs === undefined || runs === 0 ? timeLimitMs : timeLimitMs / 2;
-  const result = exploreLiveness(model, { maxDepth, timeLimitMs: graphTime, properties, onProgress, from: prefix?.steps, ...limits });
+  const options = { maxDepth, timeLimitMs: graphTime, properties, onProgress, ...limits };
+  const result = prefix === undefined ? exploreLiveness(model, options) : exploreLivenessFrom(model, prefix.steps, options);
   const unproven = result.checked.filter((p) => !result.lassos.some((l) => l.property === p));
   const fair: FairRunsResult | undefined = result.complete || runs === 0 || unproven.length === 0 ? undefined
     : fairRuns(model, { runs, fairSteps, seed, properties: unproven, from: prefix?.steps, timeLimitMs: timeLimitMs === undefined ? undefined : timeLimitMs - result.stats.elapsedMs });

@@ -18,7 +18,8 @@
  * to settle. Only the liveness checker's lassos are counterexamples.
  */
 import type { Action, LivenessProperty, Model } from '../model.ts';
-import { fairnessOf, instanceKey, selectLiveness, startOf } from './liveness.ts';
+import { fairnessOf, instanceKey, selectLiveness } from './liveness.ts';
+import { startOf } from './liveness-from.ts';
 import { boundsOf } from './result.ts';
 
 export interface FairRunOptions {

@@ -18,12 +18,6 @@
  *   cannot be taken here; a fair one keeps every SCC it is continuously enabled in unfair, so the
  *   bounds can hide a lasso but never invent one. The result counts such states.
  *
- * - **From a prefix.** With `from`, the graph is built from the state a given list of steps
- *   reaches instead of the initial state. A lasso found there is a counterexample of the whole
- *   behaviour (the given steps, then the stem, then the cycle), so it is a proof however small
- *   the graph; "holds" then means every fair behaviour that extends those steps settles again
- *   and again, and only when the graph from their end is complete.
- *
  * The SCCs are found with an iterative Tarjan (no recursion: components can be millions of
  * states deep). The lasso is the shortest breadth-first prefix to a fair component (or
  * stuttering state), then a cycle inside it built through waypoints: an edge for each fair
@@ -33,7 +27,6 @@
 import type { Action, LivenessProperty, Model, StepFairness } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { CUT, FAULT, StateGraph, UNFAIR } from './graph.ts';
-import { findEnabled } from './shrink.ts';
 import { type Progress, type StopReason, UnknownInvariantError, boundsOf, residentBytes } from './result.ts';
 
 export interface LivenessOptions {
@@ -44,16 +37,6 @@ export interface LivenessOptions {
   /** Property names to check; all of the model's when absent or empty. */
   readonly properties?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
-  /**
-   * Steps taken from the initial state before the graph is built: it starts where they lead,
-   * and every lasso's prefix begins with them. Matched by name and parameters like a trace's.
-   */
-  readonly from?: readonly Action[];
-}
-
-/** A `from` step that is not enabled where it is taken, or goes past the bounds; the message is one line. */
-export class PrefixError extends Error {
-  override name = 'PrefixError';
 }
 
 /** A violation of a liveness property: the steps to the cycle, then the cycle back to where it starts. */
@@ -71,8 +54,6 @@ export interface LivenessResult<A extends Action> {
   readonly complete: boolean;
   readonly checked: readonly string[];
   readonly lassos: Lasso<A>[];
-  /** How many steps the graph starts after (`from`); 0 when it starts at the initial state. */
-  readonly fromSteps: number;
   readonly stats: {
     readonly engine: 'liveness';
     readonly states: number;
@@ -115,46 +96,24 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
   const started = Date.now();
   const properties = selectLiveness(model, options.properties);
   if (properties.length > 8) throw new Error('at most 8 liveness properties at once');
-  const start = startOf(model, options.from ?? []);
   const graph = new StateGraph();
-  const { stopReason, depth, cutStates } = buildGraph(model, properties, graph, options, start.state, started);
+  const { stopReason, depth, cutStates } = buildGraph(model, properties, graph, options, started);
   const lassos: Lasso<A>[] = [];
   properties.forEach((p, k) => {
     const found = findLasso(graph, k);
-    if (found !== null) lassos.push({ property: p.name, statement: p.statement, ...lassoActions(model, graph, found, start) });
+    if (found !== null) lassos.push({ property: p.name, statement: p.statement, ...lassoActions(model, graph, found) });
   });
   return {
     verdict: lassos.length > 0 ? 'violated' : 'holds',
     complete: stopReason === 'exhausted',
     checked: properties.map((p) => p.name),
     lassos,
-    fromSteps: start.steps.length,
     stats: {
       engine: 'liveness', states: graph.size, transitions: graph.edges, depth, elapsedMs: Date.now() - started,
       bytesPerState: Math.round(graph.bytes / Math.max(1, graph.size)), statesWithCutFairStep: cutStates,
     },
     stopReason,
   };
-}
-
-/**
- * The state `steps` lead to from the initial state, and those steps as the model enumerates
- * them; throws PrefixError when one is not enabled or goes past the bounds.
- */
-export function startOf<S, A extends Action>(model: Model<S, A>, steps: readonly Action[]): { state: S; steps: A[] } {
-  const inBounds = boundsOf(model);
-  let s = model.initial;
-  const taken: A[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    const a = findEnabled(model, s, steps[i]);
-    const next = a === undefined ? undefined : model.step(s, a);
-    if (next === undefined || !inBounds(next)) {
-      throw new PrefixError(`step ${i + 1} (${instanceKey(steps[i])}) of the prefix ${next === undefined ? 'is not enabled' : 'goes past the bounds'}`);
-    }
-    taken.push(a!);
-    s = next;
-  }
-  return { state: s, steps: taken };
 }
 
 function settledBits<S>(properties: readonly LivenessProperty<S>[], s: S): number {
@@ -165,7 +124,7 @@ function settledBits<S>(properties: readonly LivenessProperty<S>[], s: S): numbe
 
 /** Breadth-first exploration recording every edge; a level is kept as state objects while it is expanded. */
 function buildGraph<S, A extends Action>(
-  model: Model<S, A>, properties: readonly LivenessProperty<S>[], graph: StateGraph, options: LivenessOptions, initial: S, started: number,
+  model: Model<S, A>, properties: readonly LivenessProperty<S>[], graph: StateGraph, options: LivenessOptions, started: number,
 ): { stopReason: StopReason; depth: number; cutStates: number } {
   const view = model.fingerprintView ?? ((s: S) => s);
   const inBounds = boundsOf(model);
@@ -176,9 +135,9 @@ function buildGraph<S, A extends Action>(
   const maxStates = options.maxStates ?? Infinity;
   const maxMemory = options.maxMemoryBytes ?? Infinity;
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-  fingerprintInto(view(initial), fp);
-  graph.setSettled(graph.idOf(fp[0], fp[1], -1, -1).id, settledBits(properties, initial));
-  let level: S[] = [initial];
+  fingerprintInto(view(model.initial), fp);
+  graph.setSettled(graph.idOf(fp[0], fp[1], -1, -1).id, settledBits(properties, model.initial));
+  let level: S[] = [model.initial];
   let cutStates = 0;
   let lastReport = started;
   for (let depth = 0; level.length > 0; depth++) {
@@ -441,15 +400,13 @@ function pathBetween(graph: StateGraph, k: number, inside: (v: number) => boolea
   return path.reverse();
 }
 
-/** The lasso's actions, rebuilt by re-executing action indices from where the graph starts (after the `from` steps). */
-function lassoActions<S, A extends Action>(
-  model: Model<S, A>, graph: StateGraph, lasso: GraphLasso, start: { state: S; steps: readonly A[] },
-): { prefix: A[]; cycle: A[] } {
+/** The lasso's actions, rebuilt by re-executing action indices from the initial state. */
+function lassoActions<S, A extends Action>(model: Model<S, A>, graph: StateGraph, lasso: GraphLasso): { prefix: A[]; cycle: A[] } {
   const indices: number[] = [];
   for (let cur = lasso.entry; graph.parentOf(cur) >= 0; cur = graph.parentOf(cur)) indices.push(graph.actionOf(cur));
   indices.reverse();
-  let s = start.state;
-  const prefix: A[] = [...start.steps];
+  let s = model.initial;
+  const prefix: A[] = [];
   for (const i of indices) {
     const a = model.enabled(s)[i];
     prefix.push(a);

@@ -12,6 +12,8 @@ import { renderTraceText } from './text.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any, Action>;
+/** A liveness result, from the initial state or (`fromSteps`) from the end of given steps. */
+type Result = LivenessResult<Action> & { readonly fromSteps?: number };
 
 const STOPS: Record<string, string> = {
   exhausted: 'the whole graph within the bounds',
@@ -22,12 +24,12 @@ const STOPS: Record<string, string> = {
 };
 
 /** Where the graph starts, in words: `after the 14 steps of kip.json`, or nothing from the initial state. */
-function startWords(r: LivenessResult<Action>, from: string | undefined): string {
-  return r.fromSteps === 0 && from === undefined ? '' : ` from the state after the ${r.fromSteps} steps of ${from ?? 'the given prefix'}`;
+function startWords(r: Result, from: string | undefined): string {
+  return (r.fromSteps ?? 0) === 0 && from === undefined ? '' : ` from the state after the ${r.fromSteps} steps of ${from ?? 'the given prefix'}`;
 }
 
 /** What was explored, in words. */
-export function livenessScope(r: LivenessResult<Action>, from?: string): string {
+export function livenessScope(r: Result, from?: string): string {
   const s = r.stats;
   const cut = s.statesWithCutFairStep === 0 ? ''
     : `; in ${s.statesWithCutFairStep.toLocaleString('en')} states a fair step went past the bounds, so no cycle through them counts`;
@@ -43,13 +45,13 @@ export interface LivenessTextOptions {
 }
 
 /** The human report: the scope, each lasso step by step, then the verdict on every property checked. */
-export function livenessText(model: AnyModel, r: LivenessResult<Action>, options: LivenessTextOptions = {}): string {
+export function livenessText(model: AnyModel, r: Result, options: LivenessTextOptions = {}): string {
   const { out, from } = options;
   const lines = [`Explored under weak fairness, faults stopping: ${livenessScope(r, from)}.`];
   for (const l of r.lassos) {
     const steps = [...l.prefix, ...l.cycle];
     const { states } = replayLasso(model, steps, l.prefix.length, l.property);
-    const how = r.fromSteps === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps} more, the fewest: breadth-first`;
+    const how = (r.fromSteps ?? 0) === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps!} more, the fewest: breadth-first`;
     const shape = `${l.prefix.length} steps (${how}), then ${l.cycle.length === 0 ? 'no fair step is enabled' : `a cycle of ${l.cycle.length}`}`;
     lines.push('', `VIOLATED ${l.property}: ${l.statement}`, `Lasso: ${shape}`, '');
     lines.push(renderTraceText(model, steps, states, { invariant: l.property, statement: l.statement, step: steps.length }, { cycleStart: l.prefix.length }));
@@ -58,7 +60,7 @@ export function livenessText(model: AnyModel, r: LivenessResult<Action>, options
   const violated = new Set(r.lassos.map((l) => l.property));
   const ok = r.checked.filter((p) => !violated.has(p));
   if (ok.length > 0) {
-    const whose = r.fromSteps === 0 ? 'of the whole bounded graph' : `after the ${r.fromSteps} given steps, over the whole bounded graph from there,`;
+    const whose = (r.fromSteps ?? 0) === 0 ? 'of the whole bounded graph' : `after the ${r.fromSteps} given steps, over the whole bounded graph from there,`;
     lines.push('', r.complete
       ? `Holds: ${ok.join(', ')} (every fair behaviour ${whose} settles again and again).`
       : `No lasso found for ${ok.join(', ')} in the part of the graph explored; the graph was not complete, so this is not a proof.`);
@@ -94,14 +96,14 @@ export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][
 }
 
 /** The machine-readable result; `fromSteps` and `fairRuns` only when the check started after given steps or made fair runs. */
-export function livenessJson(model: AnyModel, r: LivenessResult<Action>, options: { timings?: boolean; fairRuns?: FairRunsResult } = {}): unknown {
+export function livenessJson(model: AnyModel, r: Result, options: { timings?: boolean; fairRuns?: FairRunsResult } = {}): unknown {
   const { elapsedMs, ...stats } = r.stats;
   const fair = options.fairRuns === undefined ? undefined : (({ elapsedMs: ms, ...rest }) => ({ ...rest, ...(options.timings === true ? { elapsedMs: ms } : {}) }))(options.fairRuns);
   return {
     verdict: r.verdict,
     config: model.configuration?.values ?? null,
     checked: r.checked,
-    ...(r.fromSteps === 0 ? {} : { fromSteps: r.fromSteps }),
+    ...((r.fromSteps ?? 0) === 0 ? {} : { fromSteps: r.fromSteps }),
     lassos: r.lassos.map((l) => ({ property: l.property, prefix: l.prefix.length, cycle: l.cycle.length, trace: lassoTrace(model, l) })),
     stats: { ...stats, ...(options.timings === true ? { elapsedMs } : {}), complete: r.complete, stopReason: r.stopReason },
     ...(fair === undefined ? {} : { fairRuns: fair }),

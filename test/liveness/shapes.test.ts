@@ -24,7 +24,7 @@ import { kafkaModel } from '../../properties/kafka-model.ts';
 import { configOfRecord } from '../../spec/config.ts';
 import { VERSIONS } from '../../spec/versions.ts';
 import type { ClusterState } from '../../spec/cluster.ts';
-import { exploreLiveness, PrefixError } from '../../src/explore/liveness.ts';
+import { exploreLivenessFrom, PrefixError } from '../../src/explore/liveness-from.ts';
 import { replayLasso } from '../../src/trace/replay.ts';
 import { parseTrace } from '../../src/trace/schema.ts';
 import { lassoTrace } from '../../src/report/liveness.ts';
@@ -44,7 +44,7 @@ function modelOf(file: string, protocol?: string, set: Record<string, unknown> =
 /** logs-converge checked from the end of the prefix in `file`. */
 function fromPrefix(file: string, protocol?: string, set?: Record<string, unknown>) {
   const { model, steps } = modelOf(file, protocol, set);
-  return { model, steps, r: exploreLiveness(model, { properties: ['logs-converge'], from: steps }) };
+  return { model, steps, r: exploreLivenessFrom(model, steps, { properties: ['logs-converge'] }) };
 }
 
 /** The log of broker `b` in the last state of the lasso, as `value@epoch`. */
@@ -96,7 +96,7 @@ describe('KIP-279: a fast failover back to a replica that never saw the epoch in
 
   it('today\'s rules: the restarted broker must be unfenced before it follows; with that step, it holds, and fails with KIP-101\'s truncation', () => {
     const { model, steps } = modelOf(KIP279, 'kafka-4.1');
-    expect(() => exploreLiveness(model, { from: steps })).toThrow(new PrefixError('step 11 (BrokerApplyMetadata broker=1) of the prefix is not enabled'));
+    expect(() => exploreLivenessFrom(model, steps)).toThrow(new PrefixError('step 11 (BrokerApplyMetadata broker=1) of the prefix is not enabled'));
     const kraft = modelOf(KIP279_KRAFT).steps;
     expect(kraft.filter((a) => a.step !== 'ControllerUnfenceBroker')).toEqual(steps);
     expect(fromPrefix(KIP279_KRAFT).r).toMatchObject({ verdict: 'holds', complete: true });
