@@ -152,7 +152,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const livenessNamed = named.filter((n) => model.liveness?.some((p) => p.name === n));
   if (flags.liveness === true || livenessNamed.length > 0 || prefix !== undefined) {
     if (livenessNamed.length < named.length) {
-      throw new UsageError('liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
+      throw new UsageError(prefix !== undefined && livenessNamed.length === 0
+        ? '--from starts a liveness check: name liveness properties with --invariant, or none for all of them'
+        : 'liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
     }
     return runLivenessCheck(flags, model, livenessNamed, io, prefix);
   }

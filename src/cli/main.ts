@@ -47,7 +47,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
     .option('--invariant <name>', 'check only this invariant (repeatable)', collect)
     .option('--first', 'stop at the first violation (breadth-first: a shortest one) instead of reporting each invariant\'s')
-    .option('--liveness', 'check the liveness properties (V1-V6) under fairness instead of the invariants; --invariant NAME picks some')
+    .option('--liveness', 'check the liveness properties (V1-V6) under fairness instead of the invariants; --invariant NAME picks some; where the graph is not complete, --runs fair runs of --max-steps fair steps (default 200 of 400) add evidence')
     .option('--from <trace.json>', 'liveness: start the graph where this trace\'s steps lead, under its configuration (moved by --protocol and --set); a lasso found includes them')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
     .option('--timings', 'with --json: include wall-clock figures (elapsedMs)')

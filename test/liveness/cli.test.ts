@@ -99,6 +99,8 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
     expect((await runCli('check', '--liveness', '--from', prefix, '--rf', '3')).err)
       .toBe('kafka-spec: --from checks the trace\'s own configuration: change it with --protocol and --set, not --rf');
     expect(await runCli('check', '--liveness', '--from', join(dir, 'missing.json'))).toMatchObject({ code: 2 });
+    expect((await runCli('check', '--from', prefix, '--invariant', 'hw-le-leo')).err)
+      .toBe('kafka-spec: --from starts a liveness check: name liveness properties with --invariant, or none for all of them');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"format": "kafka-spec-trace"');
     expect((await runCli('check', '--liveness', '--from', bad)).err).toBe(`kafka-spec: ${bad}: not valid JSON`);
