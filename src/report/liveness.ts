@@ -71,6 +71,7 @@ export function livenessText(model: AnyModel, r: Result, options: LivenessTextOp
 
 /** Fair runs in words: evidence, never proof; a run that never settles is a suspect, given with its seed. */
 export function fairRunsText(f: FairRunsResult): string {
+  if (f.runs === 0) return 'Random fair runs: none, the time limit was spent on the graph.';
   const cut = f.interrupted ? ' (the time limit stopped them)' : '';
   const lines = [`Random fair runs, evidence and not proof: ${f.runs.toLocaleString('en')} runs${cut}, each up to ${f.faultSteps} steps in which faults may happen, ` +
     `then ${f.fairSteps} weakly fair steps without faults (seeds ${f.seed}-${f.seed + Math.max(0, f.runs - 1)}).`];
