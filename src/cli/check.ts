@@ -207,7 +207,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
 }
 
 /** Fails before anything is printed when a step of the prefix cannot be taken under the configuration checked. */
-function prefixRuns(model: KafkaModel, prefix: Prefix): void {
+function prefixIsEnabled(model: KafkaModel, prefix: Prefix): void {
   try {
     startOf(model, prefix.steps);
   } catch (e) {
@@ -236,7 +236,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
   if (flags.out !== undefined) outFolderExists(flags.out);
-  if (prefix !== undefined) prefixRuns(model, prefix);
+  if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const graphTime = timeLimitMs === undefined || runs === 0 ? timeLimitMs : timeLimitMs / 2;
