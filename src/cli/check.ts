@@ -17,8 +17,11 @@ import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
 import { exploreLiveness } from '../explore/liveness.ts';
+import { exploreLivenessFrom, PrefixError, startOf } from '../explore/liveness-from.ts';
+import { fairRuns, type FairRunsResult } from '../explore/fair-runs.ts';
 import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
+import { type Prefix, readPrefix } from './prefix.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -45,6 +48,8 @@ export interface CheckFlags extends ModelFlags {
   shard?: string;
   /** Check every liveness property (V1-V6) instead of the invariants. */
   liveness?: boolean;
+  /** Liveness: build the graph from the end of this trace's steps, under its configuration. */
+  from?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -140,15 +145,18 @@ function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, 
 
 /** Runs `kafka-spec check` with the parsed flags; returns the exit code (0 holds, 1 violated); throws UsageError for bad input. */
 export function runCheck(flags: CheckFlags, io: Output): number {
-  const config = configFromFlags(flags);
+  const prefix = flags.from === undefined ? undefined : readPrefix(flags.from, flags);
+  const config = prefix?.config ?? configFromFlags(flags);
   const model = kafkaModel(config);
   const named = flags.invariant ?? [];
   const livenessNamed = named.filter((n) => model.liveness?.some((p) => p.name === n));
-  if (flags.liveness === true || livenessNamed.length > 0) {
+  if (flags.liveness === true || livenessNamed.length > 0 || prefix !== undefined) {
     if (livenessNamed.length < named.length) {
-      throw new UsageError('liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
+      throw new UsageError(prefix !== undefined && livenessNamed.length === 0
+        ? '--from starts a liveness check: name liveness properties with --invariant, or none for all of them'
+        : 'liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
     }
-    return runLivenessCheck(flags, model, livenessNamed, io);
+    return runLivenessCheck(flags, model, livenessNamed, io, prefix);
   }
   let checked: string[];
   try {
@@ -198,19 +206,45 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   return result.verdict === 'violated' ? 1 : 0;
 }
 
+/** Fails before anything is printed when a step of the prefix cannot be taken under the configuration checked. */
+function prefixIsEnabled(model: KafkaModel, prefix: Prefix): void {
+  try {
+    startOf(model, prefix.steps);
+  } catch (e) {
+    if (e instanceof PrefixError) throw new UsageError(oneLine(`--from ${prefix.file}: ${e.message} under ${model.config.protocol}`));
+    throw e;
+  }
+}
+
+/** Random fair runs made when the liveness graph is not complete, by default: evidence for what no lasso was found for. */
+const FAIR_RUNS = 200;
+const FAIR_STEPS = 400;
+
 /**
  * A liveness check: the breadth-first graph with its edges (bounded like the exhaustive engine
- * by --depth, --time-limit, --max-states, --max-memory), then a search for lassos. Random runs
- * prove nothing about liveness, so `--engine` is not used.
+ * by --depth, --time-limit, --max-states, --max-memory), from the initial state or from the end
+ * of a trace's steps (--from), then a search for lassos. When the graph is not complete, random
+ * fair runs (--runs, of --max-steps fair steps after the faults, from --seed; half the time limit)
+ * add evidence for the properties without a lasso: evidence only, so they never change the
+ * verdict or the exit code.
  */
-function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output): number {
+function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output, prefix?: Prefix): number {
   const timeLimitMs = timeLimitOf('exhaustive', flags);
   const maxDepth = whole('--depth', flags.depth, 1000);
+  const runs = whole('--runs', flags.runs, FAIR_RUNS);
+  const fairSteps = whole('--max-steps', flags.maxSteps, FAIR_STEPS, MAX_STEPS_LIMIT);
+  const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
   if (flags.out !== undefined) outFolderExists(flags.out);
+  if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
-  const result = exploreLiveness(model, { maxDepth, timeLimitMs, properties, onProgress, ...limits });
+  const graphTime = timeLimitMs === undefined || runs === 0 ? timeLimitMs : timeLimitMs / 2;
+  const options = { maxDepth, timeLimitMs: graphTime, properties, onProgress, ...limits };
+  const result = prefix === undefined ? exploreLiveness(model, options) : exploreLivenessFrom(model, prefix.steps, options);
+  const unproven = result.checked.filter((p) => !result.lassos.some((l) => l.property === p));
+  const fair: FairRunsResult | undefined = result.complete || runs === 0 || unproven.length === 0 ? undefined
+    : fairRuns(model, { runs, fairSteps, seed, properties: unproven, from: prefix?.steps, timeLimitMs: timeLimitMs === undefined ? undefined : timeLimitMs - result.stats.elapsedMs });
   if (flags.out !== undefined && result.lassos.length > 0) {
     try {
       writeFileSync(flags.out, JSON.stringify(lassoTrace(model, result.lassos[0]), null, 2) + '\n');
@@ -218,6 +252,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
       throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
     }
   }
-  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings })) : livenessText(model, result, flags.out));
+  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings, fairRuns: fair }))
+    : livenessText(model, result, { out: flags.out, from: prefix?.file, fairRuns: fair }));
   return result.verdict === 'violated' ? 1 : 0;
 }

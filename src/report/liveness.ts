@@ -5,12 +5,15 @@
  */
 import type { Action, Model } from '../model.ts';
 import type { LivenessResult } from '../explore/liveness.ts';
+import type { FairRunsResult } from '../explore/fair-runs.ts';
 import { replayLasso } from '../trace/replay.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any, Action>;
+/** A liveness result, from the initial state or (`fromSteps`) from the end of given steps. */
+type Result = LivenessResult<Action> & { readonly fromSteps?: number };
 
 const STOPS: Record<string, string> = {
   exhausted: 'the whole graph within the bounds',
@@ -20,32 +23,66 @@ const STOPS: Record<string, string> = {
   memory: 'stopped at the memory limit',
 };
 
+/** Where the graph starts, in words: `after the 14 steps of kip.json`, or nothing from the initial state. */
+function startWords(r: Result, from: string | undefined): string {
+  return (r.fromSteps ?? 0) === 0 && from === undefined ? '' : ` from the state after the ${r.fromSteps} steps of ${from ?? 'the given prefix'}`;
+}
+
 /** What was explored, in words. */
-export function livenessScope(r: LivenessResult<Action>): string {
+export function livenessScope(r: Result, from?: string): string {
   const s = r.stats;
   const cut = s.statesWithCutFairStep === 0 ? ''
     : `; in ${s.statesWithCutFairStep.toLocaleString('en')} states a fair step went past the bounds, so no cycle through them counts`;
-  return `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} edges, depth ${s.depth}, ` +
+  return `${s.states.toLocaleString('en')} distinct states${startWords(r, from)}, ${s.transitions.toLocaleString('en')} edges, depth ${s.depth}, ` +
     `${s.bytesPerState} bytes of graph per state, in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason] ?? r.stopReason})${cut}`;
 }
 
+/** What `livenessText` may add: the trace the graph starts after, and fair runs made where the graph was not complete. */
+export interface LivenessTextOptions {
+  readonly out?: string;
+  readonly from?: string;
+  readonly fairRuns?: FairRunsResult;
+}
+
 /** The human report: the scope, each lasso step by step, then the verdict on every property checked. */
-export function livenessText(model: AnyModel, r: LivenessResult<Action>, out?: string): string {
-  const lines = [`Explored under weak fairness, faults stopping: ${livenessScope(r)}.`];
+export function livenessText(model: AnyModel, r: Result, options: LivenessTextOptions = {}): string {
+  const { out, from } = options;
+  const lines = [`Explored under weak fairness, faults stopping: ${livenessScope(r, from)}.`];
   for (const l of r.lassos) {
     const steps = [...l.prefix, ...l.cycle];
     const { states } = replayLasso(model, steps, l.prefix.length, l.property);
-    const shape = l.cycle.length === 0 ? `${l.prefix.length} steps, then no fair step is enabled` : `${l.prefix.length} steps, then a cycle of ${l.cycle.length}`;
-    lines.push('', `VIOLATED ${l.property}: ${l.statement}`, `Lasso: ${shape} (shortest prefix: breadth-first)`, '');
+    const how = (r.fromSteps ?? 0) === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps!} more, the fewest: breadth-first`;
+    const shape = `${l.prefix.length} steps (${how}), then ${l.cycle.length === 0 ? 'no fair step is enabled' : `a cycle of ${l.cycle.length}`}`;
+    lines.push('', `VIOLATED ${l.property}: ${l.statement}`, `Lasso: ${shape}`, '');
     lines.push(renderTraceText(model, steps, states, { invariant: l.property, statement: l.statement, step: steps.length }, { cycleStart: l.prefix.length }));
     if (out !== undefined && l === r.lassos[0]) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
   }
   const violated = new Set(r.lassos.map((l) => l.property));
   const ok = r.checked.filter((p) => !violated.has(p));
   if (ok.length > 0) {
+    const whose = (r.fromSteps ?? 0) === 0 ? 'of the whole bounded graph' : `after the ${r.fromSteps} given steps, over the whole bounded graph from there,`;
     lines.push('', r.complete
-      ? `Holds: ${ok.join(', ')} (every fair behaviour of the whole bounded graph settles again and again).`
+      ? `Holds: ${ok.join(', ')} (every fair behaviour ${whose} settles again and again).`
       : `No lasso found for ${ok.join(', ')} in the part of the graph explored; the graph was not complete, so this is not a proof.`);
+  }
+  if (options.fairRuns !== undefined) lines.push('', fairRunsText(options.fairRuns));
+  return lines.join('\n');
+}
+
+/** Fair runs in words: evidence, never proof; a run that never settles is a suspect, given with its seed. */
+export function fairRunsText(f: FairRunsResult): string {
+  if (f.runs === 0) return 'Random fair runs: none, the time limit was spent on the graph.';
+  const cut = f.interrupted ? ' (the time limit stopped them)' : '';
+  const lines = [`Random fair runs, evidence and not proof: ${f.runs.toLocaleString('en')} runs${cut}, each up to ${f.faultSteps} steps in which faults may happen, ` +
+    `then ${f.fairSteps} weakly fair steps without faults (seeds ${f.seed}-${f.seed + Math.max(0, f.runs - 1)}).`];
+  for (const v of f.verdicts) {
+    if (v.suspects.length === 0) {
+      lines.push(`  ${v.property}: settled again in all ${f.runs.toLocaleString('en')} runs.`);
+      continue;
+    }
+    const shown = v.suspects.slice(0, 10).join(', ') + (v.suspects.length > 10 ? ', …' : '');
+    lines.push(`  ${v.property}: settled again in ${v.settled.toLocaleString('en')} of ${f.runs.toLocaleString('en')} runs; ` +
+      `suspects (never settled in the last quarter of their fair steps; not counterexamples, a lasso needs a cycle): seeds ${shown}.`);
   }
   return lines.join('\n');
 }
@@ -59,14 +96,17 @@ export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][
   });
 }
 
-/** The machine-readable result. */
-export function livenessJson(model: AnyModel, r: LivenessResult<Action>, options: { timings?: boolean } = {}): unknown {
+/** The machine-readable result; `fromSteps` and `fairRuns` only when the check started after given steps or made fair runs. */
+export function livenessJson(model: AnyModel, r: Result, options: { timings?: boolean; fairRuns?: FairRunsResult } = {}): unknown {
   const { elapsedMs, ...stats } = r.stats;
+  const fair = options.fairRuns === undefined ? undefined : (({ elapsedMs: ms, ...rest }) => ({ ...rest, ...(options.timings === true ? { elapsedMs: ms } : {}) }))(options.fairRuns);
   return {
     verdict: r.verdict,
     config: model.configuration?.values ?? null,
     checked: r.checked,
+    ...((r.fromSteps ?? 0) === 0 ? {} : { fromSteps: r.fromSteps }),
     lassos: r.lassos.map((l) => ({ property: l.property, prefix: l.prefix.length, cycle: l.cycle.length, trace: lassoTrace(model, l) })),
     stats: { ...stats, ...(options.timings === true ? { elapsedMs } : {}), complete: r.complete, stopReason: r.stopReason },
+    ...(fair === undefined ? {} : { fairRuns: fair }),
   };
 }

@@ -2,13 +2,17 @@
  * Liveness from the command line: `check --liveness` finds a lasso and writes it; `replay`
  * confirms it in every format (the cycle in each: text markers, a Markdown ↻, a Mermaid `loop`,
  * the HTML highlight, ITF's `loop`, a vitest test that replays it); a tampered lasso replays as
- * no violation and says why; bad input is one line with exit code 2.
+ * no violation and says why; bad input is one line with exit code 2. `--from TRACE` starts the
+ * graph after a trace's steps and writes a lasso that includes them; a graph that is not
+ * complete gets random fair runs as evidence, which never change the verdict.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/run-cli.ts';
+
+const traces = join(import.meta.dirname, '../../docs/traces');
 
 const SMALL = ['--rf', '2', '--set', 'consumer=false', '--set', 'maxRecords=1', '--set', 'maxCrashes=0', '--set', 'lossyCrashes=0',
   '--set', 'maxHeartbeatLosses=0', '--set', 'maxLeaderMoves=0', '--set', 'maxLeaderChanges=1', '--set', 'permanentFailures=1'];
@@ -62,5 +66,57 @@ describe('kafka-spec check --liveness and replay of a lasso', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/lasso.cycleStart: 99 is past the trace's 4 steps/);
     expect(r.err.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('kafka-spec check --liveness --from TRACE, and fair runs where the graph is not complete', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'from-'));
+  const prefix = join(traces, 'kip101-scenario2-prefix.json');
+
+  it('finds the lasso after the trace\'s steps under its configuration, writes it with them, and replay confirms it', async () => {
+    const out = join(dir, 'kip101.json');
+    const r = await runCli('check', '--liveness', '--from', prefix, '--invariant', 'logs-converge', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`distinct states from the state after the 14 steps of ${prefix}`);
+    expect(r.out).toMatch(/Lasso: \d+ steps \(the 14 given steps, then \d+ more, the fewest: breadth-first\), then a cycle of 3/);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ config: { protocol: 'kafka-0.10', restartLeavesIsr: false } });
+    expect((await runCli('replay', out)).code).toBe(1);
+  });
+
+  it('--protocol and --set move the trace\'s configuration: today\'s rules hold from the same steps', async () => {
+    const r = await runCli('check', '--liveness', '--from', prefix, '--invariant', 'logs-converge', '--protocol', 'kafka-4.1', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ verdict: 'holds', fromSteps: 14, config: { protocol: 'kafka-4.1', maxCrashes: 2 }, stats: { complete: true } });
+    expect((await runCli('check', '--from', prefix, '--invariant', 'logs-converge', '--set', 'truncation=kip101')).out)
+      .toContain('Holds: logs-converge (every fair behaviour after the 14 given steps, over the whole bounded graph from there, settles again and again).');
+  });
+
+  it('a step the configuration does not allow, a flag that would build another configuration, or an unreadable trace: one line, exit code 2', async () => {
+    const kip279 = join(traces, 'kip279-fast-failover-prefix.json');
+    const notEnabled = await runCli('check', '--liveness', '--from', kip279, '--protocol', 'kafka-4.1');
+    expect(notEnabled).toMatchObject({ code: 2, out: '' });
+    expect(notEnabled.err).toBe(`kafka-spec: --from ${kip279}: step 11 (BrokerApplyMetadata broker=1) of the prefix is not enabled under kafka-4.1`);
+    expect((await runCli('check', '--liveness', '--from', prefix, '--rf', '3')).err)
+      .toBe('kafka-spec: --from checks the trace\'s own configuration: change it with --protocol and --set, not --rf');
+    expect(await runCli('check', '--liveness', '--from', join(dir, 'missing.json'))).toMatchObject({ code: 2 });
+    expect((await runCli('check', '--from', prefix, '--invariant', 'hw-le-leo')).err)
+      .toBe('kafka-spec: --from starts a liveness check: name liveness properties with --invariant, or none for all of them');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "kafka-spec-trace"');
+    expect((await runCli('check', '--liveness', '--from', bad)).err).toBe(`kafka-spec: ${bad}: not valid JSON`);
+  });
+
+  it('where the graph is not complete, fair runs report how many settled each property and name suspects by seed, without changing the verdict', async () => {
+    const args = ['check', '--liveness', '--from', prefix, '--invariant', 'logs-converge', '--depth', '3', '--runs', '30', '--max-steps', '100'];
+    const r = await runCli(...args);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('the graph was not complete, so this is not a proof');
+    expect(r.out).toContain('Random fair runs, evidence and not proof: 30 runs, each up to 60 steps in which faults may happen, then 100 weakly fair steps without faults (seeds 0-29).');
+    expect(r.out).toMatch(/logs-converge: settled again in \d+ of 30 runs; suspects \(never settled in the last quarter of their fair steps; not counterexamples, a lasso needs a cycle\): seeds \d+/);
+    const json = JSON.parse((await runCli(...args, '--json')).out);
+    expect(json).toMatchObject({ verdict: 'holds', stats: { complete: false }, fairRuns: { runs: 30, fairSteps: 100 } });
+    expect(json.fairRuns.verdicts[0].suspects.length).toBeGreaterThan(0);
+    const none = await runCli(...args.slice(0, -4), '--runs', '0');
+    expect(none.out).not.toContain('Random fair runs');
   });
 });

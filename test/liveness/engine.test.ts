@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, Model, StepFairness } from '../../src/model.ts';
 import { exploreLiveness } from '../../src/explore/liveness.ts';
+import { exploreLivenessFrom, PrefixError } from '../../src/explore/liveness-from.ts';
 import { replayLasso } from '../../src/trace/replay.ts';
 import { renderTraceMermaid } from '../../src/report/mermaid.ts';
 import { renderTraceMarkdown } from '../../src/report/markdown.ts';
@@ -93,5 +94,27 @@ describe('liveness under weak fairness', () => {
     const itf = JSON.parse(renderTraceItf(model, steps, states, {}, lasso));
     expect(itf.loop).toBe(0);
     expect(itf.states).toHaveLength(4);
+  });
+});
+
+describe('liveness from the end of given steps', () => {
+  it('a lasso found there starts with the given steps and replays from the initial state', () => {
+    const model = ring(false, 'fair');
+    const r = exploreLivenessFrom(model, [{ step: 'Spin' }, { step: 'Spin' }]);
+    expect(r).toMatchObject({ verdict: 'violated', complete: true, fromSteps: 2 });
+    const l = r.lassos[0];
+    expect(l.prefix).toEqual([{ step: 'Spin' }, { step: 'Spin' }]);
+    expect(l.cycle).toHaveLength(4);
+    expect(replayLasso(model, [...l.prefix, ...l.cycle], l.prefix.length, l.property).lasso.violates).toBe(true);
+  });
+
+  it('holds after steps that settle the property for good, though it fails from the initial state', () => {
+    const model = ring(false, 'fair');
+    expect(exploreLivenessFrom(model, [{ step: 'Finish' }])).toMatchObject({ verdict: 'holds', complete: true, fromSteps: 1 });
+  });
+
+  it('a given step that is not enabled is an error naming it', () => {
+    expect(() => exploreLivenessFrom(ring(false, 'fair'), [{ step: 'Spin' }, { step: 'Finish' }]))
+      .toThrow(new PrefixError('step 2 (Finish) of the prefix is not enabled'));
   });
 });
