@@ -5,9 +5,9 @@
  * defaults are sized for programs that keep more of what they allocate: the young generation
  * grows to two 16 MB semi-spaces, and the old generation may grow to several times what
  * survived its last collection before it is collected again; here it fills with states that
- * lived through two young collections and died soon after. Together they cost a breadth-first
- * search of 100,000 to 300,000 states 55-70 MB more peak resident memory (`npx tsx bench/run.ts
- * memory`), where its live heap is about 11 MB.
+ * lived through two young collections and died soon after. Together they took a breadth-first
+ * search of 300,000 states to a peak 65 MB higher, four times what it added above the process's
+ * start with these settings (`npx tsx bench/run.ts memory`).
  *
  * Two settings V8 reads each time it grows the heap, so they take effect when set by the running
  * process (unlike the semi-spaces' maximum size): the young generation stays at the size it has
