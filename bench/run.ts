@@ -233,42 +233,56 @@ function startup(rounds = 15) {
 }
 
 /**
- * Memory of a breadth-first search, measured in a process of its own on the compiled engine: the
- * fingerprint table's bytes per state, the most states held as objects at once (the frontier),
- * and the whole process's peak resident memory per distinct state above what it held before the
- * search started (what `check` costs, frontier included).
+ * Memory of a breadth-first search of `states` distinct states, measured in a process of its own
+ * on the compiled engine: the fingerprint table's bytes per state, the most states held as objects
+ * at once (the frontier), and the whole process's peak resident memory per distinct state above
+ * what it held before the search started (what `check` costs, frontier included). Measured twice:
+ * with the heap sized as `kafka-spec` sizes it (src/cli/heap.ts), and with V8's defaults.
  */
-function memory(seconds = 20) {
-  return inOwnProcess('exhaustive', `exploreExhaustive(model, { timeLimitMs: ${seconds * 1000} })`, `({ states: r.stats.states,
+function memory(states = 300_000) {
+  const measure = (heap: Heap) => inOwnProcess('exhaustive', heap, `exploreExhaustive(model, { maxStates: ${states} })`, `({ states: r.stats.states,
     depth: r.stats.depth, tableBytesPerState: r.stats.bytesPerState, frontierPeak: r.stats.frontierPeak,
     peakRssMb: Math.round(peak / 2 ** 20), baselineRssMb: Math.round(before / 2 ** 20),
     processBytesPerState: Math.round((peak - before) / r.stats.states) })`) as Record<string, number>;
+  const sized = measure('search');
+  const v8 = measure('default');
+  return { ...sized, v8Defaults: { peakRssMb: v8.peakRssMb, baselineRssMb: v8.baselineRssMb, processBytesPerState: v8.processBytesPerState } };
 }
 
 /**
- * Memory of a random search, in a process of its own on the compiled engine: `runs` runs of 60
- * steps on today's protocol (seed 1), the process's peak resident memory, the distinct states
- * counted (a lower bound once the engine's cap is reached: statesCapped) and the steps per second.
- * A section of its own, not part of the full benchmark: `npm run bench -- memory-random`.
+ * Memory of a random search by its length, in a process of its own on the compiled engine, the
+ * heap sized as `kafka-spec` sizes it: `runs` runs of up to 60 steps on today's protocol (seed 1),
+ * and the process's peak resident memory after an eighth, a quarter, half and all of them; the
+ * distinct states counted (a lower bound once the engine's cap is reached: statesCapped) and the
+ * steps per second. Alone, with another number of runs: `npx tsx bench/run.ts memory-random [runs]`.
  */
-function memoryRandom(runs = 30_000) {
-  return inOwnProcess('random', `exploreRandom(model, { runs: ${runs}, maxSteps: 60, seed: 1 })`, `({ runs: r.stats.runs,
+function memoryRandom(runs = 40_000) {
+  const marks = [runs / 8, runs / 4, runs / 2].map(Math.round);
+  const search = `exploreRandom(model, { runs: ${runs}, maxSteps: 60, seed: 1, onProgress: (p) => {
+    while (p.runs >= marks[0]) marked.push({ runs: marks.shift(), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+  } })`;
+  return inOwnProcess('random', 'search', search, `({ runs: r.stats.runs,
     steps: r.stats.transitions, states: r.stats.states, statesCapped: r.stats.statesCapped ?? false,
-    stepsPerSecond: Math.round(r.stats.transitions / (r.stats.elapsedMs / 1000)), peakRssMb: Math.round(peak / 2 ** 20),
-    baselineRssMb: Math.round(before / 2 ** 20) })`) as Record<string, number | boolean>;
+    stepsPerSecond: Math.round(r.stats.transitions / (r.stats.elapsedMs / 1000)), baselineRssMb: Math.round(before / 2 ** 20),
+    peakRssMbByRuns: [...marked, { runs: r.stats.runs, peakRssMb: Math.round(peak / 2 ** 20) }] })`, `const marks = ${JSON.stringify(marks)}; const marked = [];`);
 }
+
+/** How a measured process sizes V8's heap: as `kafka-spec` does, or V8's defaults. */
+type Heap = 'search' | 'default';
 
 /**
  * Runs `search` (an expression over `model`, today's protocol with one lossy crash) with the
- * compiled engine module `engine` in a process of its own, and returns `report` (an
- * expression over its result `r`, `before` the resident bytes before the search and `peak`
- * the process's peak resident bytes).
+ * compiled engine module `engine` in a process of its own, its heap sized as `heap` says, after
+ * `prelude` (statements), and returns `report` (an expression over its result `r`, `before` the
+ * resident bytes before the search and `peak` the process's peak resident bytes).
  */
-function inOwnProcess(engine: 'exhaustive' | 'random', search: string, report: string): Record<string, unknown> {
+function inOwnProcess(engine: 'exhaustive' | 'random', heap: Heap, search: string, report: string, prelude = ''): Record<string, unknown> {
   const script = `
+    ${heap === 'search' ? "(await import('./dist/src/cli/heap.js')).sizeHeapForSearch();" : ''}
     const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
     const { exploreExhaustive, exploreRandom } = await import('./dist/src/explore/index.js');
     const model = kafkaModelOf({ maxCrashes: 1, lossyCrashes: 1 });
+    ${prelude}
     const before = process.memoryUsage().rss;
     const r = ${search};
     const peak = process.resourceUsage().maxRSS * 1024;
@@ -326,9 +340,11 @@ function browserMarkdown(b: Awaited<ReturnType<typeof import('./browser.ts').bro
 }
 
 function memoryRandomMarkdown(m: ReturnType<typeof memoryRandom>): string {
-  return `- memory of a random search in a process of its own: ${Number(m.runs).toLocaleString('en')} runs of 60 steps (seed 1), ` +
-    `${Number(m.steps).toLocaleString('en')} steps, at ${Number(m.stepsPerSecond).toLocaleString('en')} steps/s; the process peaked at **${m.peakRssMb} MB** resident ` +
-    `(${m.baselineRssMb} MB before the search)`;
+  const marks = m.peakRssMbByRuns as { runs: number; peakRssMb: number }[];
+  return `- memory of a random search in a process of its own: ${Number(m.runs).toLocaleString('en')} runs of up to 60 steps (seed 1), ` +
+    `${Number(m.steps).toLocaleString('en')} steps at ${Number(m.stepsPerSecond).toLocaleString('en')} steps/s, ${Number(m.states).toLocaleString('en')} distinct states; ` +
+    `peak resident memory by runs done: ${marks.map((x) => `${x.runs.toLocaleString('en')} runs ${x.peakRssMb} MB`).join(', ')} ` +
+    `(**${marks[marks.length - 1].peakRssMb} MB** at the end; ${m.baselineRssMb} MB before the search)`;
 }
 
 function defaultCheckMarkdown(d: ReturnType<typeof defaultCheck>): string {
@@ -377,7 +393,7 @@ const SECTIONS: Record<string, Section> = {
       stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   } },
   memory: { key: 'memory', run: () => memory() },
-  'memory-random': { key: 'memoryRandom', run: () => memoryRandom() },
+  'memory-random': { key: 'memoryRandom', run: () => memoryRandom(Number(process.argv[process.argv.indexOf('memory-random') + 1]) || undefined) },
   'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
   counterexamples: { key: 'timeToCounterexample', run: () => timeToCounterexample() },
   rf3: { key: 'rf3Strategies', run: () => rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) },
@@ -421,10 +437,12 @@ function markdown(r: Record<string, any>): string {
     `| hand-written reducer calling the same helpers | ${k(s.plainReducer)} | 1.00 |`, '',
     '## Engines on today\'s protocol (rf 3, 2 records, 1 lossy crash, 1 heartbeat loss, 2 leader changes, 1 leader move)', '',
     `- exhaustive: ${k(r.exhaustive.states)} distinct states (${k(r.exhaustive.transitions)} transitions, depth ${r.exhaustive.depth}) in ${(r.exhaustive.elapsedMs / 1000).toFixed(1)} s: **${k(r.exhaustive.statesPerSecond)} distinct states/s**, ${r.exhaustive.bytesPerState} bytes per visited state in the fingerprint table`,
-    `- memory of a 20 s breadth-first search in a process of its own: ${k(r.memory.states)} states (depth ${r.memory.depth}); ` +
+    `- memory of a breadth-first search in a process of its own: ${k(r.memory.states)} states (depth ${r.memory.depth}); ` +
       `the fingerprint table holds ${r.memory.tableBytesPerState} bytes per state; at most ${k(r.memory.frontierPeak)} states were held ` +
       `as objects at once (the frontier); the process peaked at ${k(r.memory.peakRssMb)} MB resident, ` +
-      `**${k(r.memory.processBytesPerState)} bytes per state** above the ${r.memory.baselineRssMb} MB it held before the search`,
+      `**${k(r.memory.processBytesPerState)} bytes per state** above the ${r.memory.baselineRssMb} MB it held before the search` +
+      (r.memory.v8Defaults === undefined ? '' : ` (with V8's default heap sizing instead of kafka-spec's: ${k(r.memory.v8Defaults.peakRssMb)} MB, ` +
+        `${k(r.memory.v8Defaults.processBytesPerState)} bytes per state)`),
     `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`,
     ...(r.memoryRandom === undefined ? [] : [memoryRandomMarkdown(r.memoryRandom)]), '',
     ...(r.defaultCheck === undefined ? [] : [defaultCheckMarkdown(r.defaultCheck), '']),

@@ -6,6 +6,7 @@
  */
 import { oneLine } from '../report/line.ts';
 import { Command, CommanderError, Option } from 'commander';
+import { sizeHeapForSearch } from './heap.ts';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
 import type { MutateFlags } from './mutate.ts';
@@ -180,6 +181,7 @@ const consoleIo: Output = {
 
 /** The process entry point used by `bin/kafka-spec.mjs`: sets `process.exitCode`, never throws. */
 export async function run(): Promise<void> {
+  sizeHeapForSearch();
   let code: number;
   try {
     code = await main(process.argv.slice(2), consoleIo);
