@@ -5,7 +5,7 @@
  * breaks and the goals it reaches, in the order one thread would meet them. The thread that keeps
  * the visited-state table adds the records in chunk order, which is all the rest of the work.
  */
-import type { Action, Model } from '../model.ts';
+import type { Action, Model, StateInvariant, TransitionInvariant } from '../model.ts';
 import { Ancestors, type Links } from './exhaustive.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { type BudgetCap, boundsOf, capOf } from './result.ts';
@@ -62,9 +62,12 @@ export class ChunkExpander<S, A extends Action> {
   level(task: LevelOf): (index: number, from: number, to: number) => ChunkResult {
     const { model } = this;
     const ancestors = new Ancestors(model, task.links);
-    const invs = task.invariants.map((i) => [i, model.invariants[i]] as const);
-    const stepInvs = invs.filter(([, inv]) => inv.kind === 'transition').map(([i, inv]) => [i, inv.holds as (p: S, q: S) => boolean] as const);
-    const stateInvs = invs.filter(([, inv]) => inv.kind === 'state').map(([i, inv]) => [i, inv.holds as (q: S) => boolean] as const);
+    const checked = (kind: 'state' | 'transition') => task.invariants.filter((i) => model.invariants[i].kind === kind);
+    const stepIndex = checked('transition');
+    const stepInvs = stepIndex.map((i) => model.invariants[i] as TransitionInvariant<S>);
+    const stateIndex = checked('state');
+    const stateInvs = stateIndex.map((i) => model.invariants[i] as StateInvariant<S>);
+    const goals = model.goals;
     return (index, from, to) => {
       const out = new ChunkBuilder(index);
       for (let id = from; id < to; id++) {
@@ -78,11 +81,14 @@ export class ChunkExpander<S, A extends Action> {
             out.capCut = true;
             continue;
           }
-          fingerprintInto(this.view(n), this.fp);
-          const i = out.add(this.fp[0], this.fp[1], id, j, a.step);
-          for (const [k, holds] of stepInvs) if (!holds(s, n)) out.stepFails.push(i, k);
-          if (!this.seenBefore(this.fp[0], this.fp[1])) for (const [k, holds] of stateInvs) if (!holds(n)) out.stateFails.push(i, k);
-          for (let g = 0; g < model.goals.length; g++) if (model.goals[g].reached(s, a, n)) out.goals.push(i, g);
+          const fp = this.fp;
+          fingerprintInto(this.view(n), fp);
+          const i = out.add(fp[0], fp[1], id, j, a.step);
+          for (let k = 0; k < stepInvs.length; k++) if (!stepInvs[k].holds(s, n)) out.stepFails.push(i, stepIndex[k]);
+          if (stateInvs.length > 0 && !this.seenBefore(fp[0], fp[1])) {
+            for (let k = 0; k < stateInvs.length; k++) if (!stateInvs[k].holds(n)) out.stateFails.push(i, stateIndex[k]);
+          }
+          for (let g = 0; g < goals.length; g++) if (goals[g].reached(s, a, n)) out.goals.push(i, g);
         }
       }
       return out.build();
@@ -119,10 +125,10 @@ class ChunkBuilder {
 
   build(): ChunkResult {
     return {
-      kind: 'chunk', index: this.index, hi: Uint32Array.from(this.hi), lo: Uint32Array.from(this.lo),
-      parent: Int32Array.from(this.parent), action: Int32Array.from(this.action), step: Uint16Array.from(this.step),
+      kind: 'chunk', index: this.index, hi: new Uint32Array(this.hi), lo: new Uint32Array(this.lo),
+      parent: new Int32Array(this.parent), action: new Int32Array(this.action), step: new Uint16Array(this.step),
       names: [...this.names.keys()], capCut: this.capCut,
-      stepFails: Int32Array.from(this.stepFails), stateFails: Int32Array.from(this.stateFails), goals: Int32Array.from(this.goals),
+      stepFails: new Int32Array(this.stepFails), stateFails: new Int32Array(this.stateFails), goals: new Int32Array(this.goals),
     };
   }
 }

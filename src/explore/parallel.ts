@@ -36,6 +36,8 @@ export interface LevelTask {
   readonly invariants: readonly number[];
 }
 
+const NO_GOALS: readonly number[] = [];
+
 /** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
 const WORKER_SILENCE_MS = 600_000;
 
@@ -78,6 +80,8 @@ export function exploreInParallel<S, A extends Action>(
   const bfsWorker = new URL(import.meta.url.endsWith('.ts') ? './bfs-worker.ts' : './bfs-worker.js', import.meta.url);
   const pool = new Pool(bfsWorker, options.workers - 1, { source: options.source, cap: options.cap ?? null });
   try {
+    // Every worker takes part from the first level, and one that cannot build the model is an error at once.
+    pool.ready(WORKER_SILENCE_MS);
     /** Records a violation of invariant `index`; true when the search must stop. */
     const violated = (index: number, trace: () => A[]): boolean => {
       violations.push(violationOf(model.invariants[index], trace()));
@@ -91,8 +95,12 @@ export function exploreInParallel<S, A extends Action>(
       let g = 0;
       for (let i = 0; i < r.hi.length; i++) {
         transitions++;
-        const reached: number[] = [];
-        for (; g < r.goals.length && r.goals[g] === i; g += 2) reached.push(r.goals[g + 1]);
+        let reached = NO_GOALS;
+        if (g < r.goals.length && r.goals[g] === i) {
+          const some: number[] = [];
+          for (; g < r.goals.length && r.goals[g] === i; g += 2) some.push(r.goals[g + 1]);
+          reached = some;
+        }
         coverage.tally(r.names[r.step[i]], reached, depth + 1);
         for (; sf < r.stepFails.length && r.stepFails[sf] === i; sf += 2) {
           const inv = r.stepFails[sf + 1];
@@ -108,10 +116,7 @@ export function exploreInParallel<S, A extends Action>(
     };
     // This thread's own chunks: a state already in the table had its state invariants checked when it was added.
     const expander = new ChunkExpander(model, options.cap, (hi, lo) => seen.has(hi, lo));
-    const [stopReason, depth] = levels(pool, expander, seen, options, started, standing, () => transitions, take);
-    // A worker that could not build the model is an error even when this thread did all the work.
-    pool.ready(WORKER_SILENCE_MS);
-    return finish(stopReason, depth);
+    return finish(...levels(pool, expander, seen, options, started, standing, () => transitions, take));
   } finally {
     pool.close();
   }

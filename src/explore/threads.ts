@@ -89,10 +89,7 @@ export class Pool {
     return this.waitFor(() => this.poll(), timeoutMs);
   }
 
-  /**
-   * Waits until every worker said it is ready, so that a worker that cannot build the model is
-   * reported even when the coordinator did all the work without it.
-   */
+  /** Waits until every worker said it is ready; throws when one failed (could not build the model). */
   ready(timeoutMs: number): void {
     this.waitFor(() => {
       this.receive();
