@@ -36,6 +36,7 @@ export interface LevelTask {
   readonly invariants: readonly number[];
 }
 
+/** The goals a successor reached when it reached none (shared, not one array per successor). */
 const NO_GOALS: readonly number[] = [];
 
 /** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
@@ -169,9 +170,15 @@ function levels<S, A extends Action>(
 }
 
 /**
+ * Chunks this thread holds at most before the one it wants next: past them it waits for the
+ * worker that took that one, so a worker the machine starves cannot make it buffer a whole level.
+ */
+const AHEAD = 64;
+
+/**
  * Chunk number c of the level, for c = 0, 1, 2 ...: from a worker, or expanded by this thread,
  * which takes the next chunk off the counter whenever the one wanted is not in yet, and waits
- * only when every chunk is taken.
+ * only when every chunk is taken or it holds `AHEAD` chunks already.
  */
 function chunksInOrder(pool: Pool, task: LevelTask, expand: (index: number, from: number, to: number) => ChunkResult): (c: number) => ChunkResult {
   const early = new Map<number, ChunkResult>();
@@ -184,7 +191,9 @@ function chunksInOrder(pool: Pool, task: LevelTask, expand: (index: number, from
         early.delete(c);
         return r;
       }
-      const mine = Atomics.add(task.next, 0, 1);
+      // Holding enough already, while a worker expands the one wanted: wait for the workers.
+      const full = early.size >= AHEAD && c < Atomics.load(task.next, 0);
+      const mine = full ? task.chunks : Atomics.add(task.next, 0, 1);
       if (mine < task.chunks) {
         const from = task.start + mine * task.chunk;
         keep(expand(mine, from, Math.min(task.end, from + task.chunk)));
