@@ -203,7 +203,9 @@ function searchInProcess(search: { engine: 'exhaustive' | 'random'; workers: num
 /**
  * One thread against two on today's protocol: breadth-first search to a fixed depth (the same
  * states, so the ratio of times is the speed-up) and a random campaign of fixed runs, each search
- * in a fresh process.
+ * in a fresh process. A second thread costs a fixed few seconds of CPU (it loads the model and
+ * compiles its code anew), so the ratio grows with the search: `workers --depth 8` sets the depth
+ * and `--runs N` the campaign.
  */
 function workerScaling(depth = 7, runs = 12_000) {
   const config = { maxCrashes: 1, lossyCrashes: 1 } as const;
@@ -342,7 +344,8 @@ if (only === 'stepping') {
 } else if (only === 'rf3' || only === 'workers') {
   // These two sections may be run alone and written into the results (`-- rf3 --write`), the rest kept.
   const key = only === 'rf3' ? 'rf3Strategies' : 'workers';
-  const section = only === 'rf3' ? rf3Strategies(Number(process.argv[process.argv.indexOf('--seconds') + 1] || 60)) : workerScaling();
+  const flag = (name: string) => Number(process.argv[process.argv.indexOf(name) + 1]) || undefined;
+  const section = only === 'rf3' ? rf3Strategies(flag('--seconds') ?? 60) : workerScaling(flag('--depth'), flag('--runs'));
   console.log(JSON.stringify(section, null, 2));
   if (process.argv.includes('--write')) {
     const results = { ...JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')), [key]: section };
