@@ -1,40 +1,24 @@
 /**
- * Breadth-first search with worker threads expanding each level. The coordinator keeps the one
- * visited-state table, as the single-threaded search does, with the parent links in shared
- * memory; a level (a range of ids) is cut into chunks that workers take in turn. A worker rebuilds
- * each state of its chunk from the shared links, steps it, and returns per successor its
- * fingerprint, parent, action index and step kind, the invariants it breaks and the goals it
- * reaches. The coordinator takes the chunks in order and adds their successors in order, so ids,
- * state counts, violations (with their traces), coverage and goals are exactly those of one
- * thread, stops included; only the wall-clock figures differ. The coordinator's own work per
- * successor is a table insertion, so the workers' stepping is what scales with their number.
+ * Breadth-first search on several threads: the calling thread and `workers - 1` worker threads
+ * expand each level together. The calling thread keeps the one visited-state table, as the
+ * single-threaded search does, with the parent links in shared memory; a level (a range of ids) is
+ * cut into chunks that every thread takes in turn off a shared counter. A chunk's successors are
+ * recorded with their fingerprints, parents, action indices and step kinds, the invariants they
+ * break and the goals they reach (chunks.ts); the calling thread adds the chunks to the table in
+ * order, its own among them, so ids, state counts, violations (with their traces), coverage and
+ * goals are exactly those of one thread, stops included; only the wall-clock figures differ.
+ * Adding a successor is a table insertion, and the calling thread expands chunks itself whenever
+ * the next one in order is not in yet, so all threads keep stepping.
  */
 import { type Action, type Model, violates } from '../model.ts';
 import { traceTo, violationOf, type ExhaustiveOptions } from './exhaustive.ts';
+import { type ChunkResult, ChunkExpander } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
   type ExploreResult, type StopReason, type Violation, CoverageCounter, residentBytes, selectInvariants,
 } from './result.ts';
 import { type ModelSource, Pool } from './threads.ts';
-
-/** What a worker returns for one chunk of a level; pairs are (successor index, invariant or goal index). */
-export interface ChunkResult {
-  readonly kind: 'chunk';
-  readonly index: number;
-  readonly hi: Uint32Array;
-  readonly lo: Uint32Array;
-  readonly parent: Int32Array;
-  readonly action: Int32Array;
-  /** Per successor, its step's index into `names`. */
-  readonly step: Uint16Array;
-  readonly names: readonly string[];
-  /** Whether the budget cap left out a successor in this chunk. */
-  readonly capCut: boolean;
-  readonly stepFails: Int32Array;
-  readonly stateFails: Int32Array;
-  readonly goals: Int32Array;
-}
 
 /** The coordinator's message starting a level. */
 export interface LevelTask {
@@ -43,7 +27,8 @@ export interface LevelTask {
   readonly start: number;
   readonly end: number;
   readonly chunk: number;
-  /** [0]: the next chunk to take; a new counter each level, so a worker finishing the last level never takes from this one. */
+  readonly chunks: number;
+  /** [0]: the next chunk to take; a new counter each level, so a thread finishing the last level never takes from this one. */
   readonly next: Int32Array;
   readonly parents: Int32Array;
   readonly actions: Int32Array;
@@ -51,15 +36,18 @@ export interface LevelTask {
   readonly invariants: readonly number[];
 }
 
+/** The goals a successor reached when it reached none (shared, not one array per successor). */
+const NO_GOALS: readonly number[] = [];
+
 /** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
 const WORKER_SILENCE_MS = 600_000;
 
-/** Ids a worker takes at once: small levels are shared out finely, large ones in chunks of up to 512. */
-function chunkSize(levelSize: number, workers: number): number {
-  return Math.max(1, Math.min(512, Math.ceil(levelSize / (workers * 8))));
+/** Ids a thread takes at once: small levels are shared out finely, large ones in chunks of up to 512. */
+function chunkSize(levelSize: number, threads: number): number {
+  return Math.max(1, Math.min(512, Math.ceil(levelSize / (threads * 8))));
 }
 
-/** Breadth-first search on `options.workers` threads; the result is that of `exploreExhaustive` on one. */
+/** Breadth-first search on `options.workers` threads, this one included; the result is that of `exploreExhaustive` on one. */
 export function exploreInParallel<S, A extends Action>(
   model: Model<S, A>, options: ExhaustiveOptions & { readonly workers: number; readonly source: ModelSource },
 ): ExploreResult<A> {
@@ -91,9 +79,10 @@ export function exploreInParallel<S, A extends Action>(
     return finish('violation', 0);
   }
   const bfsWorker = new URL(import.meta.url.endsWith('.ts') ? './bfs-worker.ts' : './bfs-worker.js', import.meta.url);
-  const pool = new Pool(bfsWorker, options.workers, { source: options.source, cap: options.cap ?? null });
+  const pool = new Pool(bfsWorker, options.workers - 1, { source: options.source, cap: options.cap ?? null });
   try {
-    for (let i = 0; i < pool.size; i++) pool.next(WORKER_SILENCE_MS);
+    // Every worker takes part from the first level, and one that cannot build the model is an error at once.
+    pool.ready(WORKER_SILENCE_MS);
     /** Records a violation of invariant `index`; true when the search must stop. */
     const violated = (index: number, trace: () => A[]): boolean => {
       violations.push(violationOf(model.invariants[index], trace()));
@@ -107,8 +96,12 @@ export function exploreInParallel<S, A extends Action>(
       let g = 0;
       for (let i = 0; i < r.hi.length; i++) {
         transitions++;
-        const reached: number[] = [];
-        for (; g < r.goals.length && r.goals[g] === i; g += 2) reached.push(r.goals[g + 1]);
+        let reached = NO_GOALS;
+        if (g < r.goals.length && r.goals[g] === i) {
+          const some: number[] = [];
+          for (; g < r.goals.length && r.goals[g] === i; g += 2) some.push(r.goals[g + 1]);
+          reached = some;
+        }
         coverage.tally(r.names[r.step[i]], reached, depth + 1);
         for (; sf < r.stepFails.length && r.stepFails[sf] === i; sf += 2) {
           const inv = r.stepFails[sf + 1];
@@ -122,7 +115,9 @@ export function exploreInParallel<S, A extends Action>(
       }
       return false;
     };
-    return finish(...levels(pool, seen, options, started, standing, () => transitions, take));
+    // This thread's own chunks: a state already in the table had its state invariants checked when it was added.
+    const expander = new ChunkExpander(model, options.cap, (hi, lo) => seen.has(hi, lo));
+    return finish(...levels(pool, expander, seen, options, started, standing, () => transitions, take));
   } finally {
     pool.close();
   }
@@ -135,9 +130,9 @@ function traceThrough<S, A extends Action>(model: Model<S, A>, seen: Fingerprint
   return [...trace, model.enabled(s)[action]];
 }
 
-/** Level after level: hands the level to the workers, takes their chunks in order; the reason it stopped and the depth done. */
-function levels(
-  pool: Pool, seen: FingerprintSet, options: ExhaustiveOptions, started: number, standing: Set<number>,
+/** Level after level: shares the level out in chunks and takes them in order; the reason it stopped and the depth done. */
+function levels<S, A extends Action>(
+  pool: Pool, expander: ChunkExpander<S, A>, seen: FingerprintSet, options: ExhaustiveOptions, started: number, standing: Set<number>,
   transitions: () => number, take: (r: ChunkResult, depth: number) => boolean,
 ): [StopReason, number] {
   const maxDepth = options.maxDepth ?? Infinity;
@@ -149,21 +144,15 @@ function levels(
   for (; levelStart < levelEnd; depth++) {
     if (depth >= maxDepth) return ['depth', depth];
     const size = levelEnd - levelStart;
-    const chunk = chunkSize(size, pool.size);
-    const chunks = Math.ceil(size / chunk);
-    const { parents, actions } = seen.links;
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    pool.broadcast({ kind: 'level', depth, start: levelStart, end: levelEnd, chunk, next, parents, actions, invariants: [...standing] } satisfies LevelTask);
-    const early = new Map<number, ChunkResult>();
-    for (let c = 0; c < chunks; c++) {
-      let r = early.get(c);
-      while (r === undefined) {
-        const m = pool.next(WORKER_SILENCE_MS) as ChunkResult;
-        if (m.index === c) r = m;
-        else early.set(m.index, m);
-      }
-      early.delete(c);
-      if (take(r, depth)) return ['violation', depth];
+    const chunk = chunkSize(size, pool.size + 1);
+    const task: LevelTask = {
+      kind: 'level', depth, start: levelStart, end: levelEnd, chunk, chunks: Math.ceil(size / chunk),
+      next: new Int32Array(new SharedArrayBuffer(4)), ...seen.links, invariants: [...standing],
+    };
+    pool.broadcast(task);
+    const inOrder = chunksInOrder(pool, task, expander.level({ depth, links: seen, invariants: task.invariants }));
+    for (let c = 0; c < task.chunks; c++) {
+      if (take(inOrder(c), depth)) return ['violation', depth];
       const now = Date.now();
       if (now > deadline) return ['time', depth];
       if (seen.size > (options.maxStates ?? Infinity)) return ['states', depth];
@@ -178,4 +167,39 @@ function levels(
     levelEnd = seen.size;
   }
   return ['exhausted', depth];
+}
+
+/**
+ * Chunks this thread holds at most before the one it wants next: past them it waits for the
+ * worker that took that one, so a worker the machine starves cannot make it buffer a whole level.
+ */
+const AHEAD = 64;
+
+/**
+ * Chunk number c of the level, for c = 0, 1, 2 ...: from a worker, or expanded by this thread,
+ * which takes the next chunk off the counter whenever the one wanted is not in yet, and waits
+ * only when every chunk is taken or it holds `AHEAD` chunks already.
+ */
+function chunksInOrder(pool: Pool, task: LevelTask, expand: (index: number, from: number, to: number) => ChunkResult): (c: number) => ChunkResult {
+  const early = new Map<number, ChunkResult>();
+  const keep = (r: ChunkResult) => early.set(r.index, r);
+  return (c) => {
+    for (;;) {
+      for (let m = pool.poll(); m !== undefined; m = pool.poll()) keep(m as ChunkResult);
+      const r = early.get(c);
+      if (r !== undefined) {
+        early.delete(c);
+        return r;
+      }
+      // Holding enough already, while a worker expands the one wanted: wait for the workers.
+      const full = early.size >= AHEAD && c < Atomics.load(task.next, 0);
+      const mine = full ? task.chunks : Atomics.add(task.next, 0, 1);
+      if (mine < task.chunks) {
+        const from = task.start + mine * task.chunk;
+        keep(expand(mine, from, Math.min(task.end, from + task.chunk)));
+      } else {
+        keep(pool.next(WORKER_SILENCE_MS) as ChunkResult);
+      }
+    }
+  };
 }

@@ -3,9 +3,10 @@
  * each worker rebuilds it from a `ModelSource` (a module URL, the name of a function it exports
  * and that function's arguments, all plain data), which keeps the engine protocol-agnostic.
  *
- * The coordinator stays synchronous, like the single-threaded engines: it waits on a shared
- * counter that workers bump after each message (`Atomics.wait`) and takes the messages off their
- * ports with `receiveMessageOnPort`.
+ * The coordinator stays synchronous, like the single-threaded engines, and does its own share of
+ * the work: between pieces of it, it takes the messages off the workers' ports with
+ * `receiveMessageOnPort`, and when it has nothing else to do it waits on a shared counter that
+ * workers bump after each message (`Atomics.wait`).
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Action, Model } from '../model.ts';
@@ -33,6 +34,8 @@ export class Pool {
   /** [0]: messages posted so far (workers add 1 after each and wake the coordinator). */
   readonly shared = new Int32Array(new SharedArrayBuffer(4));
   private readonly inbox: unknown[] = [];
+  /** Workers that said they are ready (posted `{ kind: 'ready' }`, which is not passed on). */
+  private started = 0;
 
   /**
    * Starts `count` workers of `script` (a .ts file is loaded through tsx, as when running from
@@ -60,24 +63,49 @@ export class Pool {
     for (const p of this.ports) p.postMessage(message);
   }
 
+  /** The next message any worker posted, or undefined when none is waiting; throws when a worker reported a failure. */
+  poll(): unknown {
+    this.receive();
+    return this.inbox.shift();
+  }
+
+  /** Moves what the workers posted into the inbox, counting the ready and throwing at a failure. */
+  private receive(): void {
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m !== undefined; m = receiveMessageOnPort(p)) {
+        const kind = (m.message as { kind?: unknown }).kind;
+        if (kind === 'failed') throw new Error(`a worker failed: ${(m.message as WorkerFailure).message}`);
+        if (kind === 'ready') this.started++;
+        else this.inbox.push(m.message);
+      }
+    }
+  }
+
   /**
    * The next message any worker posted, waiting for one; throws when a worker reported a failure
    * or none posted anything within `timeoutMs` (a worker that died without a word is only noticed so).
    */
   next(timeoutMs: number): unknown {
+    return this.waitFor(() => this.poll(), timeoutMs);
+  }
+
+  /** Waits until every worker said it is ready; throws when one failed (could not build the model). */
+  ready(timeoutMs: number): void {
+    this.waitFor(() => {
+      this.receive();
+      return this.started === this.size ? true : undefined;
+    }, timeoutMs);
+  }
+
+  /** Polls `got` until it gives something, sleeping on the shared counter in between. */
+  private waitFor<T>(got: () => T | undefined, timeoutMs: number): T {
     const started = Date.now();
     for (;;) {
-      const seen = Atomics.load(this.shared, 0);
-      for (const p of this.ports) {
-        for (let m = receiveMessageOnPort(p); m !== undefined; m = receiveMessageOnPort(p)) this.inbox.push(m.message);
-      }
-      const message = this.inbox.shift();
-      if (message !== undefined) {
-        if ((message as WorkerFailure).kind === 'failed') throw new Error(`a worker failed: ${(message as WorkerFailure).message}`);
-        return message;
-      }
+      const posted = Atomics.load(this.shared, 0);
+      const value = got();
+      if (value !== undefined) return value;
       if (Date.now() - started > timeoutMs) throw new Error('no worker answered in time');
-      Atomics.wait(this.shared, 0, seen, 1000);
+      Atomics.wait(this.shared, 0, posted, 1000);
     }
   }
 
