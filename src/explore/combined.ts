@@ -20,7 +20,7 @@ export interface CombinedOptions {
   readonly timeLimitMs?: number;
   readonly exhaustiveShare?: number;
   readonly maxDepth?: number;
-  /** Worker threads for both phases, and how they rebuild the model (see `ExhaustiveOptions`). */
+  /** Threads for both phases (the calling thread and `workers` − 1 more), and how they rebuild the model (see `ExhaustiveOptions`). */
   readonly workers?: number;
   readonly source?: ModelSource;
   /** Breadth-first phase: bound this budget of the model, fewest first (bounded.ts), instead of plain breadth-first search. */

@@ -39,8 +39,9 @@ export interface ExhaustiveOptions {
   /** Explore only the states within this budget cap, on top of the model's own bounds (see bounded.ts). */
   readonly cap?: BudgetCap;
   /**
-   * Worker threads expanding each level (parallel.ts); more than 1 needs `source`. The states,
-   * ids, violations and coverage are those of one thread, in the same order.
+   * Threads expanding each level (parallel.ts): the calling thread and `workers` − 1 worker
+   * threads; more than 1 needs `source`. The states, ids, violations and coverage are those of
+   * one thread, in the same order.
    */
   readonly workers?: number;
   /** How a worker thread rebuilds this very model. */

@@ -48,8 +48,9 @@ export interface RandomOptions {
   /** Run only this shard of the campaign (shard.ts): its share of `runs`, from its own seed (`seed`, default 0, plus the shard's index − 1). */
   readonly shard?: Shard;
   /**
-   * Worker threads, each running a shard of this campaign (or of this shard), merged as shard.ts
-   * says; more than 1 needs `source`. Deterministic for a given seed and number of workers.
+   * Threads, each running a shard of this campaign (or of this shard), merged as shard.ts says:
+   * the calling thread runs the first and `workers` − 1 worker threads the others; more than 1
+   * needs `source`. Deterministic for a given seed and number of workers.
    */
   readonly workers?: number;
   readonly source?: ModelSource;
