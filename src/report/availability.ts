@@ -169,6 +169,17 @@ export function availabilitySection(lines: readonly AvailabilityLine[], sources:
   return out.join('\n');
 }
 
+/** Rows of one replication factor named by their settings: `min.insync.replicas 1 (every setting of unclean election and ELR)`. */
+function settingsOf(rows: readonly AvailabilityLine[]): string {
+  const byMinIsr = [...new Set(rows.map((l) => l.minIsr))].map((m) => {
+    const these = rows.filter((l) => l.minIsr === m);
+    const which = these.length === 4 ? 'every setting of unclean election and ELR'
+      : these.map((l) => `unclean ${onOff(l.unclean)}, ELR ${onOff(l.elr)}`).join('; ');
+    return `min.insync.replicas ${m} (${which})`;
+  });
+  return byMinIsr.join(' and ');
+}
+
 /** What the search found of acknowledged writes in a row, in words, with the trace when a loss was found. */
 function lossWords(l: AvailabilityLine): string {
   const c = l.acked;
@@ -200,7 +211,7 @@ function documentedRows(lines: readonly AvailabilityLine[]): string[] {
     return l.rf === 3 && !provenSurvived(l.acked) && at2 !== undefined && crashesSurvived(l.acked) > crashesSurvived(at2.acked);
   });
   if (deeper.length > 0) {
-    out.push(`At rf 3 the numbers of ${deeper.map(rowName).join('; ')} are larger than at rf 2 with the same settings, where the`,
+    out.push(`At rf 3 the numbers of ${settingsOf(deeper)} are larger than at rf 2 with the same settings, where the`,
       'loss is on a complete graph (follow the rf 2 row\'s trace). There the write is acknowledged once the ISR has shrunk to',
       'the replicas that hold it, and the ISR then loses its last copy; at rf 3 the ISR has one more member to shrink away (the',
       'leader\'s proposal, the controller\'s answer, the metadata replay) before the write, and the rf 3 graphs, which grow',
