@@ -1,8 +1,18 @@
 /**
- * The availability table (V5, V6): for each replication factor, min.insync.replicas, unclean
- * election and ELR, the most brokers that may fail for good while acks=all writes are still
- * eventually accepted, and while a leader is still eventually elected, each with the lasso that
- * shows the next number failing.
+ * The durability and availability table: for each replication factor, min.insync.replicas,
+ * unclean election and ELR, the most lossy crashes after which no acknowledged write is lost
+ * (a safety question, T-1 and S-12), the most brokers that may fail for good while acks=all
+ * writes are still eventually accepted (V6), and while a leader is still eventually elected (V5),
+ * each with the counterexample (a safety trace or a lasso) that shows the next number failing.
+ *
+ * Durability: one graph per number of crashes k = 0, 1, …: the row's configuration with at most k
+ * crashes, every one possibly lossy, at most k elections (with no other fault, an election only
+ * follows a crash), one record, no consumer, and live followers dropped for lag at most rf − 1
+ * times (enough to shrink the ISR to the leader alone, as a lagging replica does). Each graph is
+ * searched breadth-first within a state budget, so a loss it finds is a shortest one; a number is
+ * proven only by a graph searched completely. Once a graph is too large for its budget, random
+ * runs with a fixed seed look for the loss at that number of crashes and the next ones instead:
+ * what they find is real (it replays), what they miss proves nothing.
  *
  * One graph per row: the row's configuration with rf − 1 permanent failures allowed, one record,
  * no consumer, no other fault, and live followers never dropped for lag (faults stop, so a
@@ -16,6 +26,7 @@ import type { LivenessProperty } from '../src/model.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import type { ClusterConfig } from '../spec/config.ts';
 import { exploreLiveness, type Lasso } from '../src/explore/liveness.ts';
+import { exploreExhaustive, exploreRandom, type ExploreResult, type Violation } from '../src/explore/index.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import { kafkaModelOf, type KafkaModel } from './kafka-model.ts';
 
@@ -93,4 +104,137 @@ export function availabilityOf(row: AvailabilityRow): AvailabilityResult {
 /** What Kafka documents for acks=all writes: min.insync.replicas m tolerates rf − m brokers down. */
 export function documentedTolerance(row: AvailabilityRow): number {
   return row.rf - row.minIsr;
+}
+
+/** The two safety properties of the durability column: acknowledged writes first, then committed records. */
+export const DURABILITY_INVARIANTS = ['acks-all-durable', 'no-committed-loss'] as const;
+export type DurabilityInvariant = (typeof DURABILITY_INVARIANTS)[number];
+
+/** The configuration of a row's durability graph with at most `crashes` crashes, each possibly lossy. */
+export function durabilityConfig(r: AvailabilityRow, crashes: number): Partial<ClusterConfig> {
+  return {
+    rf: r.rf, minIsr: r.minIsr, unclean: r.unclean, elr: r.elr, lastKnownLeaderElection: r.elr, acks: 'all',
+    maxCrashes: crashes, lossyCrashes: crashes, maxLeaderChanges: crashes, maxLagShrinks: r.rf - 1,
+    consumer: false, maxRecords: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0, maxMessageLosses: 0, maxControllerFailovers: 0,
+  };
+}
+
+/**
+ * How hard the durability column searches. Every limit counts states or runs, never time, so the
+ * page comes out the same on every machine: distinct states per breadth-first graph (rf 2's
+ * graphs fit whole; rf 3's do not, at any budget a regeneration can afford), then random runs
+ * from a fixed seed, and a breadth-first search of at most `certifyStates` states to certify a
+ * random find shortest.
+ */
+export const DURABILITY_SEARCH = {
+  states: { 2: 120_000, 3: 25_000 } as Readonly<Record<number, number>>,
+  runs: 2000,
+  maxSteps: 40,
+  seed: 1,
+  certifyStates: 20_000,
+};
+export type DurabilitySearch = typeof DURABILITY_SEARCH;
+
+/** How one graph (one number of crashes) was searched. */
+export interface DurabilityRound {
+  readonly crashes: number;
+  readonly engine: 'exhaustive' | 'random';
+  /** Distinct states (random: visited by the runs). */
+  readonly states: number;
+  /** Breadth-first: every behaviour of up to this many steps was searched. */
+  readonly depth: number;
+  /** Breadth-first: the whole graph was searched. */
+  readonly complete: boolean;
+}
+
+/** The first loss of one property: the crashes its trace has, the trace, which engine found it, in which model. */
+export interface DurabilityLoss {
+  readonly crashes: number;
+  readonly violation: Violation<ClusterAction>;
+  readonly foundBy: 'exhaustive' | 'random';
+  readonly model: KafkaModel;
+}
+
+/** What is known of one property in a row. */
+export interface DurabilityVerdict {
+  /** The most crashes whose graph was searched completely without a loss (−1: none). */
+  readonly proven: number;
+  /** The first graph searched breadth-first only in part, without a loss: its crashes and depth. */
+  readonly bounded: { readonly crashes: number; readonly depth: number } | null;
+  /** The fewest crashes with a loss found, or null when none was found with up to rf crashes. */
+  readonly loss: DurabilityLoss | null;
+}
+
+export interface DurabilityResult {
+  readonly row: AvailabilityRow;
+  readonly rounds: readonly DurabilityRound[];
+  readonly verdicts: Readonly<Record<DurabilityInvariant, DurabilityVerdict>>;
+}
+
+interface Known {
+  proven: number;
+  bounded: DurabilityVerdict['bounded'];
+  loss: DurabilityLoss | null;
+}
+
+/**
+ * Searches a row's durability graphs with 0, 1, … up to rf crashes, until each property has lost
+ * something: breadth-first while the graphs fit their budget, random runs from the first that
+ * does not.
+ */
+export function durabilityOf(row: AvailabilityRow, search: DurabilitySearch = DURABILITY_SEARCH): DurabilityResult {
+  const known = Object.fromEntries(DURABILITY_INVARIANTS.map((n) => [n, { proven: -1, bounded: null, loss: null }])) as Record<DurabilityInvariant, Known>;
+  const rounds: DurabilityRound[] = [];
+  let lastBfs: ExploreResult<ClusterAction> | null = null;
+  for (let crashes = 0; crashes <= row.rf; crashes++) {
+    const standing = DURABILITY_INVARIANTS.filter((n) => known[n].loss === null);
+    if (standing.length === 0) break;
+    const model = kafkaModelOf(durabilityConfig(row, crashes));
+    if (lastBfs === null || lastBfs.stopReason === 'exhausted' || lastBfs.stopReason === 'violation') {
+      const r = exploreExhaustive(model, { invariants: standing, maxStates: search.states[row.rf] });
+      const complete = r.stopReason === 'exhausted';
+      rounds.push({ crashes, engine: 'exhaustive', states: r.stats.states, depth: r.stats.depth, complete });
+      for (const n of standing) {
+        const v = r.violations.find((x) => x.invariant === n);
+        if (v !== undefined) known[n].loss = { crashes: crashesIn(v.trace), violation: v, foundBy: 'exhaustive', model };
+        else if (complete) known[n].proven = crashes;
+        else known[n].bounded ??= { crashes, depth: r.stats.depth };
+      }
+      lastBfs = r;
+      if (complete || r.stopReason === 'violation') continue;
+    }
+    const still = standing.filter((n) => known[n].loss === null);
+    const r = exploreRandom(model, {
+      runs: search.runs, maxSteps: search.maxSteps, seed: search.seed, invariants: still, certify: { maxStates: search.certifyStates },
+    });
+    rounds.push({ crashes, engine: 'random', states: r.stats.states, depth: r.stats.depth, complete: false });
+    for (const v of r.violations) known[v.invariant as DurabilityInvariant].loss = { crashes: crashesIn(v.trace), violation: v, foundBy: 'random', model };
+  }
+  boundBelowLoss(row, search, known, rounds);
+  return { row, rounds, verdicts: known };
+}
+
+/** Crashes in a trace. */
+const crashesIn = (trace: readonly ClusterAction[]) => trace.filter((a) => a.step === 'BrokerCrash' || a.step === 'BrokerLossyCrash').length;
+
+/**
+ * When breadth-first search stopped at its budget below the number of crashes the answer rests on
+ * (one less than the fewest with a loss found, or rf), searches that number's graph breadth-first
+ * too, within the same budget: "no loss with k crashes up to depth d" says more than the same of
+ * fewer crashes. A loss it finds has fewer crashes than the one random runs found, and replaces it.
+ */
+function boundBelowLoss(row: AvailabilityRow, search: DurabilitySearch, known: Record<DurabilityInvariant, Known>, rounds: DurabilityRound[]): void {
+  const acked = known['acks-all-durable'];
+  const target = acked.loss === null ? row.rf : acked.loss.crashes - 1;
+  if (acked.bounded === null || target <= acked.bounded.crashes) return;
+  const open = DURABILITY_INVARIANTS.filter((n) => known[n].proven < target && (known[n].loss === null || known[n].loss!.crashes > target));
+  const model = kafkaModelOf(durabilityConfig(row, target));
+  const r = exploreExhaustive(model, { invariants: open, maxStates: search.states[row.rf] });
+  rounds.push({ crashes: target, engine: 'exhaustive', states: r.stats.states, depth: r.stats.depth, complete: r.stopReason === 'exhausted' });
+  for (const n of open) {
+    const v = r.violations.find((x) => x.invariant === n);
+    if (v !== undefined) known[n].loss = { crashes: crashesIn(v.trace), violation: v, foundBy: 'exhaustive', model };
+    else if (r.stopReason === 'exhausted') known[n].proven = target;
+    else known[n].bounded = { crashes: target, depth: r.stats.depth };
+  }
 }

@@ -1,25 +1,31 @@
 /**
- * Computes docs/availability.md (properties/availability.ts rows,
- * src/report/availability.ts rendering) and the lasso trace of each failing cell, as pages
- * `kafka-spec guarantees` writes. The section records a fingerprint of the sources its rows depend
- * on, so a test can tell when it must be regenerated without recomputing every row (the rf 3 rows
- * take minutes).
+ * Computes the durability and availability section of docs/guarantees.md (properties/availability.ts
+ * rows, src/report/availability.ts rendering) with the safety trace or lasso of each cell that
+ * fails one further, as files `kafka-spec guarantees` writes. The section records a fingerprint
+ * of the sources its rows depend on, so a test can tell when it must be regenerated without
+ * recomputing every row (the rf 3 rows take minutes).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AVAILABILITY_ROWS, availabilityOf, documentedTolerance, rowId, type AvailabilityCell, type AvailabilityRow } from '../../properties/availability.ts';
+import {
+  AVAILABILITY_ROWS, availabilityOf, documentedTolerance, durabilityOf, rowId,
+  type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityResult,
+} from '../../properties/availability.ts';
 import { fingerprint } from '../explore/fingerprint.ts';
-import { availabilityPage, type AvailabilityLine } from '../report/availability.ts';
+import { availabilitySection, type AvailabilityLine, type DurabilityCellLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
+import { makeTrace } from '../trace/schema.ts';
 import { projectRoot } from './root.ts';
 
 /**
- * The sources that decide the availability rows: the whole model (spec/, spec/xstate/), the properties and
- * model it is built from, and the liveness engine.
+ * The sources that decide the rows: the whole model (spec/, spec/xstate/), the properties and
+ * model it is built from, the engines (breadth-first, random with its shrinking, liveness) and
+ * the section's code.
  */
 const SOURCES = [
-  'properties/availability.ts', 'properties/liveness.ts', 'properties/kafka-model.ts',
-  'src/explore/liveness.ts', 'src/explore/graph.ts', 'src/explore/fingerprint.ts', 'src/report/availability.ts',
+  'properties/availability.ts', 'properties/liveness.ts', 'properties/kafka-model.ts', 'properties/invariants.ts',
+  'src/explore/liveness.ts', 'src/explore/graph.ts', 'src/explore/fingerprint.ts', 'src/explore/fpset.ts',
+  'src/explore/exhaustive.ts', 'src/explore/random.ts', 'src/explore/shrink.ts', 'src/report/availability.ts', 'src/cli/availability.ts',
 ];
 
 /** A fingerprint of the sources the rows depend on. */
@@ -28,9 +34,30 @@ export function sourcesFingerprint(root = projectRoot()): string {
   return fingerprint([...spec, ...SOURCES].flatMap((f) => [f, readFileSync(join(root, f), 'utf8')]));
 }
 
-/** One row's line of the table and its lasso traces (file name → text). */
+/** What Kafka's design for ELR (KIP-966) states for lossy crashes: min.insync.replicas − 1, with unclean election off. */
+function documentedCrashes(row: AvailabilityRow): number | null {
+  return row.elr && !row.unclean ? row.minIsr - 1 : null;
+}
+
+/** One durability cell's line, and its trace file (name → text) when a loss was found. */
+function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: DurabilityInvariant, traces: Record<string, string>): DurabilityCellLine {
+  const { proven, bounded, loss } = d.verdicts[name];
+  if (loss === null) return { tried: row.rf, proven, bounded, loss: null };
+  const file = `counterexamples/availability-${rowId(row)}--${name}.json`;
+  const v = loss.violation;
+  const trace = makeTrace({
+    model: loss.model.name, config: { ...loss.model.configuration?.values }, steps: v.trace,
+    violation: { invariant: name, statement: v.statement, step: v.length },
+  });
+  traces[file] = JSON.stringify(trace, null, 1) + '\n';
+  const shortest = loss.foundBy === 'exhaustive' || v.certifiedMinimal === true;
+  return { tried: row.rf, proven, bounded, loss: { crashes: loss.crashes, length: v.length, shortest, foundBy: loss.foundBy, link: file } };
+}
+
+/** One row's line of the table and its trace files (file name → text). */
 export function availabilityLine(row: AvailabilityRow): { line: AvailabilityLine; traces: Record<string, string> } {
   const r = availabilityOf(row);
+  const d = durabilityOf(row);
   const traces: Record<string, string> = {};
   const linked = (name: string, c: AvailabilityCell) => {
     if (c.lasso === null) return { tolerates: c.tolerates, link: null };
@@ -38,18 +65,24 @@ export function availabilityLine(row: AvailabilityRow): { line: AvailabilityLine
     traces[file] = JSON.stringify(lassoTrace(r.model, c.lasso), null, 2) + '\n';
     return { tolerates: c.tolerates, link: file };
   };
+  const searched = d.rounds.filter((x) => x.engine === 'exhaustive').reduce((sum, x) => sum + x.states, 0);
   return {
     line: {
-      ...row, documented: documentedTolerance(row), states: r.states, complete: r.complete,
+      ...row, documented: documentedTolerance(row), documentedCrashes: documentedCrashes(row), durabilityStates: searched,
+      states: r.states, complete: r.complete,
+      acked: durabilityCell(row, d, 'acks-all-durable', traces), committed: durabilityCell(row, d, 'no-committed-loss', traces),
       writes: linked('writes', r.cells['writes-eventually-accepted']), leader: linked('leader', r.cells['leader-eventually-elected']),
     },
     traces,
   };
 }
 
-/** docs/availability.md and its lasso traces, for every row. */
-export function availabilityPages(rows: readonly AvailabilityRow[] = AVAILABILITY_ROWS): { pages: { path: string; text: string }[] } {
-  const done = rows.map(availabilityLine);
+/** The section of docs/guarantees.md and its trace files, for the rows given (every row by default). */
+export function availabilityPages(rows: readonly AvailabilityRow[] = AVAILABILITY_ROWS, progress: (row: AvailabilityRow) => void = () => {}) {
+  const done = rows.map((row) => {
+    progress(row);
+    return availabilityLine(row);
+  });
   const traces = done.flatMap((d) => Object.entries(d.traces).map(([path, text]) => ({ path, text })));
-  return { pages: [{ path: 'availability.md', text: availabilityPage(done.map((d) => d.line), sourcesFingerprint()) }, ...traces] };
+  return { section: availabilitySection(done.map((d) => d.line), sourcesFingerprint()), traces };
 }

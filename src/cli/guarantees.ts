@@ -4,7 +4,7 @@
  * one page per violated (row, invariant) with its trace file, or print the cells as JSON. The
  * pages are rendered by src/report/guarantees.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +19,8 @@ import { createReplicaMachine } from '../../spec/replica.ts';
 import { createControllerMachine } from '../../spec/controller.ts';
 import { UsageError } from './options.ts';
 import { availabilityPages } from './availability.ts';
+import { EMPTY_SECTION, sectionOf, withSection } from '../report/availability.ts';
+import { rowId } from '../../properties/availability.ts';
 import type { Output } from './check.ts';
 
 /** Random runs per row after the breadth-first pass, with a fixed seed so the documentation is reproducible. */
@@ -103,19 +105,52 @@ function todaysMachines() {
   return [{ title: 'Replica', machine: createReplicaMachine(rules) }, { title: 'Controller', machine: createControllerMachine(rules) }];
 }
 
-/** Writes docs/guarantees.md, docs/machines.md and docs/counterexamples/* under `dir`; returns the files written. */
+/**
+ * The durability and availability section a page written under `dir` gets: `section` when it was
+ * computed, else the one the page already there has (so the matrix can be regenerated alone), else
+ * the empty section that says how to compute it.
+ */
+function sectionFor(dir: string, section: string | null): string {
+  if (section !== null) return section;
+  const file = join(dir, 'guarantees.md');
+  return (existsSync(file) ? sectionOf(readFileSync(file, 'utf8')) : null) ?? EMPTY_SECTION;
+}
+
+/**
+ * Writes docs/guarantees.md, docs/machines.md and docs/counterexamples/* under `dir`, with the
+ * durability and availability section and its traces when computed (src/cli/availability.ts);
+ * returns the files written.
+ */
 export function writeGuarantees(
   dir: string, results: readonly RowResult[], breakers: readonly BreakerResult[] = [], availability?: ReturnType<typeof availabilityPages>,
 ): string[] {
   const written: string[] = [];
   makeFolder(join(dir, 'counterexamples'));
-  // docs/availability.md and its lassos (src/cli/availability.ts) are written beside the matrix when computed.
-  for (const page of [...guaranteesPages(results, RANDOM, todaysMachines(), breakers), ...(availability?.pages ?? [])]) {
+  const section = sectionFor(dir, availability?.section ?? null);
+  const pages = guaranteesPages(results, RANDOM, todaysMachines(), breakers)
+    .map((p) => (p.path === 'guarantees.md' ? { ...p, text: withSection(p.text, section) } : p));
+  for (const page of [...pages, ...(availability?.traces ?? [])]) {
     const file = join(dir, page.path);
     fileOp(file, () => writeFileSync(file, page.text));
     written.push(file);
   }
   return written;
+}
+
+/** Computes the durability and availability section alone and puts it into the guarantees page under `dir`. */
+function writeAvailability(dir: string, io: Output): string[] {
+  const file = join(dir, 'guarantees.md');
+  if (!existsSync(file)) throw new UsageError(oneLine(`--part availability fills the section of '${file}', which does not exist: run --part matrix first`));
+  const page = readFileSync(file, 'utf8');
+  if (sectionOf(page) === null) throw new UsageError(oneLine(`'${file}' has no durability and availability section: run --part matrix first`));
+  makeFolder(join(dir, 'counterexamples'));
+  const { section, traces } = availabilityPages(undefined, (row) => io.progress(`  … availability ${rowId(row)}`));
+  const pages = [{ path: 'guarantees.md', text: withSection(page, section) }, ...traces];
+  return pages.map((p) => {
+    const out = join(dir, p.path);
+    fileOp(out, () => writeFileSync(out, p.text));
+    return out;
+  });
 }
 
 /** The breakers of the rows chosen: those whose base row is among them. */
@@ -128,8 +163,8 @@ const PARTS = ['all', 'matrix', 'availability'] as const;
 /**
  * Runs `kafka-spec guarantees` on `rows` (the whole matrix by default; `only` picks one row by
  * id) and on the breakers of those rows, all in one pool of workers, then computes the
- * availability page (`part` picks the matrix or the availability page alone); returns the exit
- * code.
+ * durability and availability section of the page (`part` picks the matrix, keeping the section
+ * the page has, or the section alone); returns the exit code.
  */
 export async function runGuarantees(
   flags: { out?: string; json?: boolean; only?: string; part?: string }, io: Output, rows: readonly MatrixRow[] = MATRIX, breakers: readonly Breaker[] = BREAKERS,
@@ -139,13 +174,8 @@ export async function runGuarantees(
   if (part === 'availability') {
     if (flags.json || flags.only) throw new UsageError('--part availability writes pages; it takes neither --json nor --only');
     const dir = flags.out ?? 'docs';
-    makeFolder(join(dir, 'counterexamples'));
-    const files = availabilityPages().pages.map((page) => {
-      const file = join(dir, page.path);
-      fileOp(file, () => writeFileSync(file, page.text));
-      return file;
-    });
-    io.out(`Wrote ${files.length} files under ${dir}/ (the availability page).`);
+    const files = writeAvailability(dir, io);
+    io.out(`Wrote ${files.length} files under ${dir}/ (the durability and availability section of guarantees.md and its traces).`);
     return 0;
   }
   const chosen = flags.only ? rows.filter((r) => r.id === flags.only) : rows;
@@ -164,7 +194,8 @@ export async function runGuarantees(
     io.out(JSON.stringify({ cells: guaranteeCells(results), breakers: breakerCells(results, broken) }));
     return 0;
   }
-  const files = writeGuarantees(dir, results, broken, part !== 'matrix' && rows === MATRIX && flags.only === undefined ? availabilityPages() : undefined);
+  const withAvailability = part !== 'matrix' && rows === MATRIX && flags.only === undefined;
+  const files = writeGuarantees(dir, results, broken, withAvailability ? availabilityPages(undefined, (row) => io.progress(`  … availability ${rowId(row)}`)) : undefined);
   io.out(`Wrote ${files.length} files under ${dir}/ (${results.length} configurations, ${broken.length} breakers).`);
   return 0;
 }

@@ -71,10 +71,10 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     });
   program
     .command('guarantees')
-    .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample, and docs/availability.md')
+    .description('explore the guarantees matrix and write docs/guarantees.md with a page per counterexample, and its durability and availability section')
     .option('--out <dir>', 'output folder (default docs)')
     .option('--json', 'print the cells as JSON instead of writing files')
-    .option('--part <part>', 'all (default), matrix (docs/guarantees.md) or availability (docs/availability.md)')
+    .option('--part <part>', 'all (default), matrix (docs/guarantees.md, keeping its durability and availability section) or availability (that section alone)')
     .action(async (flags: { out?: string; json?: boolean; part?: string }) => {
       const { runGuarantees } = await import('./guarantees.ts');
       setExit(await runGuarantees(flags, io));
