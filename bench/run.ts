@@ -116,7 +116,7 @@ function timeToCounterexample() {
       randomFound: random.filter((r) => r.found).length,
       randomShrunkLengths: random.map((r) => r.length),
       randomCertifiedMedianMs: median(random.map((r) => r.certifiedMs)),
-      randomCertifiedLengths: random.map((r) => (r.certifiedMinimal ? r.certifiedLength : `${r.certifiedLength}?`)),
+      randomCertifiedLengths: random.map((r) => (!r.found ? null : r.certifiedMinimal ? r.certifiedLength : `${r.certifiedLength}?`)),
     };
   }
   return out;
@@ -451,6 +451,11 @@ if (only === undefined || process.argv.includes('--write')) {
   if (only === undefined) console.log(markdown(results));
 }
 
+/** Per seed, the length found; "none" for a seed whose runs found nothing. */
+function lengths(xs: (number | string | null)[]): string {
+  return xs.map((x) => (x === null || x === 'null?' ? 'none' : x)).join(', ');
+}
+
 function markdown(r: Record<string, any>): string {
   const s = r.stepping;
   const k = (x: number) => Math.round(x).toLocaleString('en');
@@ -480,7 +485,7 @@ function markdown(r: Record<string, any>): string {
     '| configuration | exhaustive (shortest) | random to a shrunk trace | runs that found it | shrunk lengths | random, certified | certified lengths |',
     '|---|---|---|---|---|---|---|',
     ...Object.entries(r.timeToCounterexample).map(([name, v]: [string, any]) =>
-      `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${v.randomShrunkLengths.join(', ')} | ${v.randomCertifiedMedianMs} ms | ${v.randomCertifiedLengths.join(', ')} |`),
+      `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${lengths(v.randomShrunkLengths)} | ${v.randomCertifiedMedianMs} ms | ${lengths(v.randomCertifiedLengths)} |`),
     '',
     ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
