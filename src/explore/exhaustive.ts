@@ -18,7 +18,7 @@ import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import { type ModelSource, threadEngines } from './on-threads.ts';
 import {
-  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, capOf, residentBytes, selectInvariants,
+  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, boundsOf, capOf, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
@@ -118,10 +118,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
 function breadthFirst<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<S, A>, started: number): [StopReason, number] {
   const { options, seen } = search;
   const maxDepth = options.maxDepth ?? Infinity;
-  const maxStates = options.maxStates ?? Infinity;
-  const maxMemory = options.maxMemoryBytes ?? Infinity;
-  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-  let lastReport = started;
+  const limits = new SearchLimits(options, started);
   let levelStart = 0;
   let levelEnd = 1;
   let depth = 0;
@@ -130,14 +127,8 @@ function breadthFirst<S, A extends Action>(search: Search<S, A>, ancestors: Ance
     for (let id = levelStart; id < levelEnd; id++) {
       if (expand(search, ancestors, id, depth)) return ['violation', depth];
       if (((id - levelStart) & 255) !== 0) continue;
-      const now = Date.now();
-      if (now > deadline) return ['time', depth];
-      if (seen.size > maxStates) return ['states', depth];
-      if (maxMemory !== Infinity && residentBytes() > maxMemory) return ['memory', depth];
-      if (options.onProgress && now - lastReport > 500) {
-        lastReport = now;
-        options.onProgress({ states: seen.size, transitions: search.transitions, depth, elapsedMs: now - started });
-      }
+      const stop = limits.check(seen.size, search.transitions, depth);
+      if (stop !== null) return [stop, depth];
     }
     levelStart = levelEnd;
     levelEnd = seen.size;

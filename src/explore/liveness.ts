@@ -27,7 +27,7 @@
 import type { Action, LivenessProperty, Model, StepFairness } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { CUT, FAULT, StateGraph, UNFAIR } from './graph.ts';
-import { type Progress, type StopReason, UnknownInvariantError, boundsOf, residentBytes } from './result.ts';
+import { type Progress, SearchLimits, type StopReason, UnknownInvariantError, boundsOf } from './result.ts';
 
 export interface LivenessOptions {
   readonly maxDepth?: number;
@@ -132,14 +132,11 @@ function buildGraph<S, A extends Action>(
   const instances = new Map<string, number>();
   const fp = new Uint32Array(2);
   const maxDepth = options.maxDepth ?? Infinity;
-  const maxStates = options.maxStates ?? Infinity;
-  const maxMemory = options.maxMemoryBytes ?? Infinity;
-  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
+  const limits = new SearchLimits(options, started);
   fingerprintInto(view(model.initial), fp);
   graph.setSettled(graph.idOf(fp[0], fp[1], -1, -1).id, settledBits(properties, model.initial));
   let level: S[] = [model.initial];
   let cutStates = 0;
-  let lastReport = started;
   for (let depth = 0; level.length > 0; depth++) {
     if (depth >= maxDepth) return { stopReason: 'depth', depth, cutStates };
     const next: S[] = [];
@@ -169,14 +166,8 @@ function buildGraph<S, A extends Action>(
       graph.finishExpanding();
       if (cut) cutStates++;
       if ((i & 255) !== 0) continue;
-      const now = Date.now();
-      if (now > deadline) return { stopReason: 'time', depth, cutStates };
-      if (graph.size > maxStates) return { stopReason: 'states', depth, cutStates };
-      if (maxMemory !== Infinity && residentBytes() > maxMemory) return { stopReason: 'memory', depth, cutStates };
-      if (options.onProgress && now - lastReport > 500) {
-        lastReport = now;
-        options.onProgress({ states: graph.size, transitions: graph.edges, depth, elapsedMs: now - started });
-      }
+      const stop = limits.check(graph.size, graph.edges, depth);
+      if (stop !== null) return { stopReason: stop, depth, cutStates };
     }
     level = next;
   }

@@ -16,7 +16,7 @@ import { type ChunkResult, ChunkExpander } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
-  type ExploreResult, type StopReason, type Violation, CoverageCounter, residentBytes, selectInvariants,
+  type ExploreResult, type StopReason, type Violation, CoverageCounter, SearchLimits, selectInvariants,
 } from './result.ts';
 import { type ModelSource, Pool } from './threads.ts';
 
@@ -136,8 +136,7 @@ function levels<S, A extends Action>(
   transitions: () => number, take: (r: ChunkResult, depth: number) => boolean,
 ): [StopReason, number] {
   const maxDepth = options.maxDepth ?? Infinity;
-  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-  let lastReport = started;
+  const limits = new SearchLimits(options, started);
   let levelStart = 0;
   let levelEnd = 1;
   let depth = 0;
@@ -153,14 +152,8 @@ function levels<S, A extends Action>(
     const inOrder = chunksInOrder(pool, task, expander.level({ depth, links: seen, invariants: task.invariants }));
     for (let c = 0; c < task.chunks; c++) {
       if (take(inOrder(c), depth)) return ['violation', depth];
-      const now = Date.now();
-      if (now > deadline) return ['time', depth];
-      if (seen.size > (options.maxStates ?? Infinity)) return ['states', depth];
-      if (options.maxMemoryBytes !== undefined && residentBytes() > options.maxMemoryBytes) return ['memory', depth];
-      if (options.onProgress && now - lastReport > 500) {
-        lastReport = now;
-        options.onProgress({ states: seen.size, transitions: transitions(), depth, elapsedMs: now - started });
-      }
+      const stop = limits.check(seen.size, transitions(), depth);
+      if (stop !== null) return [stop, depth];
     }
     // Every chunk of this level came in before the next level starts, so no message of one is read as the other's.
     levelStart = levelEnd;

@@ -113,6 +113,42 @@ export function residentBytes(): number {
   return proc?.memoryUsage?.rss?.() ?? 0;
 }
 
+/** The limits a search checks now and then, and its progress reports. */
+export interface SearchLimitOptions {
+  readonly timeLimitMs?: number;
+  readonly maxStates?: number;
+  readonly maxMemoryBytes?: number;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/**
+ * The time, state and memory limits of one search started at `started`, checked between units of
+ * work (states expanded, chunks taken), with a progress report at most every half second.
+ */
+export class SearchLimits {
+  private readonly deadline: number;
+  private lastReport: number;
+
+  constructor(private readonly options: SearchLimitOptions, private readonly started: number) {
+    this.deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
+    this.lastReport = started;
+  }
+
+  /** Why the search must stop now, having seen `states` states and `transitions` transitions at `depth`; null to go on. */
+  check(states: number, transitions: number, depth: number): StopReason | null {
+    const { options } = this;
+    const now = Date.now();
+    if (now > this.deadline) return 'time';
+    if (options.maxStates !== undefined && states > options.maxStates) return 'states';
+    if (options.maxMemoryBytes !== undefined && residentBytes() > options.maxMemoryBytes) return 'memory';
+    if (options.onProgress && now - this.lastReport > 500) {
+      this.lastReport = now;
+      options.onProgress({ states, transitions, depth, elapsedMs: now - this.started });
+    }
+    return null;
+  }
+}
+
 /** A bound on one of the model's budgets (`Model.budgets`): only states spending at most `spent` of it. */
 export interface BudgetCap {
   readonly budget: string;
