@@ -58,13 +58,14 @@ describe("today's protocol", () => {
 });
 
 describe('a tiny configuration', () => {
-  it('has exactly 8,196 distinct states (rf 2, one record, no faults, no consumer)', () => {
+  // 8,196 while the network kept messages in sending order across connections; 5,942 since it keeps them by connection (spec/cluster.ts `enqueue`).
+  it('has exactly 5,942 distinct states (rf 2, one record, no faults, no consumer)', () => {
     const tiny = kafkaModelOf({
       rf: 2, maxRecords: 1, maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 0, maxLeaderMoves: 0, consumer: false,
     });
     const r = exploreExhaustive(tiny);
     expect(r.complete).toBe(true);
     expect(r.verdict).toBe('holds');
-    expect(r.stats.states).toBe(8196);
+    expect(r.stats.states).toBe(5942);
   });
 });

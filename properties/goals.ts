@@ -8,7 +8,7 @@ import type { Goal } from '../src/model.ts';
 import { type ClusterAction, leaderEpochFixed } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import { validatesPosition } from '../spec/client.ts';
-import { NO_LEADER } from '../spec/types.ts';
+import { type FetchResponse, NO_LEADER } from '../spec/types.ts';
 import type { Bounds } from '../spec/config.ts';
 import type { Rules } from '../spec/rules.ts';
 
@@ -51,8 +51,10 @@ export const divergentFetch: G = {
   statement: 'A leader answered a fetch with DivergingEpoch (or an OffsetsForLeaderEpoch answer made a follower truncate).',
   reached: (prev, a, next) => {
     if (a.step === 'LeaderHandleFetch') {
-      const sent = next.network[next.network.length - 1];
-      return sent !== undefined && sent.kind === 'FetchResponse' && sent.diverging !== null && next.network.length >= prev.network.length;
+      // The response just sent is the newest on its connection (the network is FIFO per connection).
+      const answers = (s: ClusterState) => s.network.filter((m) => m.kind === 'FetchResponse' && m.from === a.broker && m.to === a.from);
+      const sent = answers(next);
+      return sent.length > answers(prev).length && (sent[sent.length - 1] as FetchResponse).diverging !== null;
     }
     return a.step === 'FollowerHandleEpochResponse' && next.replicas[a.broker - 1].context.log.length < prev.replicas[a.broker - 1].context.log.length;
   },

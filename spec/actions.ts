@@ -147,13 +147,16 @@ function offlineBrokerActions(s: ClusterState, b: BrokerId, out: ClusterAction[]
   if (!s.controller.fenced[b - 1]) out.push({ step: 'ControllerFenceBroker', broker: b });
 }
 
-/** One delivery per connection (its oldest message), and its loss where a budget allows. */
+/**
+ * One delivery per connection (its oldest message), and its loss where a budget allows. The
+ * network is sorted by connection (`enqueue` in cluster.ts), so a connection's oldest message is
+ * the one after a message of another connection.
+ */
 function networkActions(cl: Cluster, s: ClusterState, out: ClusterAction[]): void {
-  const seen = new Set<string>();
-  for (const m of s.network) {
-    const key = `${m.kind}:${m.from}:${m.to}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (let i = 0; i < s.network.length; i++) {
+    const m = s.network[i];
+    const before = i > 0 ? s.network[i - 1] : undefined;
+    if (before !== undefined && before.kind === m.kind && before.from === m.from && before.to === m.to) continue;
     for (const [step, d] of BY_KIND.get(m.kind) ?? []) {
       if (d.budget !== null && s.spent.messageLosses >= cl.bounds[d.budget]) continue;
       const a: Record<string, string | number> = { step };

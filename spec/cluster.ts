@@ -183,7 +183,7 @@ export class Cluster {
   private deliver(s: ClusterState, a: ClusterAction): ClusterState {
     const d = deliveryOf(a);
     if (d === null) throw new Error(`${a.step} is not a delivery`);
-    const i = s.network.findIndex((m) => m.kind === d.kind && m.from === d.from && m.to === d.to);
+    const i = s.network.findIndex((m) => m.from === d.from && m.to === d.to && m.kind === d.kind);
     const message = s.network[i];
     if (d.lost) return this.loseFetch(s, i, message as FetchRequest | FetchResponse);
     const rest = { ...s, network: s.network.toSpliced(i, 1) };
@@ -233,7 +233,7 @@ export class Cluster {
     if ((m.kind === 'FetchResponse' || m.kind === 'EpochResponse') && m.toIncarnation !== s.replicas[m.to - 1].context.incarnation) {
       return s; // the request came from an earlier incarnation whose connection is gone
     }
-    return { ...s, network: s.network.concat(m) };
+    return { ...s, network: enqueue(s.network, m) };
   }
 
   /** The broker replays the controller's metadata up to its newest record. */
@@ -347,6 +347,26 @@ function elects(before: ControllerContext, after: ControllerContext): boolean {
   const [a, b] = [before.registration, after.registration];
   if (b.leader === NO_LEADER || b.leaderEpoch === a.leaderEpoch) return false;
   return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
+}
+
+/**
+ * The network after `m` is sent. Messages are kept sorted by connection (receiver, sender, kind)
+ * and in sending order within one, so two sends on different connections give the same state in
+ * either order: the network is a set of FIFO connections, and its order carries nothing else. The
+ * engine's partial-order reduction relies on it (spec/independence.ts).
+ */
+function enqueue(network: readonly Message[], m: Message): readonly Message[] {
+  let i = network.length;
+  while (i > 0 && connectionOrder(network[i - 1], m) > 0) i--;
+  return i === network.length ? network.concat(m) : network.toSpliced(i, 0, m);
+}
+
+const KIND_ORDER: Readonly<Record<Message['kind'], number>> = {
+  FetchRequest: 0, FetchResponse: 1, EpochRequest: 2, EpochResponse: 3, AlterPartition: 4, AlterPartitionResponse: 5,
+};
+
+function connectionOrder(a: Message, b: Message): number {
+  return a.to - b.to || a.from - b.from || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 
 /**
