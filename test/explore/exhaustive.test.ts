@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exploreExhaustive, fingerprint, FingerprintSet } from '../../src/explore/index.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
+import { rememberParts } from '../../src/explore/fingerprint.ts';
+import { kafkaModelOf } from '../../properties/kafka-model.ts';
 
 describe('exhaustive engine', () => {
   it('explores every reachable toy state exactly once (16) and says so', () => {
@@ -51,6 +53,20 @@ describe('fingerprints', () => {
     expect(fingerprint([1, [2]])).not.toBe(fingerprint([[1], 2]));
     expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ b: 1 }));
     expect(fingerprint(0.5)).not.toBe(fingerprint(1.5));
+  });
+
+  it('depend on the value alone, not on the parts remembered from earlier states', () => {
+    const model = kafkaModelOf({ followerReads: true });
+    const states = [model.initial];
+    for (let i = 0; states.length < 400; i++) states.push(...model.enabled(states[i]).map((a) => model.step(states[i], a)));
+    // Siblings share parts, so most of these reuse a remembered part; each must equal a cold walk, and a deep copy.
+    const warm = states.map((s) => fingerprint(s));
+    rememberParts(false);
+    const cold = states.map((s) => fingerprint(s));
+    rememberParts(true);
+    expect(warm).toEqual(cold);
+    expect(states.map((s) => fingerprint(structuredClone(s)))).toEqual(cold);
+    expect(new Set(warm).size).toBeGreaterThan(100);
   });
 
   it('set keeps every one of many fingerprints, across growth', () => {
