@@ -6,6 +6,7 @@
  *  - stepping: the replica machine through xstate `transition()`, the compiled reducer and a
  *    hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
  *  - exhaustive, random: distinct states per second and bytes per state; steps per second;
+ *  - reduction: sleep sets, and fingerprints that remember shared parts, against the default;
  *  - memory, memory-random: peak resident memory of each engine in a process of its own;
  *  - default-check: what `kafka-spec check` with no options covers in its minute;
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
@@ -30,6 +31,7 @@ import { kafkaModelOf } from '../properties/kafka-model.ts';
 import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 import { exploreLiveness } from '../src/explore/liveness.ts';
+import { rememberParts } from '../src/explore/fingerprint.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
 
@@ -406,6 +408,34 @@ const today = makeConfig({ maxCrashes: 1, lossyCrashes: 1 });
 /** The number after `name` on the command line (`--seconds 20`, `memory-random 100000`), if any. */
 const flag = (name: string) => Number(process.argv[process.argv.indexOf(name) + 1]) || undefined;
 
+/**
+ * Breadth-first search of today's protocol to `depth`, three ways in alternating rounds: as the
+ * engine runs by default, with sleep sets (`--reduce sleep`), and walking every part of every
+ * state for its fingerprint instead of remembering the parts a state shares with the one before.
+ */
+function reductions(depth = 6, rounds = 3) {
+  const run = (reduction: 'none' | 'sleep', remember: boolean) => {
+    rememberParts(remember);
+    const cpu = process.cpuUsage();
+    const r = exploreExhaustive(kafkaModelOf(today), { maxDepth: depth, reduction });
+    const cpuMs = Math.round(process.cpuUsage(cpu).user / 1000);
+    rememberParts(true);
+    return { states: r.stats.states, transitions: r.stats.transitions, skipped: r.stats.skipped ?? 0, ms: r.stats.elapsedMs, cpuMs };
+  };
+  const ways = { plain: [] as ReturnType<typeof run>[], sleep: [] as ReturnType<typeof run>[], walkEveryPart: [] as ReturnType<typeof run>[] };
+  for (let i = 0; i < rounds; i++) {
+    ways.plain.push(run('none', true));
+    ways.sleep.push(run('sleep', true));
+    ways.walkEveryPart.push(run('none', false));
+  }
+  const summary = (xs: ReturnType<typeof run>[]) => ({
+    states: xs[0].states, transitions: xs[0].transitions, skipped: xs[0].skipped, ms: median(xs.map((x) => x.ms)), cpuMs: median(xs.map((x) => x.cpuMs)),
+  });
+  const [plain, sleep, walkEveryPart] = [summary(ways.plain), summary(ways.sleep), summary(ways.walkEveryPart)];
+  if (sleep.states !== plain.states || walkEveryPart.states !== plain.states) throw new Error('the three searches visited different states');
+  return { depth, rounds, plain, sleep, walkEveryPart };
+}
+
 /** Every section, in the order the whole benchmark runs them. */
 const SECTIONS: Record<string, Section> = {
   stepping: { key: 'stepping', run: () => stepping(stepConfig) },
@@ -419,6 +449,7 @@ const SECTIONS: Record<string, Section> = {
     return { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
       stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   } },
+  reduction: { key: 'reduction', run: () => reductions(flag('--depth')) },
   memory: { key: 'memory', run: () => memory() },
   'memory-random': { key: 'memoryRandom', run: () => memoryRandom(flag('memory-random')) },
   'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
@@ -477,6 +508,7 @@ function markdown(r: Record<string, any>): string {
         `${k(r.memory.v8Defaults.processBytesPerState)} bytes per state)`),
     `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`,
     ...(r.memoryRandom === undefined ? [] : [memoryRandomMarkdown(r.memoryRandom)]), '',
+    ...(r.reduction === undefined ? [] : [reductionMarkdown(r.reduction), '']),
     ...(r.defaultCheck === undefined ? [] : [defaultCheckMarkdown(r.defaultCheck), '']),
     '## Time to the first counterexample (a loss invariant)', '',
     'Random: median of 5 seeds. "Shrunk" is fast-check\'s shrinking followed by shrinking on named steps; "certified" adds',
@@ -509,6 +541,22 @@ function rf3Markdown(r: ReturnType<typeof rf3Strategies>): string {
     '| configuration | plain | fewest leader changes | fewest faults | plain, 2 workers |', '|---|---|---|---|---|',
     ...Object.entries(r.configurations).map(([name, v]: [string, any]) =>
       `| ${name} | ${cell(v.plain, v.plain)} | ${cell(v.fewestLeaderChanges, v.plain)} | ${cell(v.fewestFaults, v.plain)} | ${cell(v.plainTwoWorkers, v.plain)} |`),
+  ].join('\n');
+}
+
+function reductionMarkdown(r: ReturnType<typeof reductions>): string {
+  const k = (x: number) => x.toLocaleString('en');
+  const row = (name: string, x: typeof r.plain) =>
+    `| ${name} | ${k(x.transitions)} | ${k(x.skipped)} | ${(x.ms / 1000).toFixed(2)} s | ${(x.cpuMs / 1000).toFixed(2)} s | ${(r.plain.cpuMs / x.cpuMs).toFixed(2)} |`;
+  return [
+    '## Partial-order reduction and remembered parts', '',
+    `Breadth-first search of today's protocol to depth ${r.depth}: ${k(r.plain.states)} distinct states each way (checked equal), median of ${r.rounds} alternating rounds.`,
+    'Sleep sets (`check --reduce sleep`) skip steps that only reorder independent ones; the fingerprint of a state normally reuses the',
+    'hashes of the parts it shares with the state fingerprinted before it, and the last row walks every part instead.', '',
+    '| search | steps taken | steps skipped | wall | CPU | speed against the default, by CPU |', '|---|---:|---:|---:|---:|---:|',
+    row('default (every step, remembered parts)', r.plain),
+    row('sleep sets', r.sleep),
+    row('every part walked', r.walkEveryPart),
   ].join('\n');
 }
 

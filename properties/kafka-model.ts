@@ -16,6 +16,7 @@ import { goalsFor, impossibleGoals } from './goals.ts';
 import { describeConfig } from './describe.ts';
 import { livenessProperties } from './liveness.ts';
 import { fairnessOf } from '../spec/fairness.ts';
+import { clusterIndependence } from '../spec/independence.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
@@ -48,6 +49,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     goalsImpossible: impossibleGoals(rules, bounds),
     configuration: { values: { ...config }, lines: describeConfig(config) },
     budgets: clusterBudgets(bounds),
+    independence: clusterIndependence(cluster),
     views: { participants: participants(rules.replicas.length), cells, picture },
   };
 }

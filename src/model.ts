@@ -139,6 +139,33 @@ export interface Model<S, A extends Action> {
    * budget before those that spend more.
    */
   readonly budgets?: Readonly<Record<string, Budget<S>>>;
+  /**
+   * Optional: which steps are independent, for partial-order reduction (src/explore/sleep.ts).
+   * Without it every search takes every enabled step.
+   */
+  readonly independence?: Independence<S, A>;
+}
+
+/**
+ * The footprints of steps. Two steps enabled in a state are independent there when neither
+ * writes a part of the state the other reads or writes; then both orders reach the same state and
+ * neither disables the other. A footprint may over-approximate, never miss a part.
+ *
+ * "Reads" covers everything a step's enabledness and outcome depend on, and everything a
+ * transition invariant or goal looks at when it judges that step: those must judge a step by its
+ * own footprint (each judges components the step changed; a component it did not change passes).
+ */
+export interface Independence<S, A extends Action> {
+  /** Words per mask: a footprint is `2 × words` 32-bit words. */
+  readonly words: number;
+  /** A number naming the action: equal for equal actions (same step, same parameters), distinct otherwise. */
+  key(action: A): number;
+  /**
+   * Writes the footprint of `action` in `state` into `out` from index `at`: the parts it reads
+   * (writes included) at `out[at .. at + words)`, the parts it writes at
+   * `out[at + words .. at + 2 × words)`, one bit per part.
+   */
+  footprint(state: S, action: A, out: Uint32Array, at: number): void;
 }
 
 /**

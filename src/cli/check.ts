@@ -10,6 +10,7 @@ import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
 import type { ModelSource } from '../explore/on-threads.ts';
 import type { Shard } from '../explore/shard.ts';
+import type { Reduction } from '../explore/exhaustive.ts';
 import { makeTrace } from '../trace/schema.ts';
 import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
@@ -44,6 +45,8 @@ export interface CheckFlags extends ModelFlags {
   fewest?: string;
   /** Worker threads (default 1). */
   workers?: string;
+  /** Partial-order reduction of breadth-first search: none or sleep. */
+  reduce?: string;
   /** Random engine: run shard k of n of the campaign (`k/n`). */
   shard?: string;
   /** Check every liveness property (V1-V6) instead of the invariants. */
@@ -110,6 +113,15 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
 /** Worker threads at most: more than the cores only adds switching. */
 const MAX_WORKERS = 64;
 
+/** `--reduce none|sleep`: sleep sets prune breadth-first search on one thread (src/explore/sleep.ts). */
+function reductionFlag(text: string | undefined, engine: CheckEngine, workers: number | undefined): Reduction {
+  if (text === undefined) return 'none';
+  if (text !== 'none' && text !== 'sleep') throw new UsageError(`--reduce must be none or sleep, got '${oneLine(text)}'`);
+  if (text === 'sleep' && engine !== 'exhaustive') throw new UsageError('--reduce sleep prunes breadth-first search: use it with --engine exhaustive');
+  if (text === 'sleep' && (workers ?? 1) > 1) throw new UsageError('--reduce sleep runs on one thread: drop --workers');
+  return text;
+}
+
 /** `--workers N` and, with more than one, how a worker thread rebuilds this configuration's model. */
 function workersOf(text: string | undefined, config: ClusterConfig): { workers?: number; source?: ModelSource } {
   const workers = whole('--workers', text, 1, MAX_WORKERS);
@@ -175,6 +187,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
   const threads = workersOf(flags.workers, config);
+  const reduction = reductionFlag(flags.reduce, engine, threads.workers);
   const shard = shardFlag(flags.shard, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
@@ -183,8 +196,8 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? budget === undefined
-      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
-      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, ...limits, ...threads })
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
+      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
     : engine === 'random'
       ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
       : exploreCombined(model, {

@@ -16,6 +16,7 @@
 import { type Action, type Invariant, type Model, type StateInvariant, type TransitionInvariant, violates } from '../model.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
+import { SleepSets } from './sleep.ts';
 import { type ModelSource, threadEngines } from './on-threads.ts';
 import {
   type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, boundsOf, capOf, selectInvariants,
@@ -46,7 +47,15 @@ export interface ExhaustiveOptions {
   readonly workers?: number;
   /** How a worker thread rebuilds this very model. */
   readonly source?: ModelSource;
+  /**
+   * Partial-order reduction: `sleep` skips steps that only reorder independent ones (sleep.ts),
+   * with the same states, violations and goals, and needs a model that declares its steps'
+   * independence; `none` (the default) takes every enabled step. One thread only.
+   */
+  readonly reduction?: Reduction;
 }
+
+export type Reduction = 'sleep' | 'none';
 
 interface Search<S, A extends Action> {
   readonly model: Model<S, A>;
@@ -64,6 +73,8 @@ interface Search<S, A extends Action> {
   /** Scratch space for one fingerprint. */
   readonly fp: Uint32Array;
   transitions: number;
+  /** The sleep sets, with partial-order reduction. */
+  readonly sleep: SleepSets<S, A> | null;
 }
 
 /**
@@ -71,6 +82,9 @@ interface Search<S, A extends Action> {
  * search reports one per invariant (see `stopAtFirst`).
  */
 export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExploreResult<A> {
+  const reduced = options.reduction === 'sleep';
+  if (reduced && model.independence === undefined) throw new Error(`model ${model.name} declares no independence of steps, which sleep sets need`);
+  if (reduced && (options.workers ?? 1) > 1) throw new Error('sleep sets run on one thread: drop the reduction or the workers');
   if ((options.workers ?? 1) > 1) {
     if (options.source === undefined) throw new Error('breadth-first search on worker threads needs the model\'s source');
     return threadEngines().exhaustive(model, { ...options, workers: options.workers!, source: options.source });
@@ -81,7 +95,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     model, options,
     stateInvs: invs.filter((i): i is StateInvariant<S> => i.kind === 'state'),
     stepInvs: invs.filter((i): i is TransitionInvariant<S> => i.kind === 'transition'),
-    seen: new FingerprintSet(),
+    seen: reduced ? FingerprintSet.withIds() : new FingerprintSet(),
     coverage: new CoverageCounter(model),
     violations: [],
     view: model.fingerprintView ?? ((s: S) => s),
@@ -90,6 +104,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     capCut: Infinity,
     fp: new Uint32Array(2),
     transitions: 0,
+    sleep: reduced ? new SleepSets(model.independence!) : null,
   };
   fingerprintInto(search.view(model.initial), search.fp);
   search.seen.add(search.fp[0], search.fp[1], -1, -1);
@@ -102,6 +117,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
       engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
       elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
       frontierPeak: ancestors.peak, ...(search.capCut === Infinity ? {} : { capCut: search.capCut }),
+      ...(search.sleep === null ? {} : { skipped: search.sleep.skipped }),
     },
     coverage: search.coverage.snapshot(),
     stopReason,
@@ -124,6 +140,7 @@ function breadthFirst<S, A extends Action>(search: Search<S, A>, ancestors: Ance
   let depth = 0;
   for (; levelStart < levelEnd; depth++) {
     if (depth >= maxDepth) return ['depth', depth];
+    search.sleep?.nextLevel(levelEnd);
     for (let id = levelStart; id < levelEnd; id++) {
       if (expand(search, ancestors, id, depth)) return ['violation', depth];
       if (((id - levelStart) & 255) !== 0) continue;
@@ -144,7 +161,10 @@ function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<
   const { model, seen, coverage, stateInvs, stepInvs, fp } = search;
   const s = ancestors.state(id, depth);
   const actions = ancestors.enabled(depth);
+  const sleep = search.sleep;
+  sleep?.enter(id, s, actions);
   for (let j = 0; j < actions.length; j++) {
+    if (sleep !== null && sleep.skips(j)) continue;
     const n = model.step(s, actions[j]);
     if (!search.inBounds(n)) continue;
     if (search.inCap !== null && !search.inCap(n)) {
@@ -159,7 +179,9 @@ function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<
       k--;
     }
     fingerprintInto(search.view(n), fp);
-    const child = seen.add(fp[0], fp[1], id, j);
+    let child: number;
+    if (sleep === null) child = seen.add(fp[0], fp[1], id, j);
+    else sleep.arrive(j, (child = seen.addOrFind(fp[0], fp[1], id, j)));
     if (child < 0) continue;
     for (let k = 0; k < stateInvs.length; k++) {
       if (stateInvs[k].holds(n)) continue;

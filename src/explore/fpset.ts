@@ -4,7 +4,8 @@
  * and the index of the action (within `enabled(parent)`) that reached it, so a trace is rebuilt by
  * re-execution instead of storing states. The table holds 8 bytes a slot at a load of at most 0.6,
  * the parent links 8 bytes an id, both grown by doubling. A set that only counts
- * (`FingerprintSet.withoutLinks`) keeps no parent links.
+ * (`FingerprintSet.withoutLinks`) keeps no parent links; one that must find the id of a state met
+ * again (`FingerprintSet.withIds`, for partial-order reduction) keeps 4 more bytes a slot.
  */
 
 const EMPTY = 0;
@@ -17,6 +18,8 @@ export class FingerprintSet {
   private parents: Int32Array;
   private actions: Int32Array;
   private readonly linked: boolean;
+  /** Per slot, the id of the fingerprint there (`withIds` only). */
+  private slotIds: Int32Array | null = null;
 
   /**
    * With `shared`, the parent links live in SharedArrayBuffers (`links`), so worker threads can
@@ -33,6 +36,13 @@ export class FingerprintSet {
     this.mask = cap - 1;
   }
 
+  /** A set whose `addOrFind` also names the id of a fingerprint already present. */
+  static withIds(initialCapacity = 1 << 16, shared = false): FingerprintSet {
+    const set = new FingerprintSet(initialCapacity, shared);
+    set.slotIds = new Int32Array(set.hi.length);
+    return set;
+  }
+
   /** A set that records no parent links (`parentOf`, `actionOf` and `links` are empty): 8 bytes less per state. */
   static withoutLinks(initialCapacity = 1 << 16): FingerprintSet {
     return new FingerprintSet(initialCapacity, false, false);
@@ -44,7 +54,7 @@ export class FingerprintSet {
 
   /** Bytes held by the table and the parent arrays. */
   get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.parents.byteLength + this.actions.byteLength;
+    return this.hi.byteLength + this.lo.byteLength + this.parents.byteLength + this.actions.byteLength + (this.slotIds?.byteLength ?? 0);
   }
 
   /**
@@ -64,9 +74,27 @@ export class FingerprintSet {
     const id = this.count++;
     this.hi[i] = hi;
     this.lo[i] = lo;
+    if (this.slotIds !== null) this.slotIds[i] = id;
     if (this.linked) this.record(id, parent, action);
     if (this.count * 10 > this.hi.length * 6) this.grow();
     return id;
+  }
+
+  /**
+   * As `add`, on a set made `withIds`: the new id, or for a fingerprint already present the
+   * bitwise complement of its id (a negative number).
+   */
+  addOrFind(hi: number, lo: number, parent: number, action: number): number {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = this.hi[i];
+      const l = this.lo[i];
+      if (h === EMPTY && l === EMPTY) break;
+      if (h === hi && l === lo) return ~this.slotIds![i];
+      i = (i + 1) & this.mask;
+    }
+    return this.add(hi, lo, parent, action);
   }
 
   /** Whether the fingerprint is present. */
@@ -113,10 +141,11 @@ export class FingerprintSet {
   }
 
   private grow(): void {
-    const { hi, lo } = this;
+    const { hi, lo, slotIds } = this;
     const cap = hi.length * 2;
     this.hi = new Uint32Array(cap);
     this.lo = new Uint32Array(cap);
+    if (slotIds !== null) this.slotIds = new Int32Array(cap);
     this.mask = cap - 1;
     for (let j = 0; j < hi.length; j++) {
       if (hi[j] === EMPTY && lo[j] === EMPTY) continue;
@@ -124,6 +153,7 @@ export class FingerprintSet {
       while (this.hi[i] !== EMPTY || this.lo[i] !== EMPTY) i = (i + 1) & this.mask;
       this.hi[i] = hi[j];
       this.lo[i] = lo[j];
+      if (slotIds !== null) this.slotIds![i] = slotIds[j];
     }
   }
 }

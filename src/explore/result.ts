@@ -65,6 +65,11 @@ export interface ExploreResult<A extends Action> {
     readonly capCut?: number;
     /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
+    /**
+     * Exhaustive with partial-order reduction (sleep.ts): the steps skipped because an equivalent
+     * order of them was taken. `transitions` counts the steps taken; the states are all there.
+     */
+    readonly skipped?: number;
   };
   readonly coverage: Coverage;
   readonly stopReason: StopReason;
