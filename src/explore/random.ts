@@ -105,7 +105,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const seen = new DistinctStates(Math.max(options.maxDistinctStates ?? DISTINCT_STATES_CAP, options.maxStates ?? 0));
   let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
-  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false };
+  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0 };
   const walk = ([swarm, choices]: readonly [number, readonly number[]]): Walk<A> => {
     let s = model.initial;
     const steps: A[] = [];
@@ -143,6 +143,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     counters.runs++;
     report(options, counters, seen, started);
     const ok = walk(input).failed === null;
+    if (!ok && !counters.failed) counters.foundAt = Date.now() - started;
     counters.failed ||= !ok;
     return ok;
   });
@@ -167,7 +168,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   }
   const failing = walk(details.counterexample[0]);
   const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, deadline);
-  return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started },
+  return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started, firstFoundMs: counters.foundAt },
     stopReason: 'violation' };
 }
 

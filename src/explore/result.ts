@@ -70,6 +70,11 @@ export interface ExploreResult<A extends Action> {
      * order of them was taken. `transitions` counts the steps taken; the states are all there.
      */
     readonly skipped?: number;
+    /**
+     * Random, with a violation: milliseconds from the start to the end of the first run that broke
+     * an invariant, before shrinking and certifying (with threads, the earliest of the shards').
+     */
+    readonly firstFoundMs?: number;
   };
   readonly coverage: Coverage;
   readonly stopReason: StopReason;

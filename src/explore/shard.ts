@@ -54,6 +54,12 @@ function stopReasonOf(reasons: readonly StopReason[]): StopReason {
   return reasons[0];
 }
 
+/** The earliest time a shard's run first broke an invariant, if any did. */
+function firstFound<A extends Action>(results: readonly ExploreResult<A>[]): { firstFoundMs?: number } {
+  const times = results.map((r) => r.stats.firstFoundMs).filter((t): t is number => t !== undefined);
+  return times.length === 0 ? {} : { firstFoundMs: Math.min(...times) };
+}
+
 /** The results of the shards of one random campaign as one result. */
 export function mergeShards<A extends Action>(results: readonly ExploreResult<A>[]): ExploreResult<A> {
   const violations: Violation<A>[] = shortestPerInvariant(results.flatMap((r) => r.violations));
@@ -67,6 +73,7 @@ export function mergeShards<A extends Action>(results: readonly ExploreResult<A>
       ...(results.some((r) => r.stats.statesCapped) ? { statesCapped: true } : {}),
       depth: Math.max(...results.map((r) => r.stats.depth)), runs: sum((r) => r.stats.runs ?? 0),
       elapsedMs: Math.max(...results.map((r) => r.stats.elapsedMs)),
+      ...firstFound(results),
     },
     coverage: results.slice(1).reduce((c, r) => addCoverage(c, r.coverage), results[0].coverage),
     stopReason: stopReasonOf(results.map((r) => r.stopReason)),

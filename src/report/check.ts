@@ -60,7 +60,9 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...elapsed(r.stats.elapsedMs), complete: r.complete, stopReason: r.stopReason,
+      runs: r.stats.runs, ...elapsed(r.stats.elapsedMs), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
+      complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
@@ -130,7 +132,9 @@ function scopeOf(r: Result): string {
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
       (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '')
     : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
-  return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]})`;
+  const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
+  const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
+  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
 }
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */
