@@ -63,21 +63,8 @@ export class FingerprintSet {
    */
   add(hi: number, lo: number, parent: number, action: number): number {
     if (hi === EMPTY && lo === EMPTY) lo = 1;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const h = this.hi[i];
-      const l = this.lo[i];
-      if (h === EMPTY && l === EMPTY) break;
-      if (h === hi && l === lo) return -1;
-      i = (i + 1) & this.mask;
-    }
-    const id = this.count++;
-    this.hi[i] = hi;
-    this.lo[i] = lo;
-    if (this.slotIds !== null) this.slotIds[i] = id;
-    if (this.linked) this.record(id, parent, action);
-    if (this.count * 10 > this.hi.length * 6) this.grow();
-    return id;
+    const i = this.slotOf(hi, lo);
+    return i >= 0 ? -1 : this.insert(~i, hi, lo, parent, action);
   }
 
   /**
@@ -86,28 +73,37 @@ export class FingerprintSet {
    */
   addOrFind(hi: number, lo: number, parent: number, action: number): number {
     if (hi === EMPTY && lo === EMPTY) lo = 1;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const h = this.hi[i];
-      const l = this.lo[i];
-      if (h === EMPTY && l === EMPTY) break;
-      if (h === hi && l === lo) return ~this.slotIds![i];
-      i = (i + 1) & this.mask;
-    }
-    return this.add(hi, lo, parent, action);
+    const i = this.slotOf(hi, lo);
+    return i >= 0 ? ~this.slotIds![i] : this.insert(~i, hi, lo, parent, action);
   }
 
   /** Whether the fingerprint is present. */
   has(hi: number, lo: number): boolean {
     if (hi === EMPTY && lo === EMPTY) lo = 1;
+    return this.slotOf(hi, lo) >= 0;
+  }
+
+  /** The slot holding `hi:lo`, or the complement of the empty slot where it would go. */
+  private slotOf(hi: number, lo: number): number {
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
       const h = this.hi[i];
       const l = this.lo[i];
-      if (h === EMPTY && l === EMPTY) return false;
-      if (h === hi && l === lo) return true;
+      if (h === EMPTY && l === EMPTY) return ~i;
+      if (h === hi && l === lo) return i;
       i = (i + 1) & this.mask;
     }
+  }
+
+  /** Puts a new fingerprint in empty slot `i`; its id. */
+  private insert(i: number, hi: number, lo: number, parent: number, action: number): number {
+    const id = this.count++;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    if (this.slotIds !== null) this.slotIds[i] = id;
+    if (this.linked) this.record(id, parent, action);
+    if (this.count * 10 > this.hi.length * 6) this.grow();
+    return id;
   }
 
   /** The parent ids and action indices by id (valid below `size`); shared memory when the set was made `shared`. */
