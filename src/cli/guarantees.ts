@@ -11,7 +11,12 @@ import { Worker } from 'node:worker_threads';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { BREAKERS, MATRIX, breakerRow, type Breaker, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
-import { breakerCells, guaranteeCells, guaranteesPages, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
+import { breakerCells, guaranteeCells, guaranteesPages, pageName, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
+import { ReplayError, replay } from '../trace/replay.ts';
+import { parseTrace, TraceError } from '../trace/schema.ts';
+import type { Action } from '../model.ts';
+import type { ClusterAction } from '../../spec/actions.ts';
+import { projectRoot } from './root.ts';
 import { oneLine } from '../report/line.ts';
 import { makeConfig } from '../../spec/config.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -48,9 +53,36 @@ export function exploreRowData(row: MatrixRow): RowData {
   const runs = row.randomRuns ?? RANDOM_RUNS;
   const r = exploreCombined(model, { maxDepth: row.depth, runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, everyInvariant: true });
   const bfs = r.phases.exhaustive;
-  const violations: Found[] = r.violations.map((v) => ({ ...v, foundBy: bfs.violations.includes(v) ? 'exhaustive' : 'random' }));
+  const searched: Found[] = r.violations.map((v) => ({ ...v, foundBy: bfs.violations.includes(v) ? 'exhaustive' : 'random' }));
+  const violations = [...searched, ...keptTraces(row, model, new Set(searched.map((v) => v.invariant)))];
   const steps = r.phases.random?.stats.transitions ?? 0;
   return { bfs, violations, coverage: r.coverage, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
+}
+
+/**
+ * The row's counterexamples that an earlier search found and this one did not: the trace files
+ * under docs/counterexamples/ of the row's invariants not violated here, each replayed under the
+ * model as it is now, kept when it still breaks its invariant. Random runs with a fixed seed meet
+ * other behaviours when the model's steps are enumerated in another order, so without them a
+ * counterexample of the page could vanish while its trace still replays. A trace that no longer
+ * replays (a step not enabled, a bound passed) or no longer breaks the invariant is dropped.
+ */
+function keptTraces(row: MatrixRow, model: ReturnType<typeof kafkaModelOf>, found: ReadonlySet<string>): Found[] {
+  const dir = join(projectRoot(), 'docs', 'counterexamples');
+  return model.invariants.filter((inv) => !found.has(inv.name)).flatMap((inv): Found[] => {
+    const file = join(dir, `${pageName(row.id, inv.name)}.json`);
+    if (!existsSync(file)) return [];
+    try {
+      const steps = parseTrace(readFileSync(file, 'utf8'), file).steps as Action[];
+      const violation = replay(model, steps, { invariants: [inv.name] }).violation;
+      if (violation === undefined) return [];
+      const trace = steps.slice(0, violation.step) as ClusterAction[];
+      return [{ invariant: inv.name, statement: inv.statement, trace, length: trace.length, foundBy: 'kept' }];
+    } catch (e) {
+      if (e instanceof ReplayError || e instanceof TraceError) return [];
+      throw e;
+    }
+  });
 }
 
 /**

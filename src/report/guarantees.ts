@@ -57,8 +57,12 @@ export interface Evidence {
   readonly depth: number;
   readonly states: number;
   readonly random: RandomRuns & { readonly steps: number };
-  /** For a violated cell: which engine found it (a random find is longer than `depth` but not known to be shortest). */
-  readonly foundBy?: 'exhaustive' | 'random';
+  /**
+   * For a violated cell: which engine found it (a random find is longer than `depth` but not known
+   * to be shortest), or `kept` for a counterexample an earlier search of the row found that still
+   * replays to the violation (src/cli/guarantees.ts, the row's kept traces).
+   */
+  readonly foundBy?: FoundBy;
   readonly goalsReached: string[];
   readonly goalsMissed: string[];
   /** Goals that cannot happen in this configuration, with the reason. */
@@ -74,9 +78,11 @@ export interface RandomRuns {
   readonly seed: number;
 }
 
+export type FoundBy = 'exhaustive' | 'random' | 'kept';
+
 /** A violation with the engine that found it. */
 export interface Found extends Violation<Action> {
-  readonly foundBy: 'exhaustive' | 'random';
+  readonly foundBy: FoundBy;
 }
 
 /** What exploring one row of the matrix found. */
@@ -150,7 +156,8 @@ const configLines = (model: AnyModel) => model.configuration?.lines ?? [];
 const reachedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count > 0).map(([n]) => n);
 const missedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count === 0).map(([n]) => n);
 
-const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
+/** The name of the counterexample page and trace of a row's violated invariant, under docs/counterexamples/. */
+export const pageName = (row: string, invariant: string) => `${row}--${invariant}`;
 
 /**
  * Every file of the documentation, in the order they are written: guarantees.md, machines.md,
@@ -187,7 +194,9 @@ export function counterexamplePage(r: RowResult, invariant: string): { md: strin
     ...configLines(r.model).map((l) => `- ${l}`), '',
     v.foundBy === 'exhaustive'
       ? `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`
-      : `Counterexample of **${v.length} steps**, found by random search (seed ${r.random.seed}) and shrunk; breadth-first search found ` +
+      : `Counterexample of **${v.length} steps**, ` +
+        (v.foundBy === 'random' ? `found by random search (seed ${r.random.seed}) and shrunk` : 'kept from an earlier search of this row, whose random runs found it ' +
+          `(this one's did not), and replayed to the violation under the model as it is now`) + `; breadth-first search found ` +
         `none of ${r.bfs.stats.depth} steps or fewer, so the shortest has between ${r.bfs.stats.depth + 1} and ${v.length}. ` +
         `Trace: [${name}.json](${name}.json) — replay with`,
     `\`npx kafka-spec replay docs/counterexamples/${name}.json\`.`, '',
@@ -224,7 +233,7 @@ export function guaranteesPage(results: readonly RowResult[], random: RandomRuns
       if (verdict === 'holds') return '✓';
       if (verdict === 'not-exercised') return '○';
       const v = r.violations.find((x) => x.invariant === invariant)!;
-      return `[${v.foundBy === 'random' ? '≤ ' : ''}${v.length}](counterexamples/${pageName(r.row.id, invariant)}.md)`;
+      return `[${v.foundBy === 'exhaustive' ? '' : '≤ '}${v.length}](counterexamples/${pageName(r.row.id, invariant)}.md)`;
     });
     lines.push(`| ${r.row.title} | ${r.bfs.stats.depth} | ${r.bfs.stats.states.toLocaleString('en')} | ${r.random.runs.toLocaleString('en')} | ${marks.join(' | ')} |`);
   }
@@ -260,7 +269,7 @@ function breakerSection(results: readonly RowResult[], breakers: readonly Breake
   for (const inv of results[0]?.model.invariants ?? []) {
     const f = found.get(inv.name);
     const by = f === undefined ? 'no known breaker at these bounds'
-      : `[${f.violation.foundBy === 'random' ? '≤ ' : ''}${f.violation.length} steps](counterexamples/${pageName(f.breaker.row.id, inv.name)}.md) ` +
+      : `[${f.violation.foundBy === 'exhaustive' ? '' : '≤ '}${f.violation.length} steps](counterexamples/${pageName(f.breaker.row.id, inv.name)}.md) ` +
         `in ${f.breaker.row.base} ${f.breaker.row.what}`;
     lines.push(`| ${inv.name} | ${inv.anomaly ?? ''} | ${by} |`);
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { EMPTY_SECTION, withSection } from '../../src/report/availability.ts';
+import { MATRIX } from '../../properties/matrix.ts';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -96,5 +97,15 @@ describe('kafka-spec guarantees --json', () => {
     const cell = JSON.parse(out).cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable');
     expect(cell).toMatchObject({ verdict: 'violated', evidence: { foundBy: 'random', depth: 2, random: { runs: 300 } } });
     expect(cell.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps a counterexample of the page that this search missed while its trace still replays to the violation, and drops it when not', async () => {
+    const { exploreRowData } = await import('../../src/cli/guarantees.ts');
+    const history = MATRIX.find((r) => r.id === 'history-kafka-2.7')!;
+    const kept = (config: typeof history.config) => exploreRowData({ ...history, config, depth: 2, randomRuns: 0 }).violations.find((v) => v.invariant === 'valid-hw');
+    // docs/counterexamples/history-kafka-2.7--valid-hw.json: 13 steps, beyond this search's two.
+    expect(kept(history.config)).toMatchObject({ foundBy: 'kept', length: 13 });
+    // With the fix of KAFKA-13141 the same steps no longer break valid-hw.
+    expect(kept({ ...history.config, skipFollowerUpdateOnDiverging: true })).toBeUndefined();
   });
 });
