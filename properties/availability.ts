@@ -151,7 +151,8 @@ export interface DurabilityRound {
 export interface DurabilityLoss {
   readonly crashes: number;
   readonly violation: Violation<ClusterAction>;
-  readonly foundBy: 'exhaustive' | 'random';
+  /** `kept`: a loss an earlier search found, still replaying (src/cli/availability.ts). */
+  readonly foundBy: 'exhaustive' | 'random' | 'kept';
   readonly model: KafkaModel;
 }
 
@@ -215,7 +216,7 @@ export function durabilityOf(row: AvailabilityRow, search: DurabilitySearch = DU
 }
 
 /** Crashes in a trace. */
-const crashesIn = (trace: readonly ClusterAction[]) => trace.filter((a) => a.step === 'BrokerCrash' || a.step === 'BrokerLossyCrash').length;
+export const crashesIn = (trace: readonly ClusterAction[]) => trace.filter((a) => a.step === 'BrokerCrash' || a.step === 'BrokerLossyCrash').length;
 
 /**
  * When breadth-first search stopped at its budget below the number of crashes the answer rests on

@@ -5,12 +5,16 @@
  * of the sources its rows depend on, so a test can tell when it must be regenerated without
  * recomputing every row (the rf 3 rows take minutes).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AVAILABILITY_ROWS, availabilityOf, documentedTolerance, durabilityOf, rowId,
-  type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityResult,
+  AVAILABILITY_ROWS, availabilityOf, crashesIn, documentedTolerance, durabilityConfig, durabilityOf, rowId,
+  type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityLoss, type DurabilityResult,
 } from '../../properties/availability.ts';
+import { kafkaModelOf } from '../../properties/kafka-model.ts';
+import type { ClusterAction } from '../../spec/actions.ts';
+import { ReplayError, replay } from '../trace/replay.ts';
+import { parseTrace, TraceError } from '../trace/schema.ts';
 import { fingerprint } from '../explore/fingerprint.ts';
 import { availabilitySection, type AvailabilityLine, type DurabilityCellLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
@@ -39,11 +43,36 @@ function documentedCrashes(row: AvailabilityRow): number | null {
   return row.elr && !row.unclean ? row.minIsr - 1 : null;
 }
 
+/**
+ * A loss the page already has for this cell that this search did not find: its trace file under
+ * docs/counterexamples/, replayed in the row's durability graph with as many crashes as the trace
+ * has, kept when it still loses; null when there is none, or it no longer replays or loses. (As
+ * for the matrix: seeded random runs meet other behaviours when the model enumerates its steps in
+ * another order.)
+ */
+function keptLoss(row: AvailabilityRow, name: DurabilityInvariant, file: string): DurabilityLoss | null {
+  const path = join(projectRoot(), 'docs', file);
+  if (!existsSync(path)) return null;
+  try {
+    const steps = parseTrace(readFileSync(path, 'utf8'), path).steps as ClusterAction[];
+    const crashes = crashesIn(steps);
+    const model = kafkaModelOf(durabilityConfig(row, crashes));
+    const violation = replay(model, steps, { invariants: [name] }).violation;
+    if (violation === undefined) return null;
+    const trace = steps.slice(0, violation.step);
+    return { crashes, violation: { invariant: name, statement: violation.statement, trace, length: trace.length }, foundBy: 'kept', model };
+  } catch (e) {
+    if (e instanceof ReplayError || e instanceof TraceError) return null;
+    throw e;
+  }
+}
+
 /** One durability cell's line, and its trace file (name → text) when a loss was found. */
 function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: DurabilityInvariant, traces: Record<string, string>): DurabilityCellLine {
-  const { proven, bounded, loss } = d.verdicts[name];
-  if (loss === null) return { tried: row.rf, proven, bounded, loss: null };
+  const { proven, bounded } = d.verdicts[name];
   const file = `counterexamples/availability-${rowId(row)}--${name}.json`;
+  const loss = d.verdicts[name].loss ?? keptLoss(row, name, file);
+  if (loss === null) return { tried: row.rf, proven, bounded, loss: null };
   const v = loss.violation;
   const trace = makeTrace({
     model: loss.model.name, config: { ...loss.model.configuration?.values }, steps: v.trace,

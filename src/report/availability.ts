@@ -25,7 +25,7 @@ export interface DurabilityCellLine {
   /** The first graph searched breadth-first only in part, without a loss. */
   readonly bounded: { readonly crashes: number; readonly depth: number } | null;
   /** The fewest crashes with a loss found: the trace's length, whether it is known shortest, its file (relative to the page). */
-  readonly loss: { readonly crashes: number; readonly length: number; readonly shortest: boolean; readonly foundBy: 'exhaustive' | 'random'; readonly link: string } | null;
+  readonly loss: { readonly crashes: number; readonly length: number; readonly shortest: boolean; readonly foundBy: 'exhaustive' | 'random' | 'kept'; readonly link: string } | null;
 }
 
 export interface AvailabilityLine {
@@ -61,8 +61,9 @@ export const provenSurvived = (c: DurabilityCellLine): boolean => c.proven >= cr
 function durabilityCell(c: DurabilityCellLine): string {
   const k = crashesSurvived(c);
   const b = c.bounded;
+  // A graph searched in part with more crashes than a kept loss needs says nothing more about k.
   const number = provenSurvived(c) ? `${k}`
-    : b === null ? `≥ ${c.proven}, ≤ ${k}`
+    : b === null || b.crashes > k ? (c.proven >= 0 ? `≥ ${c.proven}, ≤ ${k}` : `≤ ${k}`)
     : b.crashes === k ? `${k}, to depth ${b.depth}`
     : `≤ ${k} (${b.crashes} to depth ${b.depth})`;
   if (c.loss === null) return `${number} (no loss found with up to ${c.tried})`;
@@ -77,11 +78,13 @@ function establishedBy(l: AvailabilityLine): string {
   const proven = Math.max(...cells.map((c) => c.proven));
   const bounded = [...new Set(cells.flatMap((c) => (c.bounded === null ? [] : [c.bounded])).sort((a, b) => a.crashes - b.crashes)
     .map((b) => `${crashes(b.crashes)} to depth ${b.depth}`))];
-  const random = [...new Set(cells.flatMap((c) => (c.loss?.foundBy === 'random' ? [c.loss.crashes] : [])).sort((a, b) => a - b))];
+  const by = (engine: 'random' | 'kept') => [...new Set(cells.flatMap((c) => (c.loss?.foundBy === engine ? [c.loss.crashes] : [])).sort((a, b) => a - b))];
+  const [random, kept] = [by('random'), by('kept')];
   const ways = [
     ...(proven >= 0 ? [`complete graph${proven > 0 ? 's' : ''} up to ${crashes(proven)}`] : []),
     ...(bounded.length > 0 ? [`breadth-first: ${bounded.join(', ')}`] : []),
     ...(random.length > 0 ? [`random runs: loss with ${random.map(crashes).join(', ')}`] : []),
+    ...(kept.length > 0 ? [`kept from an earlier search, still replaying: loss with ${kept.map(crashes).join(', ')}`] : []),
   ];
   return `${ways.join('; ')} (${l.durabilityStates.toLocaleString('en')} states)`;
 }
@@ -137,7 +140,8 @@ export function availabilitySection(lines: readonly AvailabilityLine[], sources:
     'that falls behind). **Acknowledged writes** is the most crashes with no acknowledged write missing from the leader\'s',
     'log (`acks-all-durable`); **committed records** the most with every committed record still on some broker',
     '(`no-committed-loss`). The link is the shortest trace (breadth-first) that loses one with one more crash, or',
-    '"≤ n steps" for one random runs found (seeded, shrunk, not known to be shortest). A bare number was proven on complete',
+    '"≤ n steps" for one random runs found (seeded, shrunk, not known to be shortest), or one an earlier generation of this',
+    'section found that still replays to the loss ("kept from an earlier search"). A bare number was proven on complete',
     'graphs; "k, to depth d" means the graph with k crashes was too large for its state budget and no loss was found in any',
     'behaviour of up to d steps; "≤ k (j to depth d)" that random runs found nothing with j + 1 to k crashes either, which',
     'proves nothing. **KIP-966** is what Kafka\'s design for ELR states: min.insync.replicas − 1 lossy crashes tolerated.', '',
