@@ -14,7 +14,6 @@
  * part a step changes is in its footprint, and that steps declared independent commute, keep
  * each other enabled and are judged alike by every transition invariant and goal in either order.
  */
-import type { Independence } from '../src/model.ts';
 import type { ClusterAction, StepName } from './actions.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
 import type { BrokerId } from './types.ts';
@@ -107,8 +106,19 @@ class Footprint {
   }
 }
 
+/**
+ * The footprints of the cluster's steps, in the shape the engine's partial-order reduction asks of
+ * a model (`independence`, wired in properties/kafka-model.ts): a key per action, and per action and
+ * state the parts it reads (writes included) at `out[at .. at + words)` and writes after them.
+ */
+export interface StepFootprints {
+  readonly words: number;
+  key(action: ClusterAction): number;
+  footprint(state: ClusterState, action: ClusterAction, out: Uint32Array, at: number): void;
+}
+
 /** The footprints of a cluster's steps (see the file comment). */
-export function clusterIndependence(cl: Cluster): Independence<ClusterState, ClusterAction> {
+export function clusterIndependence(cl: Cluster): StepFootprints {
   const f = new Footprint(cl.rules.isrWrites === 'direct');
   const leads = (s: ClusterState, b: BrokerId) => s.replicas[b - 1].role === 'leader';
   /** A step of broker `b`'s machine, with what it may do as a leader when it leads now or may be made one. */

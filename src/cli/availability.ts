@@ -5,16 +5,15 @@
  * of the sources its rows depend on, so a test can tell when it must be regenerated without
  * recomputing every row (the rf 3 rows take minutes).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AVAILABILITY_ROWS, availabilityOf, crashesIn, documentedTolerance, durabilityConfig, durabilityOf, rowId,
   type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityLoss, type DurabilityResult,
 } from '../../properties/availability.ts';
-import { kafkaModelOf } from '../../properties/kafka-model.ts';
+import { type KafkaModel, kafkaModelOf } from '../../properties/kafka-model.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
-import { ReplayError, replay } from '../trace/replay.ts';
-import { parseTrace, TraceError } from '../trace/schema.ts';
+import { stillFailing } from './kept.ts';
 import { fingerprint } from '../explore/fingerprint.ts';
 import { availabilitySection, type AvailabilityLine, type DurabilityCellLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
@@ -51,20 +50,11 @@ function documentedCrashes(row: AvailabilityRow): number | null {
  * another order.)
  */
 function keptLoss(row: AvailabilityRow, name: DurabilityInvariant, file: string): DurabilityLoss | null {
-  const path = join(projectRoot(), 'docs', file);
-  if (!existsSync(path)) return null;
-  try {
-    const steps = parseTrace(readFileSync(path, 'utf8'), path).steps as ClusterAction[];
-    const crashes = crashesIn(steps);
-    const model = kafkaModelOf(durabilityConfig(row, crashes));
-    const violation = replay(model, steps, { invariants: [name] }).violation;
-    if (violation === undefined) return null;
-    const trace = steps.slice(0, violation.step);
-    return { crashes, violation: { invariant: name, statement: violation.statement, trace, length: trace.length }, foundBy: 'kept', model };
-  } catch (e) {
-    if (e instanceof ReplayError || e instanceof TraceError) return null;
-    throw e;
-  }
+  let model: KafkaModel | undefined;
+  const trace = stillFailing(join(projectRoot(), 'docs', file), name, (steps: readonly ClusterAction[]) =>
+    (model = kafkaModelOf(durabilityConfig(row, crashesIn(steps)))));
+  if (trace === null || model === undefined) return null;
+  return { crashes: crashesIn(trace), violation: { invariant: name, statement: model.invariants.find((i) => i.name === name)!.statement, trace, length: trace.length }, foundBy: 'kept', model };
 }
 
 /** One durability cell's line, and its trace file (name → text) when a loss was found. */

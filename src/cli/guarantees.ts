@@ -12,10 +12,7 @@ import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { BREAKERS, MATRIX, breakerRow, type Breaker, type MatrixRow } from '../../properties/matrix.ts';
 import { exploreCombined } from '../explore/index.ts';
 import { breakerCells, guaranteeCells, guaranteesPages, pageName, type BreakerResult, type Found, type RandomRuns, type RowResult } from '../report/guarantees.ts';
-import { ReplayError, replay } from '../trace/replay.ts';
-import { parseTrace, TraceError } from '../trace/schema.ts';
-import type { Action } from '../model.ts';
-import type { ClusterAction } from '../../spec/actions.ts';
+import { stillFailing } from './kept.ts';
 import { projectRoot } from './root.ts';
 import { oneLine } from '../report/line.ts';
 import { makeConfig } from '../../spec/config.ts';
@@ -70,18 +67,8 @@ export function exploreRowData(row: MatrixRow): RowData {
 function keptTraces(row: MatrixRow, model: ReturnType<typeof kafkaModelOf>, found: ReadonlySet<string>): Found[] {
   const dir = join(projectRoot(), 'docs', 'counterexamples');
   return model.invariants.filter((inv) => !found.has(inv.name)).flatMap((inv): Found[] => {
-    const file = join(dir, `${pageName(row.id, inv.name)}.json`);
-    if (!existsSync(file)) return [];
-    try {
-      const steps = parseTrace(readFileSync(file, 'utf8'), file).steps as Action[];
-      const violation = replay(model, steps, { invariants: [inv.name] }).violation;
-      if (violation === undefined) return [];
-      const trace = steps.slice(0, violation.step) as ClusterAction[];
-      return [{ invariant: inv.name, statement: inv.statement, trace, length: trace.length, foundBy: 'kept' }];
-    } catch (e) {
-      if (e instanceof ReplayError || e instanceof TraceError) return [];
-      throw e;
-    }
+    const trace = stillFailing(join(dir, `${pageName(row.id, inv.name)}.json`), inv.name, () => model);
+    return trace === null ? [] : [{ invariant: inv.name, statement: inv.statement, trace, length: trace.length, foundBy: 'kept' }];
   });
 }
 

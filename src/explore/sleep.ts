@@ -179,13 +179,17 @@ export class SleepSets<S, A extends Action> {
   }
 
   private independent(t: number, u: number): boolean {
-    const w = this.words;
-    const p = this.prints;
-    const rt = t * 2 * w;
-    const ru = u * 2 * w;
-    for (let i = 0; i < w; i++) {
-      if ((p[rt + w + i] & p[ru + i]) !== 0 || (p[ru + w + i] & p[rt + i]) !== 0) return false;
-    }
-    return true;
+    return independentAt(this.prints, t * 2 * this.words, u * 2 * this.words, this.words);
   }
+}
+
+/**
+ * Whether the footprints written at `t` and `u` of `prints` (each `words` read words, then `words`
+ * written ones) do not clash: neither writes a part the other reads or writes.
+ */
+export function independentAt(prints: Uint32Array, t: number, u: number, words: number): boolean {
+  for (let i = 0; i < words; i++) {
+    if ((prints[t + words + i] & prints[u + i]) !== 0 || (prints[u + words + i] & prints[t + i]) !== 0) return false;
+  }
+  return true;
 }

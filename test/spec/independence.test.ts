@@ -12,6 +12,7 @@ import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterState } from '../../spec/cluster.ts';
 import type { Independence, TransitionInvariant } from '../../src/model.ts';
 import { fingerprintInto } from '../../src/explore/fingerprint.ts';
+import { independentAt } from '../../src/explore/sleep.ts';
 
 const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'today, rf 3': { maxMessageLosses: 1, followerReads: true },
@@ -53,11 +54,7 @@ function independent(ind: Independence<ClusterState, ClusterAction>, s: ClusterS
   const out = new Uint32Array(4 * ind.words);
   ind.footprint(s, t, out, 0);
   ind.footprint(s, u, out, 2 * ind.words);
-  const w = ind.words;
-  for (let i = 0; i < w; i++) {
-    if ((out[w + i] & out[2 * w + i]) !== 0 || (out[3 * w + i] & out[i]) !== 0) return false;
-  }
-  return true;
+  return independentAt(out, 0, 2 * ind.words, ind.words);
 }
 
 /** States met on seeded random walks (a small LCG, so the samples are the same on every run). */
