@@ -172,7 +172,8 @@ function rf3Strategies(seconds: number) {
       fewestLeaderChanges: found(compiled.exploreBounded(model, { ...base, budget: 'leaderChanges' })),
       fewestFaults: found(compiled.exploreBounded(model, { ...base, budget: 'faults' })),
       plainTwoWorkers: found(compiled.exploreExhaustive(model, { ...base, workers: 2, source: sourceOf(config) })),
-      random: randomWithin(model, RANDOM_SECONDS),
+      random: randomWithin(model, RANDOM_SECONDS, true),
+      randomPlain: randomWithin(model, RANDOM_SECONDS, false),
     };
   }
   return { seconds, randomSeconds: RANDOM_SECONDS, configurations: out };
@@ -182,12 +183,13 @@ function rf3Strategies(seconds: number) {
 const RANDOM_SECONDS = 10;
 
 /**
- * Random runs (one thread, swarm masks, seeds 1-5), each campaign given `seconds` in all: when its
- * first run that broke a loss invariant ended, and how long the shrunk trace is (not certified).
+ * Random runs (one thread, swarm masks, seeds 1-5; guided by the model's sketches or not), each
+ * campaign given `seconds` in all: when its first run that broke a loss invariant ended, and how
+ * long the shrunk trace is (not certified).
  */
-function randomWithin(model: ReturnType<typeof compiled.kafkaModelOf>, seconds: number) {
+function randomWithin(model: ReturnType<typeof compiled.kafkaModelOf>, seconds: number, guide: boolean) {
   return [1, 2, 3, 4, 5].map((seed) => {
-    const r = compiled.exploreRandom(model, { runs: 10_000_000, maxSteps: 60, seed, invariants: LOSS, timeLimitMs: seconds * 1000 });
+    const r = compiled.exploreRandom(model, { runs: 10_000_000, maxSteps: 60, seed, guide, invariants: LOSS, timeLimitMs: seconds * 1000 });
     return { seed, firstFoundMs: r.stats.firstFoundMs ?? null, runs: r.stats.runs ?? 0, length: r.violations[0]?.length ?? null, invariant: r.violations[0]?.invariant ?? null };
   });
 }
@@ -558,16 +560,22 @@ function rf3Markdown(r: ReturnType<typeof rf3Strategies>): string {
       `| ${name} | ${cell(v.plain, v.plain)} | ${cell(v.fewestLeaderChanges, v.plain)} | ${cell(v.fewestFaults, v.plain)} | ${cell(v.plainTwoWorkers, v.plain)} |`),
     ...(r.randomSeconds === undefined ? [] : [
       '', `Random runs on one thread (\`check --engine random\`, swarm masks), seeds 1-5, each campaign given ${r.randomSeconds} s in all: when the`,
-      'first run that broke a loss invariant ended, and the length of its trace once shrunk within what was left of the time (not certified shortest).', '',
-      '| configuration | found within the time | first failing run ended after (median of those found) | each seed: seconds, shrunk length |', '|---|---:|---:|---|',
-      ...Object.entries(r.configurations).map(([name, v]: [string, any]) => {
-        const hits = (v.random as ReturnType<typeof randomWithin>).filter((x) => x.firstFoundMs !== null);
-        const each = (v.random as ReturnType<typeof randomWithin>).map((x) => (x.firstFoundMs === null ? 'none' : `${(x.firstFoundMs / 1000).toFixed(1)} s, ${x.length}`)).join('; ');
-        const mid = hits.length === 0 ? '—' : `${(median(hits.map((x) => x.firstFoundMs!)) / 1000).toFixed(1)} s`;
-        return `| ${name} | ${hits.length}/5 | ${mid} | ${each} |`;
-      }),
+      'first run that broke a loss invariant ended, and the length of its trace once shrunk within what was left of the time (not certified shortest).',
+      'Guided runs (the default) start half the runs where an earlier run met a state sketch first; plain runs (`--no-guide`) all start at the initial state.', '',
+      '| configuration | runs | found within the time | first failing run ended after (median of those found) | each seed: seconds, shrunk length |', '|---|---|---:|---:|---|',
+      ...Object.entries(r.configurations).flatMap(([name, v]: [string, any]) => [
+        randomRow(name, 'guided', v.random),
+        ...(v.randomPlain === undefined ? [] : [randomRow(name, 'plain', v.randomPlain)]),
+      ]),
     ]),
   ].join('\n');
+}
+
+function randomRow(name: string, runs: string, campaigns: ReturnType<typeof randomWithin>): string {
+  const hits = campaigns.filter((x) => x.firstFoundMs !== null);
+  const each = campaigns.map((x) => (x.firstFoundMs === null ? 'none' : `${(x.firstFoundMs / 1000).toFixed(1)} s, ${x.length}`)).join('; ');
+  const mid = hits.length === 0 ? '—' : `${(median(hits.map((x) => x.firstFoundMs!)) / 1000).toFixed(1)} s`;
+  return `| ${name} | ${runs} | ${hits.length}/${campaigns.length} | ${mid} | ${each} |`;
 }
 
 function reductionMarkdown(r: ReturnType<typeof reductions>): string {

@@ -17,6 +17,7 @@ import { describeConfig } from './describe.ts';
 import { livenessProperties } from './liveness.ts';
 import { fairnessOf } from '../spec/fairness.ts';
 import { clusterIndependence } from '../spec/independence.ts';
+import { sketchOf } from '../spec/sketch.ts';
 
 export const MODEL_NAME = 'kafka-replication';
 
@@ -50,6 +51,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     configuration: { values: { ...config }, lines: describeConfig(config) },
     budgets: clusterBudgets(bounds),
     independence: clusterIndependence(cluster),
+    sketch: sketchOf,
     views: { participants: participants(rules.replicas.length), cells, picture },
   };
 }

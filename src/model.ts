@@ -144,6 +144,14 @@ export interface Model<S, A extends Action> {
    * Without it every search takes every enabled step.
    */
   readonly independence?: Independence<S, A>;
+  /**
+   * Optional: a coarse summary of a state, as a 32-bit integer, naming the few facts that bring a
+   * state near a violation (for a replicated log: each replica's role and how much of the committed
+   * history it holds, the ISR, the faults spent). Random search keeps the runs that meet a summary
+   * no run met before and starts later runs where those left off (src/explore/random.ts). Pure; it
+   * only steers which behaviours are tried, never what a step or a verdict is.
+   */
+  sketch?(state: S): number;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface CheckFlags extends ModelFlags {
   reduce?: string;
   /** Random engine: run shard k of n of the campaign (`k/n`). */
   shard?: string;
+  /** Random runs: false (`--no-guide`) starts every run at the initial state. */
+  guide?: boolean;
   /** Check every liveness property (V1-V6) instead of the invariants. */
   liveness?: boolean;
   /** Liveness: build the graph from the end of this trace's steps, under its configuration. */
@@ -112,6 +114,12 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
 
 /** Worker threads at most: more than the cores only adds switching. */
 const MAX_WORKERS = 64;
+
+/** `--no-guide` changes only random runs, so it is refused with breadth-first search alone. */
+function guideFlag(guide: boolean | undefined, engine: CheckEngine): boolean {
+  if (guide === false && engine === 'exhaustive') throw new UsageError('--no-guide changes random runs: use it with --engine random or both');
+  return guide !== false;
+}
 
 /** `--reduce none|sleep`: sleep sets prune breadth-first search on one thread (src/explore/sleep.ts). */
 function reductionFlag(text: string | undefined, engine: CheckEngine, workers: number | undefined): Reduction {
@@ -189,6 +197,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const threads = workersOf(flags.workers, config);
   const reduction = reductionFlag(flags.reduce, engine, threads.workers);
   const shard = shardFlag(flags.shard, engine);
+  const guide = guideFlag(flags.guide, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
@@ -199,9 +208,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
       ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
       : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
     : engine === 'random'
-      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
+      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
       : exploreCombined(model, {
-        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, certify, onProgress, runs, ...limits, ...threads,
+        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, guide, certify, onProgress, runs, ...limits, ...threads,
       });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
@@ -248,6 +257,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   const fairSteps = whole('--max-steps', flags.maxSteps, FAIR_STEPS, MAX_STEPS_LIMIT);
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
+  if (flags.guide === false) throw new UsageError('--no-guide changes random runs of the invariants: fair runs of a liveness check are never guided');
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));

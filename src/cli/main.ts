@@ -43,6 +43,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--fewest <budget>', 'breadth-first search over the behaviours spending 0, then 1, 2, … of a budget (leaderChanges, crashes, faults, …): the counterexample spending the fewest, shortest among those')
     .option('--workers <n>', 'threads (default 1: this one alone; n: this one and n - 1 worker threads): breadth-first search expands each level on n threads, with the same result as one; random runs split into n shards (seed default 0)')
     .option('--reduce <kind>', 'breadth-first search on one thread: sleep skips steps that only reorder independent ones (same states, violations and goals, fewer steps taken); none (default) takes every step')
+    .option('--no-guide', 'random runs: start every run at the initial state, instead of half of them where an earlier run met a state sketch no run had met (the default)')
     .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { shortestPerInvariant } from '../explore/shard.ts';
+import { shortestPerInvariant, sumGuidance } from '../explore/shard.ts';
 import type { Output } from './check.ts';
 import { UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
@@ -27,6 +27,7 @@ const CheckOutput = z.object({
   stats: z.looseObject({
     engine: z.string(), steps: z.number(), states: z.number(), depth: z.number(), runs: z.number().optional(),
     complete: z.boolean(), stopReason: z.string(), statesCapped: z.boolean().optional(),
+    guided: z.object({ sketches: z.number().int().nonnegative(), resumedRuns: z.number().int().nonnegative() }).optional(),
   }),
   coverage: counts,
   stepCoverage: counts,
@@ -77,6 +78,7 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
       engine: engines.join(','), steps: sum((o) => o.stats.steps), states: sum((o) => o.stats.states),
       ...(outputs.some((o) => o.stats.statesCapped === true) ? { statesCapped: true } : {}),
       depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
+      ...sumGuidance(outputs.map((o) => o.stats.guided)),
       complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
       merged: outputs.length,
     },

@@ -31,6 +31,8 @@ export interface CombinedOptions {
   readonly runs?: number;
   readonly maxSteps: number;
   readonly seed?: number;
+  /** Random phase: guide runs by the model's sketches (random.ts; default true). */
+  readonly guide?: boolean;
   readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
   /**
    * The random engine stops at its first violation; with this set, it is run again on the
@@ -88,7 +90,7 @@ function randomPhase<S, A extends Action>(
     const pass = exploreRandom(model, {
       runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
       invariants: standing, certify: options.certify, onProgress: options.onProgress,
-      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
+      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source, guide: options.guide,
     });
     violations.push(...pass.violations);
     total = total === null ? pass : {

@@ -4,7 +4,12 @@
  * checked after every step. Runs use swarm testing: each run draws a mask that leaves out some
  * kinds of step (by name) whenever others are enabled, so that rare orders — a crash before a
  * fetch completes, many deliveries before any fault — come up far more often than under one
- * uniform choice. A failing run is shrunk by fast-check, then further on concrete named
+ * uniform choice. With a model that sketches its states (`Model.sketch`), the search is also
+ * guided by coverage, as fuzzers are: a run that meets a sketch no earlier run met is kept, up to
+ * the step that met it, and half of the later runs start where a kept run left off instead of at
+ * the initial state (`KeptRuns`). Deep behaviours that need several rare steps in a row — two
+ * leader changes around a crash — are built a few steps at a time. Every run is still a behaviour
+ * from the initial state (its trace includes the kept steps). A failing run is shrunk by fast-check, then further on concrete named
  * actions (shrink.ts), and finally certified: a breadth-first search up to one step shorter
  * either finds a shorter counterexample (which replaces it) or proves none exists.
  *
@@ -54,6 +59,8 @@ export interface RandomOptions {
    */
   readonly workers?: number;
   readonly source?: ModelSource;
+  /** Start half the runs where runs that met a new sketch left off (default true; needs `Model.sketch`). */
+  readonly guide?: boolean;
 }
 
 /** How many distinct states random runs count exactly by default: a fingerprint table of 32 MB. */
@@ -82,6 +89,64 @@ class DistinctStates {
   }
 }
 
+/** Runs kept to start from, at most this many; once full, each newly kept run replaces the oldest. */
+export const KEPT_RUNS_CAP = 4096;
+/** Sketches remembered, at most this many; past it no run is kept for meeting a new one. */
+const SKETCHES_CAP = 1 << 20;
+
+interface KeptRun<S, A> {
+  readonly steps: readonly A[];
+  readonly state: S;
+}
+
+/**
+ * The runs kept for meeting a sketch first, each cut at the step that met it, with the state it
+ * reached (states are immutable, so a run restarts there without replaying). What a run finds is
+ * kept only once it ends without a violation, and nothing is kept once a run has failed: fast-check
+ * then replays and shrinks that run, and each replay must start from the same kept runs.
+ */
+class KeptRuns<S, A> {
+  private readonly sketches = new Set<number>();
+  private readonly kept: KeptRun<S, A>[] = [];
+  private readonly found: KeptRun<S, A>[] = [];
+  private oldest = 0;
+  frozen = false;
+  /** Runs that started from a kept run. */
+  resumed = 0;
+
+  get sketchesMet(): number {
+    return this.sketches.size;
+  }
+
+  /** The kept run that run input `pick` starts from: none for even picks or while none is kept. */
+  startOf(pick: number): KeptRun<S, A> | null {
+    if ((pick & 1) === 0 || this.kept.length === 0) return null;
+    return this.kept[(pick >>> 1) % this.kept.length];
+  }
+
+  /** A run has reached `state` by `steps` (which the caller keeps extending, so they are copied). */
+  meet(sketch: number, steps: readonly A[], state: S): void {
+    if (this.frozen || this.sketches.has(sketch) || this.sketches.size >= SKETCHES_CAP) return;
+    this.sketches.add(sketch);
+    this.found.push({ steps: steps.slice(), state });
+  }
+
+  /** The current run ended; what it found is kept if it broke nothing. */
+  end(failed: boolean): void {
+    this.frozen ||= failed;
+    if (!this.frozen) {
+      for (const run of this.found) {
+        if (this.kept.length < KEPT_RUNS_CAP) this.kept.push(run);
+        else {
+          this.kept[this.oldest] = run;
+          this.oldest = (this.oldest + 1) % KEPT_RUNS_CAP;
+        }
+      }
+    }
+    this.found.length = 0;
+  }
+}
+
 /** Which limit, if any, stops the search before run number `runs` (counted from 1). */
 function limitReached(options: RandomOptions, seen: DistinctStates, runs: number): StopReason | null {
   if (options.maxStates !== undefined && seen.size > options.maxStates) return 'states';
@@ -106,10 +171,15 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
   const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0 };
-  const walk = ([swarm, choices]: readonly [number, readonly number[]]): Walk<A> => {
-    let s = model.initial;
-    const steps: A[] = [];
+  const sketch = options.guide === false ? undefined : model.sketch?.bind(model);
+  const kept = new KeptRuns<S, A>();
+  const walk = ([swarm, pick, choices]: readonly [number, number, readonly number[]]): Walk<A> => {
+    const start = sketch === undefined ? null : kept.startOf(pick);
+    let s = start?.state ?? model.initial;
+    const steps: A[] = start === null ? [] : start.steps.slice();
+    if (start !== null && !kept.frozen) kept.resumed++;
     for (const choice of choices) {
+      if (steps.length >= options.maxSteps) break;
       const enabled = model.enabled(s);
       if (enabled.length === 0) break;
       const allowed = swarm === 0 ? enabled : enabled.filter((a) => (swarm >>> stepBit(a.step)) & 1);
@@ -127,6 +197,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       counters.transitions++;
       coverage.record(s, a, n, steps.length);
       seen.add(view(n));
+      if (sketch !== undefined) kept.meet(sketch(n), steps, n);
       const bad = invs.find((inv) => violates(inv, s, n));
       if (bad) return { steps, failed: bad as Invariant<unknown> };
       s = n;
@@ -134,7 +205,8 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     counters.longest = Math.max(counters.longest, steps.length);
     return { steps, failed: null };
   };
-  const run = fc.tuple(fc.nat({ max: 0xffffffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }));
+  // A run: its swarm mask, which kept run it may start from, and a choice per step.
+  const run = fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0x7fffffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxSteps, size: 'max' }));
   const property = fc.property(run, (input) => {
     // A skipped run ends the check (maxSkipsPerRun: 0) without a counterexample; once a run has
     // failed, fast-check is shrinking it, which the limits leave alone.
@@ -143,6 +215,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     counters.runs++;
     report(options, counters, seen, started);
     const ok = walk(input).failed === null;
+    kept.end(!ok);
     if (!ok && !counters.failed) counters.foundAt = Date.now() - started;
     counters.failed ||= !ok;
     return ok;
@@ -159,6 +232,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     stats: {
       engine: 'random' as const, states: seen.size, ...(seen.capped ? { statesCapped: true } : {}), transitions: counters.transitions, depth: counters.longest,
       runs: counters.runs, elapsedMs: 0,
+      ...(sketch === undefined ? {} : { guided: { sketches: kept.sketchesMet, resumedRuns: kept.resumed } }),
     },
     coverage: coverage.snapshot(),
   };

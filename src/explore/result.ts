@@ -75,6 +75,11 @@ export interface ExploreResult<A extends Action> {
      * an invariant, before shrinking and certifying (with threads, the earliest of the shards').
      */
     readonly firstFoundMs?: number;
+    /**
+     * Random runs guided by the model's sketches: how many distinct sketches the runs met, and how
+     * many runs started where a run that met a new one left off.
+     */
+    readonly guided?: { readonly sketches: number; readonly resumedRuns: number };
   };
   readonly coverage: Coverage;
   readonly stopReason: StopReason;

@@ -60,6 +60,18 @@ function firstFound<A extends Action>(results: readonly ExploreResult<A>[]): { f
   return times.length === 0 ? {} : { firstFoundMs: Math.min(...times) };
 }
 
+type Guidance = { readonly sketches: number; readonly resumedRuns: number };
+
+/**
+ * The guidance of the shards that were guided, added up (each shard keeps runs of its own, so a
+ * sketch met by two shards counts twice); nothing when none was.
+ */
+export function sumGuidance(each: readonly (Guidance | undefined)[]): { guided?: Guidance } {
+  const some = each.filter((g) => g !== undefined);
+  if (some.length === 0) return {};
+  return { guided: { sketches: some.reduce((n, g) => n + g.sketches, 0), resumedRuns: some.reduce((n, g) => n + g.resumedRuns, 0) } };
+}
+
 /** The results of the shards of one random campaign as one result. */
 export function mergeShards<A extends Action>(results: readonly ExploreResult<A>[]): ExploreResult<A> {
   const violations: Violation<A>[] = shortestPerInvariant(results.flatMap((r) => r.violations));
@@ -74,6 +86,7 @@ export function mergeShards<A extends Action>(results: readonly ExploreResult<A>
       depth: Math.max(...results.map((r) => r.stats.depth)), runs: sum((r) => r.stats.runs ?? 0),
       elapsedMs: Math.max(...results.map((r) => r.stats.elapsedMs)),
       ...firstFound(results),
+      ...sumGuidance(results.map((r) => r.stats.guided)),
     },
     coverage: results.slice(1).reduce((c, r) => addCoverage(c, r.coverage), results[0].coverage),
     stopReason: stopReasonOf(results.map((r) => r.stopReason)),

@@ -60,7 +60,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...elapsed(r.stats.elapsedMs), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      runs: r.stats.runs, ...guidedOf(r), ...elapsed(r.stats.elapsedMs), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
       ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
@@ -85,6 +85,11 @@ function exerciseLines(model: AnyModel, r: Result, checked: readonly string[]): 
   return [head, ...idle.map((v) => `  ${v.invariant.padEnd(28)} needs ${v.reason}`)];
 }
 
+/** `{ guided }` (sketches met, runs resumed) when random runs were guided by the model's sketches; nothing otherwise. */
+function guidedOf(r: Result): { guided?: { sketches: number; resumedRuns: number } } {
+  return r.stats.guided === undefined ? {} : { guided: { ...r.stats.guided } };
+}
+
 /** `statesCapped: true` when `states` is a lower bound (random runs stop counting past a cap); nothing otherwise. */
 function capped(r: Result): { statesCapped?: true } {
   return r.stats.statesCapped === true ? { statesCapped: true } : {};
@@ -97,7 +102,7 @@ function phasesOf(r: Result): Phases | null {
 
 function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...elapsed(p.stats.elapsedMs),
+    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...elapsed(p.stats.elapsedMs),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
@@ -133,8 +138,10 @@ function scopeOf(r: Result): string {
       (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '')
     : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
+  const guided = s.guided === undefined ? ''
+    : `, ${s.guided.resumedRuns.toLocaleString('en')} of them resuming runs kept for meeting one of ${s.guided.sketches.toLocaleString('en')} state sketches first`;
   const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
-  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
+  return `${scope}${guided}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
 }
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */

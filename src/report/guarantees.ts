@@ -161,8 +161,9 @@ export const pageName = (row: string, invariant: string) => `${row}--${invariant
 
 /**
  * Every file of the documentation, in the order they are written: guarantees.md, machines.md,
- * then for each row and each of its violations the counterexample page and its trace file, and
- * for each property the page of the first breaker that violated it. `random` is the default
+ * then for each row and each of its violations the counterexample page and its trace file, for
+ * each property the page of the first breaker that violated it, and the page of every other
+ * breaker's counterexample kept from an earlier generation. `random` is the default
  * random-run setting, stated in the table's preamble.
  */
 export function guaranteesPages(
@@ -175,7 +176,13 @@ export function guaranteesPages(
     pages.push({ path: `${base}.md`, text: md }, { path: `${base}.json`, text: trace });
   };
   for (const r of results) for (const v of r.violations) counterexample(r, v.invariant);
-  for (const [invariant, { breaker }] of breakersOf(breakers, results)) counterexample(breaker, invariant);
+  const chosen = breakersOf(breakers, results);
+  for (const [invariant, { breaker }] of chosen) counterexample(breaker, invariant);
+  // A breaker's kept counterexample that no property links to is still what the list of what each
+  // breaker broke rests on, so its files are written again, for the next generation to replay.
+  for (const b of breakers) {
+    for (const v of newlyBroken(b, results)) if (v.foundBy === 'kept' && chosen.get(v.invariant)?.breaker !== b) counterexample(b, v.invariant);
+  }
   return pages;
 }
 

@@ -29,6 +29,7 @@ describe('check --shard and merge', () => {
     expect(merged.stats.runs).toBe(parts[0].stats.runs + parts[1].stats.runs);
     expect(merged.stats.steps).toBe(parts[0].stats.steps + parts[1].stats.steps);
     expect(merged.stats.merged).toBe(2);
+    expect(merged.stats.guided.resumedRuns).toBe(parts[0].stats.guided.resumedRuns + parts[1].stats.guided.resumedRuns);
     for (const [goal, n] of Object.entries(merged.coverage)) expect(n).toBe(parts[0].coverage[goal] + parts[1].coverage[goal]);
     const shortest = Math.min(...parts.flatMap((p) => p.violations.filter((v: { invariant: string }) => v.invariant === 'acks-one-durable').map((v: { length: number }) => v.length)));
     expect(merged.violations.find((v: { invariant: string }) => v.invariant === 'acks-one-durable').length).toBe(shortest);
