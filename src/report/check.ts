@@ -133,15 +133,15 @@ function stepLines(model: AnyModel, r: Result): string[] {
 /** What one engine explored, in words. */
 function scopeOf(r: Result): string {
   const s = r.stats;
+  const guided = s.guided === undefined ? ''
+    : ` (${s.guided.resumedRuns.toLocaleString('en')} resuming a run kept for meeting one of ${s.guided.sketches.toLocaleString('en')} state sketches first)`;
   const scope = s.engine === 'exhaustive'
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
       (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '')
-    : `${(s.runs ?? 0).toLocaleString('en')} random runs, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
+    : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
-  const guided = s.guided === undefined ? ''
-    : `, ${s.guided.resumedRuns.toLocaleString('en')} of them resuming runs kept for meeting one of ${s.guided.sketches.toLocaleString('en')} state sketches first`;
   const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
-  return `${scope}${guided}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
+  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
 }
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */

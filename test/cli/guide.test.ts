@@ -16,7 +16,7 @@ describe('check --no-guide', () => {
     const plain = JSON.parse((await runCli(...CAMPAIGN, '--json', '--no-guide')).out);
     expect(plain.stats.guided).toBeUndefined();
     expect(plain.stats.runs).toBe(guided.stats.runs);
-    expect((await runCli(...CAMPAIGN)).out).toMatch(/[\d,]+ of them resuming runs kept for meeting one of [\d,]+ state sketches first/);
+    expect((await runCli(...CAMPAIGN)).out).toMatch(/random runs \([\d,]+ resuming a run kept for meeting one of [\d,]+ state sketches first\)/);
   });
 
   it('rejects --no-guide with breadth-first search alone or a liveness check, with one line', async () => {
