@@ -51,18 +51,28 @@ export function exploreRowData(row: MatrixRow): RowData {
   const r = exploreCombined(model, { maxDepth: row.depth, runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, everyInvariant: true });
   const bfs = r.phases.exhaustive;
   const searched: Found[] = r.violations.map((v) => ({ ...v, foundBy: bfs.violations.includes(v) ? 'exhaustive' : 'random' }));
-  const violations = [...searched, ...keptTraces(row, model, new Set(searched.map((v) => v.invariant)))];
+  const violations = withKept(searched, keptTraces(row, model, new Set(searched.filter((v) => v.foundBy === 'exhaustive').map((v) => v.invariant))));
   const steps = r.phases.random?.stats.transitions ?? 0;
   return { bfs, violations, coverage: r.coverage, random: { runs, maxSteps: RANDOM_MAX_STEPS, seed: RANDOM_SEED, steps } };
 }
 
+/** Each invariant's counterexample: the one this search found, unless a kept one is shorter; a kept one alone where it found none. */
+export function withKept(searched: readonly Found[], kept: readonly Found[]): Found[] {
+  return [
+    ...searched.filter((v) => !kept.some((k) => k.invariant === v.invariant && k.length < v.length)),
+    ...kept.filter((k) => !searched.some((v) => v.invariant === k.invariant && v.length <= k.length)),
+  ];
+}
+
 /**
- * The row's counterexamples that an earlier search found and this one did not: the trace files
- * under docs/counterexamples/ of the row's invariants not violated here, each replayed under the
- * model as it is now, kept when it still breaks its invariant. Random runs with a fixed seed meet
- * other behaviours when the model's steps are enumerated in another order, so without them a
- * counterexample of the page could vanish while its trace still replays. A trace that no longer
- * replays (a step not enabled, a bound passed) or no longer breaks the invariant is dropped.
+ * The row's counterexamples that an earlier search found: the trace files under
+ * docs/counterexamples/ of the row's invariants that breadth-first search did not violate here,
+ * each replayed under the model as it is now, kept when it still breaks its invariant. The row
+ * uses one where this search's random runs found none or only a longer one. Random runs with a
+ * fixed seed meet other behaviours when the model's steps are enumerated in another order or the
+ * runs are steered otherwise, so without them a counterexample of the page could vanish, or grow
+ * longer, while its trace still replays. A trace that no longer replays (a step not enabled, a
+ * bound passed) or no longer breaks the invariant is dropped.
  */
 function keptTraces(row: MatrixRow, model: ReturnType<typeof kafkaModelOf>, found: ReadonlySet<string>): Found[] {
   const dir = join(projectRoot(), 'docs', 'counterexamples');

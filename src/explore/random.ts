@@ -9,9 +9,11 @@
  * the step that met it, and half of the later runs start where a kept run left off instead of at
  * the initial state (`KeptRuns`). Deep behaviours that need several rare steps in a row — two
  * leader changes around a crash — are built a few steps at a time. Every run is still a behaviour
- * from the initial state (its trace includes the kept steps). A failing run is shrunk by fast-check, then further on concrete named
- * actions (shrink.ts), and finally certified: a breadth-first search up to one step shorter
- * either finds a shorter counterexample (which replaces it) or proves none exists.
+ * from the initial state (its trace includes the kept steps) of at most `maxSteps` steps.
+ *
+ * A failing run is shrunk by fast-check, then further on concrete named actions (shrink.ts), and
+ * finally certified: a breadth-first search up to one step shorter either finds a shorter
+ * counterexample (which replaces it) or proves none exists.
  *
  * Memory stays bounded however many runs there are: a run's states are dropped once it ends, and
  * the distinct states are counted exactly only up to `maxDistinctStates` (two million by default,
@@ -197,7 +199,8 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       counters.transitions++;
       coverage.record(s, a, n, steps.length);
       seen.add(view(n));
-      if (sketch !== undefined) kept.meet(sketch(n), steps, n);
+      // A run that used up its steps leaves nothing for a run resuming it to take.
+      if (sketch !== undefined && steps.length < options.maxSteps) kept.meet(sketch(n), steps, n);
       const bad = invs.find((inv) => violates(inv, s, n));
       if (bad) return { steps, failed: bad as Invariant<unknown> };
       s = n;

@@ -203,7 +203,7 @@ export function counterexamplePage(r: RowResult, invariant: string): { md: strin
       ? `Shortest counterexample: **${v.length} steps** (breadth-first search). Trace: [${name}.json](${name}.json) — replay with`
       : `Counterexample of **${v.length} steps**, ` +
         (v.foundBy === 'random' ? `found by random search (seed ${r.random.seed}) and shrunk` : 'kept from an earlier search of this row, whose random runs found it ' +
-          `(this one's did not), and replayed to the violation under the model as it is now`) + `; breadth-first search found ` +
+          `(this one's found none or a longer one), and replayed to the violation under the model as it is now`) + `; breadth-first search found ` +
         `none of ${r.bfs.stats.depth} steps or fewer, so the shortest has between ${r.bfs.stats.depth + 1} and ${v.length}. ` +
         `Trace: [${name}.json](${name}.json) — replay with`,
     `\`npx kafka-spec replay docs/counterexamples/${name}.json\`.`, '',

@@ -63,7 +63,8 @@ describe('kafka-spec guarantees --json', () => {
   it('gives one cell per (configuration, invariant) with verdict, length and evidence', async () => {
     const { runGuarantees } = await import('../../src/cli/guarantees.ts');
     let out = '';
-    const rows = [{ id: 'acks-1', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 4 }];
+    // An id without trace files under docs/counterexamples/, so nothing kept competes with what the runs find.
+    const rows = [{ id: 'acks-1-random-only', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 4 }];
     expect(await runGuarantees({ json: true }, { out: (t) => (out = t), progress: () => {} }, rows)).toBe(0);
     const { cells } = JSON.parse(out);
     const { kafkaModelOf } = await import('../../properties/kafka-model.ts');
@@ -92,7 +93,8 @@ describe('kafka-spec guarantees --json', () => {
   it('reports what random runs find past the breadth-first depth, marked as not known to be shortest', async () => {
     const { runGuarantees } = await import('../../src/cli/guarantees.ts');
     let out = '';
-    const rows = [{ id: 'acks-1', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 2, randomRuns: 300 }];
+    // An id without trace files under docs/counterexamples/, so nothing kept competes with what the runs find.
+    const rows = [{ id: 'acks-1-random-only', title: 'acks=1', config: { acks: 1 as const, consumer: false }, depth: 2, randomRuns: 300 }];
     expect(await runGuarantees({ json: true }, { out: (t) => (out = t), progress: () => {} }, rows)).toBe(0);
     const cell = JSON.parse(out).cells.find((c: { invariant: string }) => c.invariant === 'acks-one-durable');
     expect(cell).toMatchObject({ verdict: 'violated', evidence: { foundBy: 'random', depth: 2, random: { runs: 300 } } });
@@ -107,5 +109,12 @@ describe('kafka-spec guarantees --json', () => {
     expect(kept(history.config)).toMatchObject({ foundBy: 'kept', length: 13 });
     // With the fix of KAFKA-13141 the same steps no longer break valid-hw.
     expect(kept({ ...history.config, skipFollowerUpdateOnDiverging: true })).toBeUndefined();
+  });
+
+  it('prefers a kept counterexample to a longer one of this search, and this search\'s when it is as short', async () => {
+    const { withKept } = await import('../../src/cli/guarantees.ts');
+    const found = (invariant: string, length: number, foundBy: 'random' | 'kept') => ({ invariant, statement: '', trace: [], length, foundBy });
+    const chosen = withKept([found('a', 12, 'random'), found('b', 9, 'random'), found('c', 5, 'random')], [found('a', 10, 'kept'), found('b', 9, 'kept'), found('d', 7, 'kept')]);
+    expect(chosen.map((v) => [v.invariant, v.length, v.foundBy]).sort()).toEqual([['a', 10, 'kept'], ['b', 9, 'random'], ['c', 5, 'random'], ['d', 7, 'kept']]);
   });
 });
