@@ -43,7 +43,8 @@ function documentedCrashes(row: AvailabilityRow): number | null {
 }
 
 /**
- * A loss the page already has for this cell that this search did not find: its trace file under
+ * A loss the page already has for this cell (used where this search found none, or one with more
+ * crashes or more steps): its trace file under
  * docs/counterexamples/, replayed in the row's durability graph with as many crashes as the trace
  * has, kept when it still loses; null when there is none, or it no longer replays or loses. (As
  * for the matrix: seeded random runs meet other behaviours when the model enumerates its steps in
@@ -57,11 +58,21 @@ function keptLoss(row: AvailabilityRow, name: DurabilityInvariant, file: string)
   return { crashes: crashesIn(trace), violation: { invariant: name, statement: model.invariants.find((i) => i.name === name)!.statement, trace, length: trace.length }, foundBy: 'kept', model };
 }
 
+/**
+ * The loss a cell shows: the search's, unless the kept one needs fewer crashes, or as many in fewer
+ * steps (guided random runs may find a loss with more crashes than an earlier generation's).
+ */
+export function fewerOrShorter(searched: DurabilityLoss | null, kept: DurabilityLoss | null): DurabilityLoss | null {
+  if (searched === null || kept === null) return searched ?? kept;
+  const better = kept.crashes < searched.crashes || (kept.crashes === searched.crashes && kept.violation.length < searched.violation.length);
+  return better ? kept : searched;
+}
+
 /** One durability cell's line, and its trace file (name → text) when a loss was found. */
 function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: DurabilityInvariant, traces: Record<string, string>): DurabilityCellLine {
   const { proven, bounded } = d.verdicts[name];
   const file = `counterexamples/availability-${rowId(row)}--${name}.json`;
-  const loss = d.verdicts[name].loss ?? keptLoss(row, name, file);
+  const loss = fewerOrShorter(d.verdicts[name].loss, keptLoss(row, name, file));
   if (loss === null) return { tried: row.rf, proven, bounded, loss: null };
   const v = loss.violation;
   const trace = makeTrace({

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AVAILABILITY_ROWS } from '../../properties/availability.ts';
-import { availabilityLine, sourcesFingerprint } from '../../src/cli/availability.ts';
+import { availabilityLine, fewerOrShorter, sourcesFingerprint } from '../../src/cli/availability.ts';
 import { availabilityRow, crashesSurvived, EMPTY_SECTION, provenSurvived, sectionOf, withSection, type DurabilityCellLine } from '../../src/report/availability.ts';
 import { runCli } from '../cli/run-cli.ts';
 
@@ -93,5 +93,19 @@ describe('kafka-spec guarantees --part availability', () => {
     const bare = await runCli('guarantees', '--part', 'availability', '--out', dir);
     expect(bare.code).toBe(2);
     expect(bare.err).toMatch(/has no durability and availability section/);
+  });
+});
+
+describe('a durability cell\'s loss', () => {
+  it('is the kept one when it needs fewer crashes, or as many in fewer steps, and the search\'s otherwise', () => {
+    const loss = (crashes: number, length: number, foundBy: 'random' | 'kept') =>
+      ({ crashes, foundBy, violation: { length } }) as unknown as NonNullable<Parameters<typeof fewerOrShorter>[0]>;
+    const searched = loss(2, 10, 'random');
+    expect(fewerOrShorter(searched, loss(1, 12, 'kept'))?.foundBy).toBe('kept');
+    expect(fewerOrShorter(searched, loss(2, 9, 'kept'))?.foundBy).toBe('kept');
+    expect(fewerOrShorter(searched, loss(2, 10, 'kept'))?.foundBy).toBe('random');
+    expect(fewerOrShorter(searched, loss(3, 5, 'kept'))?.foundBy).toBe('random');
+    expect(fewerOrShorter(null, loss(3, 5, 'kept'))?.foundBy).toBe('kept');
+    expect(fewerOrShorter(searched, null)).toBe(searched);
   });
 });
