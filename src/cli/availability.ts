@@ -43,12 +43,11 @@ function documentedCrashes(row: AvailabilityRow): number | null {
 }
 
 /**
- * A loss the page already has for this cell (used where this search found none, or one with more
- * crashes or more steps): its trace file under
- * docs/counterexamples/, replayed in the row's durability graph with as many crashes as the trace
- * has, kept when it still loses; null when there is none, or it no longer replays or loses. (As
- * for the matrix: seeded random runs meet other behaviours when the model enumerates its steps in
- * another order.)
+ * A loss the page already has for this cell: its trace file under docs/counterexamples/, replayed
+ * in the row's durability graph with as many crashes as the trace has, kept when it still loses;
+ * null when there is none, or it no longer replays or loses. `fewerOrShorter` decides whether it
+ * or this search's loss is shown. (As for the matrix: seeded random runs meet other behaviours when
+ * the model enumerates its steps in another order, or when they are guided otherwise.)
  */
 function keptLoss(row: AvailabilityRow, name: DurabilityInvariant, file: string): DurabilityLoss | null {
   let model: KafkaModel | undefined;

@@ -126,9 +126,9 @@ class KeptRuns<S, A> {
     return this.kept[(pick >>> 1) % this.kept.length];
   }
 
-  /** A run has reached `state` by `steps` (which the caller keeps extending, so they are copied). */
+  /** A run has reached `state` by `steps` (which the caller keeps extending, so they are copied); not called once frozen. */
   meet(sketch: number, steps: readonly A[], state: S): void {
-    if (this.frozen || this.sketches.has(sketch) || this.sketches.size >= SKETCHES_CAP) return;
+    if (this.sketches.has(sketch) || this.sketches.size >= SKETCHES_CAP) return;
     this.sketches.add(sketch);
     this.found.push({ steps: steps.slice(), state });
   }
@@ -199,8 +199,9 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       counters.transitions++;
       coverage.record(s, a, n, steps.length);
       seen.add(view(n));
-      // A run that used up its steps leaves nothing for a run resuming it to take.
-      if (sketch !== undefined && steps.length < options.maxSteps) kept.meet(sketch(n), steps, n);
+      // A run that used up its steps leaves nothing for a run resuming it to take; once a run has
+      // failed nothing more is kept, so the replays of shrinking need no sketches.
+      if (sketch !== undefined && !kept.frozen && steps.length < options.maxSteps) kept.meet(sketch(n), steps, n);
       const bad = invs.find((inv) => violates(inv, s, n));
       if (bad) return { steps, failed: bad as Invariant<unknown> };
       s = n;
