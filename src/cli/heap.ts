@@ -20,7 +20,7 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Sizes the heap of this process for exploring. Worker threads do not follow the young
- * generation's setting (theirs is set by the Worker's `resourceLimits`).
+ * generation's setting: the engine's pool sets theirs (src/explore/threads.ts).
  */
 export function sizeHeapForSearch(): void {
   setFlagsFromString('--semi-space-growth-factor=1');

@@ -21,8 +21,8 @@ export interface ChunkResult {
   /** Per successor, its step's index into `names`. */
   readonly step: Uint16Array;
   readonly names: readonly string[];
-  /** Whether the budget cap left out a successor in this chunk. */
-  readonly capCut: boolean;
+  /** The first state of the chunk with a successor the budget cap left out, or -1 when it left none out. */
+  readonly capCutAt: number;
   readonly stepFails: Int32Array;
   readonly stateFails: Int32Array;
   readonly goals: Int32Array;
@@ -78,7 +78,7 @@ export class ChunkExpander<S, A extends Action> {
           const n = model.step(s, a);
           if (!this.inBounds(n)) continue;
           if (this.inCap !== null && !this.inCap(n)) {
-            out.capCut = true;
+            if (out.capCutAt < 0) out.capCutAt = id;
             continue;
           }
           const fp = this.fp;
@@ -107,7 +107,7 @@ class ChunkBuilder {
   readonly stepFails: number[] = [];
   readonly stateFails: number[] = [];
   readonly goals: number[] = [];
-  capCut = false;
+  capCutAt = -1;
 
   constructor(private readonly index: number) {}
 
@@ -127,7 +127,7 @@ class ChunkBuilder {
     return {
       kind: 'chunk', index: this.index, hi: new Uint32Array(this.hi), lo: new Uint32Array(this.lo),
       parent: new Int32Array(this.parent), action: new Int32Array(this.action), step: new Uint16Array(this.step),
-      names: [...this.names.keys()], capCut: this.capCut,
+      names: [...this.names.keys()], capCutAt: this.capCutAt,
       stepFails: new Int32Array(this.stepFails), stateFails: new Int32Array(this.stateFails), goals: new Int32Array(this.goals),
     };
   }

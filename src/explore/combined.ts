@@ -7,7 +7,7 @@
 import type { Action, Model } from '../model.ts';
 import { exploreBounded } from './bounded.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
-import { exploreRandom } from './random.ts';
+import { type CertifyBudget, exploreRandom } from './random.ts';
 import type { ModelSource } from './on-threads.ts';
 import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
 
@@ -22,6 +22,8 @@ export interface CombinedOptions {
   readonly maxDepth?: number;
   /** Threads for both phases (the calling thread and `workers` − 1 more), and how they rebuild the model (see `ExhaustiveOptions`). */
   readonly workers?: number;
+  /** Threads for the random phase when they differ from `workers` (absent: `workers`). */
+  readonly randomWorkers?: number;
   readonly source?: ModelSource;
   /** Breadth-first phase: bound this budget of the model, fewest first (bounded.ts), instead of plain breadth-first search. */
   readonly budget?: string;
@@ -33,7 +35,7 @@ export interface CombinedOptions {
   readonly seed?: number;
   /** Random phase: guide runs by the model's sketches (random.ts; default true). */
   readonly guide?: boolean;
-  readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
+  readonly certify?: CertifyBudget;
   /**
    * The random engine stops at its first violation; with this set, it is run again on the
    * invariants still standing until a pass finds nothing, so every invariant gets a verdict.
@@ -90,7 +92,7 @@ function randomPhase<S, A extends Action>(
     const pass = exploreRandom(model, {
       runs: options.runs ?? Number.MAX_SAFE_INTEGER, maxSteps: options.maxSteps, seed: options.seed, timeLimitMs: remainingMs,
       invariants: standing, certify: options.certify, onProgress: options.onProgress,
-      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source, guide: options.guide,
+      maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.randomWorkers ?? options.workers, source: options.source, guide: options.guide,
     });
     violations.push(...pass.violations);
     total = total === null ? pass : {

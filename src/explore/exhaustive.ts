@@ -48,6 +48,12 @@ export interface ExhaustiveOptions {
   /** How a worker thread rebuilds this very model. */
   readonly source?: ModelSource;
   /**
+   * With `workers`: the smallest level (in states) for which the worker threads start; smaller
+   * levels are expanded on the calling thread, and a search with none this large starts no
+   * worker (default 2,048, parallel.ts `THREADS_FROM`).
+   */
+  readonly threadsFrom?: number;
+  /**
    * Partial-order reduction: `sleep` skips steps that only reorder independent ones (sleep.ts),
    * with the same states, violations and goals, and needs a model that declares its steps'
    * independence; `none` (the default) takes every enabled step. One thread only.

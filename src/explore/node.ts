@@ -20,8 +20,10 @@ function randomOnThreads<S, A extends Action>(model: Model<S, A>, options: Rando
   const threads = options.workers!;
   const outer = options.shard ?? { index: 1, count: 1 };
   const { onProgress: _, source, ...plain } = options;
+  // Each shard certifies what it finds on its own thread: the threads are busy with the shards.
+  const certify = plain.certify === undefined ? undefined : { ...plain.certify, workers: undefined, source: undefined };
   const shard = (w: number): RandomOptions => ({
-    ...plain, workers: 1, seed: options.seed ?? 0, shard: { index: (outer.index - 1) * threads + w + 1, count: outer.count * threads },
+    ...plain, workers: 1, certify, seed: options.seed ?? 0, shard: { index: (outer.index - 1) * threads + w + 1, count: outer.count * threads },
   });
   const script = new URL(import.meta.url.endsWith('.ts') ? './random-worker.ts' : './random-worker.js', import.meta.url);
   const pool = new Pool(script, threads - 1, (w) => ({ source, options: shard(w + 1) }));

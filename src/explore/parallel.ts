@@ -9,6 +9,11 @@
  * goals are exactly those of one thread, stops included; only the wall-clock figures differ.
  * Adding a successor is a table insertion, and the calling thread expands chunks itself whenever
  * the next one in order is not in yet, so all threads keep stepping.
+ *
+ * The worker threads start with the first level of at least `threadsFrom` states: a smaller
+ * level is expanded on the calling thread alone, chunk by chunk as the workers would, and a
+ * search with no such level starts none (a worker costs about a quarter of a second and tens of
+ * megabytes to start, more than small levels take).
  */
 import { type Action, type Model, violates } from '../model.ts';
 import { traceTo, violationOf, type ExhaustiveOptions } from './exhaustive.ts';
@@ -41,6 +46,9 @@ const NO_GOALS: readonly number[] = [];
 
 /** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
 const WORKER_SILENCE_MS = 600_000;
+
+/** The smallest level the worker threads start for, by default (see `ExhaustiveOptions.threadsFrom`). */
+export const THREADS_FROM = 2048;
 
 /** Ids a thread takes at once: small levels are shared out finely, large ones in chunks of up to 512. */
 function chunkSize(levelSize: number, threads: number): number {
@@ -79,47 +87,91 @@ export function exploreInParallel<S, A extends Action>(
     return finish('violation', 0);
   }
   const bfsWorker = new URL(import.meta.url.endsWith('.ts') ? './bfs-worker.ts' : './bfs-worker.js', import.meta.url);
-  const pool = new Pool(bfsWorker, options.workers - 1, { source: options.source, cap: options.cap ?? null });
+  const workers = new Workers(() => new Pool(bfsWorker, options.workers - 1, { source: options.source, cap: options.cap ?? null }));
   try {
-    // Every worker takes part from the first level, and one that cannot build the model is an error at once.
-    pool.ready(WORKER_SILENCE_MS);
     /** Records a violation of invariant `index`; true when the search must stop. */
     const violated = (index: number, trace: () => A[]): boolean => {
       violations.push(violationOf(model.invariants[index], trace()));
       standing.delete(index);
       return options.stopAtFirst === true || standing.size === 0;
     };
-    const take = (r: ChunkResult, depth: number): boolean => {
-      if (r.capCut) capCut = Math.min(capCut, depth + 1);
+    /**
+     * Adds the successors of the chunk's states `from` … `to` − 1 to the table, in order, and after
+     * each state asks `checkpoint` whether the search must stop there, as one thread would after
+     * expanding it: a violation, or the stop reason a limit gives.
+     */
+    const take = (r: ChunkResult, depth: number, from: number, to: number, checkpoint: (id: number) => StopReason | null): StopReason | null => {
+      let i = 0;
       let sf = 0;
       let tf = 0;
       let g = 0;
-      for (let i = 0; i < r.hi.length; i++) {
-        transitions++;
-        let reached = NO_GOALS;
-        if (g < r.goals.length && r.goals[g] === i) {
-          const some: number[] = [];
-          for (; g < r.goals.length && r.goals[g] === i; g += 2) some.push(r.goals[g + 1]);
-          reached = some;
+      for (let id = from; id < to; id++) {
+        if (r.capCutAt === id) capCut = Math.min(capCut, depth + 1);
+        for (; i < r.hi.length && r.parent[i] === id; i++) {
+          transitions++;
+          let reached = NO_GOALS;
+          if (g < r.goals.length && r.goals[g] === i) {
+            const some: number[] = [];
+            for (; g < r.goals.length && r.goals[g] === i; g += 2) some.push(r.goals[g + 1]);
+            reached = some;
+          }
+          coverage.tally(r.names[r.step[i]], reached, depth + 1);
+          for (; sf < r.stepFails.length && r.stepFails[sf] === i; sf += 2) {
+            const inv = r.stepFails[sf + 1];
+            if (standing.has(inv) && violated(inv, () => traceThrough(model, seen, r.parent[i], r.action[i]))) return 'violation';
+          }
+          const child = seen.add(r.hi[i], r.lo[i], r.parent[i], r.action[i]);
+          for (; tf < r.stateFails.length && r.stateFails[tf] === i; tf += 2) {
+            const inv = r.stateFails[tf + 1];
+            if (child >= 0 && standing.has(inv) && violated(inv, () => traceTo(model, seen, child))) return 'violation';
+          }
         }
-        coverage.tally(r.names[r.step[i]], reached, depth + 1);
-        for (; sf < r.stepFails.length && r.stepFails[sf] === i; sf += 2) {
-          const inv = r.stepFails[sf + 1];
-          if (standing.has(inv) && violated(inv, () => traceThrough(model, seen, r.parent[i], r.action[i]))) return true;
-        }
-        const child = seen.add(r.hi[i], r.lo[i], r.parent[i], r.action[i]);
-        for (; tf < r.stateFails.length && r.stateFails[tf] === i; tf += 2) {
-          const inv = r.stateFails[tf + 1];
-          if (child >= 0 && standing.has(inv) && violated(inv, () => traceTo(model, seen, child))) return true;
-        }
+        const stop = checkpoint(id);
+        if (stop !== null) return stop;
       }
-      return false;
+      return null;
     };
     // This thread's own chunks: a state already in the table had its state invariants checked when it was added.
     const expander = new ChunkExpander(model, options.cap, (hi, lo) => seen.has(hi, lo));
-    return finish(...levels(pool, expander, seen, options, started, standing, () => transitions, take));
+    const [stopReason, depth] = levels(workers, expander, seen, options, started, standing, () => transitions, take);
+    const done = finish(stopReason, depth);
+    const threads = workers.joined();
+    return threads === 1 ? done : { ...done, stats: { ...done.stats, threads } };
   } finally {
-    pool.close();
+    workers.close();
+  }
+}
+
+/**
+ * The pool of worker threads, started the first time a level is worth sharing. This thread does
+ * not wait for them: it goes on expanding chunks, and each worker joins the level it finds going
+ * once it has built the model, so starting them costs the search no time and a time limit holds
+ * as on one thread. A worker that cannot build the model is an error as soon as this thread reads
+ * its message, at the latest when the search ends (a search over before the worker failed did
+ * not need it, and its result is one thread's).
+ */
+class Workers {
+  private pool: Pool | null = null;
+
+  constructor(private readonly start: () => Pool) {}
+
+  /** The pool, started on the first call. */
+  get(): Pool {
+    return (this.pool ??= this.start());
+  }
+
+  /** Threads to share a level among once the pool is started. */
+  get planned(): number {
+    return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Threads that took part: this one and the workers that built the model (throws at a worker's failure). */
+  joined(): number {
+    return 1 + (this.pool?.joined() ?? 0);
+  }
+
+  close(): void {
+    this.pool?.close();
   }
 }
 
@@ -132,10 +184,11 @@ function traceThrough<S, A extends Action>(model: Model<S, A>, seen: Fingerprint
 
 /** Level after level: shares the level out in chunks and takes them in order; the reason it stopped and the depth done. */
 function levels<S, A extends Action>(
-  pool: Pool, expander: ChunkExpander<S, A>, seen: FingerprintSet, options: ExhaustiveOptions, started: number, standing: Set<number>,
-  transitions: () => number, take: (r: ChunkResult, depth: number) => boolean,
+  workers: Workers, expander: ChunkExpander<S, A>, seen: FingerprintSet, options: ExhaustiveOptions, started: number, standing: Set<number>,
+  transitions: () => number, take: (r: ChunkResult, depth: number, from: number, to: number, checkpoint: (id: number) => StopReason | null) => StopReason | null,
 ): [StopReason, number] {
   const maxDepth = options.maxDepth ?? Infinity;
+  const threadsFrom = options.threadsFrom ?? THREADS_FROM;
   const limits = new SearchLimits(options, started);
   let levelStart = 0;
   let levelEnd = 1;
@@ -143,16 +196,21 @@ function levels<S, A extends Action>(
   for (; levelStart < levelEnd; depth++) {
     if (depth >= maxDepth) return ['depth', depth];
     const size = levelEnd - levelStart;
-    const chunk = chunkSize(size, pool.size + 1);
+    const pool = size >= threadsFrom ? workers.get() : null;
+    const chunk = chunkSize(size, workers.planned);
     const task: LevelTask = {
       kind: 'level', depth, start: levelStart, end: levelEnd, chunk, chunks: Math.ceil(size / chunk),
       next: new Int32Array(new SharedArrayBuffer(4)), ...seen.links, invariants: [...standing],
     };
-    pool.broadcast(task);
-    const inOrder = chunksInOrder(pool, task, expander.level({ depth, links: seen, invariants: task.invariants }));
+    pool?.broadcast(task);
+    const expand = expander.level({ depth, links: seen, invariants: task.invariants });
+    const inOrder = pool === null ? alone(task, expand) : chunksInOrder(pool, task, expand);
+    // The limits are looked at where one thread looks at them: after every 256th state of the level.
+    const first = levelStart;
+    const checkpoint = (id: number) => (((id - first) & 255) !== 0 ? null : limits.check(seen.size, transitions(), depth));
     for (let c = 0; c < task.chunks; c++) {
-      if (take(inOrder(c), depth)) return ['violation', depth];
-      const stop = limits.check(seen.size, transitions(), depth);
+      const from = task.start + c * task.chunk;
+      const stop = take(inOrder(c), depth, from, Math.min(task.end, from + task.chunk), checkpoint);
       if (stop !== null) return [stop, depth];
     }
     // Every chunk of this level came in before the next level starts, so no message of one is read as the other's.
@@ -160,6 +218,14 @@ function levels<S, A extends Action>(
     levelEnd = seen.size;
   }
   return ['exhausted', depth];
+}
+
+/** Chunk number c of the level, for c = 0, 1, 2 ..., expanded by this thread (no worker took part in the level). */
+function alone(task: LevelTask, expand: (index: number, from: number, to: number) => ChunkResult): (c: number) => ChunkResult {
+  return (c) => {
+    const from = task.start + c * task.chunk;
+    return expand(c, from, Math.min(task.end, from + task.chunk));
+  };
 }
 
 /**

@@ -45,7 +45,7 @@ export interface RandomOptions {
   readonly timeLimitMs?: number;
   readonly onProgress?: (p: Progress) => void;
   /** Budget for the breadth-first search that certifies a counterexample minimal. */
-  readonly certify?: { readonly maxStates?: number; readonly timeLimitMs?: number };
+  readonly certify?: CertifyBudget;
   /** Stop (between runs) once more than this many distinct states were seen; raises `maxDistinctStates` to it. */
   readonly maxStates?: number;
   /** Stop (between runs, checked every 16) once the process's resident memory passes this many bytes. */
@@ -287,15 +287,27 @@ function minimise<S, A extends Action>(
 }
 
 /**
+ * What the certifying breadth-first search may spend, and the threads it may expand its levels on
+ * (`workers` and `source`, as for `exploreExhaustive`: the same result as one thread).
+ */
+export interface CertifyBudget {
+  readonly maxStates?: number;
+  readonly timeLimitMs?: number;
+  readonly workers?: number;
+  readonly source?: ModelSource;
+}
+
+/**
  * A breadth-first search up to one step shorter than `found`, within `budget`: a shorter
  * violation of the same invariant replaces it; a search that completes proves it minimal.
  */
 export function certifyMinimal<S, A extends Action>(
-  model: Model<S, A>, found: Violation<A>, budget: NonNullable<RandomOptions['certify']>,
+  model: Model<S, A>, found: Violation<A>, budget: CertifyBudget,
 ): Violation<A> {
   if (found.length === 0) return { ...found, certifiedMinimal: true };
   const bfs = exploreExhaustive(model, {
     maxDepth: found.length - 1, invariants: [found.invariant], maxStates: budget.maxStates, timeLimitMs: budget.timeLimitMs,
+    workers: budget.workers, source: budget.source,
   });
   if (bfs.verdict === 'violated') {
     const shorter = bfs.violations[0];

@@ -63,6 +63,8 @@ export interface ExploreResult<A extends Action> {
      * when it left none out; up to one step less, every behaviour of the uncapped graph was explored.
      */
     readonly capCut?: number;
+    /** Exhaustive: threads that expanded levels, when more than one did (workers start only for large levels). */
+    readonly threads?: number;
     /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
     /**
