@@ -5,6 +5,7 @@
  */
 import '../explore/node.ts';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
@@ -43,7 +44,7 @@ export interface CheckFlags extends ModelFlags {
   maxMemory?: string;
   /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
   fewest?: string;
-  /** Worker threads (default 1). */
+  /** Threads (default: every core for breadth-first search, one for random runs). */
   workers?: string;
   /** Partial-order reduction of breadth-first search: none or sleep. */
   reduce?: string;
@@ -130,13 +131,28 @@ function reductionFlag(text: string | undefined, engine: CheckEngine, workers: n
   return text;
 }
 
-/** `--workers N` and, with more than one, how a worker thread rebuilds this configuration's model. */
-function workersOf(text: string | undefined, config: ClusterConfig): { workers?: number; source?: ModelSource } {
-  const workers = whole('--workers', text, 1, MAX_WORKERS);
+/** Threads for each engine, and how a worker thread rebuilds this configuration's model. */
+interface Threads {
+  /** Breadth-first search (absent: this thread alone). */
+  readonly workers?: number;
+  /** Random runs (absent or 1: this thread alone). */
+  readonly randomWorkers?: number;
+  readonly source?: ModelSource;
+}
+
+/**
+ * `--workers N`: N threads for both engines. Without it, breadth-first search uses every core,
+ * since its result does not depend on the threads, and random runs stay on this thread, since
+ * sharding them changes which runs a seed makes (a seed then gives the same runs on every
+ * machine). Sleep sets and shards run on one thread unless told otherwise.
+ */
+function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: boolean): Threads {
+  const workers = text === undefined ? (oneThread ? 1 : Math.min(availableParallelism(), MAX_WORKERS)) : whole('--workers', text, 1, MAX_WORKERS);
   if (workers === 0) throw new UsageError('--workers must be at least 1');
   if (workers === 1) return {};
   const module = new URL(import.meta.url.endsWith('.ts') ? '../../properties/kafka-model.ts' : '../../properties/kafka-model.js', import.meta.url);
-  return { workers, source: { module: module.href, exportName: 'kafkaModel', args: [config] } };
+  const source = { module: module.href, exportName: 'kafkaModel', args: [config] };
+  return { workers, randomWorkers: text === undefined ? 1 : workers, source };
 }
 
 /** `--shard k/n` (random engine only), or undefined when absent. */
@@ -194,7 +210,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
-  const threads = workersOf(flags.workers, config);
+  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || flags.shard !== undefined);
   const reduction = reductionFlag(flags.reduce, engine, threads.workers);
   const shard = shardFlag(flags.shard, engine);
   const guide = guideFlag(flags.guide, engine);
@@ -202,13 +218,17 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
-  const certify = timeLimitMs === undefined ? { maxStates: CERTIFY_MAX_STATES } : { timeLimitMs: 30_000, maxStates: CERTIFY_MAX_STATES };
+  // Certifying is breadth-first search, so it uses the threads breadth-first search does.
+  const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: 30_000 }), workers: threads.workers, source: threads.source };
+  const breadthFirstThreads = { workers: threads.workers, source: threads.source };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? budget === undefined
-      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
-      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...threads })
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
+      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
     : engine === 'random'
-      ? exploreRandom(model, { runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, ...threads, shard })
+      ? exploreRandom(model, {
+        runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, workers: threads.randomWorkers, source: threads.source, shard,
+      })
       : exploreCombined(model, {
         timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, guide, certify, onProgress, runs, ...limits, ...threads,
       });

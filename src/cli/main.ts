@@ -41,7 +41,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
     .option('--fewest <budget>', 'breadth-first search over the behaviours spending 0, then 1, 2, … of a budget (leaderChanges, crashes, faults, …): the counterexample spending the fewest, shortest among those')
-    .option('--workers <n>', 'threads (default 1: this one alone; n: this one and n - 1 worker threads): breadth-first search expands each level on n threads, with the same result as one; random runs split into n shards (seed default 0)')
+    .option('--workers <n>', 'threads (this one and n - 1 worker threads): breadth-first search expands each level of 2,048 states or more on n threads, with the same result as one; random runs split into n shards (seed default 0). Default: breadth-first search (certifying included) on every core, random runs on this thread alone')
     .option('--reduce <kind>', 'breadth-first search on one thread: sleep skips steps that only reorder independent ones (same states, violations and goals, fewer steps taken); none (default) takes every step')
     .option('--no-guide', 'random runs: start every run at the initial state, instead of half of them where an earlier run met a state sketch no run had met (the default)')
     .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')
@@ -53,7 +53,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--liveness', 'check the liveness properties (V1-V6) under fairness instead of the invariants; --invariant NAME picks some; where the graph is not complete, --runs fair runs of --max-steps fair steps (default 200 of 400) add evidence')
     .option('--from <trace.json>', 'liveness: start the graph where this trace\'s steps lead, under its configuration (moved by --protocol and --set); a lasso found includes them')
     .option('--out <trace.json>', 'write the first counterexample as a trace file')
-    .option('--timings', 'with --json: include wall-clock figures (elapsedMs)')
+    .option('--timings', 'with --json: include what depends on the machine (elapsedMs, and threads where more than one searched)')
     .option('--json', 'machine-readable result')
     .action(async (flags: CheckFlags) => {
       const { runCheck } = await import('./check.ts');

@@ -47,7 +47,8 @@ export interface CheckJsonOptions {
  * is the trace file of `r.violations[i]`), what was explored and the coverage.
  */
 export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
-  const elapsed = (ms: number) => (options.timings === true ? { elapsedMs: ms } : {});
+  // The clock and the threads used depend on the machine, so they are shown only when asked for.
+  const elapsed = (stats: Result['stats']) => (options.timings === true ? { elapsedMs: stats.elapsedMs, ...(stats.threads === undefined ? {} : { threads: stats.threads }) } : {});
   const phases = phasesOf(r);
   const verdicts = verdictsOf(model, r.coverage, r.violations, options.checked ?? model.invariants.map((i) => i.name));
   return {
@@ -60,7 +61,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...guidedOf(r), ...elapsed(r.stats.elapsedMs), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      runs: r.stats.runs, ...guidedOf(r), ...elapsed(r.stats), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
       ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
@@ -100,9 +101,9 @@ function phasesOf(r: Result): Phases | null {
   return 'phases' in r ? (r as CombinedResult<Action>).phases : null;
 }
 
-function phasesJson(phases: Phases, elapsed: (ms: number) => object): unknown {
+function phasesJson(phases: Phases, elapsed: (stats: Result['stats']) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...elapsed(p.stats.elapsedMs),
+    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...elapsed(p.stats),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
@@ -141,7 +142,8 @@ function scopeOf(r: Result): string {
     : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
   const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
-  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s (${STOPS[r.stopReason]}${found})`;
+  const threads = s.threads === undefined ? '' : ` on ${s.threads} threads`;
+  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${STOPS[r.stopReason]}${found})`;
 }
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */

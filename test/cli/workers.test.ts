@@ -2,6 +2,7 @@
  * `kafka-spec check --workers N`: breadth-first search on N threads prints what one thread
  * prints; random runs on N threads are deterministic for a seed; a bad count is one line, exit 2.
  */
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
@@ -9,10 +10,28 @@ const SMALL = ['--rf', '2', '--min-isr', '1', '--unclean', '--lossy-crashes', '0
 
 describe('check --workers', () => {
   it('prints the same breadth-first result on two threads as on one', async () => {
-    const one = await runCli('check', '--engine', 'exhaustive', '--depth', '6', ...SMALL);
-    const two = await runCli('check', '--engine', 'exhaustive', '--depth', '6', '--workers', '2', ...SMALL);
+    // To depth 8 a level passes 2,048 states, where the worker threads start.
+    const one = await runCli('check', '--engine', 'exhaustive', '--depth', '8', '--workers', '1', ...SMALL);
+    const two = await runCli('check', '--engine', 'exhaustive', '--depth', '8', '--workers', '2', ...SMALL);
     expect(JSON.parse(one.out).violations.length).toBeGreaterThan(0);
     expect([two.code, two.out]).toEqual([one.code, one.out]);
+  });
+
+  it('runs breadth-first search on every core by default, and says so, but only once a level is large', async () => {
+    const text = SMALL.filter((a) => a !== '--json');
+    const deep = await runCli('check', '--engine', 'exhaustive', '--depth', '8', ...text);
+    const alone = await runCli('check', '--engine', 'exhaustive', '--depth', '8', '--workers', '1', ...text);
+    const shallow = await runCli('check', '--engine', 'exhaustive', '--depth', '4', ...text);
+    const cores = availableParallelism();
+    expect(deep.out).toMatch(cores > 1 ? new RegExp(`all behaviours up to depth 8 in [\\d.]+ s on ${Math.min(cores, 64)} threads \\(`) : /up to depth 8 in [\d.]+ s \(/);
+    for (const r of [alone, shallow]) expect(r.out).toMatch(/all behaviours up to depth \d in [\d.]+ s \(/);
+  });
+
+  it('keeps random runs on one thread by default, so a seed makes the same runs on any machine', async () => {
+    const args = ['--engine', 'random', '--runs', '40', '--max-steps', '12', '--seed', '4', ...SMALL];
+    const byDefault = await runCli('check', ...args);
+    const one = await runCli('check', ...args, '--workers', '1');
+    expect(byDefault.out).toBe(one.out);
   });
 
   it('runs random shards on threads deterministically', async () => {
