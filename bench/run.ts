@@ -225,22 +225,28 @@ function searchInProcess(search: { engine: 'exhaustive' | 'random'; workers: num
 
 /**
  * One thread against two on today's protocol: breadth-first search to a fixed depth (the same
- * states, so the ratio of times is the speed-up) and a random campaign of fixed runs, each search
- * in a fresh process. A second thread costs a fixed few seconds of CPU (it loads the model and
- * compiles its code anew), so the ratio grows with the search: `workers --depth 8` sets the depth
- * and `--runs N` the campaign.
+ * states, so the ratio of times is the speed-up), and to one depth more, and a random campaign of
+ * fixed runs, each search in a fresh process. A second thread costs a fixed part of a second of
+ * CPU (it loads the model and compiles its code anew), so the ratio grows with the search:
+ * `workers --depth 8` sets the first depth and `--runs N` the campaign.
  */
 function workerScaling(depth = 7, runs = 12_000) {
   const config = { maxCrashes: 1, lossyCrashes: 1 } as const;
-  const bfs = (workers: number) => searchInProcess({ engine: 'exhaustive', workers, depth, runs, config });
+  const bfs = (workers: number, d: number) => searchInProcess({ engine: 'exhaustive', workers, depth: d, runs, config });
   const random = (workers: number) => searchInProcess({ engine: 'random', workers, depth, runs, config });
-  const [b1, b2, r1, r2] = [bfs(1), bfs(2), random(1), random(2)];
-  const figures = (one: typeof b1, two: typeof b1) => ({
+  const figures = (one: ReturnType<typeof searchInProcess>, two: ReturnType<typeof searchInProcess>) => ({
     oneMs: one.ms, twoMs: two.ms, speedup: Number((one.ms / two.ms).toFixed(2)), oneCpuMs: one.cpuMs, twoCpuMs: two.cpuMs,
     // What two idle cores would give if the threads kept busy: twice the work one thread does per CPU second.
     idleSpeedupBound: Number(((2 * one.cpuMs) / two.cpuMs).toFixed(2)),
   });
-  return { exhaustive: { depth, states: b1.states, ...figures(b1, b2) }, random: { runs, ...figures(r1, r2) } };
+  const level = (d: number) => {
+    const [one, two] = [bfs(1, d), bfs(2, d)];
+    return { depth: d, states: one.states, ...figures(one, two) };
+  };
+  const exhaustive = level(depth);
+  const deeper = level(depth + 1);
+  const [r1, r2] = [random(1), random(2)];
+  return { exhaustive, deeper, random: { runs, ...figures(r1, r2) } };
 }
 
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
@@ -391,26 +397,56 @@ function memoryRandomMarkdown(m: ReturnType<typeof memoryRandom>): string {
 }
 
 function defaultCheckMarkdown(d: ReturnType<typeof defaultCheck>): string {
+  const line = (r: DefaultCheckRun) => `breadth-first search covered **${r.breadthFirstStates.toLocaleString('en')} distinct states** ` +
+    `(all behaviours to depth ${r.breadthFirstDepth}${r.threads === undefined ? ', one thread' : `, ${r.threads} threads`}), ` +
+    `then ${r.randomRuns.toLocaleString('en')} random runs met ${r.randomStates.toLocaleString('en')} distinct states; peak resident memory ${r.peakRssMb} MB`;
+  const ratio = (f: (r: DefaultCheckRun) => number) => d.rounds.map((x) => (f(x.byDefault) / f(x.oneThread)).toFixed(2) + '×').join(' and ');
   return [
     '## The default check', '',
-    '`kafka-spec check` with no options (today\'s protocol, rf 3; breadth-first for half its minute, then random runs), in a process of its own:',
-    `breadth-first search covered **${d.breadthFirstStates.toLocaleString('en')} distinct states** (all behaviours to depth ${d.breadthFirstDepth}), ` +
-      `then ${d.randomRuns.toLocaleString('en')} random runs met ${d.randomStates.toLocaleString('en')} distinct states.`,
+    '`kafka-spec check` with no options (today\'s protocol, rf 3; breadth-first for half its minute, then random runs, on one thread), in a process of its own,',
+    'against the same with `--workers 1`, as the default ran before breadth-first search used every core; two rounds, the second in the opposite order:',
+    ...d.rounds.flatMap((x, i) => [`- round ${i + 1}, by default: ${line(x.byDefault)};`, `- round ${i + 1}, \`--workers 1\`: ${line(x.oneThread)};`]),
+    `- breadth-first states by default against one thread, by round: **${ratio((r) => r.breadthFirstStates)}**; ` +
+      `random states (one thread either way, so only the machine's load differs): ${ratio((r) => r.randomStates)}.`,
   ].join('\n');
 }
 
+interface DefaultCheckRun {
+  readonly breadthFirstStates: number;
+  readonly breadthFirstDepth: number;
+  readonly threads?: number;
+  readonly randomStates: number;
+  readonly randomRuns: number;
+  readonly peakRssMb: number;
+}
+
+/** Loaded before the CLI: prints the process's peak resident memory (every thread's) as it exits. */
+const PEAK_AT_EXIT = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write('\\npeak-rss-kb ' + process.resourceUsage().maxRSS + '\\n'));",
+)}`;
+
 /**
  * The default `kafka-spec check` (no options: breadth-first for half its minute, then random
- * runs), run as a user runs it, in a process of its own: the distinct states each phase covered.
+ * runs), run as a user runs it, in a process of its own: the distinct states each phase covered;
+ * and the same on one thread (`--workers 1`), as the default was before breadth-first search used
+ * every core. Two rounds of the pair, the second in the opposite order.
  */
-function defaultCheck() {
-  const out = spawnSync(process.execPath, [BIN, 'check', '--json'], { encoding: 'utf8' });
-  if (out.status !== 0 && out.status !== 1) throw new Error(`kafka-spec check exited ${out.status}: ${out.stderr.trim()}`);
-  const { stats } = JSON.parse(out.stdout);
-  return {
-    breadthFirstStates: stats.phases.exhaustive.states, breadthFirstDepth: stats.phases.exhaustive.depth,
-    randomStates: stats.phases.random.states, randomRuns: stats.phases.random.runs,
+function defaultCheck(): { rounds: { oneThread: DefaultCheckRun; byDefault: DefaultCheckRun }[] } {
+  const run = (...extra: string[]): DefaultCheckRun => {
+    const out = spawnSync(process.execPath, ['--import', PEAK_AT_EXIT, BIN, 'check', '--json', '--timings', ...extra], { encoding: 'utf8' });
+    if (out.status !== 0 && out.status !== 1) throw new Error(`kafka-spec check exited ${out.status}: ${out.stderr.trim()}`);
+    const { stats } = JSON.parse(out.stdout);
+    const peak = /peak-rss-kb (\d+)/.exec(out.stderr);
+    if (peak === null) throw new Error('kafka-spec check did not report its peak memory');
+    return {
+      breadthFirstStates: stats.phases.exhaustive.states, breadthFirstDepth: stats.phases.exhaustive.depth, threads: stats.phases.exhaustive.threads,
+      randomStates: stats.phases.random.states, randomRuns: stats.phases.random.runs, peakRssMb: Math.round(Number(peak[1]) / 1024),
+    };
   };
+  // The second round runs the pair in the opposite order, so a machine that gets busier or quieter favours neither.
+  const first = { oneThread: run('--workers', '1'), byDefault: run() };
+  const byDefault = run();
+  return { rounds: [first, { oneThread: run('--workers', '1'), byDefault }] };
 }
 
 /** One section of the benchmark: how to measure it, and where its figures go in results.json. */
@@ -595,15 +631,21 @@ function reductionMarkdown(r: ReturnType<typeof reductions>): string {
 }
 
 function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
+  const bfs = (e: typeof w.exhaustive) => `Breadth-first search to depth ${e.depth} (${e.states.toLocaleString('en')} states, the same on both): ` +
+    `${(e.oneMs / 1000).toFixed(1)} s on one thread, ${(e.twoMs / 1000).toFixed(1)} s on two, **${e.speedup}×**; CPU ${(e.oneCpuMs / 1000).toFixed(1)} s against ` +
+    `${(e.twoCpuMs / 1000).toFixed(1)} s, so two idle cores could give at most ${e.idleSpeedupBound}×.`;
   return [
     '## One worker thread against two', '',
-    `Today's protocol (1 lossy crash). Breadth-first search to depth ${w.exhaustive.depth} (${w.exhaustive.states.toLocaleString('en')} states, the same on both):`,
-    `${(w.exhaustive.oneMs / 1000).toFixed(1)} s on one thread, ${(w.exhaustive.twoMs / 1000).toFixed(1)} s on two, **${w.exhaustive.speedup}×**; CPU ${(w.exhaustive.oneCpuMs / 1000).toFixed(1)} s against`,
-    `${(w.exhaustive.twoCpuMs / 1000).toFixed(1)} s, so two idle cores could give at most ${w.exhaustive.idleSpeedupBound}×. Random campaign of ${w.random.runs.toLocaleString('en')} runs (seed 1):`,
-    `${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two threads, **${w.random.speedup}×**; CPU ${(w.random.oneCpuMs / 1000).toFixed(1)} s against`,
-    `${(w.random.twoCpuMs / 1000).toFixed(1)} s, at most ${w.random.idleSpeedupBound}× on two idle cores. Each search ran in a process of its own, as the CLI runs it,`,
-    'so both include starting the worker and compiling the model\'s code on each thread. The machine was shared while they ran,',
-    'so the wall-clock ratio is what the load left; the CPU figures depend on it far less.',
+    'Today\'s protocol (1 lossy crash).',
+    `- ${bfs(w.exhaustive)}`,
+    ...(w.deeper === undefined ? [] : [`- ${bfs(w.deeper)}`]),
+    `- Random campaign of ${w.random.runs.toLocaleString('en')} runs (seed 1): ` +
+      `${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two threads, **${w.random.speedup}×**; CPU ${(w.random.oneCpuMs / 1000).toFixed(1)} s against ` +
+      `${(w.random.twoCpuMs / 1000).toFixed(1)} s, at most ${w.random.idleSpeedupBound}× on two idle cores.`,
+    '',
+    'Each search ran in a process of its own, as the CLI runs it, so each includes starting the worker and compiling the model\'s code on each thread.',
+    'The machine was shared while they ran, so the wall-clock ratio is what the load left. The CPU bound assumes a thread does as much work per CPU second',
+    'beside another as alone; two threads each slow down a little when both run, so it is a bound on what this program could give, not a measure of its waste.',
   ].join('\n');
 }
 
