@@ -638,7 +638,7 @@ function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
     '## One worker thread against two', '',
     'Today\'s protocol (1 lossy crash).',
     `- ${bfs(w.exhaustive)}`,
-    ...(w.deeper === undefined ? [] : [`- ${bfs(w.deeper)}`]),
+    `- ${bfs(w.deeper)}`,
     `- Random campaign of ${w.random.runs.toLocaleString('en')} runs (seed 1): ` +
       `${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two threads, **${w.random.speedup}×**; CPU ${(w.random.oneCpuMs / 1000).toFixed(1)} s against ` +
       `${(w.random.twoCpuMs / 1000).toFixed(1)} s, at most ${w.random.idleSpeedupBound}× on two idle cores.`,

@@ -5,7 +5,7 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import type { Action } from '../model.ts';
-import { buffersOf, CheckedStates, ChunkExpander } from './chunks.ts';
+import { buffersOf, CheckedStates, ChunkExpander, chunkSpan } from './chunks.ts';
 import type { LevelTask } from './parallel.ts';
 import type { BudgetCap } from './result.ts';
 import { loadModel, type ModelSource, postToCoordinator } from './threads.ts';
@@ -24,8 +24,7 @@ try {
     try {
       const expand = expander.level({ depth: task.depth, invariants: task.invariants, links: { parentOf: (id) => task.parents[id], actionOf: (id) => task.actions[id] } });
       for (let c = Atomics.add(task.next, 0, 1); c < task.chunks; c = Atomics.add(task.next, 0, 1)) {
-        const from = task.start + c * task.chunk;
-        const result = expand(c, from, Math.min(task.end, from + task.chunk));
+        const result = expand(c, ...chunkSpan(task, c));
         postToCoordinator(port, shared, result, buffersOf(result));
       }
     } catch (e) {

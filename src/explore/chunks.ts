@@ -28,6 +28,12 @@ export interface ChunkResult {
   readonly goals: Int32Array;
 }
 
+/** The ids of chunk `c` of a level cut into chunks of `chunk` ids: the first, and the one after the last. */
+export function chunkSpan(level: { readonly start: number; readonly end: number; readonly chunk: number }, c: number): [from: number, to: number] {
+  const from = level.start + c * level.chunk;
+  return [from, Math.min(level.end, from + level.chunk)];
+}
+
 /** The buffers of a chunk result, which a worker hands over instead of copying. */
 export function buffersOf(r: ChunkResult): ArrayBuffer[] {
   return [r.hi, r.lo, r.parent, r.action, r.step, r.stepFails, r.stateFails, r.goals].map((a) => a.buffer as ArrayBuffer);

@@ -17,7 +17,7 @@
  */
 import { type Action, type Model, violates } from '../model.ts';
 import { traceTo, violationOf, type ExhaustiveOptions } from './exhaustive.ts';
-import { type ChunkResult, ChunkExpander } from './chunks.ts';
+import { type ChunkResult, ChunkExpander, chunkSpan } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
@@ -204,13 +204,13 @@ function levels<S, A extends Action>(
     };
     pool?.broadcast(task);
     const expand = expander.level({ depth, links: seen, invariants: task.invariants });
-    const inOrder = pool === null ? alone(task, expand) : chunksInOrder(pool, task, expand);
+    // Without the workers, this thread expands the chunks in order as they are wanted.
+    const inOrder = pool === null ? (c: number) => expand(c, ...chunkSpan(task, c)) : chunksInOrder(pool, task, expand);
     // The limits are looked at where one thread looks at them: after every 256th state of the level.
     const first = levelStart;
     const checkpoint = (id: number) => (((id - first) & 255) !== 0 ? null : limits.check(seen.size, transitions(), depth));
     for (let c = 0; c < task.chunks; c++) {
-      const from = task.start + c * task.chunk;
-      const stop = take(inOrder(c), depth, from, Math.min(task.end, from + task.chunk), checkpoint);
+      const stop = take(inOrder(c), depth, ...chunkSpan(task, c), checkpoint);
       if (stop !== null) return [stop, depth];
     }
     // Every chunk of this level came in before the next level starts, so no message of one is read as the other's.
@@ -218,14 +218,6 @@ function levels<S, A extends Action>(
     levelEnd = seen.size;
   }
   return ['exhausted', depth];
-}
-
-/** Chunk number c of the level, for c = 0, 1, 2 ..., expanded by this thread (no worker took part in the level). */
-function alone(task: LevelTask, expand: (index: number, from: number, to: number) => ChunkResult): (c: number) => ChunkResult {
-  return (c) => {
-    const from = task.start + c * task.chunk;
-    return expand(c, from, Math.min(task.end, from + task.chunk));
-  };
 }
 
 /**
@@ -254,8 +246,7 @@ function chunksInOrder(pool: Pool, task: LevelTask, expand: (index: number, from
       const full = early.size >= AHEAD && c < Atomics.load(task.next, 0);
       const mine = full ? task.chunks : Atomics.add(task.next, 0, 1);
       if (mine < task.chunks) {
-        const from = task.start + mine * task.chunk;
-        keep(expand(mine, from, Math.min(task.end, from + task.chunk)));
+        keep(expand(mine, ...chunkSpan(task, mine)));
       } else {
         keep(pool.next(WORKER_SILENCE_MS) as ChunkResult);
       }

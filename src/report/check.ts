@@ -36,7 +36,7 @@ export function progressLine(p: Progress): string {
 }
 
 export interface CheckJsonOptions {
-  /** Include the wall-clock figures (`elapsedMs`), which differ from run to run. */
+  /** Include what depends on the machine: the wall-clock figures (`elapsedMs`), which differ from run to run, and the threads used. */
   readonly timings?: boolean;
   /** The invariants checked (default: all of the model's). */
   readonly checked?: readonly string[];
@@ -48,7 +48,7 @@ export interface CheckJsonOptions {
  */
 export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
   // The clock and the threads used depend on the machine, so they are shown only when asked for.
-  const elapsed = (stats: Result['stats']) => (options.timings === true ? { elapsedMs: stats.elapsedMs, ...(stats.threads === undefined ? {} : { threads: stats.threads }) } : {});
+  const machine = (stats: Result['stats']) => (options.timings === true ? { elapsedMs: stats.elapsedMs, ...(stats.threads === undefined ? {} : { threads: stats.threads }) } : {});
   const phases = phasesOf(r);
   const verdicts = verdictsOf(model, r.coverage, r.violations, options.checked ?? model.invariants.map((i) => i.name));
   return {
@@ -61,10 +61,10 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...guidedOf(r), ...elapsed(r.stats), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
       ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
-      ...(phases === null ? {} : { phases: phasesJson(phases, elapsed) }) },
+      ...(phases === null ? {} : { phases: phasesJson(phases, machine) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
@@ -101,9 +101,9 @@ function phasesOf(r: Result): Phases | null {
   return 'phases' in r ? (r as CombinedResult<Action>).phases : null;
 }
 
-function phasesJson(phases: Phases, elapsed: (stats: Result['stats']) => object): unknown {
+function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...elapsed(p.stats),
+    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...machine(p.stats),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/explore/node.ts';
 import { certifyMinimal, exploreBounded, exploreExhaustive, type ExploreResult, type ModelSource } from '../../src/explore/index.ts';
-import type { Action } from '../../src/model.ts';
+import type { Action, Model } from '../../src/model.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
 
@@ -99,11 +99,7 @@ describe('breadth-first search on worker threads', () => {
 });
 
 /** The number of states first met at each depth 0 … maxDepth. */
-function levelSizes<S, A extends Action>(model: { initial: S; enabled(s: S): A[]; step(s: S, a: A): S }, maxDepth: number): number[] {
-  const sizes: number[] = [];
-  for (let d = 0; d <= maxDepth; d++) {
-    const upTo = (depth: number) => (depth < 0 ? 0 : exploreExhaustive(model as never, { maxDepth: depth }).stats.states);
-    sizes.push(upTo(d) - upTo(d - 1));
-  }
-  return sizes;
+function levelSizes<S, A extends Action>(model: Model<S, A>, maxDepth: number): number[] {
+  const upTo = Array.from({ length: maxDepth + 1 }, (_, d) => exploreExhaustive(model, { maxDepth: d }).stats.states);
+  return upTo.map((n, d) => n - (d === 0 ? 0 : upTo[d - 1]));
 }
