@@ -212,7 +212,7 @@ const SEARCH_IN_PROCESS = `
     ? exploreExhaustive(model, { maxDepth: depth, workers, source })
     : exploreRandom(model, { runs, maxSteps: 60, seed: 1, workers, source });
   const used = process.cpuUsage(cpu);
-  console.log(JSON.stringify({ states: r.stats.states, ms: Date.now() - wall, cpuMs: Math.round((used.user + used.system) / 1000) }));
+  console.log(JSON.stringify({ states: r.stats.states, steps: r.stats.transitions, ms: Date.now() - wall, cpuMs: Math.round((used.user + used.system) / 1000) }));
 `;
 
 /** Runs `SEARCH_IN_PROCESS` in a child process: states, wall-clock and CPU milliseconds. */
@@ -220,20 +220,20 @@ function searchInProcess(search: { engine: 'exhaustive' | 'random'; workers: num
   const dist = new URL('../dist/', import.meta.url).href;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', SEARCH_IN_PROCESS, JSON.stringify({ ...search, dist })], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the ${search.engine} search on ${search.workers} thread(s) exited ${r.status}: ${r.stderr.trim()}`);
-  return JSON.parse(r.stdout) as { states: number; ms: number; cpuMs: number };
+  return JSON.parse(r.stdout) as { states: number; steps: number; ms: number; cpuMs: number };
 }
 
 /**
  * One thread against two on today's protocol: breadth-first search to a fixed depth (the same
  * states, so the ratio of times is the speed-up), and to one depth more, and a random campaign of
- * fixed runs, each search in a fresh process. A second thread costs a fixed part of a second of
- * CPU (it loads the model and compiles its code anew), so the ratio grows with the search:
- * `workers --depth 8` sets the first depth and `--runs N` the campaign.
+ * fixed runs and one of four times as many, each search in a fresh process. A second thread costs
+ * a fixed part of a second of CPU (it loads the model and compiles its code anew), so the ratio
+ * grows with the search: `workers --depth 8` sets the first depth and `--runs N` the campaign.
  */
 function workerScaling(depth = 7, runs = 12_000) {
   const config = { maxCrashes: 1, lossyCrashes: 1 } as const;
   const bfs = (workers: number, d: number) => searchInProcess({ engine: 'exhaustive', workers, depth: d, runs, config });
-  const random = (workers: number) => searchInProcess({ engine: 'random', workers, depth, runs, config });
+  const random = (n: number, workers: number) => searchInProcess({ engine: 'random', workers, depth, runs: n, config });
   const figures = (one: ReturnType<typeof searchInProcess>, two: ReturnType<typeof searchInProcess>) => ({
     oneMs: one.ms, twoMs: two.ms, speedup: Number((one.ms / two.ms).toFixed(2)), oneCpuMs: one.cpuMs, twoCpuMs: two.cpuMs,
     // What two idle cores would give if the threads kept busy: twice the work one thread does per CPU second.
@@ -245,8 +245,11 @@ function workerScaling(depth = 7, runs = 12_000) {
   };
   const exhaustive = level(depth);
   const deeper = level(depth + 1);
-  const [r1, r2] = [random(1), random(2)];
-  return { exhaustive, deeper, random: { runs, ...figures(r1, r2) } };
+  const campaign = (n: number) => {
+    const [one, two] = [random(n, 1), random(n, 2)];
+    return { runs: n, steps: one.steps, twoSteps: two.steps, ...figures(one, two) };
+  };
+  return { exhaustive, deeper, random: campaign(runs), longer: campaign(4 * runs) };
 }
 
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
@@ -396,18 +399,24 @@ function memoryRandomMarkdown(m: ReturnType<typeof memoryRandom>): string {
     `(**${marks[marks.length - 1].peakRssMb} MB** at the end; ${m.baselineRssMb} MB before the search)`;
 }
 
+/** ", N threads" for a phase that ran on more than one, ", one thread" otherwise. */
+function onThreads(threads: number | undefined): string {
+  return threads === undefined ? ', one thread' : `, ${threads} threads`;
+}
+
 function defaultCheckMarkdown(d: ReturnType<typeof defaultCheck>): string {
   const line = (r: DefaultCheckRun) => `breadth-first search covered **${r.breadthFirstStates.toLocaleString('en')} distinct states** ` +
-    `(all behaviours to depth ${r.breadthFirstDepth}${r.threads === undefined ? ', one thread' : `, ${r.threads} threads`}), ` +
-    `then ${r.randomRuns.toLocaleString('en')} random runs met ${r.randomStates.toLocaleString('en')} distinct states; peak resident memory ${r.peakRssMb} MB`;
+    `(all behaviours to depth ${r.breadthFirstDepth}${onThreads(r.threads)}), ` +
+    `then ${r.randomRuns.toLocaleString('en')} random runs met **${r.randomStates.toLocaleString('en')} distinct states**${onThreads(r.randomThreads)}; peak resident memory ${r.peakRssMb} MB`;
   const ratio = (f: (r: DefaultCheckRun) => number) => d.rounds.map((x) => (f(x.byDefault) / f(x.oneThread)).toFixed(2) + '×').join(' and ');
   return [
     '## The default check', '',
-    '`kafka-spec check` with no options (today\'s protocol, rf 3; breadth-first for half its minute, then random runs, on one thread), in a process of its own,',
-    'against the same with `--workers 1`, as the default ran before breadth-first search used every core; two rounds, the second in the opposite order:',
+    '`kafka-spec check` with no options (today\'s protocol, rf 3; breadth-first for half its minute, then random runs, both on every core), in a process of its own,',
+    'against the same with `--workers 1`, as the default ran before it used every core; two rounds, the second in the opposite order.',
+    'Random runs on threads count a state that two shards met once:',
     ...d.rounds.flatMap((x, i) => [`- round ${i + 1}, by default: ${line(x.byDefault)};`, `- round ${i + 1}, \`--workers 1\`: ${line(x.oneThread)};`]),
     `- breadth-first states by default against one thread, by round: **${ratio((r) => r.breadthFirstStates)}**; ` +
-      `random states (one thread either way, so only the machine's load differs): ${ratio((r) => r.randomStates)}.`,
+      `random states: **${ratio((r) => r.randomStates)}**.`,
   ].join('\n');
 }
 
@@ -416,6 +425,7 @@ interface DefaultCheckRun {
   readonly breadthFirstDepth: number;
   readonly threads?: number;
   readonly randomStates: number;
+  readonly randomThreads?: number;
   readonly randomRuns: number;
   readonly peakRssMb: number;
 }
@@ -428,8 +438,7 @@ const PEAK_AT_EXIT = `data:text/javascript,${encodeURIComponent(
 /**
  * The default `kafka-spec check` (no options: breadth-first for half its minute, then random
  * runs), run as a user runs it, in a process of its own: the distinct states each phase covered;
- * and the same on one thread (`--workers 1`), as the default was before breadth-first search used
- * every core. Two rounds of the pair, the second in the opposite order.
+ * and the same on one thread (`--workers 1`), as the default was before it used every core. Two rounds of the pair, the second in the opposite order.
  */
 function defaultCheck(): { rounds: { oneThread: DefaultCheckRun; byDefault: DefaultCheckRun }[] } {
   const run = (...extra: string[]): DefaultCheckRun => {
@@ -440,7 +449,7 @@ function defaultCheck(): { rounds: { oneThread: DefaultCheckRun; byDefault: Defa
     if (peak === null) throw new Error('kafka-spec check did not report its peak memory');
     return {
       breadthFirstStates: stats.phases.exhaustive.states, breadthFirstDepth: stats.phases.exhaustive.depth, threads: stats.phases.exhaustive.threads,
-      randomStates: stats.phases.random.states, randomRuns: stats.phases.random.runs, peakRssMb: Math.round(Number(peak[1]) / 1024),
+      randomStates: stats.phases.random.states, randomThreads: stats.phases.random.threads, randomRuns: stats.phases.random.runs, peakRssMb: Math.round(Number(peak[1]) / 1024),
     };
   };
   // The second round runs the pair in the opposite order, so a machine that gets busier or quieter favours neither.
@@ -631,6 +640,9 @@ function reductionMarkdown(r: ReturnType<typeof reductions>): string {
 }
 
 function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
+  const campaign = (r: typeof w.random) => `Random campaign of ${r.runs.toLocaleString('en')} runs (seed 1; ${r.steps.toLocaleString('en')} steps on one thread, ` +
+    `${r.twoSteps.toLocaleString('en')} as two shards): ${(r.oneMs / 1000).toFixed(1)} s on one thread, ${(r.twoMs / 1000).toFixed(1)} s on two, **${r.speedup}×**; ` +
+    `CPU ${(r.oneCpuMs / 1000).toFixed(1)} s against ${(r.twoCpuMs / 1000).toFixed(1)} s, at most ${r.idleSpeedupBound}× on two idle cores.`;
   const bfs = (e: typeof w.exhaustive) => `Breadth-first search to depth ${e.depth} (${e.states.toLocaleString('en')} states, the same on both): ` +
     `${(e.oneMs / 1000).toFixed(1)} s on one thread, ${(e.twoMs / 1000).toFixed(1)} s on two, **${e.speedup}×**; CPU ${(e.oneCpuMs / 1000).toFixed(1)} s against ` +
     `${(e.twoCpuMs / 1000).toFixed(1)} s, so two idle cores could give at most ${e.idleSpeedupBound}×.`;
@@ -639,9 +651,8 @@ function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
     'Today\'s protocol (1 lossy crash).',
     `- ${bfs(w.exhaustive)}`,
     `- ${bfs(w.deeper)}`,
-    `- Random campaign of ${w.random.runs.toLocaleString('en')} runs (seed 1): ` +
-      `${(w.random.oneMs / 1000).toFixed(1)} s on one thread, ${(w.random.twoMs / 1000).toFixed(1)} s as two shards on two threads, **${w.random.speedup}×**; CPU ${(w.random.oneCpuMs / 1000).toFixed(1)} s against ` +
-      `${(w.random.twoCpuMs / 1000).toFixed(1)} s, at most ${w.random.idleSpeedupBound}× on two idle cores.`,
+    `- ${campaign(w.random)}`,
+    `- ${campaign(w.longer)}`,
     '',
     'Each search ran in a process of its own, as the CLI runs it, so each includes starting the worker and compiling the model\'s code on each thread.',
     'The machine was shared while they ran, so the wall-clock ratio is what the load left. The CPU bound assumes a thread does as much work per CPU second',

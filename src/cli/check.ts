@@ -142,17 +142,18 @@ interface Threads {
 
 /**
  * `--workers N`: N threads for both engines. Without it, breadth-first search uses every core,
- * since its result does not depend on the threads, and random runs stay on this thread, since
- * sharding them changes which runs a seed makes (a seed then gives the same runs on every
- * machine). Sleep sets and shards run on one thread unless told otherwise.
+ * since its result does not depend on the threads, and so do random runs, unless `randomAlone`:
+ * given `--seed`, since sharding changes which runs a seed makes (a seed gives the same runs on
+ * every machine), or `--max-states`, since each shard stops past the limit on its own (the union
+ * of their states would pass it). Sleep sets and shards run on one thread unless told otherwise.
  */
-function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: boolean): Threads {
+function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: boolean, randomAlone: boolean): Threads {
   const workers = text === undefined ? (oneThread ? 1 : Math.min(availableParallelism(), MAX_WORKERS)) : whole('--workers', text, 1, MAX_WORKERS);
   if (workers === 0) throw new UsageError('--workers must be at least 1');
   if (workers === 1) return {};
   const module = new URL(import.meta.url.endsWith('.ts') ? '../../properties/kafka-model.ts' : '../../properties/kafka-model.js', import.meta.url);
   const source = { module: module.href, exportName: 'kafkaModel', args: [config] };
-  return { workers, randomWorkers: text === undefined ? 1 : workers, source };
+  return { workers, randomWorkers: text === undefined && randomAlone ? 1 : workers, source };
 }
 
 /** `--shard k/n` (random engine only), or undefined when absent. */
@@ -210,7 +211,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
-  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || flags.shard !== undefined);
+  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || flags.shard !== undefined, seed !== undefined || limits.maxStates !== undefined);
   const reduction = reductionFlag(flags.reduce, engine, threads.workers);
   const shard = shardFlag(flags.shard, engine);
   const guide = guideFlag(flags.guide, engine);

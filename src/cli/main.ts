@@ -41,7 +41,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--seed <n>', 'random runs: seed')
     .option('--depth <n>', 'breadth-first search: depth bound')
     .option('--fewest <budget>', 'breadth-first search over the behaviours spending 0, then 1, 2, … of a budget (leaderChanges, crashes, faults, …): the counterexample spending the fewest, shortest among those')
-    .option('--workers <n>', 'threads (this one and n - 1 worker threads): breadth-first search expands each level of 2,048 states or more on n threads, with the same result as one; random runs split into n shards (seed default 0). Default: breadth-first search (certifying included) on every core, random runs on this thread alone')
+    .option('--workers <n>', 'threads (this one and n - 1 worker threads): breadth-first search expands each level of 2,048 states or more on n threads, with the same result as one; random runs split into n shards, their distinct states counted once. Default: every core, except random runs given --seed (so a seed makes the same runs on any machine) or --max-states (which each shard applies on its own), which stay on this thread')
     .option('--reduce <kind>', 'breadth-first search on one thread: sleep skips steps that only reorder independent ones (same states, violations and goals, fewer steps taken); none (default) takes every step')
     .option('--no-guide', 'random runs: start every run at the initial state, instead of half of them where an earlier run met a state sketch no run had met (the default)')
     .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')

@@ -106,6 +106,30 @@ export class FingerprintSet {
     return id;
   }
 
+  /**
+   * The table's slots, for a set on another thread to take in with `addAll` (empty slots hold
+   * 0:0). The arrays are the set's own: hand them over only once the set is done with.
+   */
+  get slots(): { readonly hi: Uint32Array; readonly lo: Uint32Array } {
+    return { hi: this.hi, lo: this.lo };
+  }
+
+  /**
+   * Adds the fingerprints of another set's `slots` (with no parent links) while this set holds
+   * fewer than `cap`; true when one was left out for the cap.
+   */
+  addAll(slots: { readonly hi: Uint32Array; readonly lo: Uint32Array }, cap = Infinity): boolean {
+    const { hi, lo } = slots;
+    for (let j = 0; j < hi.length; j++) {
+      if (hi[j] === EMPTY && lo[j] === EMPTY) continue;
+      const i = this.slotOf(hi[j], lo[j]);
+      if (i >= 0) continue;
+      if (this.count >= cap) return true;
+      this.insert(~i, hi[j], lo[j], -1, -1);
+    }
+    return false;
+  }
+
   /** The parent ids and action indices by id (valid below `size`); shared memory when the set was made `shared`. */
   get links(): { readonly parents: Int32Array; readonly actions: Int32Array } {
     return { parents: this.parents, actions: this.actions };

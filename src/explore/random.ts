@@ -63,6 +63,8 @@ export interface RandomOptions {
   readonly source?: ModelSource;
   /** Start half the runs where runs that met a new sketch left off (default true; needs `Model.sketch`). */
   readonly guide?: boolean;
+  /** The counter of distinct states to use (an empty one, `DistinctStates.of(options)`), for a caller that merges it with others after. */
+  readonly distinct?: DistinctStates;
 }
 
 /** How many distinct states random runs count exactly by default: a fingerprint table of 32 MB. */
@@ -70,14 +72,21 @@ export const DISTINCT_STATES_CAP = 1 << 21;
 
 /**
  * The distinct states random runs visit: exact up to `cap`, then a lower bound (`capped` once a
- * state not counted was met). Past the cap nothing is added, so memory stops growing.
+ * state not counted was met). Past the cap nothing is added, so memory stops growing. The shards
+ * of a campaign on threads each count their own and the calling thread takes in the others'
+ * (`merge`), so a state two shards met counts once.
  */
-class DistinctStates {
+export class DistinctStates {
   private readonly set = FingerprintSet.withoutLinks();
   private readonly fp = new Uint32Array(2);
   capped = false;
 
   constructor(private readonly cap: number) {}
+
+  /** The counter a search with these options uses. */
+  static of(options: Pick<RandomOptions, 'maxDistinctStates' | 'maxStates'>): DistinctStates {
+    return new DistinctStates(Math.max(options.maxDistinctStates ?? DISTINCT_STATES_CAP, options.maxStates ?? 0));
+  }
 
   get size(): number {
     return this.set.size;
@@ -89,6 +98,23 @@ class DistinctStates {
     if (this.set.size < this.cap) this.set.add(this.fp[0], this.fp[1], -1, -1);
     else if (!this.set.has(this.fp[0], this.fp[1])) this.capped = true;
   }
+
+  /** What another thread's counter holds, to post here: its table (handed over, not copied) and whether it was capped. */
+  get counted(): Counted {
+    return { ...this.set.slots, capped: this.capped };
+  }
+
+  /** Adds the states another counter counted: the count of their union, still up to the cap. */
+  merge(other: Counted): void {
+    this.capped = this.set.addAll(other, this.cap) || this.capped || other.capped;
+  }
+}
+
+/** A counter's states as posted between threads. */
+export interface Counted {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly capped: boolean;
 }
 
 /** Runs kept to start from, at most this many; once full, each newly kept run replaces the oldest. */
@@ -169,7 +195,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const inBounds = boundsOf(model);
   const invs = selectInvariants(model, options.invariants);
   const coverage = new CoverageCounter(model);
-  const seen = new DistinctStates(Math.max(options.maxDistinctStates ?? DISTINCT_STATES_CAP, options.maxStates ?? 0));
+  const seen = options.distinct ?? DistinctStates.of(options);
   let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
   const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0 };

@@ -63,7 +63,7 @@ export interface ExploreResult<A extends Action> {
      * when it left none out; up to one step less, every behaviour of the uncapped graph was explored.
      */
     readonly capCut?: number;
-    /** Exhaustive: threads that expanded levels, when more than one did (workers start only for large levels). */
+    /** Threads that expanded levels (exhaustive: workers start only for large levels) or ran shards (random), when more than one did. */
     readonly threads?: number;
     /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;

@@ -1,6 +1,7 @@
 /**
  * `kafka-spec check --workers N`: breadth-first search on N threads prints what one thread
- * prints; random runs on N threads are deterministic for a seed; a bad count is one line, exit 2.
+ * prints; random runs on N threads are deterministic for a seed, and without a seed use every
+ * core by default; a bad count is one line, exit 2.
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,13 @@ describe('check --workers', () => {
     const byDefault = await runCli('check', ...args);
     const one = await runCli('check', ...args, '--workers', '1');
     expect(byDefault.out).toBe(one.out);
+  });
+
+  it('runs random runs given no seed on every core, and says so', async () => {
+    const text = SMALL.filter((a) => a !== '--json');
+    const r = await runCli('check', '--engine', 'random', '--runs', '40', '--max-steps', '12', '--invariant', 'hw-le-leo', ...text);
+    const cores = availableParallelism();
+    expect(r.out).toMatch(cores > 1 ? new RegExp(`40 random runs .* in [\\d.]+ s on ${Math.min(cores, 64)} threads \\(`) : /40 random runs .* in [\d.]+ s \(/);
   });
 
   it('runs random shards on threads deterministically', async () => {
