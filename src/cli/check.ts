@@ -8,7 +8,10 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { budgetOf, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress, UnknownInvariantError, selectInvariants } from '../explore/index.ts';
+import {
+  budgetOf, DistinctStates, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress,
+  UnknownInvariantError, selectInvariants,
+} from '../explore/index.ts';
 import type { ModelSource } from '../explore/on-threads.ts';
 import type { Shard } from '../explore/shard.ts';
 import type { Reduction } from '../explore/exhaustive.ts';
@@ -24,6 +27,7 @@ import { fairRuns, type FairRunsResult } from '../explore/fair-runs.ts';
 import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { type Prefix, readPrefix } from './prefix.ts';
+import { writeStates } from './states-file.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -44,12 +48,14 @@ export interface CheckFlags extends ModelFlags {
   maxMemory?: string;
   /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
   fewest?: string;
-  /** Threads (default: every core for breadth-first search, one for random runs). */
+  /** Threads (default: every core, except for random runs given a seed or a state limit). */
   workers?: string;
   /** Partial-order reduction of breadth-first search: none or sleep. */
   reduce?: string;
   /** Random engine: run shard k of n of the campaign (`k/n`). */
   shard?: string;
+  /** Random engine: write the distinct states met to this file, for `merge --states`. */
+  statesOut?: string;
   /** Random runs: false (`--no-guide`) starts every run at the initial state. */
   guide?: boolean;
   /** Check every liveness property (V1-V6) instead of the invariants. */
@@ -214,6 +220,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || flags.shard !== undefined, seed !== undefined || limits.maxStates !== undefined);
   const reduction = reductionFlag(flags.reduce, engine, threads.workers);
   const shard = shardFlag(flags.shard, engine);
+  if (flags.statesOut !== undefined && engine !== 'random') throw new UsageError('--states-out writes the states random runs met: use it with --engine random');
+  // The states the random runs meet, counted here so they can be written out (every shard's, with threads).
+  const distinct = flags.statesOut === undefined ? undefined : DistinctStates.of(limits);
   const guide = guideFlag(flags.guide, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
@@ -228,7 +237,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
       : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
     : engine === 'random'
       ? exploreRandom(model, {
-        runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, workers: threads.randomWorkers, source: threads.source, shard,
+        runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, workers: threads.randomWorkers, source: threads.source, shard, distinct,
       })
       : exploreCombined(model, {
         timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, guide, certify, onProgress, runs, ...limits, ...threads,
@@ -237,6 +246,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
   }));
+  if (distinct !== undefined) writeStates(flags.statesOut!, distinct);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
   if (flags.out !== undefined && traces.length > 0) {
     try {

@@ -45,6 +45,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--reduce <kind>', 'breadth-first search on one thread: sleep skips steps that only reorder independent ones (same states, violations and goals, fewer steps taken); none (default) takes every step')
     .option('--no-guide', 'random runs: start every run at the initial state, instead of half of them where an earlier run met a state sketch no run had met (the default)')
     .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')
+    .option('--states-out <file>', 'random engine: write the distinct states the runs met (fingerprints) to this file, so merge --states counts a state two shards met once')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
@@ -126,8 +127,9 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
   program
     .command('merge <files...>')
     .description('combine check --json outputs (e.g. the shards of a random campaign) into one result')
+    .option('--states <files...>', 'the shards\' check --states-out files, one per result in the same order: count the distinct states of their union instead of summing the results\' counts')
     .option('--json', 'machine-readable result')
-    .action(async (files: string[], flags: { json?: boolean }) => setExit((await import('./merge.ts')).runMerge(files, flags, io)));
+    .action(async (files: string[], flags: { json?: boolean; states?: string[] }) => setExit((await import('./merge.ts')).runMerge(files, flags, io)));
   program
     .command('list')
     .description('invariants, goals, protocol versions, switches and defaults')

@@ -1,20 +1,25 @@
 /**
- * `kafka-spec merge FILE...`: the `check --json` outputs of the shards of one campaign (or any
- * checks of one configuration) as one result. Violations: the shortest of each invariant, with
- * its trace; goal and step coverage: added up; steps, states and runs: summed (a state two shards
- * both met counts twice, so for random runs the sum bounds the distinct states from above);
- * depth: the deepest. Files of different configurations do not merge.
+ * `kafka-spec merge FILE... [--states FILE...]`: the `check --json` outputs of the shards of one
+ * campaign (or any checks of one configuration) as one result. Violations: the shortest of each
+ * invariant, with its trace; goal and step coverage: added up; steps and runs: summed; depth: the
+ * deepest. Distinct states: with the shards' `--states-out` files, the size of their union;
+ * without, summed (a state two shards both met counts twice, so the sum bounds the distinct
+ * states from above). Files of different configurations do not merge.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { DistinctStates } from '../explore/random.ts';
 import { shortestPerInvariant, sumGuidance } from '../explore/shard.ts';
 import type { Output } from './check.ts';
 import { UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
+import { readStates } from './states-file.ts';
 
 export interface MergeFlags {
   json?: boolean;
+  /** The shards' `check --states-out` files, one per result. */
+  states?: string[];
 }
 
 const counts = z.record(z.string(), z.number().int().nonnegative());
@@ -61,8 +66,11 @@ function sumCounts(maps: readonly Record<string, number>[]): Record<string, numb
   return out;
 }
 
-/** The merged result of several `check --json` outputs of one configuration. */
-export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly string[]): unknown {
+/**
+ * The merged result of several `check --json` outputs of one configuration; `union`, when given,
+ * is what their states files hold counted once, and replaces the sum of their states.
+ */
+export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly string[], union?: { readonly states: number; readonly capped: boolean }): unknown {
   outputs.forEach((o, i) => {
     if (!isDeepStrictEqual(o.config, outputs[0].config)) throw new UsageError(oneLine(`merge: '${files[i]}' checks another configuration than '${files[0]}'`));
   });
@@ -75,8 +83,9 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
     config: outputs[0].config,
     violations,
     stats: {
-      engine: engines.join(','), steps: sum((o) => o.stats.steps), states: sum((o) => o.stats.states),
-      ...(outputs.some((o) => o.stats.statesCapped === true) ? { statesCapped: true } : {}),
+      engine: engines.join(','), steps: sum((o) => o.stats.steps), states: union?.states ?? sum((o) => o.stats.states),
+      statesCounted: union === undefined ? 'summed' : 'union',
+      ...((union?.capped ?? outputs.some((o) => o.stats.statesCapped === true)) ? { statesCapped: true } : {}),
       depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
       ...sumGuidance(outputs.map((o) => o.stats.guided)),
       complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
@@ -87,11 +96,29 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
   };
 }
 
+/**
+ * The distinct states of the states files counted once: file i must be result i's (as many
+ * states as it reports), so that a file of another campaign is not counted in.
+ */
+function unionOf(states: readonly string[], outputs: readonly CheckOutput[], files: readonly string[]): { states: number; capped: boolean } {
+  const union = new DistinctStates(Infinity);
+  states.forEach((file, i) => {
+    const counted = readStates(file);
+    if (counted.hi.length !== outputs[i].stats.states) {
+      throw new UsageError(oneLine(`merge: '${file}' holds ${counted.hi.length} states but '${files[i]}' reports ${outputs[i].stats.states}: give the states files in the order of the results`));
+    }
+    union.merge(counted);
+  });
+  return { states: union.size, capped: union.capped };
+}
+
 /** A few lines for people: the verdict, each invariant's shortest counterexample, what was explored, the goals never reached. */
 function mergeText(merged: ReturnType<typeof mergeOutputs>): string {
-  const m = merged as CheckOutput & { stats: { merged: number; runs: number } };
+  const m = merged as CheckOutput & { stats: { merged: number; runs: number; statesCounted: 'summed' | 'union' } };
   const k = (n: number) => n.toLocaleString('en');
-  const lines = [`Merged ${m.stats.merged} results: ${k(m.stats.runs)} random runs, ${k(m.stats.steps)} steps, ${k(m.stats.states)} states (summed over the results), longest ${m.stats.depth} steps.`];
+  const atLeast = m.stats.statesCapped === true ? 'at least ' : '';
+  const states = m.stats.statesCounted === 'union' ? `${atLeast}${k(m.stats.states)} distinct states (each counted once, from the states files)` : `${k(m.stats.states)} states (summed over the results)`;
+  const lines = [`Merged ${m.stats.merged} results: ${k(m.stats.runs)} random runs, ${k(m.stats.steps)} steps, ${states}, longest ${m.stats.depth} steps.`];
   for (const v of m.violations) lines.push(`VIOLATED ${v.invariant}: shortest counterexample ${v.length} steps`);
   if (m.verdict === 'holds') lines.push('No invariant violated.');
   const never = Object.entries(m.coverage).filter(([, n]) => n === 0).map(([g]) => g);
@@ -102,7 +129,11 @@ function mergeText(merged: ReturnType<typeof mergeOutputs>): string {
 /** Runs `kafka-spec merge`; exit 1 when any input found a violation, 0 otherwise; throws UsageError for bad input. */
 export function runMerge(files: readonly string[], flags: MergeFlags, io: Output): number {
   if (files.length === 0) throw new UsageError('merge: give the check --json output files to merge');
-  const merged = mergeOutputs(files.map(readOutput), files);
+  if (flags.states !== undefined && flags.states.length !== files.length) {
+    throw new UsageError(`merge: give one states file per result (${flags.states.length} for ${files.length} results)`);
+  }
+  const outputs = files.map(readOutput);
+  const merged = mergeOutputs(outputs, files, flags.states === undefined ? undefined : unionOf(flags.states, outputs, files));
   io.out(flags.json ? JSON.stringify(merged) : mergeText(merged));
   return (merged as { verdict: string }).verdict === 'violated' ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /** The exploration engines and what they report. */
 export { exploreExhaustive, type ExhaustiveOptions } from './exhaustive.ts';
-export { type CertifyBudget, certifyMinimal, exploreRandom, type RandomOptions } from './random.ts';
+export { type CertifyBudget, certifyMinimal, type Counted, DistinctStates, exploreRandom, type RandomOptions } from './random.ts';
 export { exploreBounded, budgetOf, UnknownBudgetError, type BoundedOptions, type BoundedRound } from './bounded.ts';
 export { exploreCombined, type CombinedOptions, type CombinedResult } from './combined.ts';
 export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts';

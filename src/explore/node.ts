@@ -76,7 +76,7 @@ export interface ShardDone<A extends Action> {
   readonly counted?: Counted;
 }
 
-/** A seed for a campaign given none, drawn as fast-check draws one. */
+/** A seed for a campaign given none, from the clock and `Math.random` (fast-check draws its own when given none). */
 function freshSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
 }

@@ -1,7 +1,8 @@
 /**
  * `check --shard k/n` and `kafka-spec merge`: the shards of a random campaign, written as
  * `check --json` files, merge into one result with the runs summed and the shortest violation of
- * each invariant; bad input to either is one line and exit 2.
+ * each invariant, and with their `--states-out` files the distinct states counted once; bad input
+ * to either is one line and exit 2.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-merge-'));
 
 async function shardFile(k: number, n: number, ...extra: string[]): Promise<string> {
   const r = await runCli(...CAMPAIGN, '--shard', `${k}/${n}`, ...extra);
-  const file = join(dir, `shard-${k}-of-${n}${extra.join('')}.json`);
+  const file = join(dir, `shard-${k}-of-${n}${extra.join('').replace(/[^\w-]/g, '_')}.json`);
   writeFileSync(file, r.out);
   return file;
 }
@@ -35,6 +36,43 @@ describe('check --shard and merge', () => {
     expect(merged.violations.find((v: { invariant: string }) => v.invariant === 'acks-one-durable').length).toBe(shortest);
     const text = await runCli('merge', ...files);
     expect(text.out).toMatch(/^Merged 2 results: [\d,]+ random runs/);
+  });
+
+  it('counts the distinct states of the shards\' states files once, as the same campaign on threads counts them', async () => {
+    const states = [1, 2].map((k) => join(dir, `states-${k}.fp`));
+    const files = [await shardFile(1, 2, '--states-out', states[0]), await shardFile(2, 2, '--states-out', states[1])];
+    const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const union = JSON.parse((await runCli('merge', '--json', ...files, '--states', ...states)).out);
+    const summed = JSON.parse((await runCli('merge', '--json', ...files)).out);
+    const threads = JSON.parse((await runCli(...CAMPAIGN, '--workers', '2')).out);
+    expect([union.stats.statesCounted, summed.stats.statesCounted]).toEqual(['union', 'summed']);
+    expect(summed.stats.states).toBe(parts[0].stats.states + parts[1].stats.states);
+    expect(union.stats.states).toBe(threads.stats.states);
+    expect(union.stats.states).toBeLessThan(summed.stats.states);
+    expect((await runCli('merge', ...files, '--states', ...states)).out).toMatch(/ [\d,]+ distinct states \(each counted once, from the states files\)/);
+  });
+
+  it('rejects a states file that is missing, malformed or one too few, and --states-out without random runs, with one line, exit 2', async () => {
+    const file = await shardFile(1, 2);
+    const good = join(dir, 'good.fp');
+    await shardFile(2, 2, '--states-out', good);
+    const garbage = join(dir, 'garbage.fp');
+    writeFileSync(garbage, 'not fingerprints at all!');
+    const cut = join(dir, 'cut.fp');
+    writeFileSync(cut, readFileSync(good).subarray(0, 24));
+    for (const [args, message] of [
+      [[file, '--states', join(dir, 'missing.fp')], /cannot read/],
+      [[file, '--states', garbage], /is not a states file written by check --states-out \(no KSFP header\)/],
+      [[file, '--states', cut], /says \d+ fingerprints but holds 1/],
+      [[file, file, '--states', good], /one states file per result \(1 for 2 results\)/],
+      [[file, '--states', good], /holds \d+ states but .* reports \d+: give the states files in the order of the results/],
+    ] as const) {
+      const r = await runCli('merge', ...args);
+      expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
+      expect(r.err).toMatch(message);
+    }
+    const exhaustive = await runCli('check', '--engine', 'exhaustive', '--depth', '2', '--states-out', good);
+    expect([exhaustive.code, exhaustive.err]).toEqual([2, expect.stringMatching(/--states-out writes the states random runs met/)]);
   });
 
   it('runs each shard from its own seed, deterministically', async () => {

@@ -1,0 +1,76 @@
+/**
+ * The distinct states a random campaign met, as a file (`check --states-out`), so that `merge
+ * --states` counts a state that shards in processes of their own both met once, as the engine
+ * counts the shards of a campaign on threads. Little-endian words: the magic `KSFP`, the format's
+ * version (1), the number of fingerprints, flags (bit 0: counting had stopped at its cap, so
+ * the campaign met more states than the file holds), then each 64-bit fingerprint, high word first.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Counted, DistinctStates } from '../explore/index.ts';
+import { oneLine } from '../report/line.ts';
+import { UsageError } from './options.ts';
+
+const MAGIC = 0x5046534b;
+const VERSION = 1;
+const HEADER_WORDS = 4;
+
+/** The fingerprints a counter holds (its empty slots left out), as the file's bytes. */
+export function encodeStates(counted: Counted): Uint8Array {
+  let n = 0;
+  for (let i = 0; i < counted.hi.length; i++) if (counted.hi[i] !== 0 || counted.lo[i] !== 0) n++;
+  const words = new Uint32Array(HEADER_WORDS + 2 * n);
+  words.set([MAGIC, VERSION, n, counted.capped ? 1 : 0]);
+  let w = HEADER_WORDS;
+  for (let i = 0; i < counted.hi.length; i++) {
+    if (counted.hi[i] === 0 && counted.lo[i] === 0) continue;
+    words[w++] = counted.hi[i];
+    words[w++] = counted.lo[i];
+  }
+  return toLittleEndian(words);
+}
+
+/** The fingerprints in a file's bytes; throws a one-line UsageError naming `file` when they are not a states file. */
+export function decodeStates(bytes: Uint8Array, file: string): Counted {
+  const bad = (why: string) => new UsageError(oneLine(`merge: '${file}' is not a states file written by check --states-out (${why})`));
+  if (bytes.byteLength < HEADER_WORDS * 4 || bytes.byteLength % 4 !== 0) throw bad(`${bytes.byteLength} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const word = (i: number) => view.getUint32(4 * i, true);
+  if (word(0) !== MAGIC) throw bad('no KSFP header');
+  if (word(1) !== VERSION) throw bad(`version ${word(1)}, this kafka-spec reads ${VERSION}`);
+  const n = word(2);
+  if (bytes.byteLength !== 4 * (HEADER_WORDS + 2 * n)) throw bad(`it says ${n} fingerprints but holds ${(bytes.byteLength / 4 - HEADER_WORDS) / 2}`);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    hi[i] = word(HEADER_WORDS + 2 * i);
+    lo[i] = word(HEADER_WORDS + 2 * i + 1);
+  }
+  return { hi, lo, capped: (word(3) & 1) === 1 };
+}
+
+function toLittleEndian(words: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(words.byteLength);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < words.length; i++) view.setUint32(4 * i, words[i], true);
+  return bytes;
+}
+
+/** Writes what `distinct` counted to `file`; a one-line UsageError when it cannot. */
+export function writeStates(file: string, distinct: DistinctStates): void {
+  try {
+    writeFileSync(file, encodeStates(distinct.counted));
+  } catch (e) {
+    throw new UsageError(oneLine(`--states-out: cannot write '${file}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+  }
+}
+
+/** The fingerprints in `file`; a one-line UsageError when it cannot be read or is not a states file. */
+export function readStates(file: string): Counted {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(oneLine(`merge: cannot read '${file}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+  }
+  return decodeStates(bytes, file);
+}
