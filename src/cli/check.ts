@@ -289,6 +289,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
   if (flags.guide === false) throw new UsageError('--no-guide changes random runs of the invariants: fair runs of a liveness check are never guided');
+  if (flags.statesOut !== undefined) throw new UsageError('--states-out writes the states random runs of the invariants met: a liveness check has none to write');
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));

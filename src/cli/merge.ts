@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { DistinctStates } from '../explore/random.ts';
+import { DistinctStates } from '../explore/index.ts';
 import { shortestPerInvariant, sumGuidance } from '../explore/shard.ts';
 import type { Output } from './check.ts';
 import { UsageError } from './options.ts';

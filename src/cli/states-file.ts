@@ -32,7 +32,7 @@ export function encodeStates(counted: Counted): Uint8Array {
 /** The fingerprints in a file's bytes; throws a one-line UsageError naming `file` when they are not a states file. */
 export function decodeStates(bytes: Uint8Array, file: string): Counted {
   const bad = (why: string) => new UsageError(oneLine(`merge: '${file}' is not a states file written by check --states-out (${why})`));
-  if (bytes.byteLength < HEADER_WORDS * 4 || bytes.byteLength % 4 !== 0) throw bad(`${bytes.byteLength} bytes`);
+  if (bytes.byteLength < HEADER_WORDS * 4 || bytes.byteLength % 4 !== 0) throw bad(`${bytes.byteLength} bytes, not a header and whole fingerprints`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const word = (i: number) => view.getUint32(4 * i, true);
   if (word(0) !== MAGIC) throw bad('no KSFP header');

@@ -58,12 +58,15 @@ describe('check --shard and merge', () => {
     await shardFile(2, 2, '--states-out', good);
     const garbage = join(dir, 'garbage.fp');
     writeFileSync(garbage, 'not fingerprints at all!');
+    const odd = join(dir, 'odd.fp');
+    writeFileSync(odd, 'seventeen bytes..');
     const cut = join(dir, 'cut.fp');
     writeFileSync(cut, readFileSync(good).subarray(0, 24));
     for (const [args, message] of [
       [[file, '--states', join(dir, 'missing.fp')], /cannot read/],
       [[file, '--states', garbage], /is not a states file written by check --states-out \(no KSFP header\)/],
       [[file, '--states', cut], /says \d+ fingerprints but holds 1/],
+      [[file, '--states', odd], /17 bytes, not a header and whole fingerprints/],
       [[file, file, '--states', good], /one states file per result \(1 for 2 results\)/],
       [[file, '--states', good], /holds \d+ states but .* reports \d+: give the states files in the order of the results/],
     ] as const) {
@@ -73,6 +76,8 @@ describe('check --shard and merge', () => {
     }
     const exhaustive = await runCli('check', '--engine', 'exhaustive', '--depth', '2', '--states-out', good);
     expect([exhaustive.code, exhaustive.err]).toEqual([2, expect.stringMatching(/--states-out writes the states random runs met/)]);
+    const liveness = await runCli('check', '--liveness', '--states-out', good);
+    expect([liveness.code, liveness.err]).toEqual([2, expect.stringMatching(/a liveness check has none to write/)]);
   });
 
   it('runs each shard from its own seed, deterministically', async () => {
