@@ -438,7 +438,8 @@ const PEAK_AT_EXIT = `data:text/javascript,${encodeURIComponent(
 /**
  * The default `kafka-spec check` (no options: breadth-first for half its minute, then random
  * runs), run as a user runs it, in a process of its own: the distinct states each phase covered;
- * and the same on one thread (`--workers 1`), as the default was before it used every core. Two rounds of the pair, the second in the opposite order.
+ * and the same on one thread (`--workers 1`), as the default was before it used every core. Two
+ * rounds of the pair, the second in the opposite order.
  */
 function defaultCheck(): { rounds: { oneThread: DefaultCheckRun; byDefault: DefaultCheckRun }[] } {
   const run = (...extra: string[]): DefaultCheckRun => {

@@ -228,9 +228,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
-  // Certifying is breadth-first search, so it uses the threads breadth-first search does.
-  const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: 30_000 }), workers: threads.workers, source: threads.source };
   const breadthFirstThreads = { workers: threads.workers, source: threads.source };
+  // Certifying is breadth-first search, so it uses the threads breadth-first search does.
+  const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: 30_000 }), ...breadthFirstThreads };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? budget === undefined
       ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })

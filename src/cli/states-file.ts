@@ -16,17 +16,20 @@ const HEADER_WORDS = 4;
 
 /** The fingerprints a counter holds (its empty slots left out), as the file's bytes. */
 export function encodeStates(counted: Counted): Uint8Array {
+  const { hi, lo } = counted;
   let n = 0;
-  for (let i = 0; i < counted.hi.length; i++) if (counted.hi[i] !== 0 || counted.lo[i] !== 0) n++;
-  const words = new Uint32Array(HEADER_WORDS + 2 * n);
-  words.set([MAGIC, VERSION, n, counted.capped ? 1 : 0]);
-  let w = HEADER_WORDS;
-  for (let i = 0; i < counted.hi.length; i++) {
-    if (counted.hi[i] === 0 && counted.lo[i] === 0) continue;
-    words[w++] = counted.hi[i];
-    words[w++] = counted.lo[i];
+  for (let i = 0; i < hi.length; i++) if (hi[i] !== 0 || lo[i] !== 0) n++;
+  const bytes = new Uint8Array(4 * (HEADER_WORDS + 2 * n));
+  const view = new DataView(bytes.buffer);
+  [MAGIC, VERSION, n, counted.capped ? 1 : 0].forEach((x, i) => view.setUint32(4 * i, x, true));
+  let at = 4 * HEADER_WORDS;
+  for (let i = 0; i < hi.length; i++) {
+    if (hi[i] === 0 && lo[i] === 0) continue;
+    view.setUint32(at, hi[i], true);
+    view.setUint32(at + 4, lo[i], true);
+    at += 8;
   }
-  return toLittleEndian(words);
+  return bytes;
 }
 
 /** The fingerprints in a file's bytes; throws a one-line UsageError naming `file` when they are not a states file. */
@@ -46,13 +49,6 @@ export function decodeStates(bytes: Uint8Array, file: string): Counted {
     lo[i] = word(HEADER_WORDS + 2 * i + 1);
   }
   return { hi, lo, capped: (word(3) & 1) === 1 };
-}
-
-function toLittleEndian(words: Uint32Array): Uint8Array {
-  const bytes = new Uint8Array(words.byteLength);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < words.length; i++) view.setUint32(4 * i, words[i], true);
-  return bytes;
 }
 
 /** Writes what `distinct` counted to `file`; a one-line UsageError when it cannot. */
