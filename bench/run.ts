@@ -11,6 +11,7 @@
  *  - default-check: what `kafka-spec check` with no options covers in its minute;
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
  *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
+ *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
  *  - liveness: liveness checking against safety on the same graph;
  *  - browser: the explorer's engine in headless Chromium against Node (bench/browser.ts);
  *  - startup: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
@@ -19,7 +20,9 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { transition } from 'xstate';
@@ -253,6 +256,50 @@ function workerScaling(depth = 7, runs = 12_000) {
 }
 
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
+
+/** One `kafka-spec ARGS` process: its JSON output and wall-clock milliseconds, exit 1 (a violation) allowed. */
+function cli(args: string[]): { json: any; ms: number } {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const ms = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`kafka-spec ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  return { json: JSON.parse(r.stdout), ms };
+}
+
+/**
+ * Breadth-first search of the default configuration to `depth` on one thread, whole and as 2, 4
+ * and 8 shards (`check --engine exhaustive --shard k/n`), each a process of its own run one after
+ * the other: each shard's states and time, and the union `merge --states` counts, which must be
+ * the whole search's states. With a machine per shard, the search takes as long as its slowest
+ * shard; the states ratio (whole against the largest shard) is the same on any machine.
+ */
+function shardScaling(depth = 8) {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-bench-shards-'));
+  const search = ['check', '--engine', 'exhaustive', '--depth', String(depth), '--workers', '1', '--json'];
+  const whole = cli(search);
+  const splits = [2, 4, 8].map((n) => {
+    const shards = Array.from({ length: n }, (_, i) => {
+      const states = join(dir, `shard-${i + 1}-of-${n}.fp`);
+      const r = cli([...search, '--shard', `${i + 1}/${n}`, '--states-out', states]);
+      const json = join(dir, `shard-${i + 1}-of-${n}.json`);
+      writeFileSync(json, JSON.stringify(r.json));
+      return { json, states, result: r.json, ms: r.ms };
+    });
+    const union = cli(['merge', '--json', ...shards.map((x) => x.json), '--states', ...shards.map((x) => x.states)]).json.stats.states;
+    if (union !== whole.json.stats.states) throw new Error(`${n} shards' union holds ${union} states, the whole search ${whole.json.stats.states}`);
+    const at = shards[0].result.stats.split.at;
+    const shardStates = shards.map((x) => x.result.stats.states as number);
+    const slowestMs = Math.max(...shards.map((x) => x.ms));
+    return {
+      shards: n, splitDepth: at.depth, levelStates: at.levelStates, shardStates, shardMs: shards.map((x) => x.ms), union, slowestMs,
+      statesRatio: Number((whole.json.stats.states / Math.max(...shardStates)).toFixed(2)),
+      speedup: Number((whole.ms / slowestMs).toFixed(2)),
+      overlap: Number((shardStates.reduce((a, b) => a + b, 0) / union).toFixed(2)),
+    };
+  });
+  rmSync(dir, { recursive: true });
+  return { depth, states: whole.json.stats.states, wholeMs: whole.ms, splits };
+}
 const STARTUP: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'kafka-spec --help': [BIN, '--help'], 'kafka-spec list': [BIN, 'list'] };
 
 /** Wall-clock milliseconds for one `node ARGS` process, from spawn to exit. */
@@ -519,6 +566,7 @@ const SECTIONS: Record<string, Section> = {
   counterexamples: { key: 'timeToCounterexample', run: () => timeToCounterexample() },
   rf3: { key: 'rf3Strategies', run: () => rf3Strategies(flag('--seconds') ?? 60) },
   workers: { key: 'workers', run: () => workerScaling(flag('--depth'), flag('--runs')) },
+  shards: { key: 'shards', run: () => shardScaling(flag('--depth')) },
   liveness: { key: 'liveness', run: () => liveness() },
   browser: { key: 'browser', run: async () => (await import('./browser.ts')).browserBench() },
   startup: { key: 'startup', run: () => startup() },
@@ -584,6 +632,7 @@ function markdown(r: Record<string, any>): string {
     '',
     ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
+    ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
     ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
@@ -658,6 +707,20 @@ function workersMarkdown(w: ReturnType<typeof workerScaling>): string {
     'Each search ran in a process of its own, as the CLI runs it, so each includes starting the worker and compiling the model\'s code on each thread.',
     'The machine was shared while they ran, so the wall-clock ratio is what the load left. The CPU bound assumes a thread does as much work per CPU second',
     'beside another as alone; two threads each slow down a little when both run, so it is a bound on what this program could give, not a measure of its waste.',
+  ].join('\n');
+}
+
+function shardsMarkdown(r: ReturnType<typeof shardScaling>): string {
+  const k = (x: number) => x.toLocaleString('en');
+  return [
+    '## Breadth-first search in shards', '',
+    `\`kafka-spec check --engine exhaustive --depth ${r.depth} --workers 1\` (the default configuration), whole and as n shards (\`--shard k/n\`), each a process`,
+    `of its own, one after the other. The whole search: ${k(r.states)} distinct states in ${(r.wholeMs / 1000).toFixed(1)} s. Each time the shards' union`,
+    '(`merge --states`) held exactly its states. With one machine per shard, the search takes as long as the slowest shard; the states ratio',
+    '(the whole search against the largest shard) does not depend on the machine. Overlap is the shards\' states summed over their union.', '',
+    '| shards | split at | largest shard | states ratio | slowest shard | time ratio | overlap |', '|---:|---|---:|---:|---:|---:|---:|',
+    ...r.splits.map((x) => `| ${x.shards} | depth ${x.splitDepth} (${k(x.levelStates)} states) | ${k(Math.max(...x.shardStates))} | **${x.statesRatio}×** | ` +
+      `${(x.slowestMs / 1000).toFixed(1)} s | ${x.speedup}× | ${x.overlap} |`),
   ].join('\n');
 }
 

@@ -27,7 +27,7 @@ import { fairRuns, type FairRunsResult } from '../explore/fair-runs.ts';
 import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { type Prefix, readPrefix } from './prefix.ts';
-import { writeStates } from './states-file.ts';
+import { type VisitedStates, writeStates } from './states-file.ts';
 
 export interface CheckFlags extends ModelFlags {
   engine?: string;
@@ -162,14 +162,16 @@ function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: b
   return { workers, randomWorkers: text === undefined && randomAlone ? 1 : workers, source };
 }
 
-/** `--shard k/n` (random engine only), or undefined when absent. */
-function shardFlag(text: string | undefined, engine: CheckEngine): Shard | undefined {
+/** `--shard k/n` (random runs or plain breadth-first search), or undefined when absent. */
+function shardFlag(text: string | undefined, engine: CheckEngine, flags: CheckFlags): Shard | undefined {
   if (text === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
   if (m === null) throw new UsageError(`--shard expects k/n (shard k of n, from 1), got '${oneLine(text)}'`);
   const [index, count] = [Number(m[1]), Number(m[2])];
   if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: k must be between 1 and n`);
-  if (engine !== 'random') throw new UsageError('--shard splits a random campaign: use it with --engine random');
+  if (engine === 'both') throw new UsageError('--shard splits one engine\'s search: use it with --engine random or --engine exhaustive');
+  if (flags.fewest !== undefined) throw new UsageError('--shard splits plain breadth-first search: drop --fewest');
+  if (flags.reduce === 'sleep') throw new UsageError('--shard splits plain breadth-first search: drop --reduce sleep');
   return { index, count };
 }
 
@@ -217,12 +219,19 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, engine, flags.fewest);
-  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || flags.shard !== undefined, seed !== undefined || limits.maxStates !== undefined);
+  const shard = shardFlag(flags.shard, engine, flags);
+  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || (shard !== undefined && engine === 'random'), seed !== undefined || limits.maxStates !== undefined);
   const reduction = reductionFlag(flags.reduce, engine, threads.workers);
-  const shard = shardFlag(flags.shard, engine);
-  if (flags.statesOut !== undefined && engine !== 'random') throw new UsageError('--states-out writes the states random runs met: use it with --engine random');
+  if (flags.statesOut !== undefined && (engine === 'both' || budget !== undefined)) {
+    throw new UsageError('--states-out writes the states one search visited: use it with --engine random or with --engine exhaustive without --fewest');
+  }
   // The states the random runs meet, counted here so they can be written out (every shard's, with threads).
-  const distinct = flags.statesOut === undefined ? undefined : DistinctStates.of(limits);
+  const distinct = flags.statesOut === undefined || engine !== 'random' ? undefined : DistinctStates.of(limits);
+  // Breadth-first search hands its visited-state table over at the end.
+  let visited: VisitedStates | undefined;
+  const keepStates = flags.statesOut === undefined || engine !== 'exhaustive' ? undefined : (slots: VisitedStates) => {
+    visited = slots;
+  };
   const guide = guideFlag(flags.guide, engine);
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
@@ -233,7 +242,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: 30_000 }), ...breadthFirstThreads };
   const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
     ? budget === undefined
-      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
+      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, shard, keepStates, ...limits, ...breadthFirstThreads })
       : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
     : engine === 'random'
       ? exploreRandom(model, {
@@ -246,7 +255,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     model: MODEL_NAME, config: { ...config }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
   }));
-  if (distinct !== undefined) writeStates(flags.statesOut!, distinct);
+  if (flags.statesOut !== undefined) writeStates(flags.statesOut, distinct?.counted ?? visited!);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
   if (flags.out !== undefined && traces.length > 0) {
     try {

@@ -7,6 +7,7 @@
 import { oneLine } from '../report/line.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { sizeHeapForSearch } from './heap.ts';
+import { SPLIT_STATES_PER_SHARD } from '../explore/shard.ts';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
 import type { MutateFlags } from './mutate.ts';
@@ -44,8 +45,8 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     .option('--workers <n>', 'threads (this one and n - 1 worker threads): breadth-first search expands each level of 2,048 states or more on n threads, with the same result as one; random runs split into n shards, their distinct states counted once. Default: every core, except random runs given --seed (so a seed makes the same runs on any machine) or --max-states (which each shard applies on its own), which stay on this thread')
     .option('--reduce <kind>', 'breadth-first search on one thread: sleep skips steps that only reorder independent ones (same states, violations and goals, fewer steps taken); none (default) takes every step')
     .option('--no-guide', 'random runs: start every run at the initial state, instead of half of them where an earlier run met a state sketch no run had met (the default)')
-    .option('--shard <k/n>', 'random engine: run shard k of n of the campaign (its share of --runs, from seed + k - 1); combine the outputs with merge')
-    .option('--states-out <file>', 'random engine: write the distinct states the runs met (fingerprints) to this file, so merge --states counts a state two shards met once')
+    .option('--shard <k/n>', `run shard k of n, and combine the outputs with merge. Random engine: its share of --runs, from seed + k - 1. Exhaustive engine: every level up to the first of ${SPLIT_STATES_PER_SHARD.toLocaleString('en')} states per shard, then only the k-th block of that level and what it reaches (shards overlap; merge --states counts their union)`)
+    .option('--states-out <file>', 'random or exhaustive engine: write the distinct states the search met (fingerprints) to this file, so merge --states counts a state two shards met once')
     .option('--time-limit <s>', 'seconds the whole command may take, shrinking and certifying included (default 60, or none when --depth and --runs bound every phase)')
     .option('--max-states <n>', 'stop once more than n distinct states were visited (each phase); the report covers what was explored')
     .option('--max-memory <mb>', 'stop once the process holds more than mb MB of memory (resident); the report covers what was explored')
@@ -126,7 +127,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void): Comma
     });
   program
     .command('merge <files...>')
-    .description('combine check --json outputs (e.g. the shards of a random campaign) into one result')
+    .description('combine check --json outputs (e.g. the shards of a random campaign or of a breadth-first search) into one result')
     .option('--states <files...>', 'the shards\' check --states-out files, one per result in the same order: count the distinct states of their union instead of summing the results\' counts')
     .option('--json', 'machine-readable result')
     .action(async (files: string[], flags: { json?: boolean; states?: string[] }) => setExit((await import('./merge.ts')).runMerge(files, flags, io)));

@@ -5,6 +5,9 @@
  * deepest. Distinct states: with the shards' `--states-out` files, the size of their union;
  * without, summed (a state two shards both met counts twice, so the sum bounds the distinct
  * states from above). Files of different configurations do not merge.
+ *
+ * The shards of one breadth-first search merge as that search (`mergeSplit`): all of them, the
+ * depth the least any shard covered, and each counterexample said to be certified shortest or not.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -33,6 +36,10 @@ const CheckOutput = z.object({
     engine: z.string(), steps: z.number(), states: z.number(), depth: z.number(), runs: z.number().optional(),
     complete: z.boolean(), stopReason: z.string(), statesCapped: z.boolean().optional(),
     guided: z.object({ sketches: z.number().int().nonnegative(), resumedRuns: z.number().int().nonnegative() }).optional(),
+    split: z.object({
+      index: z.number().int().positive(), count: z.number().int().positive(),
+      at: z.object({ depth: z.number().int().nonnegative(), levelStates: z.number().int().positive(), from: z.number().int().nonnegative(), to: z.number().int().positive() }).nullable(),
+    }).optional(),
   }),
   coverage: counts,
   stepCoverage: counts,
@@ -78,6 +85,7 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
   const sum = (f: (o: CheckOutput) => number) => outputs.reduce((n, o) => n + f(o), 0);
   const engines = [...new Set(outputs.map((o) => o.stats.engine))];
   const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
+  if (outputs.some((o) => o.stats.split !== undefined)) return mergeSplit(outputs, files, union);
   return {
     verdict: violations.length > 0 ? 'violated' : 'holds',
     config: outputs[0].config,
@@ -89,6 +97,50 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
       depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
       ...sumGuidance(outputs.map((o) => o.stats.guided)),
       complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
+      merged: outputs.length,
+    },
+    coverage: sumCounts(outputs.map((o) => o.coverage)),
+    stepCoverage: sumCounts(outputs.map((o) => o.stepCoverage)),
+  };
+}
+
+/**
+ * The shards of one breadth-first search (`check --engine exhaustive --shard k/n`) as one search:
+ * every shard must be there, once, split at the same level. Every behaviour is covered up to the
+ * least depth a shard covered (all of them, when every shard exhausted its part), and the
+ * shortest violation of an invariant over the shards is certified the shortest of all when no
+ * shard stopped before the lengths below it.
+ */
+function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], union: { readonly states: number; readonly capped: boolean } | undefined): unknown {
+  const splits = outputs.map((o, i) => {
+    if (o.stats.split === undefined) throw new UsageError(oneLine(`merge: '${files[i]}' is not a shard of a breadth-first search and the others are: merge the shards of one search alone`));
+    return o.stats.split;
+  });
+  const count = splits[0].count;
+  const where = (at: (typeof splits)[number]['at']) => (at === null ? 'no split' : `a split at depth ${at.depth} of ${at.levelStates} states`);
+  const owner = new Map<number, string>();
+  splits.forEach((sp, i) => {
+    if (sp.count !== count) throw new UsageError(oneLine(`merge: '${files[i]}' is shard ${sp.index} of ${sp.count} but '${files[0]}' is of ${count}`));
+    if (where(sp.at) !== where(splits[0].at)) throw new UsageError(oneLine(`merge: '${files[i]}' has ${where(sp.at)} but '${files[0]}' has ${where(splits[0].at)}: not shards of one search`));
+    const other = owner.get(sp.index);
+    if (other !== undefined) throw new UsageError(oneLine(`merge: '${other}' and '${files[i]}' are both shard ${sp.index} of ${count}`));
+    owner.set(sp.index, files[i]);
+  });
+  const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !owner.has(k));
+  if (missing.length > 0) throw new UsageError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing: the behaviours through ${missing.length > 1 ? 'their blocks' : 'its block'} would not be covered`);
+  const complete = outputs.every((o) => o.stats.stopReason === 'exhausted');
+  // Every shard checked every behaviour up to the depth it reports (all of its part, when exhausted).
+  const covered = complete ? Math.max(...outputs.map((o) => o.stats.depth)) : Math.min(...outputs.filter((o) => o.stats.stopReason !== 'exhausted').map((o) => o.stats.depth));
+  const violations = shortestPerInvariant(outputs.flatMap((o) => o.violations)).map((v) => ({ ...v, certifiedMinimal: complete || v.length <= covered + 1 }));
+  const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
+  return {
+    verdict: violations.length > 0 ? 'violated' : 'holds',
+    config: outputs[0].config,
+    violations,
+    stats: {
+      engine: 'exhaustive', steps: outputs.reduce((n, o) => n + o.stats.steps, 0), states: union?.states ?? outputs.reduce((n, o) => n + o.stats.states, 0),
+      statesCounted: union === undefined ? 'summed' : 'union', depth: covered, split: { count, at: splits[0].at === null ? null : { depth: splits[0].at.depth, levelStates: splits[0].at.levelStates } },
+      complete, stopReason: complete ? 'exhausted' : reasons.includes('violation') ? 'violation' : reasons.filter((r) => r !== 'exhausted').join(','),
       merged: outputs.length,
     },
     coverage: sumCounts(outputs.map((o) => o.coverage)),
@@ -114,12 +166,22 @@ function unionOf(states: readonly string[], outputs: readonly CheckOutput[], fil
 
 /** A few lines for people: the verdict, each invariant's shortest counterexample, what was explored, the goals never reached. */
 function mergeText(merged: ReturnType<typeof mergeOutputs>): string {
-  const m = merged as CheckOutput & { stats: { merged: number; runs: number; statesCounted: 'summed' | 'union' } };
+  const m = merged as Omit<CheckOutput, 'violations'> & {
+    violations: (CheckOutput['violations'][number] & { certifiedMinimal?: unknown })[];
+    stats: { merged: number; runs: number; statesCounted: 'summed' | 'union'; split?: { count: number; at: { depth: number; levelStates: number } | null } };
+  };
   const k = (n: number) => n.toLocaleString('en');
   const atLeast = m.stats.statesCapped === true ? 'at least ' : '';
   const states = m.stats.statesCounted === 'union' ? `${atLeast}${k(m.stats.states)} distinct states (each counted once, from the states files)` : `${k(m.stats.states)} states (summed over the results)`;
-  const lines = [`Merged ${m.stats.merged} results: ${k(m.stats.runs)} random runs, ${k(m.stats.steps)} steps, ${states}, longest ${m.stats.depth} steps.`];
-  for (const v of m.violations) lines.push(`VIOLATED ${v.invariant}: shortest counterexample ${v.length} steps`);
+  const split = m.stats.split;
+  const lines = split === undefined
+    ? [`Merged ${m.stats.merged} results: ${k(m.stats.runs)} random runs, ${k(m.stats.steps)} steps, ${states}, longest ${m.stats.depth} steps.`]
+    : [`Merged the ${split.count} shards of a breadth-first search${split.at === null ? ' (none split: each searched everything)' : `, split at depth ${split.at.depth} (${k(split.at.levelStates)} states)`}: ` +
+      `${k(m.stats.steps)} steps, ${states}, ${m.stats.complete ? 'every reachable state within the bounds' : `all behaviours up to depth ${m.stats.depth}`}.`];
+  for (const v of m.violations) {
+    const certified = split === undefined ? '' : v.certifiedMinimal === true ? ' (certified: every shard searched all shorter behaviours)' : ` (shorter ones not ruled out: a shard covered only depth ${m.stats.depth})`;
+    lines.push(`VIOLATED ${v.invariant}: shortest counterexample ${v.length} steps${certified}`);
+  }
   if (m.verdict === 'holds') lines.push('No invariant violated.');
   const never = Object.entries(m.coverage).filter(([, n]) => n === 0).map(([g]) => g);
   lines.push(never.length === 0 ? 'Every reachability goal was reached.' : `Goals never reached: ${never.join(', ')}.`);

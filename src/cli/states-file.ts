@@ -1,12 +1,12 @@
 /**
- * The distinct states a random campaign met, as a file (`check --states-out`), so that `merge
- * --states` counts a state that shards in processes of their own both met once, as the engine
- * counts the shards of a campaign on threads. Little-endian words: the magic `KSFP`, the format's
+ * The distinct states a search met, as a file (`check --states-out`), so that `merge --states`
+ * counts a state that shards in processes of their own both met once, as the engine counts the
+ * shards of a random campaign on threads. Little-endian words: the magic `KSFP`, the format's
  * version (1), the number of fingerprints, flags (bit 0: counting had stopped at its cap, so
  * the campaign met more states than the file holds), then each 64-bit fingerprint, high word first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Counted, DistinctStates } from '../explore/index.ts';
+import type { Counted } from '../explore/index.ts';
 import { oneLine } from '../report/line.ts';
 import { UsageError } from './options.ts';
 
@@ -51,10 +51,13 @@ export function decodeStates(bytes: Uint8Array, file: string): Counted {
   return { hi, lo, capped: (word(3) & 1) === 1 };
 }
 
-/** Writes what `distinct` counted to `file`; a one-line UsageError when it cannot. */
-export function writeStates(file: string, distinct: DistinctStates): void {
+/** A breadth-first search's visited-state table, as its slots (empty ones 0:0). */
+export type VisitedStates = Pick<Counted, 'hi' | 'lo'>;
+
+/** Writes the fingerprints a counter or a search's table holds to `file`; a one-line UsageError when it cannot. */
+export function writeStates(file: string, counted: VisitedStates & { readonly capped?: boolean }): void {
   try {
-    writeFileSync(file, encodeStates(distinct.counted));
+    writeFileSync(file, encodeStates({ capped: false, ...counted }));
   } catch (e) {
     throw new UsageError(oneLine(`--states-out: cannot write '${file}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
   }

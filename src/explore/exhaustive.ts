@@ -18,6 +18,7 @@ import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import { SleepSets } from './sleep.ts';
 import { type ModelSource, threadEngines } from './on-threads.ts';
+import { LevelSplit, type Shard } from './shard.ts';
 import {
   type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, boundsOf, capOf, selectInvariants,
 } from './result.ts';
@@ -59,6 +60,15 @@ export interface ExhaustiveOptions {
    * independence; `none` (the default) takes every enabled step. One thread only.
    */
   readonly reduction?: Reduction;
+  /**
+   * Search only this shard of the whole (shard.ts `LevelSplit`): every level in full up to the
+   * first one holding at least `splitPerShard` (default `SPLIT_STATES_PER_SHARD`) states per
+   * shard, then only this shard's block of that level and what it reaches. Not with sleep sets.
+   */
+  readonly shard?: Shard;
+  readonly splitPerShard?: number;
+  /** Called once the search is over with its visited-state table's slots (empty ones hold 0:0), e.g. to write them out. */
+  readonly keepStates?: (slots: { readonly hi: Uint32Array; readonly lo: Uint32Array }) => void;
 }
 
 export type Reduction = 'sleep' | 'none';
@@ -81,6 +91,8 @@ interface Search<S, A extends Action> {
   transitions: number;
   /** The sleep sets, with partial-order reduction. */
   readonly sleep: SleepSets<S, A> | null;
+  /** This shard's part of the levels, when the search is a shard. */
+  readonly split: LevelSplit | null;
 }
 
 /**
@@ -91,6 +103,7 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
   const reduced = options.reduction === 'sleep';
   if (reduced && model.independence === undefined) throw new Error(`model ${model.name} declares no independence of steps, which sleep sets need`);
   if (reduced && (options.workers ?? 1) > 1) throw new Error('sleep sets run on one thread: drop the reduction or the workers');
+  if (reduced && options.shard !== undefined) throw new Error('sleep sets search the whole graph: drop the reduction or the shard');
   if ((options.workers ?? 1) > 1) {
     if (options.source === undefined) throw new Error('breadth-first search on worker threads needs the model\'s source');
     return threadEngines().exhaustive(model, { ...options, workers: options.workers!, source: options.source });
@@ -111,23 +124,28 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     fp: new Uint32Array(2),
     transitions: 0,
     sleep: reduced ? new SleepSets(model.independence!) : null,
+    split: splitOf(options),
   };
   fingerprintInto(search.view(model.initial), search.fp);
   search.seen.add(search.fp[0], search.fp[1], -1, -1);
   const ancestors = new Ancestors(model, search.seen);
-  const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
-    verdict: search.violations.length > 0 ? 'violated' : 'holds',
-    complete: stopReason === 'exhausted',
-    violations: search.violations,
-    stats: {
-      engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
-      elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
-      frontierPeak: ancestors.peak, ...(search.capCut === Infinity ? {} : { capCut: search.capCut }),
-      ...(search.sleep === null ? {} : { skipped: search.sleep.skipped }),
-    },
-    coverage: search.coverage.snapshot(),
-    stopReason,
-  });
+  const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => {
+    options.keepStates?.(search.seen.slots);
+    return {
+      verdict: search.violations.length > 0 ? 'violated' : 'holds',
+      complete: stopReason === 'exhausted' && (search.split === null || search.split.at === null),
+      violations: search.violations,
+      stats: {
+        engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,
+        elapsedMs: Date.now() - started, bytesPerState: Math.round(search.seen.bytes / Math.max(1, search.seen.size)),
+        frontierPeak: ancestors.peak, ...(search.capCut === Infinity ? {} : { capCut: search.capCut }),
+        ...(search.sleep === null ? {} : { skipped: search.sleep.skipped }),
+        ...(search.split === null ? {} : { split: search.split.report }),
+      },
+      coverage: search.coverage.snapshot(),
+      stopReason,
+    };
+  };
   const initialBad = invs.find((i) => violates(i, undefined, model.initial));
   if (initialBad) {
     search.violations.push(violationOf(initialBad, []));
@@ -147,9 +165,10 @@ function breadthFirst<S, A extends Action>(search: Search<S, A>, ancestors: Ance
   for (; levelStart < levelEnd; depth++) {
     if (depth >= maxDepth) return ['depth', depth];
     search.sleep?.nextLevel(levelEnd);
-    for (let id = levelStart; id < levelEnd; id++) {
+    const [from, to] = search.split?.range(depth, levelStart, levelEnd) ?? [levelStart, levelEnd];
+    for (let id = from; id < to; id++) {
       if (expand(search, ancestors, id, depth)) return ['violation', depth];
-      if (((id - levelStart) & 255) !== 0) continue;
+      if (((id - from) & 255) !== 0) continue;
       const stop = limits.check(seen.size, search.transitions, depth);
       if (stop !== null) return [stop, depth];
     }
@@ -196,6 +215,11 @@ function expand<S, A extends Action>(search: Search<S, A>, ancestors: Ancestors<
     }
   }
   return false;
+}
+
+/** The split of a search that is a shard, or null for the whole search. */
+export function splitOf(options: ExhaustiveOptions): LevelSplit | null {
+  return options.shard === undefined ? null : new LevelSplit(options.shard, options.splitPerShard);
 }
 
 /** Records a violation and stops checking its invariant; true when the search should stop. */

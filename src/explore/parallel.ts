@@ -16,7 +16,8 @@
  * megabytes to start, more than small levels take).
  */
 import { type Action, type Model, violates } from '../model.ts';
-import { traceTo, violationOf, type ExhaustiveOptions } from './exhaustive.ts';
+import { splitOf, traceTo, violationOf, type ExhaustiveOptions } from './exhaustive.ts';
+import type { LevelSplit } from './shard.ts';
 import { type ChunkResult, ChunkExpander, chunkSpan } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
@@ -70,17 +71,22 @@ export function exploreInParallel<S, A extends Action>(
   seen.add(fp[0], fp[1], -1, -1);
   let transitions = 0;
   let capCut = Infinity;
-  const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => ({
-    verdict: violations.length > 0 ? 'violated' : 'holds',
-    complete: stopReason === 'exhausted',
-    violations,
-    stats: {
-      engine: 'exhaustive', states: seen.size, transitions, depth, elapsedMs: Date.now() - started,
-      bytesPerState: Math.round(seen.bytes / Math.max(1, seen.size)), ...(capCut === Infinity ? {} : { capCut }),
-    },
-    coverage: coverage.snapshot(),
-    stopReason,
-  });
+  const split = splitOf(options);
+  const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => {
+    options.keepStates?.(seen.slots);
+    return {
+      verdict: violations.length > 0 ? 'violated' : 'holds',
+      complete: stopReason === 'exhausted' && (split === null || split.at === null),
+      violations,
+      stats: {
+        engine: 'exhaustive', states: seen.size, transitions, depth, elapsedMs: Date.now() - started,
+        bytesPerState: Math.round(seen.bytes / Math.max(1, seen.size)), ...(capCut === Infinity ? {} : { capCut }),
+        ...(split === null ? {} : { split: split.report }),
+      },
+      coverage: coverage.snapshot(),
+      stopReason,
+    };
+  };
   const initialBad = invs.find((i) => violates(i, undefined, model.initial));
   if (initialBad) {
     violations.push(violationOf(initialBad, []));
@@ -133,7 +139,7 @@ export function exploreInParallel<S, A extends Action>(
     };
     // This thread's own chunks: a state already in the table had its state invariants checked when it was added.
     const expander = new ChunkExpander(model, options.cap, (hi, lo) => seen.has(hi, lo));
-    const [stopReason, depth] = levels(workers, expander, seen, options, started, standing, () => transitions, take);
+    const [stopReason, depth] = levels(workers, expander, seen, options, split, started, standing, () => transitions, take);
     const done = finish(stopReason, depth);
     const threads = workers.joined();
     return threads === 1 ? done : { ...done, stats: { ...done.stats, threads } };
@@ -184,7 +190,7 @@ function traceThrough<S, A extends Action>(model: Model<S, A>, seen: Fingerprint
 
 /** Level after level: shares the level out in chunks and takes them in order; the reason it stopped and the depth done. */
 function levels<S, A extends Action>(
-  workers: Workers, expander: ChunkExpander<S, A>, seen: FingerprintSet, options: ExhaustiveOptions, started: number, standing: Set<number>,
+  workers: Workers, expander: ChunkExpander<S, A>, seen: FingerprintSet, options: ExhaustiveOptions, split: LevelSplit | null, started: number, standing: Set<number>,
   transitions: () => number, take: (r: ChunkResult, depth: number, from: number, to: number, checkpoint: (id: number) => StopReason | null) => StopReason | null,
 ): [StopReason, number] {
   const maxDepth = options.maxDepth ?? Infinity;
@@ -195,11 +201,13 @@ function levels<S, A extends Action>(
   let depth = 0;
   for (; levelStart < levelEnd; depth++) {
     if (depth >= maxDepth) return ['depth', depth];
-    const size = levelEnd - levelStart;
+    // A shard expands only its block of the split level.
+    const [from, to] = split?.range(depth, levelStart, levelEnd) ?? [levelStart, levelEnd];
+    const size = to - from;
     const pool = size >= threadsFrom ? workers.get() : null;
     const chunk = chunkSize(size, workers.planned);
     const task: LevelTask = {
-      kind: 'level', depth, start: levelStart, end: levelEnd, chunk, chunks: Math.ceil(size / chunk),
+      kind: 'level', depth, start: from, end: to, chunk, chunks: Math.ceil(size / chunk),
       next: new Int32Array(new SharedArrayBuffer(4)), ...seen.links, invariants: [...standing],
     };
     pool?.broadcast(task);
@@ -207,7 +215,7 @@ function levels<S, A extends Action>(
     // Without the workers, this thread expands the chunks in order as they are wanted.
     const inOrder = pool === null ? (c: number) => expand(c, ...chunkSpan(task, c)) : chunksInOrder(pool, task, expand);
     // The limits are looked at where one thread looks at them: after every 256th state of the level.
-    const first = levelStart;
+    const first = from;
     const checkpoint = (id: number) => (((id - first) & 255) !== 0 ? null : limits.check(seen.size, transitions(), depth));
     for (let c = 0; c < task.chunks; c++) {
       const stop = take(inOrder(c), depth, ...chunkSpan(task, c), checkpoint);

@@ -2,6 +2,7 @@
  * What an exploration reports, whichever engine ran it: the verdict, the violations with their
  * traces, how much was explored, and the coverage that shows a pass was not vacuous.
  */
+import type { SplitReport } from './shard.ts';
 import type { Action, Invariant, Model } from '../model.ts';
 
 export interface Violation<A extends Action> {
@@ -82,6 +83,12 @@ export interface ExploreResult<A extends Action> {
      * many runs started where a run that met a new one left off.
      */
     readonly guided?: { readonly sketches: number; readonly resumedRuns: number };
+    /**
+     * Exhaustive, as one shard of a search (shard.ts `LevelSplit`): which shard, and where it
+     * split. `depth` and `states` are then this shard's; with a split, `complete` is false
+     * even when the shard's own part was exhausted.
+     */
+    readonly split?: SplitReport;
   };
   readonly coverage: Coverage;
   readonly stopReason: StopReason;

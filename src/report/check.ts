@@ -62,6 +62,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
       runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      ...(r.stats.split === undefined ? {} : { split: r.stats.split }),
       ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, machine) }) },
@@ -138,12 +139,23 @@ function scopeOf(r: Result): string {
     : ` (${s.guided.resumedRuns.toLocaleString('en')} resuming a run kept for meeting one of ${s.guided.sketches.toLocaleString('en')} state sketches first)`;
   const scope = s.engine === 'exhaustive'
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
-      (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '')
+      (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '') + shareOf(s.split)
     : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
   const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
   const threads = s.threads === undefined ? '' : ` on ${s.threads} threads`;
-  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${STOPS[r.stopReason]}${found})`;
+  const stop = r.stopReason === 'exhausted' && s.split !== undefined && s.split.at !== null ? 'every state this shard reaches within the bounds was explored' : STOPS[r.stopReason];
+  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${stop}${found})`;
+}
+
+/** What part of the whole search a breadth-first shard made, in words; nothing for the whole search. */
+function shareOf(split: Result['stats']['split']): string {
+  if (split === undefined) return '';
+  const shard = `shard ${split.index} of ${split.count}`;
+  if (split.at === null) return ` (as ${shard}, but no level held enough states to split, so this is the whole search)`;
+  const { depth, levelStates, from, to } = split.at;
+  return ` that pass through this ${shard}'s ${(to - from).toLocaleString('en')} of the ${levelStates.toLocaleString('en')} states at depth ${depth}` +
+    ' (merge the shards\' outputs for the whole search)';
 }
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */
@@ -151,6 +163,12 @@ function distinctOf(s: Result['stats']): string {
   return s.statesCapped === true
     ? `at least ${s.states.toLocaleString('en')} distinct states (counting stops there to bound memory)`
     : `${s.states.toLocaleString('en')} distinct states`;
+}
+
+/** How short a breadth-first counterexample is known to be: shortest, or with a split shard past the split, shortest through its block. */
+function shortestOf(r: Result, v: Result['violations'][number]): string {
+  const at = r.stats.split?.at;
+  return at === undefined || at === null || v.length <= at.depth ? ' (shortest: breadth-first)' : ' (shortest through this shard; merge the shards for the shortest of all)';
 }
 
 function foundBreadthFirst(r: Result, v: Result['violations'][number]): boolean {
@@ -189,7 +207,7 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
   const phases = phasesOf(r);
   const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
   for (const v of r.violations) {
-    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : v.fewest === undefined && foundBreadthFirst(r, v) ? ' (shortest: breadth-first)' : '';
+    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : v.fewest === undefined && foundBreadthFirst(r, v) ? shortestOf(r, v) : '';
     const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
     const fewest = v.fewest === undefined ? '' : `; spends ${v.fewest.spent} ${v.fewest.budget}, ${v.fewest.proven ? 'the fewest any counterexample spends' : 'fewer not ruled out'}, and is a shortest among those spending at most that`;
     const anomaly = anomalyOf(model, v.invariant).anomaly;

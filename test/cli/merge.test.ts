@@ -1,8 +1,9 @@
 /**
  * `check --shard k/n` and `kafka-spec merge`: the shards of a random campaign, written as
  * `check --json` files, merge into one result with the runs summed and the shortest violation of
- * each invariant, and with their `--states-out` files the distinct states counted once; bad input
- * to either is one line and exit 2.
+ * each invariant, and with their `--states-out` files the distinct states counted once. The
+ * shards of a breadth-first search merge into that search: its states, depth and shortest
+ * violations, and only when every shard is there. Bad input to either is one line and exit 2.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ describe('check --shard and merge', () => {
     expect((await runCli('merge', ...files, '--states', ...states)).out).toMatch(/ [\d,]+ distinct states \(each counted once, from the states files\)/);
   });
 
-  it('rejects a states file that is missing, malformed or one too few, and --states-out without random runs, with one line, exit 2', async () => {
+  it('rejects a states file that is missing, malformed or one too few, and --states-out without one search, with one line, exit 2', async () => {
     const file = await shardFile(1, 2);
     const good = join(dir, 'good.fp');
     await shardFile(2, 2, '--states-out', good);
@@ -74,8 +75,8 @@ describe('check --shard and merge', () => {
       expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
       expect(r.err).toMatch(message);
     }
-    const exhaustive = await runCli('check', '--engine', 'exhaustive', '--depth', '2', '--states-out', good);
-    expect([exhaustive.code, exhaustive.err]).toEqual([2, expect.stringMatching(/--states-out writes the states random runs met/)]);
+    const both = await runCli('check', '--depth', '2', '--states-out', good);
+    expect([both.code, both.err]).toEqual([2, expect.stringMatching(/--states-out writes the states one search visited: use it with --engine random or with --engine exhaustive without --fewest/)]);
     const liveness = await runCli('check', '--liveness', '--states-out', good);
     expect([liveness.code, liveness.err]).toEqual([2, expect.stringMatching(/a liveness check has none to write/)]);
   });
@@ -92,7 +93,15 @@ describe('check --shard and merge', () => {
       const r = await runCli(...CAMPAIGN, '--shard', shard);
       expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
     }
-    expect((await runCli('check', '--engine', 'exhaustive', '--shard', '1/2')).err).toMatch(/--shard splits a random campaign/);
+    for (const [args, message] of [
+      [[], /--shard splits one engine's search: use it with --engine random or --engine exhaustive/],
+      [['--engine', 'exhaustive', '--fewest', 'crashes'], /--shard splits plain breadth-first search: drop --fewest/],
+      [['--engine', 'exhaustive', '--reduce', 'sleep'], /--shard splits plain breadth-first search: drop --reduce sleep/],
+    ] as const) {
+      const r = await runCli('check', '--shard', '1/2', ...args);
+      expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
+      expect(r.err).toMatch(message);
+    }
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, 'hello');
     const wrong = join(dir, 'wrong.json');
@@ -109,5 +118,78 @@ describe('check --shard and merge', () => {
       expect(r.err.split('\n')).toHaveLength(1);
     }
     expect((await runCli('merge')).code).toBe(2);
+  });
+});
+
+/** A breadth-first search to depth 6 with acks=1 (violated in 3 steps), whose level at depth 4 is split between 2 shards. */
+const SEARCH = ['check', '--engine', 'exhaustive', '--acks', '1', '--depth', '6', '--json'];
+
+describe('check --engine exhaustive --shard and merge', () => {
+  const made = new Map<string, Promise<[json: string, states: string]>>();
+  /** Shard k of n (or the whole search) as a check --json file and its states file, made once. */
+  function searchFile(name: string, ...extra: string[]): Promise<[json: string, states: string]> {
+    const [json, states] = [join(dir, `${name}.json`), join(dir, `${name}.fp`)];
+    if (!made.has(name)) {
+      made.set(name, runCli(...SEARCH, '--states-out', states, ...extra).then((r) => {
+        writeFileSync(json, r.out);
+        return [json, states];
+      }));
+    }
+    return made.get(name)!;
+  }
+
+  it('merges every shard into the whole search: its distinct states, depth and shortest violations, certified', async () => {
+    const whole = JSON.parse(readFileSync((await searchFile('whole'))[0], 'utf8'));
+    const shards = [await searchFile('bfs-1', '--shard', '1/2'), await searchFile('bfs-2', '--shard', '2/2')];
+    const parts = shards.map(([f]) => JSON.parse(readFileSync(f, 'utf8')));
+    for (const [k, p] of parts.entries()) {
+      expect(p.stats.split).toMatchObject({ index: k + 1, count: 2, at: { depth: 4 } });
+      expect(p.stats.states).toBeLessThan(whole.stats.states);
+    }
+    const r = await runCli('merge', '--json', ...shards.map(([f]) => f), '--states', ...shards.map(([, s]) => s));
+    expect(r.code).toBe(1);
+    const merged = JSON.parse(r.out);
+    expect(merged.stats).toMatchObject({ engine: 'exhaustive', states: whole.stats.states, statesCounted: 'union', depth: 6, complete: false, stopReason: 'depth' });
+    const lengths = (o: { violations: { invariant: string; length: number }[] }) => o.violations.map((v) => `${v.invariant} in ${v.length}`).sort();
+    expect(lengths(merged)).toEqual(lengths(whole));
+    expect(merged.violations.every((v: { certifiedMinimal: boolean }) => v.certifiedMinimal)).toBe(true);
+    const text = await runCli('merge', ...shards.map(([f]) => f), '--states', ...shards.map(([, s]) => s));
+    expect(text.out).toMatch(/^Merged the 2 shards of a breadth-first search, split at depth 4 \([\d,]+ states\): [\d,]+ steps, [\d,]+ distinct states \(each counted once, from the states files\), all behaviours up to depth 6\./);
+    expect(text.out).toMatch(/VIOLATED acks-one-durable: shortest counterexample 3 steps \(certified: every shard searched all shorter behaviours\)/);
+    // A shard stopped early (by the clock, say) at depth 1 leaves lengths past 2 unsearched there.
+    const early = join(dir, 'bfs-2-early.json');
+    writeFileSync(early, JSON.stringify({ ...parts[1], stats: { ...parts[1].stats, stopReason: 'time', depth: 1 } }));
+    const cut = JSON.parse((await runCli('merge', '--json', shards[0][0], early)).out);
+    expect(cut.stats).toMatchObject({ depth: 1, complete: false, stopReason: 'depth,time', statesCounted: 'summed' });
+    expect(cut.violations.map((v: { length: number; certifiedMinimal: boolean }) => [v.length, v.certifiedMinimal])).toContainEqual([3, false]);
+    expect((await runCli('merge', shards[0][0], early)).out).toMatch(/shortest counterexample 3 steps \(shorter ones not ruled out: a shard covered only depth 1\)/);
+    // Shards that each exhausted their part (crafted: their depths differ) make a complete search, as deep as the deepest.
+    const exhausted = parts.map((p, i) => {
+      const file = join(dir, `bfs-${i + 1}-exhausted.json`);
+      writeFileSync(file, JSON.stringify({ ...p, stats: { ...p.stats, stopReason: 'exhausted', depth: 9 + i } }));
+      return file;
+    });
+    const done = JSON.parse((await runCli('merge', '--json', ...exhausted)).out);
+    expect(done.stats).toMatchObject({ depth: 10, complete: true, stopReason: 'exhausted' });
+    expect((await runCli('merge', ...exhausted)).out).toMatch(/, every reachable state within the bounds\./);
+    expect((await runCli(...SEARCH.filter((a) => a !== '--json'), '--shard', '1/2')).out).toMatch(/that pass through this shard 1 of 2's [\d,]+ of the [\d,]+ states at depth 4 \(merge the shards' outputs for the whole search\)/);
+  });
+
+  it('refuses a missing, repeated or foreign shard with one line, exit 2', async () => {
+    const [one] = await searchFile('bfs-1', '--shard', '1/2');
+    const [two] = await searchFile('bfs-2', '--shard', '2/2');
+    const [ofThree] = await searchFile('bfs-1-of-3', '--shard', '1/3');
+    const random = join(dir, 'random-acks-1.json');
+    writeFileSync(random, (await runCli('check', '--engine', 'random', '--acks', '1', '--runs', '20', '--seed', '1', '--json')).out);
+    for (const [files, message] of [
+      [[one], /shard 2 of 2 missing/],
+      [[one, one, two], /are both shard 1 of 2/],
+      [[one, ofThree], /is shard 1 of 3 but .* is of 2/],
+      [[one, two, random], /is not a shard of a breadth-first search and the others are/],
+    ] as const) {
+      const r = await runCli('merge', ...files);
+      expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
+      expect(r.err).toMatch(message);
+    }
   });
 });
