@@ -81,24 +81,28 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
   outputs.forEach((o, i) => {
     if (!isDeepStrictEqual(o.config, outputs[0].config)) throw new UsageError(oneLine(`merge: '${files[i]}' checks another configuration than '${files[0]}'`));
   });
+  if (outputs.some((o) => o.stats.split !== undefined)) return mergeSplit(outputs, files, union);
   const violations = shortestPerInvariant(outputs.flatMap((o) => o.violations));
   const sum = (f: (o: CheckOutput) => number) => outputs.reduce((n, o) => n + f(o), 0);
   const engines = [...new Set(outputs.map((o) => o.stats.engine))];
   const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
-  if (outputs.some((o) => o.stats.split !== undefined)) return mergeSplit(outputs, files, union);
+  return merged(outputs, violations, {
+    engine: engines.join(','), steps: sum((o) => o.stats.steps), states: union?.states ?? sum((o) => o.stats.states),
+    statesCounted: union === undefined ? 'summed' : 'union',
+    ...((union?.capped ?? outputs.some((o) => o.stats.statesCapped === true)) ? { statesCapped: true } : {}),
+    depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
+    ...sumGuidance(outputs.map((o) => o.stats.guided)),
+    complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
+  });
+}
+
+/** The merged output of `outputs`: these violations and stats, how many results were merged, and coverage added up. */
+function merged(outputs: readonly CheckOutput[], violations: readonly object[], stats: object): unknown {
   return {
     verdict: violations.length > 0 ? 'violated' : 'holds',
     config: outputs[0].config,
     violations,
-    stats: {
-      engine: engines.join(','), steps: sum((o) => o.stats.steps), states: union?.states ?? sum((o) => o.stats.states),
-      statesCounted: union === undefined ? 'summed' : 'union',
-      ...((union?.capped ?? outputs.some((o) => o.stats.statesCapped === true)) ? { statesCapped: true } : {}),
-      depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
-      ...sumGuidance(outputs.map((o) => o.stats.guided)),
-      complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
-      merged: outputs.length,
-    },
+    stats: { ...stats, merged: outputs.length },
     coverage: sumCounts(outputs.map((o) => o.coverage)),
     stepCoverage: sumCounts(outputs.map((o) => o.stepCoverage)),
   };
@@ -106,7 +110,7 @@ export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly st
 
 /**
  * The shards of one breadth-first search (`check --engine exhaustive --shard k/n`) as one search:
- * every shard must be there, once, split at the same level. Every behaviour is covered up to the
+ * every shard must be there, once, split at the same level (or stopped before it). Every behaviour is covered up to the
  * least depth a shard covered (all of them, when every shard exhausted its part), and the
  * shortest violation of an invariant over the shards is certified the shortest of all when no
  * shard stopped before the lengths below it.
@@ -117,11 +121,16 @@ function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], u
     return o.stats.split;
   });
   const count = splits[0].count;
-  const where = (at: (typeof splits)[number]['at']) => (at === null ? 'no split' : `a split at depth ${at.depth} of ${at.levelStates} states`);
+  // A shard that stopped before the split level searched the whole graph to its depth: it has no split, and the least depth covers it.
+  const firstSplit = splits.findIndex((sp) => sp.at !== null);
+  const at = firstSplit < 0 ? null : splits[firstSplit].at!;
+  const where = (x: NonNullable<typeof at>) => `a split at depth ${x.depth} of ${x.levelStates} states`;
   const owner = new Map<number, string>();
   splits.forEach((sp, i) => {
     if (sp.count !== count) throw new UsageError(oneLine(`merge: '${files[i]}' is shard ${sp.index} of ${sp.count} but '${files[0]}' is of ${count}`));
-    if (where(sp.at) !== where(splits[0].at)) throw new UsageError(oneLine(`merge: '${files[i]}' has ${where(sp.at)} but '${files[0]}' has ${where(splits[0].at)}: not shards of one search`));
+    if (sp.at !== null && at !== null && where(sp.at) !== where(at)) {
+      throw new UsageError(oneLine(`merge: '${files[i]}' has ${where(sp.at)} but '${files[firstSplit]}' has ${where(at)}: not shards of one search`));
+    }
     const other = owner.get(sp.index);
     if (other !== undefined) throw new UsageError(oneLine(`merge: '${other}' and '${files[i]}' are both shard ${sp.index} of ${count}`));
     owner.set(sp.index, files[i]);
@@ -133,19 +142,11 @@ function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], u
   const covered = complete ? Math.max(...outputs.map((o) => o.stats.depth)) : Math.min(...outputs.filter((o) => o.stats.stopReason !== 'exhausted').map((o) => o.stats.depth));
   const violations = shortestPerInvariant(outputs.flatMap((o) => o.violations)).map((v) => ({ ...v, certifiedMinimal: complete || v.length <= covered + 1 }));
   const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
-  return {
-    verdict: violations.length > 0 ? 'violated' : 'holds',
-    config: outputs[0].config,
-    violations,
-    stats: {
-      engine: 'exhaustive', steps: outputs.reduce((n, o) => n + o.stats.steps, 0), states: union?.states ?? outputs.reduce((n, o) => n + o.stats.states, 0),
-      statesCounted: union === undefined ? 'summed' : 'union', depth: covered, split: { count, at: splits[0].at === null ? null : { depth: splits[0].at.depth, levelStates: splits[0].at.levelStates } },
-      complete, stopReason: complete ? 'exhausted' : reasons.includes('violation') ? 'violation' : reasons.filter((r) => r !== 'exhausted').join(','),
-      merged: outputs.length,
-    },
-    coverage: sumCounts(outputs.map((o) => o.coverage)),
-    stepCoverage: sumCounts(outputs.map((o) => o.stepCoverage)),
-  };
+  return merged(outputs, violations, {
+    engine: 'exhaustive', steps: outputs.reduce((n, o) => n + o.stats.steps, 0), states: union?.states ?? outputs.reduce((n, o) => n + o.stats.states, 0),
+    statesCounted: union === undefined ? 'summed' : 'union', depth: covered, split: { count, at: at === null ? null : { depth: at.depth, levelStates: at.levelStates } },
+    complete, stopReason: complete ? 'exhausted' : reasons.includes('violation') ? 'violation' : reasons.filter((r) => r !== 'exhausted').join(','),
+  });
 }
 
 /**
@@ -165,8 +166,8 @@ function unionOf(states: readonly string[], outputs: readonly CheckOutput[], fil
 }
 
 /** A few lines for people: the verdict, each invariant's shortest counterexample, what was explored, the goals never reached. */
-function mergeText(merged: ReturnType<typeof mergeOutputs>): string {
-  const m = merged as Omit<CheckOutput, 'violations'> & {
+function mergeText(result: ReturnType<typeof mergeOutputs>): string {
+  const m = result as Omit<CheckOutput, 'violations'> & {
     violations: (CheckOutput['violations'][number] & { certifiedMinimal?: unknown })[];
     stats: { merged: number; runs: number; statesCounted: 'summed' | 'union'; split?: { count: number; at: { depth: number; levelStates: number } | null } };
   };
@@ -176,7 +177,7 @@ function mergeText(merged: ReturnType<typeof mergeOutputs>): string {
   const split = m.stats.split;
   const lines = split === undefined
     ? [`Merged ${m.stats.merged} results: ${k(m.stats.runs)} random runs, ${k(m.stats.steps)} steps, ${states}, longest ${m.stats.depth} steps.`]
-    : [`Merged the ${split.count} shards of a breadth-first search${split.at === null ? ' (none split: each searched everything)' : `, split at depth ${split.at.depth} (${k(split.at.levelStates)} states)`}: ` +
+    : [`Merged the ${split.count} shards of a breadth-first search${split.at === null ? ' (none split: each searched the whole graph)' : `, split at depth ${split.at.depth} (${k(split.at.levelStates)} states)`}: ` +
       `${k(m.stats.steps)} steps, ${states}, ${m.stats.complete ? 'every reachable state within the bounds' : `all behaviours up to depth ${m.stats.depth}`}.`];
   for (const v of m.violations) {
     const certified = split === undefined ? '' : v.certifiedMinimal === true ? ' (certified: every shard searched all shorter behaviours)' : ` (shorter ones not ruled out: a shard covered only depth ${m.stats.depth})`;
@@ -195,7 +196,7 @@ export function runMerge(files: readonly string[], flags: MergeFlags, io: Output
     throw new UsageError(`merge: give one states file per result (${flags.states.length} for ${files.length} results)`);
   }
   const outputs = files.map(readOutput);
-  const merged = mergeOutputs(outputs, files, flags.states === undefined ? undefined : unionOf(flags.states, outputs, files));
-  io.out(flags.json ? JSON.stringify(merged) : mergeText(merged));
-  return (merged as { verdict: string }).verdict === 'violated' ? 1 : 0;
+  const result = mergeOutputs(outputs, files, flags.states === undefined ? undefined : unionOf(flags.states, outputs, files));
+  io.out(flags.json ? JSON.stringify(result) : mergeText(result));
+  return (result as { verdict: string }).verdict === 'violated' ? 1 : 0;
 }

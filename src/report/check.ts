@@ -152,9 +152,9 @@ function scopeOf(r: Result): string {
 function shareOf(split: Result['stats']['split']): string {
   if (split === undefined) return '';
   const shard = `shard ${split.index} of ${split.count}`;
-  if (split.at === null) return ` (as ${shard}, but no level held enough states to split, so this is the whole search)`;
+  if (split.at === null) return ` (${shard}, not split: no level it reached was large enough, so this is the whole search's)`;
   const { depth, levelStates, from, to } = split.at;
-  return ` that pass through this ${shard}'s ${(to - from).toLocaleString('en')} of the ${levelStates.toLocaleString('en')} states at depth ${depth}` +
+  return `, those longer than ${depth} steps through this ${shard}'s ${(to - from).toLocaleString('en')} of the ${levelStates.toLocaleString('en')} states at depth ${depth}` +
     ' (merge the shards\' outputs for the whole search)';
 }
 

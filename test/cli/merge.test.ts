@@ -169,22 +169,30 @@ describe('check --engine exhaustive --shard and merge', () => {
       writeFileSync(file, JSON.stringify({ ...p, stats: { ...p.stats, stopReason: 'exhausted', depth: 9 + i } }));
       return file;
     });
+    // A shard stopped before the split level searched the whole graph to its depth, and merges as such.
+    const unsplit = join(dir, 'bfs-2-unsplit.json');
+    writeFileSync(unsplit, JSON.stringify({ ...parts[1], stats: { ...parts[1].stats, stopReason: 'time', depth: 3, split: { ...parts[1].stats.split, at: null } } }));
+    expect(JSON.parse((await runCli('merge', '--json', shards[0][0], unsplit)).out).stats).toMatchObject({ depth: 3, split: { count: 2, at: { depth: 4 } } });
     const done = JSON.parse((await runCli('merge', '--json', ...exhausted)).out);
     expect(done.stats).toMatchObject({ depth: 10, complete: true, stopReason: 'exhausted' });
     expect((await runCli('merge', ...exhausted)).out).toMatch(/, every reachable state within the bounds\./);
-    expect((await runCli(...SEARCH.filter((a) => a !== '--json'), '--shard', '1/2')).out).toMatch(/that pass through this shard 1 of 2's [\d,]+ of the [\d,]+ states at depth 4 \(merge the shards' outputs for the whole search\)/);
+    expect((await runCli(...SEARCH.filter((a) => a !== '--json'), '--shard', '1/2')).out).toMatch(/, those longer than 4 steps through this shard 1 of 2's [\d,]+ of the [\d,]+ states at depth 4 \(merge the shards' outputs for the whole search\)/);
   });
 
   it('refuses a missing, repeated or foreign shard with one line, exit 2', async () => {
     const [one] = await searchFile('bfs-1', '--shard', '1/2');
     const [two] = await searchFile('bfs-2', '--shard', '2/2');
     const [ofThree] = await searchFile('bfs-1-of-3', '--shard', '1/3');
+    const elsewhere = join(dir, 'bfs-2-elsewhere.json');
+    const other = JSON.parse(readFileSync(two, 'utf8'));
+    writeFileSync(elsewhere, JSON.stringify({ ...other, stats: { ...other.stats, split: { ...other.stats.split, at: { ...other.stats.split.at, depth: 5 } } } }));
     const random = join(dir, 'random-acks-1.json');
     writeFileSync(random, (await runCli('check', '--engine', 'random', '--acks', '1', '--runs', '20', '--seed', '1', '--json')).out);
     for (const [files, message] of [
       [[one], /shard 2 of 2 missing/],
       [[one, one, two], /are both shard 1 of 2/],
       [[one, ofThree], /is shard 1 of 3 but .* is of 2/],
+      [[one, elsewhere], /has a split at depth 5 of [\d]+ states but .* has a split at depth 4 of [\d]+ states: not shards of one search/],
       [[one, two, random], /is not a shard of a breadth-first search and the others are/],
     ] as const) {
       const r = await runCli('merge', ...files);
