@@ -121,7 +121,7 @@ export interface SplitAt {
   readonly to: number;
 }
 
-/** What a breadth-first shard reports: which shard it is, and where it split (null: no level was large enough, so it searched everything). */
+/** What a breadth-first shard reports: which shard it is, and where it split (null: no level it reached was large enough, so it searched the whole graph to its depth). */
 export interface SplitReport {
   readonly index: number;
   readonly count: number;

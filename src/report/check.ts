@@ -154,7 +154,7 @@ function shareOf(split: Result['stats']['split']): string {
   const shard = `shard ${split.index} of ${split.count}`;
   if (split.at === null) return ` (${shard}, not split: no level it reached was large enough, so this is the whole search's)`;
   const { depth, levelStates, from, to } = split.at;
-  return `, those longer than ${depth} steps through this ${shard}'s ${(to - from).toLocaleString('en')} of the ${levelStates.toLocaleString('en')} states at depth ${depth}` +
+  return `, those longer than ${depth} step${depth === 1 ? '' : 's'} through this ${shard}'s ${(to - from).toLocaleString('en')} of the ${levelStates.toLocaleString('en')} states at depth ${depth}` +
     ' (merge the shards\' outputs for the whole search)';
 }
 

@@ -11,6 +11,8 @@ import type { ClusterConfig } from '../../spec/config.ts';
 import { exploreExhaustive, type ExploreResult, type ModelSource } from '../../src/explore/index.ts';
 import { LevelSplit } from '../../src/explore/shard.ts';
 import type { Action } from '../../src/model.ts';
+import { checkText } from '../../src/report/check.ts';
+import { toyModel } from '../fixtures/toy-model.ts';
 
 const CASES: { name: string; config: Partial<ClusterConfig>; maxDepth: number; shards: number; perShard: number }[] = [
   { name: 'rf 2, min ISR 1, unclean election', config: { rf: 2, minIsr: 1, unclean: true, maxRecords: 1, consumer: false, maxLeaderMoves: 0, maxHeartbeatLosses: 0 }, maxDepth: 7, shards: 3, perShard: 16 },
@@ -76,6 +78,24 @@ describe('breadth-first search in shards', () => {
     const one = exploreExhaustive(kafkaModelOf(config), { maxDepth, shard, splitPerShard: 16 });
     const two = exploreExhaustive(kafkaModelOf(config), { maxDepth, shard, splitPerShard: 16, workers: 2, source, threadsFrom: 1 });
     expect(same(two)).toEqual(same(one));
+  });
+
+  it('exhausts its own part without claiming the whole, and says which part it searched', () => {
+    const model = toyModel(true);
+    const union = new Set<string>();
+    const texts = [1, 2].map((index) => {
+      let r: ExploreResult<Action> | undefined;
+      for (const fp of visitedBy((keepStates) => (r = exploreExhaustive(model, { shard: { index, count: 2 }, splitPerShard: 1, keepStates })))) union.add(fp);
+      expect([r!.stopReason, r!.complete, r!.stats.split?.at?.depth]).toEqual(['exhausted', false, 1]);
+      return checkText(model, r!, ['in-range', 'not-both-full']);
+    });
+    expect(union.size).toBe(16);
+    for (const text of texts) {
+      expect(text).toMatch(/, those longer than 1 step through this shard [12] of 2's 1 of the 2 states at depth 1 \(merge the shards' outputs for the whole search\)/);
+      expect(text).toMatch(/\(every state this shard reaches within the bounds was explored\)/);
+    }
+    // Each shard meets (3, 3) in 6 steps, a shortest through its block: merging says whether it is the shortest of all.
+    expect(texts.every((t) => /Counterexample: 6 steps \(shortest through this shard; merge the shards for the shortest of all\)/.test(t))).toBe(true);
   });
 
   it('splits the first large enough level once, into blocks that cover it exactly', () => {
