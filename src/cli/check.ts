@@ -52,9 +52,9 @@ export interface CheckFlags extends ModelFlags {
   workers?: string;
   /** Partial-order reduction of breadth-first search: none or sleep. */
   reduce?: string;
-  /** Random engine: run shard k of n of the campaign (`k/n`). */
+  /** Random or exhaustive engine: run shard k of n of the campaign or search (`k/n`). */
   shard?: string;
-  /** Random engine: write the distinct states met to this file, for `merge --states`. */
+  /** Random or exhaustive engine: write the distinct states met to this file, for `merge --states`. */
   statesOut?: string;
   /** Random runs: false (`--no-guide`) starts every run at the initial state. */
   guide?: boolean;
@@ -298,7 +298,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
   if (flags.guide === false) throw new UsageError('--no-guide changes random runs of the invariants: fair runs of a liveness check are never guided');
-  if (flags.statesOut !== undefined) throw new UsageError('--states-out writes the states random runs of the invariants met: a liveness check has none to write');
+  if (flags.statesOut !== undefined) throw new UsageError('--states-out writes the states a search of the invariants met: a liveness check has none to write');
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));

@@ -73,27 +73,43 @@ function sumCounts(maps: readonly Record<string, number>[]): Record<string, numb
   return out;
 }
 
+/** The distinct states of the results' states files, counted once, and whether counting stopped at its cap. */
+type Union = { readonly states: number; readonly capped: boolean };
+
 /**
  * The merged result of several `check --json` outputs of one configuration; `union`, when given,
  * is what their states files hold counted once, and replaces the sum of their states.
  */
-export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly string[], union?: { readonly states: number; readonly capped: boolean }): unknown {
+export function mergeOutputs(outputs: readonly CheckOutput[], files: readonly string[], union?: Union): unknown {
   outputs.forEach((o, i) => {
     if (!isDeepStrictEqual(o.config, outputs[0].config)) throw new UsageError(oneLine(`merge: '${files[i]}' checks another configuration than '${files[0]}'`));
   });
   if (outputs.some((o) => o.stats.split !== undefined)) return mergeSplit(outputs, files, union);
   const violations = shortestPerInvariant(outputs.flatMap((o) => o.violations));
-  const sum = (f: (o: CheckOutput) => number) => outputs.reduce((n, o) => n + f(o), 0);
   const engines = [...new Set(outputs.map((o) => o.stats.engine))];
   const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
   return merged(outputs, violations, {
-    engine: engines.join(','), steps: sum((o) => o.stats.steps), states: union?.states ?? sum((o) => o.stats.states),
-    statesCounted: union === undefined ? 'summed' : 'union',
-    ...((union?.capped ?? outputs.some((o) => o.stats.statesCapped === true)) ? { statesCapped: true } : {}),
-    depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: sum((o) => o.stats.runs ?? 0),
+    engine: engines.join(','), ...statesOf(outputs, union),
+    depth: Math.max(...outputs.map((o) => o.stats.depth)), runs: total(outputs, (o) => o.stats.runs ?? 0),
     ...sumGuidance(outputs.map((o) => o.stats.guided)),
     complete: outputs.some((o) => o.stats.complete), stopReason: reasons.includes('violation') ? 'violation' : reasons.join(','),
   });
+}
+
+/** The sum of one figure over the results. */
+function total(outputs: readonly CheckOutput[], f: (o: CheckOutput) => number): number {
+  return outputs.reduce((n, o) => n + f(o), 0);
+}
+
+/**
+ * Steps summed, and distinct states: the union's count when the states files were given, the
+ * results' counts summed otherwise.
+ */
+function statesOf(outputs: readonly CheckOutput[], union: Union | undefined): object {
+  return {
+    steps: total(outputs, (o) => o.stats.steps), states: union?.states ?? total(outputs, (o) => o.stats.states), statesCounted: union === undefined ? 'summed' : 'union',
+    ...((union?.capped ?? outputs.some((o) => o.stats.statesCapped === true)) ? { statesCapped: true } : {}),
+  };
 }
 
 /** The merged output of `outputs`: these violations and stats, how many results were merged, and coverage added up. */
@@ -115,7 +131,7 @@ function merged(outputs: readonly CheckOutput[], violations: readonly object[], 
  * shortest violation of an invariant over the shards is certified the shortest of all when no
  * shard stopped before the lengths below it.
  */
-function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], union: { readonly states: number; readonly capped: boolean } | undefined): unknown {
+function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], union: Union | undefined): unknown {
   const splits = outputs.map((o, i) => {
     if (o.stats.split === undefined) throw new UsageError(oneLine(`merge: '${files[i]}' is not a shard of a breadth-first search and the others are: merge the shards of one search alone`));
     return o.stats.split;
@@ -143,8 +159,7 @@ function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], u
   const violations = shortestPerInvariant(outputs.flatMap((o) => o.violations)).map((v) => ({ ...v, certifiedMinimal: complete || v.length <= covered + 1 }));
   const reasons = [...new Set(outputs.map((o) => o.stats.stopReason))];
   return merged(outputs, violations, {
-    engine: 'exhaustive', steps: outputs.reduce((n, o) => n + o.stats.steps, 0), states: union?.states ?? outputs.reduce((n, o) => n + o.stats.states, 0),
-    statesCounted: union === undefined ? 'summed' : 'union', depth: covered, split: { count, at: at === null ? null : { depth: at.depth, levelStates: at.levelStates } },
+    engine: 'exhaustive', ...statesOf(outputs, union), depth: covered, split: { count, at: at === null ? null : { depth: at.depth, levelStates: at.levelStates } },
     complete, stopReason: complete ? 'exhausted' : reasons.includes('violation') ? 'violation' : reasons.filter((r) => r !== 'exhausted').join(','),
   });
 }
@@ -153,7 +168,7 @@ function mergeSplit(outputs: readonly CheckOutput[], files: readonly string[], u
  * The distinct states of the states files counted once: file i must be result i's (as many
  * states as it reports), so that a file of another campaign is not counted in.
  */
-function unionOf(states: readonly string[], outputs: readonly CheckOutput[], files: readonly string[]): { states: number; capped: boolean } {
+function unionOf(states: readonly string[], outputs: readonly CheckOutput[], files: readonly string[]): Union {
   const union = new DistinctStates(Infinity);
   states.forEach((file, i) => {
     const counted = readStates(file);

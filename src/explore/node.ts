@@ -15,8 +15,8 @@ import { Pool } from './threads.ts';
  * The campaign (or shard) as one shard per thread: thread w of W (this one is the first), in shard
  * k of n, runs shard (k − 1)·W + w of n·W. This thread runs its shard while the workers run theirs.
  * Each shard counts its distinct states and this thread takes in the workers' tables, so the
- * merged count is of the states any shard met, each once (shards in processes of their own can
- * only add their counts up, shard.ts). Without a seed the shards start from a fresh one, as a
+ * merged count is of the states any shard met, each once (shards in processes of their own do
+ * the same through their states files and `merge --states`). Without a seed the shards start from a fresh one, as a
  * campaign on one thread does, so two campaigns make different runs.
  */
 function randomOnThreads<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A> {
