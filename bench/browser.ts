@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { makeConfig } from '../spec/config.ts';
-import { bundleExplorer } from '../src/explorer/bundle.ts';
-import { type CheckOutcome, type CheckRequest, runExplorerCheck } from '../src/explorer/check.ts';
+import { bundleExplorer } from '../explorer/bundle.ts';
+import { type CheckOutcome, type CheckRequest, runExplorerCheck } from '../explorer/check.ts';
 import { serveExplorer } from '../src/cli/explore.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,18 +1,18 @@
 /**
- * Builds the explorer's static files into dist/explorer/ (`npm run build` runs it after tsc):
+ * Builds the explorer's static files into dist/explorer/web/ (`npm run build` runs it after tsc):
  * the page and its styles as they are, and the page's script and its Web Worker bundled by
  * esbuild with the model, the engine and their libraries, so the page needs nothing from the
- * network. Run from the compiled JavaScript: `node dist/src/explorer/bundle.js`.
+ * network. Run from the compiled JavaScript: `node dist/explorer/bundle.js`.
  */
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../cli/root.ts';
+import { projectRoot } from '../src/cli/root.ts';
 import { explorerDir } from './files.ts';
 
-/** Bundles the explorer from the sources under `root` into `out` (default: dist/explorer/). */
+/** Bundles the explorer from the sources under `root` into `out` (default: dist/explorer/web/). */
 export async function bundleExplorer(root = projectRoot(), out = explorerDir(root)): Promise<void> {
-  const web = join(root, 'src', 'explorer', 'web');
+  const web = join(root, 'explorer', 'web');
   mkdirSync(out, { recursive: true });
   await build({
     entryPoints: [join(web, 'app.ts'), join(web, 'worker.ts')],

@@ -3,11 +3,11 @@
  * engines and the same report as `kafka-spec check`, with the parts the page shows (violations
  * with their traces, goals, kinds of step never taken) as plain data that crosses `postMessage`.
  */
-import type { Action } from '../model.ts';
+import type { Action } from '../src/model.ts';
 import {
   exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, selectInvariants, stepKindsNeverTaken,
-} from '../explore/index.ts';
-import { checkText, progressLine, type CheckEngine } from '../report/check.ts';
+} from '../src/explore/index.ts';
+import { checkText, progressLine, type CheckEngine } from '../src/report/check.ts';
 import { type ClusterConfig, kafkaModel } from './kafka.ts';
 
 /** What the page asks the worker to check. */

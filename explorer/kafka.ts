@@ -3,21 +3,21 @@
  * share it: the configuration form generated from the declarations (the same ones `kafka-spec
  * list` shows), building a model from the form's values, replaying a trace under another
  * configuration, what to mark on the space-time diagram, and the shareable URL fragment.
- * Like src/cli/, the explorer is an application that wires the model to the engine, so it is the
- * one other place in src/ that imports spec/ and properties/.
+ * Like src/cli/, the explorer is an application that wires the model to the engine, which is why
+ * it lives beside src/, not in it: src/ outside src/cli/ knows no protocol.
  */
-import { type Action, violates } from '../model.ts';
-import { selectInvariants } from '../explore/result.ts';
-import { kafkaModel, type KafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import type { ClusterAction } from '../../spec/actions.ts';
-import { BOUNDS, type ClusterConfig, ConfigError, configOfRecord, DECLARATIONS, DEFAULT_BOUNDS, DEFAULT_SETTINGS, SETTINGS, validateConfig } from '../../spec/config.ts';
-import type { Declaration } from '../../spec/declare.ts';
-import { SWITCHES } from '../../spec/switches.ts';
-import { type ClusterState, machineGuards } from '../../spec/cluster.ts';
-import { resolveRules } from '../../spec/rules.ts';
-import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
-import { retarget, retargetLine } from '../trace/retarget.ts';
-import { traceSchema } from '../trace/schema.ts';
+import { type Action, violates } from '../src/model.ts';
+import { selectInvariants } from '../src/explore/result.ts';
+import { kafkaModel, type KafkaModel, MODEL_NAME } from '../properties/kafka-model.ts';
+import type { ClusterAction } from '../spec/actions.ts';
+import { BOUNDS, type ClusterConfig, ConfigError, configOfRecord, DECLARATIONS, DEFAULT_BOUNDS, DEFAULT_SETTINGS, SETTINGS, validateConfig } from '../spec/config.ts';
+import type { Declaration } from '../spec/declare.ts';
+import { SWITCHES } from '../spec/switches.ts';
+import { type ClusterState, machineGuards } from '../spec/cluster.ts';
+import { resolveRules } from '../spec/rules.ts';
+import { CURRENT_VERSION, VERSIONS } from '../spec/versions.ts';
+import { retarget, retargetLine } from '../src/trace/retarget.ts';
+import { traceSchema } from '../src/trace/schema.ts';
 
 export { ConfigError, configOfRecord, CURRENT_VERSION, VERSIONS, kafkaModel, MODEL_NAME, type ClusterConfig, type KafkaModel, type ClusterAction, type ClusterState };
 

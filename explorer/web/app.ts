@@ -5,10 +5,10 @@
  * lists the steps enabled at the current step (taking one extends the trace by hand), replays the
  * trace under the configuration as it now stands, and puts both in the address to share.
  */
-import { type Action, violates } from '../../model.ts';
-import { formatAction } from '../../trace/replay.ts';
-import { parseTrace, TraceError } from '../../trace/schema.ts';
-import { oneLine } from '../../report/line.ts';
+import { type Action, violates } from '../../src/model.ts';
+import { formatAction } from '../../src/trace/replay.ts';
+import { parseTrace, TraceError } from '../../src/trace/schema.ts';
+import { oneLine } from '../../src/report/line.ts';
 import type { CheckOutcome, CheckRequest, WorkerMessage } from '../check.ts';
 import {
   type ClusterAction, type ClusterConfig, type ClusterState, ConfigError, configFromForm, configOfRecord, CURRENT_VERSION, decodeShare, defaultsOf, encodeShare,

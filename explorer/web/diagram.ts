@@ -6,7 +6,7 @@
  * grey below the last one it took.
  */
 import type { Marker } from '../kafka.ts';
-import type { StepPicture } from '../../model.ts';
+import type { StepPicture } from '../../src/model.ts';
 
 /** One row of the diagram. */
 export interface DiagramRow {

@@ -4,7 +4,7 @@
  * synchronously, so there is nothing gentler to interrupt).
  */
 import { type CheckRequest, progressLine, runExplorerCheck, type WorkerMessage } from '../check.ts';
-import { oneLine } from '../../report/line.ts';
+import { oneLine } from '../../src/report/line.ts';
 
 /** The part of a dedicated worker's global scope this worker uses. */
 interface WorkerScope {

@@ -1,5 +1,5 @@
 /**
- * `kafka-spec explore [TRACE]`: serves the explorer (built into dist/explorer/ by `npm run
+ * `kafka-spec explore [TRACE]`: serves the explorer (built into dist/explorer/web/ by `npm run
  * build`) on localhost and prints its address, or (`--out DIR`) writes its static files for any
  * web host. A trace file given is checked here, then opened in the page through the address's
  * fragment, the same way a shared link carries one.
@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'nod
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseTrace, TraceError } from '../trace/schema.ts';
-import { ConfigError, configOfRecord, encodeShare, MODEL_NAME } from '../explorer/kafka.ts';
-import { EXPLORER_FILES, explorerDir } from '../explorer/files.ts';
+import { ConfigError, configOfRecord, encodeShare, MODEL_NAME } from '../../explorer/kafka.ts';
+import { EXPLORER_FILES, explorerDir } from '../../explorer/files.ts';
 import { oneLine } from '../report/line.ts';
 import { UsageError } from './options.ts';
 import type { Output } from './check.ts';

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { bundleExplorer } from '../../src/explorer/bundle.ts';
+import { bundleExplorer } from '../../explorer/bundle.ts';
 import { serveExplorer } from '../../src/cli/explore.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

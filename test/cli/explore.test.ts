@@ -1,7 +1,7 @@
 /**
  * `kafka-spec explore`: bad input is one line and exit code 2, `--out` writes the built explorer
  * (and an address that opens a trace file), and the server serves the explorer's files and
- * nothing else. Needs `npm run build` (which `npm test` runs first) for dist/explorer/.
+ * nothing else. Needs `npm run build` (which `npm test` runs first) for dist/explorer/web/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.ts';
 import { serveExplorer } from '../../src/cli/explore.ts';
-import { EXPLORER_FILES, explorerDir } from '../../src/explorer/files.ts';
-import { decodeShare } from '../../src/explorer/kafka.ts';
+import { EXPLORER_FILES, explorerDir } from '../../explorer/files.ts';
+import { decodeShare } from '../../explorer/kafka.ts';
 import { parseTrace } from '../../src/trace/schema.ts';
 
 const TRACE = 'docs/traces/truncate-to-hw-loss.json';
@@ -72,7 +72,7 @@ describe('the explorer server', () => {
   });
 
   it('serves nothing else', async () => {
-    for (const path of ['package.json', '../package.json', '%2e%2e/package.json', 'src/explorer/web/app.ts']) {
+    for (const path of ['package.json', '../package.json', '%2e%2e/package.json', 'explorer/web/app.ts']) {
       expect((await fetch(url + path)).status).toBe(404);
     }
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
-import { runExplorerCheck } from '../../src/explorer/check.ts';
+import { runExplorerCheck } from '../../explorer/check.ts';
 import { makeConfig } from '../../spec/config.ts';
 
 const seconds = (text: string) => text.replace(/ in \d+\.\d s /g, ' in _ s ');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { DECLARATIONS } from '../../spec/config.ts';
 import {
   ConfigError, configFromForm, decodeShare, defaultsOf, encodeShare, FIELDS, kafkaModel, markers, replayUnder, ShareError,
-} from '../../src/explorer/kafka.ts';
+} from '../../explorer/kafka.ts';
 import { configOfRecord } from '../../spec/config.ts';
 import { parseTrace } from '../../src/trace/schema.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
