@@ -48,6 +48,38 @@ function actorOf(picture: StepPicture, delivered: DrawnMessage | undefined, firs
   return delivered?.to ?? picture.notes[0]?.over ?? picture.arrows[0]?.to ?? first;
 }
 
+/** One step as a picture draws it: its words, the lifeline its box sits on, and its arrows that are not messages drawn from their send. */
+export interface DrawnStep {
+  readonly name: string;
+  readonly describe: string;
+  readonly lines: readonly string[];
+  readonly over: string;
+  readonly arrows: StepPicture['arrows'];
+}
+
+/** The steps of a trace and its messages as a space-time diagram draws them (the HTML viewer and the explorer). */
+export function drawnTrace<S, A extends Action>(model: Model<S, A>, steps: readonly A[], states: readonly S[]): { steps: DrawnStep[]; messages: DrawnMessage[] } {
+  const views = model.views;
+  const participants = views?.participants ?? ['system'];
+  const n = Math.min(steps.length, states.length - 1);
+  const messages = pairMessages(model, steps, states) ?? [];
+  return {
+    messages,
+    steps: steps.slice(0, n).map((a, i) => {
+      const picture = views?.picture(states[i], a, states[i + 1]) ?? { arrows: [], notes: [{ over: participants[0], text: a.step }] };
+      const delivered = messages.find((m) => m.received === i + 1 && m.fate === 'delivered');
+      return {
+        name: a.step,
+        describe: model.describe(a),
+        lines: views?.narrate?.(states[i], a, states[i + 1]) ?? [model.describe(a)],
+        over: actorOf(picture, delivered, participants[0]),
+        // A delivered message is drawn from its send; the picture's arrow for it would repeat it.
+        arrows: delivered === undefined ? picture.arrows : [],
+      };
+    }),
+  };
+}
+
 /** The page's title: protocol and size, then the verdict and where it falls (`kafka-4.1 · rf 3 · acks-all-durable violated at step 14`). */
 function pageTitle(heading: string, violation: Violation | undefined, lasso: { cycleStart: number } | undefined): string {
   if (violation === undefined) return `${heading} · no invariant violated`;
@@ -66,7 +98,7 @@ export function renderTraceHtml<S, A extends Action>(
   const views = model.views;
   const participants = views?.participants ?? ['system'];
   const n = Math.min(steps.length, states.length - 1);
-  const messages = pairMessages(model, steps, states) ?? [];
+  const drawn = drawnTrace(model, steps, states);
   const title = pageTitle(views?.heading ?? model.name, violation, lasso);
   const missing = violation !== undefined && views?.missing !== undefined ? views.missing(violation.invariant, states.slice(0, violation.step + 1)) : null;
   const data = {
@@ -75,19 +107,8 @@ export function renderTraceHtml<S, A extends Action>(
     cycleStart: lasso?.cycleStart ?? null,
     open: violation !== undefined && lasso === undefined ? Math.min(violation.step, n) : n,
     cells: states.slice(0, n + 1).map((s) => views?.cells(s) ?? { state: model.summarize(s) }),
-    messages,
-    steps: steps.slice(0, n).map((a, i) => {
-      const picture = views?.picture(states[i], a, states[i + 1]) ?? { arrows: [], notes: [{ over: participants[0], text: a.step }] };
-      const delivered = messages.find((m) => m.received === i + 1 && m.fate === 'delivered');
-      return {
-        name: a.step,
-        describe: model.describe(a),
-        lines: views?.narrate?.(states[i], a, states[i + 1]) ?? [model.describe(a)],
-        over: actorOf(picture, delivered, participants[0]),
-        // A delivered message is drawn from its send; the picture's arrow for it would repeat it.
-        arrows: delivered === undefined ? picture.arrows : [],
-      };
-    }),
+    messages: drawn.messages,
+    steps: drawn.steps,
   };
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!doctype html>
