@@ -339,7 +339,7 @@ export function missingWhere(invariant: string, states: readonly ClusterState[])
     case 'strong-isr': what = lostCommitted(states, 'ISR or ELR member', controllerSet); break;
     case 'no-committed-loss': what = lostEverywhere(states); break;
     case 'committed-history-stable': what = replacedHistory(states); break;
-    case 'weak-isr': case 'log-matching': case 'hw-only-committed': what = divergence(s); break;
+    case 'weak-isr': case 'log-matching': case 'hw-only-committed': case 'logs-converge': what = divergence(s); break;
     case 'consistent-read': case 'reads-only-committed': case 'monotonic-reads': what = badRead(states); break;
     default: return null;
   }

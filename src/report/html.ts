@@ -149,7 +149,7 @@ main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); 
 #diagram { overflow: auto; max-height: calc(100vh - 140px); border: 1px solid #eee; position: relative; }
 #grid { display: grid; position: relative; row-gap: 16px; padding-bottom: 12px; }
 #grid .lane { position: sticky; top: 0; z-index: 4; background: #fff; font-weight: bold; text-align: center; padding: 4px 0; border-bottom: 1px solid #ddd; }
-#grid .band { z-index: 0; cursor: pointer; } #grid .band.current { background: #ffe9a8; } #grid .band.cycle { background: #fdebd8; }
+#grid .band { z-index: 0; cursor: pointer; } #grid .band.cycle { background: #fdebd8; } #grid .band.current { background: #ffe9a8; }
 #grid .num { z-index: 2; color: #888; font: 11px ui-monospace, monospace; padding: 4px; cursor: pointer; }
 #grid .num.bad { color: #a00; font-weight: bold; }
 #grid .box { z-index: 2; margin: 0 8px; padding: 3px 6px; background: #f4f4d0; border: 1px solid #cc9; border-radius: 3px;
@@ -254,7 +254,7 @@ function show(k, scroll) {
   document.querySelectorAll('.current').forEach((n) => n.classList.remove('current'));
   list.children[k].classList.add('current');
   bands[k].classList.add('current'); if (boxes[k]) boxes[k].classList.add('current');
-  if (scroll) { (boxes[k] || bands[k]).scrollIntoView({ block: 'center', inline: 'center' }); list.children[k].scrollIntoView({ block: 'nearest' }); }
+  if (scroll) { (boxes[k] || bands[k]).scrollIntoView({ block: 'center', inline: 'nearest' }); list.children[k].scrollIntoView({ block: 'nearest' }); }
   const table = document.getElementById('state'); table.textContent = '';
   const cells = data.cells[k], before = data.cells[Math.max(0, k - 1)];
   for (const key of Object.keys(cells)) {
