@@ -17,6 +17,7 @@ const values = (es: readonly Entry[]) => (es.length === 0 ? 'nothing' : es.map((
 const offsets = (from: number, to: number) => (to - from === 1 ? `offset ${from}` : `offsets ${from}-${to - 1}`);
 const records = (n: number) => (n === 1 ? '1 record' : `${n} records`);
 const lifeline = (b: BrokerId) => (b === 0 ? 'controller' : `b${b}`);
+const leaderName = (b: BrokerId) => (b === NO_LEADER ? 'no leader' : `leader ${b}`);
 const who = (b: BrokerId) => (b === 0 ? 'the controller' : `broker ${b}`);
 
 /** What one message says, in a few words (`fetch from offset 3`, `v3 v4, HW 2`). */
@@ -101,7 +102,7 @@ function replicaLines(a: ClusterAction, b: ReplicaSlot, n: ReplicaSlot): string[
   const down = a.step === 'BrokerCrash' || a.step === 'BrokerLossyCrash' || a.step === 'BrokerFailPermanently' || a.step === 'BrokerControlledShutdown';
   if (n.role !== b.role) {
     if (n.role === 'leader') out.push(`broker ${id} becomes leader in epoch ${n.context.leaderEpoch}`);
-    else if (n.role === 'follower') out.push(b.role === 'leader' ? `broker ${id} steps down and follows broker ${n.context.leader} in epoch ${n.context.leaderEpoch}`
+    else if (n.role === 'follower') out.push(b.role === 'leader' ? `broker ${id} steps down as leader; ${leaderName(n.context.leader)} in epoch ${n.context.leaderEpoch}`
       : n.context.leader === NO_LEADER ? `broker ${id} comes back, not yet knowing the leader` : `broker ${id} comes back as a follower of broker ${n.context.leader}`);
     else if (!down) out.push(`broker ${id} goes offline`);
   } else if (n.role === 'follower' && (n.context.leader !== b.context.leader || n.context.leaderEpoch !== b.context.leaderEpoch)) {
@@ -132,10 +133,11 @@ function controllerLines(b: ClusterState, n: ClusterState): string[] {
   n.controller.fenced.forEach((f, i) => {
     if (f !== b.controller.fenced[i]) out.push(`the controller ${f ? 'fences' : 'unfences'} broker ${i + 1}`);
   });
+  const unclean = n.controller.uncleanElections > b.controller.uncleanElections || (q.leader !== NO_LEADER && !q.isr.includes(q.leader));
   if (q.leader !== p.leader || q.leaderEpoch !== p.leaderEpoch) {
     out.push(q.leader === NO_LEADER
       ? `the controller leaves the partition without a leader in epoch ${q.leaderEpoch} (ISR ${set(q.isr)})`
-      : `the controller elects broker ${q.leader} leader in epoch ${q.leaderEpoch} (ISR ${set(q.isr)}${q.isr.includes(q.leader) ? '' : ', an unclean election'})`);
+      : `the controller elects broker ${q.leader} leader in epoch ${q.leaderEpoch} (ISR ${set(q.isr)}${unclean ? ', an unclean election' : ''})`);
   } else if (set(q.isr) !== set(p.isr)) {
     const verb = q.isr.length < p.isr.length ? 'shrinks' : q.isr.length > p.isr.length ? 'expands' : 'changes';
     out.push(`the controller ${verb} the ISR to ${set(q.isr)}`);
@@ -165,7 +167,7 @@ function headline(b: ClusterState, a: ClusterAction, n: ClusterState): string | 
     const m = b.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
     const what = m === undefined ? d.kind : says(m);
     if (d.lost) return `the network loses ${who(d.from)}'s ${what} to ${who(d.to)}`;
-    return d.kind.endsWith('Response') ? `${who(d.to)} receives ${what} from ${who(d.from)}` : `${who(d.to)} handles ${who(d.from)}'s ${what}`;
+    return d.kind.endsWith('Response') ? `${who(d.to)} receives ${who(d.from)}'s answer: ${what}` : `${who(d.to)} handles ${who(d.from)}'s ${what}`;
   }
   switch (a.step) {
     case 'ProducerSend': {
@@ -173,7 +175,10 @@ function headline(b: ClusterState, a: ClusterAction, n: ClusterState): string | 
       return `the producer sends v${a.value} to leader ${a.broker}${appended ? '' : ', which refuses it'}`;
     }
     case 'FollowerFetch': return null; // the message it sends says it all
-    case 'BrokerApplyMetadata': return `broker ${a.broker} applies the controller's metadata (leader ${n.replicas[a.broker - 1].context.leader}, epoch ${n.replicas[a.broker - 1].context.leaderEpoch})`;
+    case 'BrokerApplyMetadata': {
+      const r = n.replicas[a.broker - 1].context;
+      return `broker ${a.broker} applies the controller's metadata (${leaderName(r.leader)}, epoch ${r.leaderEpoch})`;
+    }
     case 'BrokerCrash': return `broker ${a.broker} crashes (what it wrote survives in the page cache)`;
     case 'BrokerLossyCrash': return `broker ${a.broker} loses power`;
     case 'BrokerRestart': return `broker ${a.broker} restarts and registers again`;
