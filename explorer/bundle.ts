@@ -1,8 +1,8 @@
 /**
  * Builds the explorer's static files into dist/explorer/web/ (`npm run build` runs it after tsc):
  * the page and its styles as they are, and the page's script and its Web Worker bundled by
- * esbuild with the model, the engine and their libraries, so the page needs nothing from the
- * network. Run from the compiled JavaScript: `node dist/explorer/bundle.js`.
+ * esbuild as classic scripts with the model, the engine and their libraries, so the page needs
+ * nothing from the network. Run from the compiled JavaScript: `node dist/explorer/bundle.js`.
  */
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -18,7 +18,9 @@ export async function bundleExplorer(root = projectRoot(), out = explorerDir(roo
     entryPoints: [join(web, 'app.ts'), join(web, 'worker.ts')],
     outdir: out,
     bundle: true,
-    format: 'esm',
+    // Classic scripts, not modules: a page opened from disk (file://) may run a classic script,
+    // while Chromium refuses module scripts there.
+    format: 'iife',
     platform: 'browser',
     target: 'es2022',
     minify: true,

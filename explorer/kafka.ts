@@ -24,10 +24,36 @@ export { ConfigError, configOfRecord, CURRENT_VERSION, VERSIONS, kafkaModel, MOD
 /** Where a key sits on the form. */
 export type FieldGroup = 'switch' | 'setting' | 'bound' | 'mutation';
 
+/**
+ * Where a key sits on the page, by what a Kafka engineer is choosing: the protocol's rules, the
+ * durability settings of the topic and brokers, the faults and work a behaviour may contain, the
+ * clients, and a rule broken on purpose.
+ */
+export type FieldSection = 'protocol' | 'durability' | 'faults' | 'clients' | 'mutation';
+
+/** The headings of the sections, in page order. */
+export const SECTIONS: Readonly<Record<FieldSection, string>> = {
+  protocol: 'Protocol rules',
+  durability: 'Durability settings',
+  faults: 'Faults and bounds',
+  clients: 'Clients',
+  mutation: 'Mutation (a rule broken on purpose)',
+};
+
+const CLIENT_KEYS: ReadonlySet<string> = new Set(['consumer', 'followerReads', 'autoOffsetReset']);
+
+function sectionOf(group: FieldGroup, key: string): FieldSection {
+  if (group === 'switch') return 'protocol';
+  if (group === 'bound') return 'faults';
+  if (group === 'mutation') return 'mutation';
+  return CLIENT_KEYS.has(key) ? 'clients' : 'durability';
+}
+
 /** One input of the configuration form: a checkbox, a list of options or a whole number in a range. */
 export interface Field {
   readonly key: keyof ClusterConfig;
   readonly group: FieldGroup;
+  readonly section: FieldSection;
   readonly meaning: string;
   /** For a switch, the change in Kafka that flipped it (`KIP-320, 2.1`). */
   readonly change?: string;
@@ -43,7 +69,7 @@ function inputOf(d: Declaration<unknown>): Field['input'] {
 
 function fieldsOf(group: FieldGroup, ds: Readonly<Record<string, Declaration<unknown>>>): Field[] {
   return Object.entries(ds).map(([key, d]) => ({
-    key: key as keyof ClusterConfig, group, meaning: d.meaning, input: inputOf(d),
+    key: key as keyof ClusterConfig, group, section: sectionOf(group, key), meaning: d.meaning, input: inputOf(d),
     ...(d.change === undefined ? {} : { change: `${d.change.by}, ${d.change.release}` }),
   }));
 }
@@ -59,7 +85,7 @@ export const FIELDS: readonly Field[] = [
   ...fieldsOf('switch', SWITCHES), ...fieldsOf('setting', SETTINGS), ...fieldsOf('bound', BOUNDS),
   ...fieldsOf('bound', { permanentFailures: DECLARATIONS.permanentFailures, maxLagShrinks: DECLARATIONS.maxLagShrinks }),
   ...fieldsOf('mutation', { mutation: DECLARATIONS.mutation }),
-  { key: 'forcedGuard', group: 'mutation', meaning: DECLARATIONS.forcedGuard.meaning, input: { type: 'choice', options: guardMutants() } },
+  { key: 'forcedGuard', group: 'mutation', section: 'mutation', meaning: DECLARATIONS.forcedGuard.meaning, input: { type: 'choice', options: guardMutants() } },
 ];
 
 /** Keys of the form that may be left empty: no mutant, or a bound that is absent unless set. */

@@ -11,6 +11,7 @@ import type { Rules } from '../spec/rules.ts';
 import { clusterBudgets } from '../spec/budgets.ts';
 import { summarizeState } from '../spec/summary.ts';
 import { cells, participants, picture } from '../spec/pictures.ts';
+import { missingWhere, narrate, traffic } from '../spec/narrate.ts';
 import { invariants } from './invariants.ts';
 import { goalsFor, impossibleGoals } from './goals.ts';
 import { describeConfig } from './describe.ts';
@@ -52,7 +53,10 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     budgets: clusterBudgets(bounds),
     independence: clusterIndependence(cluster),
     sketch: sketchOf,
-    views: { participants: participants(rules.replicas.length), cells, picture },
+    views: {
+      participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
+      heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
+    },
   };
 }
 

@@ -200,4 +200,25 @@ export interface TraceViews<S, A extends Action> {
   /** Named cells of a state for a step table (one column each), e.g. one per broker. */
   cells(state: S): Record<string, string>;
   picture(prev: S, action: A, next: S): StepPicture;
+  /** Optional: the protocol and its size in a few words for a page's title, e.g. `kafka-4.1 · rf 3`. */
+  readonly heading?: string;
+  /** Optional: what a step did in the protocol's own words, one clause a line, read from the states around it. */
+  narrate?(prev: S, action: A, next: S): string[];
+  /**
+   * Optional: the messages a step put on the network and took off it, each by its connection (FIFO),
+   * so a picture can draw one line from the step that sent a message to the step that received it.
+   */
+  traffic?(prev: S, action: A, next: S): StepTraffic;
+  /**
+   * Optional: at a violation of the named invariant in the last of `states` (the trace's states up to
+   * it), what is missing where, in one sentence; null when the model has nothing to add to the statement.
+   */
+  missing?(invariant: string, states: readonly S[]): string | null;
+}
+
+/** What one step did to the network: messages sent on a connection, and connections whose oldest message it took. */
+export interface StepTraffic {
+  readonly sent: readonly { readonly connection: string; readonly from: string; readonly to: string; readonly label: string }[];
+  /** `delivered` to its receiver, `lost` by the network, or `dropped` with a connection that closed (a crash). */
+  readonly taken: readonly { readonly connection: string; readonly fate: 'delivered' | 'lost' | 'dropped' }[];
 }

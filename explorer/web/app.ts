@@ -1,18 +1,22 @@
 /**
- * The explorer page: the configuration form (generated from the model's declarations), checks run
- * in a Web Worker with progress and cancel, and a trace panel that steps through a counterexample
- * or a loaded trace (space-time diagram, state table with changes, each step's invariant verdict),
- * lists the steps enabled at the current step (taking one extends the trace by hand), replays the
- * trace under the configuration as it now stands, and puts both in the address to share.
+ * The explorer page: the configuration form (generated from the model's declarations, each field
+ * labelled with its meaning and grouped by what a Kafka engineer chooses), checks run in a Web
+ * Worker with progress and cancel (on the page's own thread, with a notice, when the page was
+ * opened from disk, where Chromium refuses workers), and a trace panel that starts at the initial
+ * state and steps through a counterexample or a loaded trace (space-time diagram in Kafka's
+ * words, what is missing where, state table with changes, each step's invariant verdict), lists
+ * the steps enabled at the current step (taking one extends the trace by hand), replays the trace
+ * under the configuration as it now stands, and puts both in the address to share.
  */
 import { type Action, violates } from '../../src/model.ts';
 import { formatAction } from '../../src/trace/replay.ts';
 import { parseTrace, TraceError } from '../../src/trace/schema.ts';
 import { oneLine } from '../../src/report/line.ts';
-import type { CheckOutcome, CheckRequest, WorkerMessage } from '../check.ts';
+import { type CheckOutcome, type CheckRequest, runExplorerCheck, type WorkerMessage } from '../check.ts';
+import { drawnTrace } from '../../src/report/html.ts';
 import {
   type ClusterAction, type ClusterConfig, type ClusterState, ConfigError, configFromForm, configOfRecord, CURRENT_VERSION, decodeShare, defaultsOf, encodeShare,
-  FIELDS, OPTIONAL_KEYS, type Field, fieldText, kafkaModel, type KafkaModel, markers, MODEL_NAME, PROTOCOLS, replayUnder, ShareError,
+  FIELDS, OPTIONAL_KEYS, type Field, fieldText, SECTIONS, kafkaModel, type KafkaModel, markers, MODEL_NAME, PROTOCOLS, replayUnder, ShareError,
 } from '../kafka.ts';
 import { drawDiagram } from './diagram.ts';
 
@@ -35,6 +39,15 @@ let view: TraceView | null = null;
 let index = 0;
 let highlight: (k: number) => void = () => {};
 let worker: Worker | null = null;
+/** Whether a check is running on the page's own thread (opened from disk, where Chromium refuses workers). */
+let busy = false;
+
+/**
+ * Opened from disk (file://), Chromium refuses to start a Web Worker from the page's folder, so
+ * checks run on the page's own thread instead, and the page says so.
+ */
+const onPageThread = location.protocol === 'file:';
+const PAGE_THREAD_NOTICE = 'Opened from disk: checks run on this page\'s own thread, so the page stops responding until a check ends and Cancel cannot stop it; run npx kafka-spec explore and open the address it prints for checks in the background with progress and cancel.';
 
 function showError(message: string | null): void {
   const e = $('error');
@@ -67,22 +80,34 @@ function inputFor(field: Field): HTMLInputElement | HTMLSelectElement {
 
 const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
 
+/** A field's label: its declared meaning, and under it in small type its key (and the change in Kafka that flipped a switch). */
+function labelFor(field: Field, input: HTMLElement): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.className = 'field';
+  label.dataset.key = field.key;
+  const text = label.appendChild(document.createElement('span'));
+  text.className = 'text';
+  const meaning = text.appendChild(document.createElement('span'));
+  meaning.className = 'meaning';
+  meaning.textContent = field.meaning;
+  const key = text.appendChild(document.createElement('span'));
+  key.className = 'key';
+  key.textContent = field.key + (field.change === undefined ? '' : ` · ${field.change}`);
+  label.appendChild(input);
+  return label;
+}
+
 function buildForm(): void {
   const protocol = $<HTMLSelectElement>('protocol');
   for (const p of PROTOCOLS) protocol.add(new Option(p, p));
   for (const field of FIELDS) {
-    const label = document.createElement('label');
-    label.title = field.meaning + (field.change === undefined ? '' : ` (${field.change})`);
-    const key = document.createElement('span');
-    key.className = 'key';
-    key.textContent = field.key;
     const input = inputFor(field);
     input.addEventListener('change', onConfigChange);
     input.addEventListener('input', onConfigChange);
-    label.append(key, input);
     inputs.set(field.key, input);
-    $(`group-${field.group}`).appendChild(label);
+    $(`section-${field.section}`).appendChild(labelFor(field, input));
   }
+  for (const [section, heading] of Object.entries(SECTIONS)) $(`section-${section}`).previousElementSibling!.textContent = heading;
   protocol.addEventListener('change', () => {
     // A protocol version sets the switches; settings, bounds and the mutation stay as chosen.
     const defaults = defaultsOf(protocol.value);
@@ -124,7 +149,7 @@ function formConfig(): ClusterConfig | null {
 
 function onConfigChange(): void {
   const config = formConfig();
-  $<HTMLButtonElement>('run').disabled = config === null || worker !== null;
+  $<HTMLButtonElement>('run').disabled = config === null || worker !== null || busy;
   $<HTMLButtonElement>('replay').disabled = config === null || view === null;
   if (config === null) return;
   const defaults = defaultsOf(config.protocol);
@@ -136,7 +161,11 @@ function onConfigChange(): void {
   select.add(new Option(`all ${invariants.length}`, ''));
   for (const inv of invariants) select.add(new Option(inv.name, inv.name));
   select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
+  // With no step taken yet, the trace panel follows the form: the initial state and its enabled steps.
+  if (view === null || (view.steps.length === 0 && view.origin === INITIAL)) loadTrace(config, [], [], INITIAL);
 }
+
+const INITIAL = 'The initial state of this configuration';
 
 // ---- checks in the worker ----
 
@@ -163,7 +192,11 @@ function runCheck(): void {
   $('violations').textContent = '';
   $('report').textContent = '';
   $('progress').textContent = 'starting…';
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  if (onPageThread) {
+    runOnPage(request);
+    return;
+  }
+  worker = new Worker('worker.js');
   setRunning(true);
   worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
     const m = event.data;
@@ -172,6 +205,25 @@ function runCheck(): void {
   };
   worker.onerror = (event) => finishCheck(null, oneLine(event.message || 'the worker failed'), request);
   worker.postMessage(request);
+}
+
+/** Runs the check on the page's thread, after the page has painted that it is checking. */
+function runOnPage(request: CheckRequest): void {
+  busy = true;
+  setRunning(true);
+  $<HTMLButtonElement>('cancel').disabled = true;
+  $('progress').textContent = 'checking on this page\'s thread (the page waits until the check ends)…';
+  setTimeout(() => {
+    let outcome: CheckOutcome | null = null;
+    let error: string | null = null;
+    try {
+      outcome = runExplorerCheck(request);
+    } catch (e) {
+      error = oneLine(e instanceof Error ? e.message : String(e));
+    }
+    busy = false;
+    finishCheck(outcome, error, request);
+  }, 50);
 }
 
 function stopWorker(): void {
@@ -263,10 +315,17 @@ function drawTrace(): void {
       : `No invariant violated by these ${replayed} steps (${v.invariants.length === 0 ? 'all invariants' : v.invariants.join(', ')} checked).`;
   $('violation').className = v.violation !== undefined ? 'bad' : v.stopped !== undefined ? 'warn' : 'ok';
   $<HTMLButtonElement>('replay').disabled = formConfig() === null;
-  const rows = v.steps.map((a, i) => i < replayed
-    ? { label: v.model.describe(a as ClusterAction), picture: v.model.views!.picture(v.states[i], a as ClusterAction, v.states[i + 1]), markers: markers(v.states[i], a as ClusterAction, v.states[i + 1]) }
-    : { label: formatAction(a), picture: null, markers: [] });
-  highlight = drawDiagram($('diagram'), v.model.views!.participants, rows, v.violation?.step, (k) => show(Math.min(k, replayed)));
+  const missing = v.violation === undefined ? null : v.model.views!.missing!(v.violation.invariant, v.states.slice(0, v.violation.step + 1));
+  $('missing').hidden = missing === null;
+  $('missing').textContent = missing ?? '';
+  const steps = v.steps.slice(0, replayed) as ClusterAction[];
+  const drawn = drawnTrace(v.model, steps, v.states);
+  const diagram = {
+    steps: drawn.steps.map((s, i) => ({ ...s, markers: markers(v.states[i], steps[i], v.states[i + 1]) })),
+    messages: drawn.messages,
+    unreplayed: v.steps.slice(replayed).map(formatAction),
+  };
+  highlight = drawDiagram($('diagram'), v.model.views!.participants, diagram, v.violation?.step, (k) => show(Math.min(k, replayed)));
   show(index);
 }
 
@@ -287,9 +346,11 @@ function show(k: number): void {
   $<HTMLButtonElement>('step-prev').disabled = index === 0;
   $<HTMLButtonElement>('step-next').disabled = index >= v.states.length - 1;
   $('step-label').textContent = index === 0 ? 'The initial state.' : `Step ${index}: ${v.model.describe(v.steps[index - 1] as ClusterAction)}.`;
+  $('step-label').title = index === 0 ? '' : formatAction(v.steps[index - 1]);
   const failing = failingAt(index);
   const checked = v.invariants.length === 0 ? `all ${v.model.invariants.length} invariants` : v.invariants.join(', ');
-  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} hold.` : `Here ${failing.map((i) => `${i.name} fails: ${i.statement}`).join(' ')}`;
+  const hold = v.invariants.length === 1 ? 'holds' : 'hold';
+  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} ${hold}.` : `Here ${failing.map((i) => `${i.name} fails: ${i.statement}`).join(' ')}`;
   $('step-verdict').className = failing.length === 0 ? 'ok' : 'bad';
   highlight(index);
   drawState();
@@ -329,9 +390,12 @@ function drawEnabled(): void {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = v.model.describe(a);
+    button.title = v.model.views!.narrate!(s, a, v.model.step(s, a)).join('; ');
     button.dataset.step = formatAction(a);
+    const name = li.appendChild(document.createElement('small'));
+    name.textContent = a.step;
     button.addEventListener('click', () => takeStep(a));
-    li.appendChild(button);
+    li.prepend(button);
     list.appendChild(li);
   }
 }
@@ -383,6 +447,10 @@ function openShared(): void {
 }
 
 function wire(): void {
+  if (onPageThread) {
+    $('page-thread').textContent = PAGE_THREAD_NOTICE;
+    $('page-thread').hidden = false;
+  }
   buildForm();
   setForm(defaultsOf(CURRENT_VERSION));
   $('run').addEventListener('click', runCheck);

@@ -1,7 +1,8 @@
 /**
- * A trace as a Markdown step table: one row per step, one column per cell the model names
- * (brokers, controller, network, …), with the cells a step changed in bold, and the violated
- * invariant stated at the end; a lasso's cycle rows are marked ↻.
+ * A trace as a Markdown step table: one row per step, told in the model's words when it has them,
+ * one column per cell the model names (brokers, controller, network, …), with the cells a step
+ * changed in bold, and the violated invariant stated at the end with what is missing where; a
+ * lasso's cycle rows are marked ↻.
  */
 import type { Action, Model } from '../model.ts';
 import { lassoSentence } from './text.ts';
@@ -24,11 +25,14 @@ export function renderTraceMarkdown<S, A extends Action>(
     const after = cells(states[i + 1]);
     const row = columns.map((c) => (after[c] === before[c] || !after[c] ? escape(after[c] ?? '') : `**${escape(after[c])}**`));
     const mark = lasso !== undefined ? (i >= lasso.cycleStart ? ' ↻' : '') : violation?.step === i + 1 ? ' ⚠' : '';
-    lines.push(`| ${i + 1}${mark} | ${escape(model.describe(steps[i]))} | ${row.join(' | ')} |`);
+    const told = model.views?.narrate?.(states[i], steps[i], states[i + 1]).join('; ') ?? model.describe(steps[i]);
+    lines.push(`| ${i + 1}${mark} | ${escape(told)} | ${row.join(' | ')} |`);
     before = after;
   }
   if (lasso !== undefined && violation) {
     lines.push('', `**${lassoSentence(lasso.cycleStart, steps.length, `\`${violation.invariant}\``)}** (rows marked ↻ form the cycle) — ${violation.statement}`);
   } else if (violation) lines.push('', `**Violated after step ${violation.step}: \`${violation.invariant}\`** — ${violation.statement}`);
+  const missing = violation && model.views?.missing?.(violation.invariant, states.slice(0, violation.step + 1));
+  if (missing) lines.push('', missing);
   return lines.join('\n') + '\n';
 }

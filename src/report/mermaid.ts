@@ -1,6 +1,7 @@
 /**
  * A trace as a Mermaid sequence diagram (GitHub renders it): the model's participants as
- * lifelines, each delivered message as an arrow, local events (crashes, elections) as notes, and
+ * lifelines, each delivered message as an arrow, local events (crashes, elections) as notes in the
+ * model's words when it has them (and what followed a delivery as a note beside it), and
  * the violation as a final note; a lasso's cycle as a `loop` block.
  */
 import type { Action, Model } from '../model.ts';
@@ -23,8 +24,11 @@ export function renderTraceMermaid<S, A extends Action>(
   for (let i = 0; i < n; i++) {
     if (lasso !== undefined && i === lasso.cycleStart) lines.push(`  loop for ever: steps ${i + 1}-${n}, the cycle`);
     const pic = views?.picture(states[i], steps[i], states[i + 1]) ?? { arrows: [], notes: [{ over: people[0], text: model.describe(steps[i]) }] };
+    const told = views?.narrate?.(states[i], steps[i], states[i + 1]);
     for (const a of pic.arrows) lines.push(`  ${a.from}->>${a.to}: ${i + 1}. ${clean(a.label)}`);
-    for (const n of pic.notes) lines.push(`  Note over ${n.over}: ${i + 1}. ${clean(n.text)}`);
+    if (told === undefined) for (const n of pic.notes) lines.push(`  Note over ${n.over}: ${i + 1}. ${clean(n.text)}`);
+    else if (pic.arrows.length === 0) lines.push(`  Note over ${pic.notes[0]?.over ?? people[0]}: ${i + 1}. ${clean(told.join(' · '))}`);
+    else if (told.length > 1) lines.push(`  Note over ${pic.arrows[0].to}: ${clean(told.slice(1).join(' · '))}`);
   }
   if (lasso !== undefined && lasso.cycleStart < n) lines.push('  end');
   if (lasso !== undefined && violation) {

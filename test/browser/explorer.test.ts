@@ -3,11 +3,14 @@
  * from the current sources and served by `kafka-spec explore`'s server: run a known-bad
  * configuration to a counterexample in the Web Worker, step to the violation, take a step by
  * hand, turn the fixing switch on and replay, and see the violation gone; cancel a long check;
- * open a shared link and a trace file. .ci/run installs chromium; elsewhere the test is skipped with a visible
- * reason if it is absent.
+ * open a shared link and a trace file. The page labels every switch and setting with its declared
+ * meaning, grouped, keeps Run in view, shows the initial state's enabled steps, draws the diagram
+ * in Kafka's words scrolling sideways, and opened from disk runs checks on its own thread and says
+ * so. Screenshots go to tmp/browser/. .ci/run installs chromium; elsewhere the test is skipped with
+ * a visible reason if it is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,9 @@ import { serveExplorer } from '../../src/cli/explore.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const TRACE = 'docs/traces/truncate-to-hw-loss.json';
 const available = existsSync(CHROMIUM);
+const SHOTS = join('tmp', 'browser');
+const VIEWPORT = { width: 1280, height: 800 };
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
 
 describe.skipIf(!available)('the explorer in headless Chromium', () => {
@@ -25,19 +31,18 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
   let page: Page;
   let server: Server;
   let url: string;
+  let dir: string;
   const errors: string[] = [];
   const foreign: string[] = [];
   const byId = (id: string) => page.getByTestId(id);
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'explorer-'));
+    dir = mkdtempSync(join(tmpdir(), 'explorer-'));
+    mkdirSync(SHOTS, { recursive: true });
     await bundleExplorer(undefined, dir);
     ({ url, server } = await serveExplorer(dir, 0));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.on('request', (r) => { if (!r.url().startsWith(url)) foreign.push(r.url()); });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
@@ -46,6 +51,36 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     server?.close();
+  });
+
+  it('shows the initial state\'s enabled steps before any step is taken', async () => {
+    expect(await page.locator('#step-count').textContent()).toBe('0');
+    const enabled = await byId('enabled-steps').locator('button').allTextContents();
+    expect(enabled).toContain('producer sends v1 to broker 1');
+    expect(await byId('enabled-steps').locator('li small').first().textContent()).toBe('ProducerSend');
+    expect(await page.locator('#diagram .box.init').textContent()).toBe('initial state');
+  });
+
+  it('labels each setting with its meaning, its key in small type, grouped, and keeps Run in view', async () => {
+    const field = (section: string, key: string) => page.locator(`#section-${section} label.field[data-key="${key}"]`);
+    expect(await field('durability', 'minIsr').locator('.meaning').textContent()).toMatch(/^min\.insync\.replicas/);
+    expect(await field('durability', 'minIsr').locator('.key').textContent()).toBe('minIsr');
+    expect(await field('protocol', 'fetchCarriesLeaderEpoch').locator('.key').textContent()).toMatch(/^fetchCarriesLeaderEpoch · KIP-\d+, [\d.]+$/);
+    expect(await field('faults', 'maxCrashes').locator('.meaning').textContent()).toBe('broker crashes, lossy ones included');
+    expect(await field('clients', 'consumer').count()).toBe(1);
+    expect(await field('mutation', 'mutation').count()).toBe(1);
+    expect((await page.locator('#configuration summary').allTextContents()).slice(0, 6))
+      .toEqual(['Protocol rules', 'Durability settings', 'Faults and bounds', 'Clients', 'Mutation (a rule broken on purpose)', 'Search']);
+    const inView = async () => {
+      const box = (await byId('run').boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= VIEWPORT.height;
+    };
+    expect(await inView()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'explorer-open.png') });
+    await page.mouse.wheel(0, 600);
+    await expect.poll(() => page.evaluate('window.scrollY')).toBeGreaterThan(0);
+    expect(await inView()).toBe(true);
+    await page.evaluate('window.scrollTo(0, 0)');
   });
 
   it('runs a known-bad configuration to a counterexample, steps to it, extends it by hand, and replays it with the fix', async () => {
@@ -70,8 +105,9 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
       expect(await byId('step-index').inputValue()).toBe(String(k));
     }
     expect(await byId('step-verdict').textContent()).toContain('no-fenced-in-isr fails');
-    expect(await page.locator('#diagram g.row').count()).toBe(4);
-    expect(await page.locator('#diagram g.row.bad').getAttribute('data-step')).toBe('4');
+    expect(await page.locator('#diagram .box[data-step]').count()).toBe(4);
+    expect(await page.locator('#diagram .box.bad').getAttribute('data-step')).toBe('4');
+    expect(await byId('missing').isVisible()).toBe(false);
     expect(await page.locator('#state td.changed').count()).toBeGreaterThan(0);
 
     const first = byId('enabled-steps').locator('button').first();
@@ -82,7 +118,7 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     expect(await page.locator('#step-label').textContent()).toBe(`Step 5: ${taken}.`);
     expect(await byId('violation').textContent()).toMatch(/^Violates no-fenced-in-isr after step 4:/);
 
-    await page.screenshot({ path: join(tmpdir(), 'kafka-spec-explorer.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'explorer-trace.png'), fullPage: true });
     await byId('setting-isrEligibilityChecksBrokerState').check();
     await byId('replay').click();
     expect(await byId('violation').textContent()).not.toContain('Violates');
@@ -116,12 +152,25 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     await expect.poll(() => page.locator('#step-count').textContent()).toBe(String(trace.steps.length));
     expect(await byId('protocol').inputValue()).toBe(trace.config.protocol);
     expect(await byId('violation').textContent()).toMatch(new RegExp(`^Violates ${trace.violation.invariant} after step ${trace.violation.step}:`));
+    expect(await byId('missing').textContent()).toMatch(/^v\d+, committed at offset \d+ at step \d+, is .*: broker 1 holds .*\.$/);
+    const diagram = page.locator('#diagram');
+    const [scrollWidth, clientWidth] = await diagram.evaluate((d) => [d.scrollWidth, d.clientWidth]);
+    expect(scrollWidth).toBeGreaterThan(clientWidth);
+    await diagram.evaluate((d) => d.scrollTo(d.scrollWidth, 0));
+    const frame = (await diagram.boundingBox())!;
+    const consumer = (await page.locator('#diagram .lane[data-lane="consumer"]').boundingBox())!;
+    expect(consumer.x + consumer.width).toBeLessThanOrEqual(frame.x + frame.width);
+    expect(consumer.x).toBeGreaterThanOrEqual(frame.x);
+    await diagram.evaluate((d) => d.scrollTo(0, 0));
+    expect(await page.locator('#diagram svg line.message').count()).toBeGreaterThan(0);
+    for (const text of await page.locator('#diagram .box').allTextContents()) expect(text).not.toContain('…');
+    await page.screenshot({ path: join(SHOTS, 'explorer-trace-file.png') });
     await byId('setting-lossyCrashes').fill('0');
     await byId('setting-maxCrashes').fill('0');
     await byId('replay').click();
     const crash = trace.steps.findIndex((a: { step: string }) => a.step === 'BrokerCrash') + 1;
     expect(await byId('replay-outcome').textContent()).toBe(`Under this configuration the trace stops being possible: step ${crash} (BrokerCrash broker=2) is not enabled; before, it violated ${trace.violation.invariant} after step ${trace.violation.step}.`);
-    expect(await page.locator('#diagram g.row.unreplayed').count()).toBe(trace.steps.length - crash + 1);
+    expect(await page.locator('#diagram .unreplayed').count()).toBe(trace.steps.length - crash + 1);
     expect(await byId('violation').getAttribute('class')).toBe('warn');
     await byId('load-trace').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"steps": 3') });
     await expect.poll(() => page.locator('#error').textContent()).toBe('broken.json: not valid JSON');
@@ -139,5 +188,28 @@ describe.skipIf(!available)('the explorer in headless Chromium', () => {
     await byId('cancel').click();
     expect(await byId('verdict').textContent()).toBe('Cancelled: no verdict.');
     expect(await byId('run').isEnabled()).toBe(true);
+  });
+
+  it('opened from disk, runs checks on the page\'s own thread and says so in one sentence', async () => {
+    const disk = await browser.newPage({ viewport: VIEWPORT });
+    const failures: string[] = [];
+    disk.on('pageerror', (e) => failures.push(e.message));
+    await disk.goto(`file://${join(dir, 'index.html')}`);
+    await disk.waitForSelector('body[data-ready]');
+    const notice = disk.getByTestId('page-thread');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toMatch(/^Opened from disk: checks run on this page's own thread, .* run npx kafka-spec explore and open the address it prints/);
+    await disk.getByTestId('protocol').selectOption('kafka-0.10');
+    await disk.getByTestId('setting-rf').fill('2');
+    await disk.getByTestId('setting-lossyCrashes').fill('0');
+    await disk.getByTestId('setting-consumer').uncheck();
+    await disk.getByTestId('engine').selectOption('exhaustive');
+    await disk.getByTestId('first').check();
+    await disk.getByTestId('run').click();
+    await expect.poll(() => disk.getByTestId('verdict').textContent(), { timeout: 30_000 }).toMatch(/^Violated: no-fenced-in-isr/);
+    await disk.evaluate('window.scrollTo(0, 0)');
+    await disk.screenshot({ path: join(SHOTS, 'explorer-file.png') });
+    expect(failures).toEqual([]);
+    await disk.close();
   });
 });

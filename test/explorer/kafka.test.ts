@@ -26,6 +26,15 @@ describe('the configuration form', () => {
     expect(FIELDS.find((f) => f.key === 'acks')!.input).toEqual({ type: 'choice', options: ['0', '1', 'all'] });
   });
 
+  it('groups the fields by what a Kafka engineer chooses', () => {
+    const section = (key: string) => FIELDS.find((f) => f.key === key)!.section;
+    for (const f of FIELDS) if (f.group === 'switch') expect(f.section, f.key).toBe('protocol');
+    expect(['rf', 'acks', 'minIsr', 'unclean', 'flushEveryRecord'].map(section)).toEqual(Array(5).fill('durability'));
+    expect(['maxCrashes', 'lossyCrashes', 'maxMessageLosses', 'permanentFailures'].map(section)).toEqual(Array(4).fill('faults'));
+    expect(['consumer', 'followerReads', 'autoOffsetReset'].map(section)).toEqual(Array(3).fill('clients'));
+    expect(['mutation', 'forcedGuard'].map(section)).toEqual(['mutation', 'mutation']);
+  });
+
   it('reads form values as the declarations do, and names what is impossible', () => {
     const c = configFromForm('kafka-2.0', { acks: '1', rf: '2', elr: 'true', mutation: '' });
     expect(c).toMatchObject({ protocol: 'kafka-2.0', truncation: 'kip279', acks: 1, rf: 2, elr: true });

@@ -12,21 +12,24 @@ const v = exploreExhaustive(model, { invariants: ['acks-one-durable'] }).violati
 const { states, violation } = replay(model, v.trace, { invariants: [v.invariant] });
 
 describe('trace renderings', () => {
-  it('markdown: a row per step, a column per broker, changed cells in bold, the violation stated', () => {
+  it('markdown: a row per step told in Kafka\'s words, a column per broker, changed cells in bold, the violation stated with what is missing where', () => {
     const md = renderTraceMarkdown(model, v.trace, states, violation);
     const rows = md.split('\n').filter((l) => l.startsWith('| '));
     expect(rows[0]).toBe('| # | step | b1 | b2 | b3 | controller | in flight | committed |');
     expect(rows).toHaveLength(1 + 1 + v.length);
     expect(rows[2]).toContain('**leader [v1@e0] LEO 1');
     expect(md).toContain('Violated after step 3: `acks-one-durable`');
+    expect(rows[2]).toMatch(/^\| 1 \| the producer sends v1 to leader 1; broker 1 appends v1 at offset 0; v1 is acknowledged \(acks=1, offset 0\) \|/);
+    expect(md).toContain('v1 was acknowledged at step 1 (acks=1, offset 0) and is not at offset 0 in leader 2\'s log (which holds nothing there): broker 1 holds v1');
   });
 
-  it('mermaid: lifelines for clients, brokers and controller; the produce as an arrow; the violation as a note', () => {
+  it('mermaid: lifelines for clients, brokers and controller; the produce as an arrow; local events told in Kafka\'s words; the violation as a note', () => {
     const mm = renderTraceMermaid(model, v.trace, states, violation);
     expect(mm.startsWith('sequenceDiagram\n')).toBe(true);
     for (const p of ['producer', 'b1', 'b2', 'b3', 'controller', 'consumer']) expect(mm).toContain(`participant ${p}`);
     expect(mm).toContain('producer->>b1: 1. Produce v1 (acked)');
     expect(mm).toContain('Note over producer,consumer: VIOLATED after step 3: acks-one-durable');
+    expect(mm).toContain('Note over controller: 2. the controller stops hearing broker 1\'s heartbeats · the controller fences broker 1 · the controller elects broker 2 leader in epoch 1 (ISR {2,3})');
     expect(mm).not.toMatch(/;/);
   });
 
