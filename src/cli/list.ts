@@ -36,9 +36,10 @@ export function listText(): string {
   for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
   for (const key of ['permanentFailures', 'maxLagShrinks'] as const) out.push(`  ${key.padEnd(32)} ${'(absent)'.padEnd(16)} ${DECLARATIONS[key].meaning}`);
   out.push('', 'Kafka\'s names (--set NAME=VALUE or in a --config file, for the key beside them):');
-  for (const [name, k] of Object.entries(KAFKA_NAMES)) out.push(`  ${name.padEnd(32)} ${k.key.padEnd(16)} ${k.values}`);
+  const width = Math.max(...[...Object.keys(KAFKA_NAMES), ...Object.keys(KAFKA_WITHOUT_EQUIVALENT)].map((n) => n.length));
+  for (const [name, k] of Object.entries(KAFKA_NAMES)) out.push(`  ${name.padEnd(width)} ${k.key.padEnd(16)} ${k.values}`);
   out.push('', 'Kafka properties the model has no equivalent of:');
-  for (const [name, why] of Object.entries(KAFKA_WITHOUT_EQUIVALENT)) out.push(`  ${name.padEnd(32)} ${why}`);
+  for (const [name, why] of Object.entries(KAFKA_WITHOUT_EQUIVALENT)) out.push(`  ${name.padEnd(width)} ${why}`);
   out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
   for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
   out.push('', 'Guard mutants (--set forcedGuard=MACHINE.GUARD=true|false): one guard of a machine forced to one answer:');

@@ -253,6 +253,8 @@ describe('the installed command', () => {
     const list = spawnSync(process.execPath, [bin, 'list'], { encoding: 'utf8' });
     expect(list.status).toBe(0);
     for (const word of ['leader-completeness', 'divergent-fetch', 'kafka-0.10', 'truncateBeforeHwUpdate', 'maxRecords']) expect(list.stdout).toContain(word);
+    expect(list.stdout).toMatch(/\n {2}min\.insync\.replicas +minIsr +1\.\.5\n/);
+    expect(list.stdout).toMatch(/\n {2}replica\.lag\.time\.max\.ms +time is abstracted/);
   });
 });
 
