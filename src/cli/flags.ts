@@ -101,7 +101,7 @@ export type Use<G extends Group> = readonly (keyof G['options'] | readonly [keyo
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The help line of `--help-all`, which every command takes. */
+/** The flag that shows every option in help, which every command takes. */
 export const HELP_ALL = '--help-all';
 
 /**
@@ -127,17 +127,16 @@ export function addGroup<G extends Group>(command: Command, group: G, use: Use<G
   return command;
 }
 
-/** Gives `command` its help options (`-h, --help` and `--help-all`) and, when given, examples after the options. */
+/**
+ * Gives `command` its help options (`-h, --help` and `--help-all`) and, when given, examples
+ * after the options: what each asks (a comment) and the command line, each of one or more lines.
+ */
 export function helpOptions(command: Command, examples?: readonly (readonly [string, string])[]): Command {
   command.addHelpOption(new Option('-h, --help', 'show the common options').helpGroup('Help:'));
   command.addOption(new Option(HELP_ALL, 'show every option').helpGroup('Help:'));
   if (examples !== undefined) {
-    command.addHelpText('after', ['', 'Examples:', ...examples.flatMap(([what, line]) => [`  # ${what}`, `  ${line}`])].join('\n'));
+    const example = ([what, line]: readonly [string, string]) => [...what.split('\n').map((l) => `  # ${l}`), ...line.split('\n').map((l) => `  ${l}`)];
+    command.addHelpText('after', ['', 'Examples:', ...examples.flatMap(example)].join('\n'));
   }
   return command;
-}
-
-/** Every long flag a command declares (hidden ones included), e.g. `--rf`, `--no-elr`. */
-export function declaredFlags(command: Command): string[] {
-  return command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
 }

@@ -40,16 +40,18 @@ describe('kafka-spec check --help', async () => {
   it('ends with two examples: the default check and a Kafka engineer\'s question', () => {
     expect(CHECK_EXAMPLES).toHaveLength(2);
     for (const [what, line] of CHECK_EXAMPLES) {
-      expect(help).toContain(`# ${what}`);
-      expect(help).toContain(line);
+      for (const l of what.split('\n')) expect(help).toContain(`\n  # ${l}\n`);
+      for (const l of line.split('\n')) expect(`${help}\n`).toContain(`\n  ${l}\n`);
     }
-    expect(help).toContain('can two power losses lose an acknowledged write?');
+    expect(help).toContain('# can two power losses lose an acknowledged write?');
+    // Every line fits a terminal of 80 columns.
+    expect(help.split('\n').filter((l) => [...l].length > 80), 'lines longer than 80 columns').toEqual([]);
   });
 
   it('--help-all shows every option check declares, and the same examples', () => {
     const shown = optionLines(all).map((l) => l.trim().split(/[ ,]/)[0]);
     expect(new Set(shown)).toEqual(new Set(['-h', ...longs(commandNamed('check'))]));
-    expect(all).toContain(CHECK_EXAMPLES[1][1]);
+    expect(all).toContain(CHECK_EXAMPLES[1][1].replace(/\n/g, '\n  '));
   });
 
   it('gives every option one line of help, in every command, with --help-all', async () => {
