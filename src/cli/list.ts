@@ -14,7 +14,7 @@ export function listText(): string {
   const config = makeConfig();
   const out: string[] = ['Invariants (--invariant NAME; a state invariant judges every state, a transition invariant every step):'];
   for (const inv of invariants(resolveRules(config))) out.push(`  ${inv.name.padEnd(24)} ${inv.kind.padEnd(10)} ${inv.statement}`);
-  out.push('', 'Liveness properties (--liveness, or --invariant NAME; checked under weak fairness once faults stop):');
+  out.push('', 'Liveness properties (--engine liveness, or --invariant NAME; checked under weak fairness once faults stop):');
   for (const p of livenessProperties(resolveRules(config))) out.push(`  ${p.name.padEnd(28)} ${p.statement}`);
   out.push('', 'Reachability goals (reported as coverage):');
   for (const g of GOALS) out.push(`  ${g.name.padEnd(28)} ${g.statement}`);
