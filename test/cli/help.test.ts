@@ -123,6 +123,22 @@ describe('every flag that worked before still works', () => {
     expect([0, 1]).toContain(r.code);
   });
 
+  it('replay, diff, mutate, explore and list run with each of their old flags', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-old-'));
+    const hw = 'docs/traces/truncate-to-hw-loss.json';
+    const runs: (readonly string[])[] = [
+      ['replay', hw, '--format', 'markdown', '--out', join(dir, 'hw.md')], ['replay', hw, '--json'], ['replay', hw, '--protocol', 'kafka-0.11', '--set', 'consumer=false'],
+      ['diff', '--protocol', 'kafka-0.10', '--against', 'kafka-0.11', '--rf', '2', '--acks', 'all', '--min-isr', '1', '--unclean', '--lossy-crashes', '0',
+        '--set', 'consumer=false', '--depth', '3', '--out', join(dir, 'w.json'), '--json'],
+      ['mutate', '--protocol', 'kafka-4.1', '--rf', '2', '--set', 'maxRecords=1', '--depth', '2', '--runs', '0', '--only', 'switch:elr=false', '--out', join(dir, 'm.md'), '--json'],
+      ['explore', '--out', join(dir, 'site')], ['list', '--json'],
+    ];
+    for (const argv of runs) {
+      const r = await runCli(...argv);
+      expect([r.err, [0, 1].includes(r.code)], argv.join(' ')).toEqual(['', true]);
+    }
+  });
+
   it('reads --runs and --max-steps as --fair-runs and --fair-steps in a liveness check', async () => {
     const base = ['--liveness', '--from', trace, '--invariant', 'logs-converge', '--depth', '2', '--seed', '1', '--json'];
     const old = await runCli('check', ...base, '--runs', '7', '--max-steps', '30');
