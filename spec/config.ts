@@ -216,3 +216,68 @@ export function brokers(c: Pick<Settings, 'rf'>): number[] {
 export function isObserver(c: Pick<Settings, 'rf' | 'observers'>, broker: number): boolean {
   return broker > c.rf - c.observers;
 }
+
+/** A Kafka property the model has an equivalent for: the key it sets, and how Kafka's value reads there. */
+export interface KafkaName {
+  readonly key: keyof ClusterConfig;
+  /** The values Kafka takes that the model has, for people. */
+  readonly values: string;
+  /** The model's value for Kafka's value written as text, or undefined when the model has none. */
+  readonly parse: (text: string) => unknown;
+}
+
+const sameAs = (key: keyof ClusterConfig): KafkaName => ({ key, values: DECLARATIONS[key].values, parse: (t) => DECLARATIONS[key].parse(t) });
+/** Kafka's default log.flush.interval.messages: never flush by count, leave it to the OS. */
+const NEVER_FLUSH = '9223372036854775807';
+
+/**
+ * Kafka's own names for what the model configures, accepted wherever a key is (`--set`, a
+ * configuration file): broker and topic configs, the producer's and consumer's, and the
+ * feature that turns eligible leader replicas on.
+ */
+export const KAFKA_NAMES: Readonly<Record<string, KafkaName>> = {
+  'min.insync.replicas': sameAs('minIsr'),
+  'replication.factor': sameAs('rf'),
+  'default.replication.factor': sameAs('rf'),
+  acks: sameAs('acks'),
+  'unclean.leader.election.enable': sameAs('unclean'),
+  'eligible.leader.replicas.version': { key: 'elr', values: '0 | 1', parse: (t) => (t === '1' ? true : t === '0' ? false : undefined) },
+  'log.flush.interval.messages': {
+    key: 'flushEveryRecord', values: `1 | ${NEVER_FLUSH}`, parse: (t) => (t === '1' ? true : t === NEVER_FLUSH ? false : undefined),
+  },
+  'auto.offset.reset': sameAs('autoOffsetReset'),
+  'replica.selector.class': {
+    key: 'followerReads',
+    values: 'org.apache.kafka.common.replica.RackAwareReplicaSelector | org.apache.kafka.common.replica.LeaderSelector',
+    parse: (t) => (t === 'org.apache.kafka.common.replica.RackAwareReplicaSelector' ? true : t === 'org.apache.kafka.common.replica.LeaderSelector' ? false : undefined),
+  },
+};
+
+const TIME = 'time is abstracted into steps that may happen at any moment';
+/** Kafka properties users reach for that the model has no equivalent of, and why. */
+export const KAFKA_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
+  'replica.lag.time.max.ms': `${TIME}: a leader may drop a lagging follower at any step (bound it with maxLagShrinks)`,
+  'log.flush.interval.ms': `${TIME}: log.flush.interval.messages=1 flushes every record`,
+  'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
+  'broker.heartbeat.interval.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
+  'zookeeper.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
+  'enable.idempotence': 'the producer sends each value once, without retries',
+  retries: 'the producer sends each value once, without retries',
+  'max.in.flight.requests.per.connection': 'the producer sends each value once, without retries',
+  'transactional.id': 'transactions are not modelled',
+  'isolation.level': 'transactions are not modelled',
+  'retention.ms': 'logs start at offset 0 and nothing is deleted',
+  'retention.bytes': 'logs start at offset 0 and nothing is deleted',
+  'log.retention.ms': 'logs start at offset 0 and nothing is deleted',
+  'log.retention.hours': 'logs start at offset 0 and nothing is deleted',
+  'cleanup.policy': 'logs start at offset 0 and nothing is deleted',
+  'num.replica.fetchers': 'each follower fetch is one step',
+  'replica.fetch.max.bytes': 'each follower fetch is one step',
+  'process.roles': 'the controller is a protocol switch: --set controller=kraft or zk',
+  'zookeeper.connect': 'the controller is a protocol switch: --set controller=kraft or zk',
+  'controller.quorum.voters': 'the KRaft quorum is one controller that may fail over (maxControllerFailovers)',
+  'group.id': 'the consumer has no group and commits no offsets',
+  'enable.auto.commit': 'the consumer has no group and commits no offsets',
+  'broker.rack': 'racks are not modelled: followerReads=true lets the consumer read from any qualifying follower',
+  'client.rack': 'racks are not modelled: followerReads=true lets the consumer read from any qualifying follower',
+};

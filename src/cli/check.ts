@@ -16,9 +16,11 @@ import type { ModelSource } from '../explore/on-threads.ts';
 import type { Shard } from '../explore/shard.ts';
 import type { Reduction } from '../explore/exhaustive.ts';
 import { makeTrace } from '../trace/schema.ts';
-import type { ClusterConfig } from '../../spec/config.ts';
+import { type ClusterConfig, makeConfig } from '../../spec/config.ts';
+import { resolveRules } from '../../spec/rules.ts';
+import { livenessProperties } from '../../properties/liveness.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
-import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
+import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
 import { exploreLiveness } from '../explore/liveness.ts';
@@ -28,8 +30,10 @@ import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { type Prefix, readPrefix } from './prefix.ts';
 import { type VisitedStates, writeStates } from './states-file.ts';
+import { modeOf, refusalOf, type ModeFlags } from './refusals.ts';
 
-export interface CheckFlags extends ModelFlags {
+export interface CheckFlags extends ModelFlags, ModeFlags {
+  /** both (default), exhaustive, random or liveness: the one way to choose the mode (src/cli/refusals.ts). */
   engine?: string;
   runs?: string;
   maxSteps?: string;
@@ -58,10 +62,14 @@ export interface CheckFlags extends ModelFlags {
   statesOut?: string;
   /** Random runs: false (`--no-guide`) starts every run at the initial state. */
   guide?: boolean;
-  /** Check every liveness property (V1-V6) instead of the invariants. */
+  /** The same as `--engine liveness`: check the liveness properties (V1-V6) instead of the invariants. */
   liveness?: boolean;
   /** Liveness: build the graph from the end of this trace's steps, under its configuration. */
   from?: string;
+  /** Liveness: random fair runs made when the graph is not complete (`--runs` is still read in that mode). */
+  fairRuns?: string;
+  /** Liveness: fair steps per fair run (`--max-steps` is still read in that mode). */
+  fairSteps?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -69,8 +77,6 @@ export interface Output {
   out(text: string): void;
   progress(text: string): void;
 }
-
-const ENGINES: readonly CheckEngine[] = ['both', 'exhaustive', 'random'];
 
 /** The time limit of a check that no flag bounds otherwise. */
 const DEFAULT_TIME_LIMIT_S = 60;
@@ -112,7 +118,11 @@ function outFolderExists(out: string): void {
  * the same on every machine and every run; any other check stops after 60 s.
  */
 function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined {
-  if (flags.timeLimit !== undefined) return whole('--time-limit', flags.timeLimit, DEFAULT_TIME_LIMIT_S) * 1000;
+  if (flags.timeLimit !== undefined) {
+    const seconds = whole('--time-limit', flags.timeLimit, DEFAULT_TIME_LIMIT_S);
+    if (seconds === 0) throw new UsageError('--time-limit must be at least 1 (second)');
+    return seconds * 1000;
+  }
   const bounded = engine === 'exhaustive' ? flags.depth !== undefined
     : engine === 'random' ? flags.runs !== undefined
     : flags.depth !== undefined && flags.runs !== undefined;
@@ -122,18 +132,10 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
 /** Worker threads at most: more than the cores only adds switching. */
 const MAX_WORKERS = 64;
 
-/** `--no-guide` changes only random runs, so it is refused with breadth-first search alone. */
-function guideFlag(guide: boolean | undefined, engine: CheckEngine): boolean {
-  if (guide === false && engine === 'exhaustive') throw new UsageError('--no-guide changes random runs: use it with --engine random or both');
-  return guide !== false;
-}
-
 /** `--reduce none|sleep`: sleep sets prune breadth-first search on one thread (src/explore/sleep.ts). */
-function reductionFlag(text: string | undefined, engine: CheckEngine, workers: number | undefined): Reduction {
+function reductionFlag(text: string | undefined): Reduction {
   if (text === undefined) return 'none';
   if (text !== 'none' && text !== 'sleep') throw new UsageError(`--reduce must be none or sleep, got '${oneLine(text)}'`);
-  if (text === 'sleep' && engine !== 'exhaustive') throw new UsageError('--reduce sleep prunes breadth-first search: use it with --engine exhaustive');
-  if (text === 'sleep' && (workers ?? 1) > 1) throw new UsageError('--reduce sleep runs on one thread: drop --workers');
   return text;
 }
 
@@ -163,22 +165,18 @@ function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: b
 }
 
 /** `--shard k/n` (random runs or plain breadth-first search), or undefined when absent. */
-function shardFlag(text: string | undefined, engine: CheckEngine, flags: CheckFlags): Shard | undefined {
+function shardFlag(text: string | undefined): Shard | undefined {
   if (text === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
   if (m === null) throw new UsageError(`--shard expects k/n (shard k of n, from 1), got '${oneLine(text)}'`);
   const [index, count] = [Number(m[1]), Number(m[2])];
   if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: k must be between 1 and n`);
-  if (engine === 'both') throw new UsageError('--shard splits one engine\'s search: use it with --engine random or --engine exhaustive');
-  if (flags.fewest !== undefined) throw new UsageError('--shard splits plain breadth-first search: drop --fewest');
-  if (flags.reduce === 'sleep') throw new UsageError('--shard splits plain breadth-first search: drop --reduce sleep');
   return { index, count };
 }
 
-/** `--fewest BUDGET` checked against the model's budgets and the engine (it bounds breadth-first search), or undefined when absent. */
-function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, name: string | undefined): string | undefined {
+/** `--fewest BUDGET` checked against the model's budgets, or undefined when absent. */
+function budgetFlag(model: Parameters<typeof budgetOf>[0], name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
-  if (engine === 'random') throw new UsageError('--fewest bounds breadth-first search: use it with --engine exhaustive or both');
   try {
     budgetOf(model, name);
   } catch (e) {
@@ -188,21 +186,23 @@ function budgetFlag(model: Parameters<typeof budgetOf>[0], engine: CheckEngine, 
   return name;
 }
 
+/** The liveness properties' names, which are the same in every configuration. */
+const LIVENESS_NAMES: ReadonlySet<string> = new Set(livenessProperties(resolveRules(makeConfig())).map((p) => p.name));
+
 /** Runs `kafka-spec check` with the parsed flags; returns the exit code (0 holds, 1 violated); throws UsageError for bad input. */
 export function runCheck(flags: CheckFlags, io: Output): number {
+  // The mode and the flags that cannot go with it come first: nothing is read or explored for a refused command line.
+  const named = flags.invariant ?? [];
+  const chosen = modeOf(flags, named, (n) => LIVENESS_NAMES.has(n));
+  if ('refused' in chosen) throw new UsageError(oneLine(chosen.refused));
+  const refused = refusalOf(flags, chosen.mode);
+  if (refused !== undefined) throw new UsageError(refused);
   const prefix = flags.from === undefined ? undefined : readPrefix(flags.from, flags);
   const config = prefix?.config ?? configFromFlags(flags);
   const model = kafkaModel(config);
-  const named = flags.invariant ?? [];
-  const livenessNamed = named.filter((n) => model.liveness?.some((p) => p.name === n));
-  if (flags.liveness === true || livenessNamed.length > 0 || prefix !== undefined) {
-    if (livenessNamed.length < named.length) {
-      throw new UsageError(prefix !== undefined && livenessNamed.length === 0
-        ? '--from starts a liveness check: name liveness properties with --invariant, or none for all of them'
-        : 'liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
-    }
-    return runLivenessCheck(flags, model, livenessNamed, io, prefix);
-  }
+  for (const line of configNotes(config)) io.progress(`kafka-spec: note: ${line}`);
+  if (chosen.mode === 'liveness') return runLivenessCheck(flags, model, named, io, prefix);
+  const engine: CheckEngine = chosen.mode;
   let checked: string[];
   try {
     checked = selectInvariants(model, flags.invariant).map((i) => i.name);
@@ -210,21 +210,16 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     if (e instanceof UnknownInvariantError) throw new UsageError(oneLine(e.message));
     throw e;
   }
-  const engine = (flags.engine ?? 'both') as CheckEngine;
-  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be both, exhaustive or random, got '${oneLine(engine)}'`);
   const timeLimitMs = timeLimitOf(engine, flags);
   const maxDepth = whole('--depth', flags.depth, 1000);
   const maxSteps = whole('--max-steps', flags.maxSteps, 60, MAX_STEPS_LIMIT);
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
-  const budget = budgetFlag(model, engine, flags.fewest);
-  const shard = shardFlag(flags.shard, engine, flags);
+  const budget = budgetFlag(model, flags.fewest);
+  const shard = shardFlag(flags.shard);
   const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || (shard !== undefined && engine === 'random'), seed !== undefined || limits.maxStates !== undefined);
-  const reduction = reductionFlag(flags.reduce, engine, threads.workers);
-  if (flags.statesOut !== undefined && (engine === 'both' || budget !== undefined)) {
-    throw new UsageError('--states-out writes the states one search visited: use it with --engine random or with --engine exhaustive without --fewest');
-  }
+  const reduction = reductionFlag(flags.reduce);
   // The states the random runs meet, counted here so they can be written out (every shard's, with threads).
   const distinct = flags.statesOut === undefined || engine !== 'random' ? undefined : DistinctStates.of(limits);
   // Breadth-first search hands its visited-state table over at the end.
@@ -232,7 +227,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const keepStates = flags.statesOut === undefined || engine !== 'exhaustive' ? undefined : (slots: VisitedStates) => {
     visited = slots;
   };
-  const guide = guideFlag(flags.guide, engine);
+  const guide = flags.guide !== false;
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
@@ -286,19 +281,19 @@ const FAIR_STEPS = 400;
  * A liveness check: the breadth-first graph with its edges (bounded like the exhaustive engine
  * by --depth, --time-limit, --max-states, --max-memory), from the initial state or from the end
  * of a trace's steps (--from), then a search for lassos. When the graph is not complete, random
- * fair runs (--runs, of --max-steps fair steps after the faults, from --seed; half the time limit)
+ * fair runs (--fair-runs, of --fair-steps fair steps after the faults, from --seed; half the time limit)
  * add evidence for the properties without a lasso: evidence only, so they never change the
  * verdict or the exit code.
  */
 function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output, prefix?: Prefix): number {
   const timeLimitMs = timeLimitOf('exhaustive', flags);
   const maxDepth = whole('--depth', flags.depth, 1000);
-  const runs = whole('--runs', flags.runs, FAIR_RUNS);
-  const fairSteps = whole('--max-steps', flags.maxSteps, FAIR_STEPS, MAX_STEPS_LIMIT);
+  // --runs and --max-steps, the old names of --fair-runs and --fair-steps, are still read here.
+  const runs = flags.fairRuns !== undefined || flags.runs === undefined ? whole('--fair-runs', flags.fairRuns, FAIR_RUNS) : whole('--runs', flags.runs, FAIR_RUNS);
+  const fairSteps = flags.fairSteps !== undefined || flags.maxSteps === undefined
+    ? whole('--fair-steps', flags.fairSteps, FAIR_STEPS, MAX_STEPS_LIMIT) : whole('--max-steps', flags.maxSteps, FAIR_STEPS, MAX_STEPS_LIMIT);
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const limits = limitsOf(flags);
-  if (flags.guide === false) throw new UsageError('--no-guide changes random runs of the invariants: fair runs of a liveness check are never guided');
-  if (flags.statesOut !== undefined) throw new UsageError('--states-out writes the states a search of the invariants met: a liveness check has none to write');
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (prefix !== undefined) prefixIsEnabled(model, prefix);
   if (!flags.json) io.out(checkHeader('liveness', model));

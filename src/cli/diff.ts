@@ -13,7 +13,7 @@ import { exploreExhaustive, type Violation } from '../explore/index.ts';
 import { retarget, retargetLine, type RetargetOutcome } from '../trace/retarget.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { oneLine } from '../report/line.ts';
-import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
+import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
 import type { Output } from './check.ts';
 
 export interface DiffFlags extends ModelFlags {
@@ -36,6 +36,7 @@ export function runDiff(flags: DiffFlags, io: Output): number {
   if (flags.against === undefined) throw new UsageError('--against <version> is required: the protocol to replay A\'s counterexamples under');
   const a = configFromFlags(flags);
   const b = configFromFlags({ ...flags, protocol: flags.against });
+  for (const line of configNotes(a)) io.progress(`kafka-spec: note: ${line}`);
   if (flags.depth !== undefined && !/^\d+$/.test(flags.depth)) throw new UsageError(oneLine(`--depth expects a whole number, got '${flags.depth}'`));
   const depth = flags.depth === undefined ? DIFF_DEPTH : Number(flags.depth);
   const explored = exploreExhaustive(kafkaModel(a), { maxDepth: depth });

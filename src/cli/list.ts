@@ -1,5 +1,5 @@
 /** `kafka-spec list`: the invariants, reachability goals, protocol versions, switches and defaults. */
-import { BOUNDS, DECLARATIONS, SETTINGS, makeConfig } from '../../spec/config.ts';
+import { BOUNDS, DECLARATIONS, KAFKA_NAMES, KAFKA_WITHOUT_EQUIVALENT, SETTINGS, makeConfig } from '../../spec/config.ts';
 import { CURRENT_VERSION, VERSIONS } from '../../spec/versions.ts';
 import { SWITCHES, SWITCH_NAMES } from '../../spec/switches.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -14,7 +14,7 @@ export function listText(): string {
   const config = makeConfig();
   const out: string[] = ['Invariants (--invariant NAME; a state invariant judges every state, a transition invariant every step):'];
   for (const inv of invariants(resolveRules(config))) out.push(`  ${inv.name.padEnd(24)} ${inv.kind.padEnd(10)} ${inv.statement}`);
-  out.push('', 'Liveness properties (--liveness, or --invariant NAME; checked under weak fairness once faults stop):');
+  out.push('', 'Liveness properties (--engine liveness, or --invariant NAME; checked under weak fairness once faults stop):');
   for (const p of livenessProperties(resolveRules(config))) out.push(`  ${p.name.padEnd(28)} ${p.statement}`);
   out.push('', 'Reachability goals (reported as coverage):');
   for (const g of GOALS) out.push(`  ${g.name.padEnd(28)} ${g.statement}`);
@@ -35,6 +35,11 @@ export function listText(): string {
   out.push('', 'Bounds (--set KEY=VALUE; defaults shown):');
   for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
   for (const key of ['permanentFailures', 'maxLagShrinks'] as const) out.push(`  ${key.padEnd(32)} ${'(absent)'.padEnd(16)} ${DECLARATIONS[key].meaning}`);
+  out.push('', 'Kafka\'s names (--set NAME=VALUE or in a --config file, for the key beside them):');
+  const width = Math.max(...[...Object.keys(KAFKA_NAMES), ...Object.keys(KAFKA_WITHOUT_EQUIVALENT)].map((n) => n.length));
+  for (const [name, k] of Object.entries(KAFKA_NAMES)) out.push(`  ${name.padEnd(width)} ${k.key.padEnd(16)} ${k.values}`);
+  out.push('', 'Kafka properties the model has no equivalent of:');
+  for (const [name, why] of Object.entries(KAFKA_WITHOUT_EQUIVALENT)) out.push(`  ${name.padEnd(width)} ${why}`);
   out.push('', 'Mutations (--set mutation=NAME): rules broken on purpose, to test the checker; no Kafka release behaves so:');
   for (const [name, doc] of Object.entries(MUTATIONS)) out.push(`  ${name.padEnd(40)} ${doc}`);
   out.push('', 'Guard mutants (--set forcedGuard=MACHINE.GUARD=true|false): one guard of a machine forced to one answer:');
@@ -52,6 +57,8 @@ export function listJson(): unknown {
     switches: declared(SWITCHES),
     settings: declared(SETTINGS),
     bounds: declared(BOUNDS),
+    kafkaNames: Object.fromEntries(Object.entries(KAFKA_NAMES).map(([name, k]) => [name, { key: k.key, values: k.values }])),
+    kafkaWithoutEquivalent: KAFKA_WITHOUT_EQUIVALENT,
     mutations: MUTATIONS,
     guards: machineGuards(resolveRules(config)),
     defaults: config,

@@ -24,7 +24,7 @@ import { retarget, retargetLine } from '../trace/retarget.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
 import { type MutantRow, mutationsJson, mutationsMarkdown, mutationsText, summarize } from '../report/mutations.ts';
 import { oneLine } from '../report/line.ts';
-import { configFromFlags, type ModelFlags, UsageError } from './options.ts';
+import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
 import { projectRoot } from './root.ts';
 import type { Output } from './check.ts';
 
@@ -222,6 +222,7 @@ function header(config: ClusterConfig, budget: Budget, original: StateSpace, dee
 /** Runs `kafka-spec mutate`; returns the exit code. */
 export function runMutate(flags: MutateFlags, io: Output): number {
   const config = mutateConfig(flags);
+  for (const line of configNotes(config)) io.progress(`kafka-spec: note: ${line}`);
   const budget: Budget = { depth: whole('--depth', flags.depth, MUTATE_DEPTH, 30), runs: whole('--runs', flags.runs, MUTATE_RUNS, 10_000_000) };
   const mutants = chosenMutants(config, flags.only);
   const pageDir = flags.out === undefined ? undefined : dirname(flags.out);

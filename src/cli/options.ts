@@ -1,11 +1,18 @@
 /**
  * From command-line flags to a validated model configuration. Precedence, lowest first: the
  * protocol version (`--protocol`, or the era `--truncation` selects), a `--config` file, the named
- * flags, then `--set key=value`. Every error is one line (a `UsageError`).
+ * flags, then `--set key=value`. A key is the model's name or Kafka's own (`min.insync.replicas`);
+ * a Kafka name the model has no equivalent of says so, and an unknown one gets the closest name.
+ * Every error is one line (a `UsageError`).
  */
 import { readFileSync } from 'node:fs';
-import { type ClusterConfig, CONFIG_KEYS, ConfigError, DECLARATIONS, validateConfig, DEFAULT_BOUNDS, DEFAULT_SETTINGS } from '../../spec/config.ts';
+import {
+  type ClusterConfig, CONFIG_KEYS, ConfigError, DECLARATIONS, validateConfig, DEFAULT_BOUNDS, DEFAULT_SETTINGS, KAFKA_NAMES, KAFKA_WITHOUT_EQUIVALENT,
+} from '../../spec/config.ts';
 import { CURRENT_VERSION, GENERATION_VERSION, TRUNCATIONS, type Truncation, VERSIONS } from '../../spec/versions.ts';
+import { jsonSyntaxError } from '../trace/schema.ts';
+import { oneLine } from '../report/line.ts';
+import { closest } from './suggest.ts';
 
 /** A bad command line or input file; the message is printed as it is, on one line. */
 export class UsageError extends Error {
@@ -31,17 +38,58 @@ function integer(flag: string, text: string): number {
   return Number(text);
 }
 
-/** Parses `key=value` for any configuration key, the value read as the key's declaration says. */
+/** Every name a setting may be given by: the model's keys, then Kafka's. */
+const KNOWN_NAMES: readonly string[] = [...CONFIG_KEYS, ...Object.keys(KAFKA_NAMES)];
+
+/** The one line for a key that is neither the model's nor a Kafka name it has: why, or the closest name. */
+function unknownKey(where: string, key: string): UsageError {
+  const why = KAFKA_WITHOUT_EQUIVALENT[key];
+  if (why !== undefined) return new UsageError(oneLine(`${where}: the model has no equivalent of Kafka's ${key}: ${why}`));
+  const near = closest(key, KNOWN_NAMES);
+  const hint = near !== undefined ? `: did you mean ${near}?` : key.includes('.') ? ': the model has no equivalent of this Kafka property' : '';
+  return new UsageError(oneLine(`${where}: unknown setting '${key}'${hint} (see 'kafka-spec list')`));
+}
+
+/** The model's key and value for a key (the model's or Kafka's) and its value written as text; `where` prefixes errors. */
+function setting(where: string, key: string, raw: string): [keyof ClusterConfig, unknown] {
+  const kafka = KAFKA_NAMES[key];
+  if (kafka !== undefined) {
+    const value = kafka.parse(raw);
+    if (value === undefined) throw new UsageError(oneLine(`${where} ${key}: expected ${kafka.values}, got '${raw}'`));
+    return [kafka.key, value];
+  }
+  if (!(CONFIG_KEYS as readonly string[]).includes(key)) throw unknownKey(where, key);
+  const declaration = DECLARATIONS[key as keyof ClusterConfig];
+  const value = declaration.parse(raw);
+  if (value === undefined) throw new UsageError(oneLine(`${where} ${key}: expected ${declaration.values}, got '${raw}'`));
+  return [key as keyof ClusterConfig, value];
+}
+
+/** Parses `key=value` for any configuration key or Kafka name, the value read as the key's declaration says. */
 export function parseSetting(text: string): [keyof ClusterConfig, unknown] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--set expects key=value, got '${text}'`);
-  const key = text.slice(0, eq) as keyof ClusterConfig;
-  const raw = text.slice(eq + 1);
-  if (!CONFIG_KEYS.includes(key)) throw new UsageError(`--set: unknown setting '${key}' (see 'kafka-spec list')`);
-  const declaration = DECLARATIONS[key];
-  const value = declaration.parse(raw);
-  if (value === undefined) throw new UsageError(`--set ${key}: expected ${declaration.values}, got '${raw}'`);
-  return [key, value];
+  if (eq <= 0) throw new UsageError(oneLine(`--set expects key=value, got '${text}'`));
+  return setting('--set', text.slice(0, eq), text.slice(eq + 1));
+}
+
+/**
+ * A configuration file's entries with Kafka names turned into the model's keys and values (a
+ * Kafka value may be written as JSON text, number or boolean); the model's own keys are kept as
+ * they are, for the schema to check. An unknown key is refused here, with the closest name.
+ */
+function fromFile(file: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file)) {
+    if (key in DECLARATIONS) out[key] = value;
+    else if (KAFKA_NAMES[key] === undefined) throw unknownKey('config', key);
+    else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new UsageError(oneLine(`config ${key}: expected ${KAFKA_NAMES[key].values}`));
+    } else {
+      const [k, v] = setting('config', key, String(value));
+      out[k] = v;
+    }
+  }
+  return out;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -51,13 +99,14 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch {
     throw new UsageError(`--config: cannot read '${path}'`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
-    return parsed as Record<string, unknown>;
-  } catch {
-    throw new UsageError(`--config: '${path}' is not a JSON object`);
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(oneLine(`--config: '${path}' is not valid JSON: ${jsonSyntaxError(text, e)}`));
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(oneLine(`--config: '${path}' is not a JSON object`));
+  return parsed as Record<string, unknown>;
 }
 
 function protocolOf(flags: ModelFlags, file: Record<string, unknown>): string {
@@ -99,7 +148,7 @@ function namedFlags(flags: ModelFlags): Partial<Record<keyof ClusterConfig, unkn
 
 /** The configuration the flags describe, validated; throws UsageError with one line. */
 export function configFromFlags(flags: ModelFlags): ClusterConfig {
-  const file = flags.config === undefined ? {} : readConfigFile(flags.config);
+  const file = flags.config === undefined ? {} : fromFile(readConfigFile(flags.config));
   const protocol = protocolOf(flags, file);
   const merged: Record<string, unknown> = { ...VERSIONS[protocol], ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS, ...file, protocol };
   Object.assign(merged, namedFlags(flags));
@@ -107,12 +156,22 @@ export function configFromFlags(flags: ModelFlags): ClusterConfig {
     const [key, value] = parseSetting(text);
     merged[key] = value;
   }
-  const unknown = Object.keys(merged).find((k) => !(k in DECLARATIONS));
-  if (unknown !== undefined) throw new UsageError(`config: unknown setting '${unknown}' (see 'kafka-spec list')`);
   try {
     return validateConfig(merged);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`impossible configuration: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * What the user should know about a configuration that runs as given: a min.insync.replicas
+ * above the replicas that can be in the ISR is capped, as Kafka caps it (the broker's
+ * Partition.effectiveMinIsr, the controller's ReplicationControlManager.getTopicEffectiveMinIsr).
+ */
+export function configNotes(c: ClusterConfig): string[] {
+  const voters = c.rf - c.observers;
+  if (c.minIsr <= voters) return [];
+  const replicas = c.observers === 0 ? `the replication factor ${c.rf}` : `the ${voters} replicas that may join the ISR`;
+  return [`min.insync.replicas ${c.minIsr} is above ${replicas}: as in Kafka (Partition.effectiveMinIsr), ${voters} in-sync replicas are required`];
 }

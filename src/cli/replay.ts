@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { type ClusterConfig, ConfigError, configOfRecord, validateConfig } from '../../spec/config.ts';
+import { type ClusterConfig, ConfigError, configOfRecord, makeConfig, validateConfig } from '../../spec/config.ts';
 import { SWITCH_NAMES } from '../../spec/switches.ts';
 import { VERSIONS } from '../../spec/versions.ts';
 import { retarget, retargetLine } from '../trace/retarget.ts';
@@ -20,7 +20,7 @@ import { renderTraceMermaid } from '../report/mermaid.ts';
 import { renderTraceItf } from '../report/itf.ts';
 import { renderTraceVitest } from '../report/vitest.ts';
 import { renderTraceHtml } from '../report/html.ts';
-import { replayJson, replayText } from '../report/replay.ts';
+import { replayHeader, replayJson, replayText } from '../report/replay.ts';
 import { renderTraceText } from '../report/text.ts';
 import { oneLine } from '../report/line.ts';
 import { parseSetting, UsageError } from './options.ts';
@@ -99,6 +99,11 @@ function importRootFor(out: string | undefined): string {
   return rel === '' ? '.' : rel.startsWith('.') ? rel : `./${rel}`;
 }
 
+/** The text replay's header: the configuration, what differs from its release's defaults, and the recorded violation. */
+function headerOf(file: string, config: ClusterConfig, trace: Trace): string {
+  return replayHeader(file, { ...config }, { ...makeConfig({ protocol: config.protocol }) }, trace.violation);
+}
+
 /** One line naming the file and what is wrong with it. */
 const bad = (file: string, message: string) => new UsageError(oneLine(`${file}: ${message}`));
 
@@ -143,7 +148,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   }
   const v = result.violation;
   const steps = trace.steps.slice(0, result.states.length - 1) as ClusterAction[];
-  const rendered = format === 'text' ? (flags.json ? replayJson(trace, result) : replayText(model, trace, steps, result))
+  const rendered = format === 'text' ? (flags.json ? replayJson(trace, result) : headerOf(file, config, trace) + replayText(model, trace, steps, result))
     : format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
@@ -199,7 +204,7 @@ function replayLassoFile(file: string, trace: Trace, model: KafkaModel, format: 
   const violation = { invariant: v.property, statement: v.statement, step: steps.length };
   const lasso = { cycleStart: v.cycleStart };
   const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'holds', steps: steps.length, lasso: v })
-      : `${renderTraceText(model, steps, states, violation, lasso)}\n\n${lassoLine(v, steps.length)}`)
+      : `${headerOf(file, model.config, trace)}${renderTraceText(model, steps, states, violation, lasso)}\n\n${lassoLine(v, steps.length)}`)
     : format === 'markdown' ? renderTraceMarkdown(model, steps, states, violation, lasso)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, states, violation, lasso)
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))

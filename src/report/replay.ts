@@ -8,6 +8,23 @@ import type { ReplayResult } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
 
+/**
+ * What a replay starts with: the file, the configuration as a Kafka engineer reads it (release,
+ * replication factor, acks, min.insync.replicas), every key that differs from the release's
+ * defaults (`defaults`), and the violation the file records.
+ */
+export function replayHeader(file: string, config: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>, recorded?: Trace['violation']): string {
+  const shown = new Set(['protocol', 'rf', 'acks', 'minIsr']);
+  const differ = Object.keys(config).filter((k) => !shown.has(k) && config[k] !== defaults[k]).map((k) => `${k}=${String(config[k])}`);
+  return [
+    `Replaying ${file}`,
+    `  Configuration: ${String(config.protocol)}, replication.factor=${String(config.rf)}, acks=${String(config.acks)}, min.insync.replicas=${String(config.minIsr)}`,
+    `  Differs from ${String(config.protocol)}'s defaults: ${differ.length === 0 ? 'nothing' : differ.join(', ')}`,
+    `  Recorded: ${recorded === undefined ? 'no violation' : `${recorded.invariant} violated after step ${recorded.step}`}`,
+    '',
+  ].join('\n');
+}
+
 /** The replayed trace as text: each step and its state, the violation if any, and a note when it differs from the recorded one. */
 export function replayText<S, A extends Action>(model: Model<S, A>, trace: Trace, steps: readonly A[], result: ReplayResult<S>): string {
   const v = result.violation;

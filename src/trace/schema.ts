@@ -50,13 +50,27 @@ function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * What JSON.parse said about `text`, with its position as a line and column: "Expected
+ * double-quoted property name at line 3, column 1".
+ */
+export function jsonSyntaxError(text: string, e: unknown): string {
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\(line \d+ column \d+\)$/, '');
+  const at = / in JSON at position (\d+)$/.exec(message);
+  if (at === null) return message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message.slice(0, at.index)} at line ${line}, column ${column}`;
+}
+
 /** Reads a trace file's text; throws TraceError, with one line naming where the file is wrong. */
 export function parseTrace(text: string, source = 'trace'): Trace {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch {
-    throw new TraceError(oneLine(`${source}: not valid JSON`));
+  } catch (e) {
+    throw new TraceError(oneLine(`${source}: not valid JSON: ${jsonSyntaxError(text, e)}`));
   }
   // Checked before the schema looks at every step, so an enormous file fails at once.
   const steps = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { steps?: unknown }).steps : undefined;
@@ -72,6 +86,11 @@ export function parseTrace(text: string, source = 'trace'): Trace {
   const lasso = parsed.data.lasso;
   if (lasso !== undefined && lasso.cycleStart > parsed.data.steps.length) {
     throw new TraceError(oneLine(`${source}: lasso.cycleStart: ${lasso.cycleStart} is past the trace's ${parsed.data.steps.length} steps`));
+  }
+  // A file cut short between two steps is still JSON; the violation it records says it was longer.
+  const violation = parsed.data.violation;
+  if (violation !== undefined && violation.step > parsed.data.steps.length) {
+    throw new TraceError(oneLine(`${source}: violation.step: the violation is recorded after step ${violation.step}, but the trace has ${parsed.data.steps.length} steps (cut short?)`));
   }
   return parsed.data as Trace;
 }

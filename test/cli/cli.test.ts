@@ -94,7 +94,7 @@ describe('kafka-spec check', () => {
     [['--set', 'elr=maybe'], 'elr'],
     [['--set', 'observers=3'], 'observers (3) must be fewer than rf (3)'],
     [['--set', 'lossyCrashes=3', '--set', 'maxCrashes=1'], 'lossyCrashes (3) cannot exceed maxCrashes (1)'],
-    [['--engine', 'magic'], '--engine must be both, exhaustive or random'],
+    [['--engine', 'magic'], '--engine must be both, exhaustive, random or liveness'],
     [['--config', join(dir, 'missing.json')], 'cannot read'],
     [['--bogus'], "unknown option '--bogus'"],
   ])('rejects %j with a one-line error and exit 2', async (args, message) => {
@@ -112,6 +112,96 @@ describe('kafka-spec check', () => {
     expect(json.config).toMatchObject({ acks: 1, rf: 3 });
     writeFileSync(file, '[1, 2]');
     expect((await run('check', '--config', file)).err).toContain('is not a JSON object');
+    writeFileSync(file, '{"rf": 3,}');
+    expect((await run('check', '--config', file)).err).toContain('is not valid JSON: Expected double-quoted property name at line 1, column 10');
+  });
+});
+
+describe('settings by Kafka\'s own names', () => {
+  const small = ['--engine', 'exhaustive', '--depth', '1', '--json', ...FAST];
+
+  it('takes them in --set and in a --config file, for the key the model has', async () => {
+    const set = JSON.parse((await run('check', ...small, '--set', 'min.insync.replicas=1', '--set', 'unclean.leader.election.enable=true',
+      '--set', 'acks=-1', '--set', 'eligible.leader.replicas.version=0', '--set', 'default.replication.factor=2')).out);
+    expect(set.config).toMatchObject({ minIsr: 1, unclean: true, acks: 'all', elr: false, rf: 2 });
+    const file = join(dir, 'kafka-names.json');
+    writeFileSync(file, JSON.stringify({ 'min.insync.replicas': 1, 'replication.factor': '2', 'log.flush.interval.messages': 1, consumer: false }));
+    const fromFile = JSON.parse((await run('check', '--config', file, '--engine', 'exhaustive', '--depth', '1', '--json')).out);
+    expect(fromFile.config).toMatchObject({ minIsr: 1, rf: 2, flushEveryRecord: true, consumer: false });
+  });
+
+  it.each([
+    [['--set', 'replica.lag.time.max.ms=30000'], "--set: the model has no equivalent of Kafka's replica.lag.time.max.ms: time is abstracted"],
+    [['--set', 'min.insync.replica=2'], "--set: unknown setting 'min.insync.replica': did you mean min.insync.replicas?"],
+    [['--set', 'minisr=2'], "--set: unknown setting 'minisr': did you mean minIsr?"],
+    [['--set', 'max_records=2'], "--set: unknown setting 'max_records': did you mean maxRecords?"],
+    [['--set', 'eligible.leader.replicas.version=2'], '--set eligible.leader.replicas.version: expected 0 | 1, got \'2\''],
+    [['--set', 'log.flush.interval.messages=5'], '--set log.flush.interval.messages: expected 1 | 9223372036854775807'],
+  ])('answers %j in one line, exit 2', async (args, message) => {
+    const r = await run('check', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toContain(message);
+  });
+
+  it('answers an unknown key of a --config file with the closest name', async () => {
+    const file = join(dir, 'near.json');
+    writeFileSync(file, JSON.stringify({ 'unclean.leader.election': true }));
+    const r = await run('check', '--config', file);
+    expect([r.code, r.err]).toEqual([2, "kafka-spec: config: unknown setting 'unclean.leader.election': did you mean unclean.leader.election.enable? (see 'kafka-spec list')"]);
+  });
+});
+
+describe('the slips a user meets', () => {
+  it('says in one line that min.insync.replicas above rf is capped as Kafka caps it, and explores the same states as min ISR = rf', async () => {
+    const args = ['--engine', 'exhaustive', '--depth', '4', '--json', ...FAST];
+    const four = await run('check', '--min-isr', '4', '--rf', '3', ...args);
+    expect(four.code).toBe(0);
+    expect(four.err).toBe('kafka-spec: note: min.insync.replicas 4 is above the replication factor 3: as in Kafka (Partition.effectiveMinIsr), 3 in-sync replicas are required');
+    const three = await run('check', '--min-isr', '3', '--rf', '3', ...args);
+    expect(three.err).toBe('');
+    expect(JSON.parse(four.out).stats.states).toBe(JSON.parse(three.out).stats.states);
+  });
+
+  it('puts commander\'s suggestion on the line of the unknown option, without a backslash', async () => {
+    const r = await run('check', '--lossy-crash', '1');
+    expect([r.code, r.err]).toEqual([2, "kafka-spec: unknown option '--lossy-crash' (did you mean --lossy-crashes?)"]);
+    expect((await run('chek')).err).toBe("kafka-spec: unknown command 'chek' (did you mean check?)");
+  });
+
+  it('reports a --config file\'s JSON syntax error with its line and column', async () => {
+    const file = join(dir, 'trailing-comma.json');
+    writeFileSync(file, '{\n  "rf": 3,\n}\n');
+    const r = await run('check', '--config', file);
+    expect([r.code, r.err]).toEqual([2, `kafka-spec: --config: '${file}' is not valid JSON: Expected double-quoted property name at line 3, column 1`]);
+  });
+
+  it('refuses a time limit that is not positive', async () => {
+    const r = await run('check', '--time-limit', '0');
+    expect([r.code, r.err]).toEqual([2, 'kafka-spec: --time-limit must be at least 1 (second)']);
+  });
+
+  it('refuses a trace cut short between two steps (still JSON, fewer steps than its recorded violation): one line, exit 2', async () => {
+    const file = join(dir, 'cut.json');
+    expect((await run('check', '--acks', '1', '--first', '--out', file, ...FAST)).code).toBe(1);
+    const trace = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...trace, steps: trace.steps.slice(0, -1) }));
+    const r = await run('replay', file);
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toBe(`kafka-spec: ${file}: violation.step: the violation is recorded after step 3, but the trace has 2 steps (cut short?)`);
+  });
+
+  it('replay starts with the configuration, what differs from its release\'s defaults, and the recorded violation', async () => {
+    const file = join(dir, 'header.json');
+    expect((await run('check', '--acks', '1', '--rf', '2', '--first', '--out', file, ...FAST)).code).toBe(1);
+    const r = await run('replay', file);
+    expect(r.out.split('\n').slice(0, 4)).toEqual([
+      `Replaying ${file}`,
+      '  Configuration: kafka-4.1, replication.factor=2, acks=1, min.insync.replicas=2',
+      '  Differs from kafka-4.1\'s defaults: consumer=false',
+      '  Recorded: acks-one-durable violated after step 3',
+    ]);
+    expect(JSON.parse((await run('replay', file, '--json')).out).verdict).toBe('violated');
   });
 });
 
@@ -163,6 +253,8 @@ describe('the installed command', () => {
     const list = spawnSync(process.execPath, [bin, 'list'], { encoding: 'utf8' });
     expect(list.status).toBe(0);
     for (const word of ['leader-completeness', 'divergent-fetch', 'kafka-0.10', 'truncateBeforeHwUpdate', 'maxRecords']) expect(list.stdout).toContain(word);
+    expect(list.stdout).toMatch(/\n {2}min\.insync\.replicas +minIsr +1\.\.5\n/);
+    expect(list.stdout).toMatch(/\n {2}replica\.lag\.time\.max\.ms +time is abstracted/);
   });
 });
 

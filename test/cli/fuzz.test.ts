@@ -53,7 +53,9 @@ function broken(o: Outcome): string | null {
     if (o.out.length > 0) return `exit 2 but printed to standard output: ${JSON.stringify(o.out.join('\n').slice(0, 200))}`;
     return null;
   }
-  if (o.code === 0 || o.code === 1) return o.err.length === 0 ? null : `exit ${o.code} with error lines: ${JSON.stringify(o.err)}`;
+  // A configuration that runs may come with notes (a min.insync.replicas above rf is capped), never errors.
+  const errors = o.err.filter((l) => !l.startsWith('kafka-spec: note: '));
+  if (o.code === 0 || o.code === 1) return errors.length === 0 ? null : `exit ${o.code} with error lines: ${JSON.stringify(errors)}`;
   return `unexpected exit code ${o.code}`;
 }
 
@@ -303,7 +305,8 @@ describe('robustness: malformed input ends with one error line, exit 2', () => {
   }, 120_000);
 
   it('replay: a trace whose config has rf 3 and a step naming broker 7, a parameter of the wrong type, 1e308, 100,000 steps', async () => {
-    const valid = JSON.parse(readFileSync(traceFile, 'utf8'));
+    // The steps are replaced, so the violation the trace recorded after step 3 goes with them.
+    const { violation: _, ...valid } = JSON.parse(readFileSync(traceFile, 'utf8'));
     const file = join(dir, 'named.json');
     const cases: [string, unknown, RegExp][] = [
       ['broker 7', { ...valid, steps: [{ ...valid.steps[0], broker: 7 }] }, /step 1 \(ProducerSend broker=7 value=1\) is not enabled/],
@@ -338,7 +341,7 @@ describe('robustness: malformed input ends with one error line, exit 2', () => {
     const file = join(dir, 'newlines.json');
     for (const trace of [
       { ...valid, model: 'two\nlines' },
-      { ...valid, steps: [{ step: 'Produce\nSend' }] },
+      { ...valid, steps: [{ step: 'Produce\nSend' }], violation: undefined },
       { ...valid, config: { ...valid.config, 'a\nb': 1 } },
       { ...valid, violation: { invariant: 'x\ny', step: 1 } },
       { ...valid, ['top\nlevel']: 1 },

@@ -76,9 +76,9 @@ describe('check --shard and merge', () => {
       expect(r.err).toMatch(message);
     }
     const both = await runCli('check', '--depth', '2', '--states-out', good);
-    expect([both.code, both.err]).toEqual([2, expect.stringMatching(/--states-out writes the states one search visited: use it with --engine random or with --engine exhaustive without --fewest/)]);
+    expect([both.code, both.err]).toEqual([2, expect.stringMatching(/--states-out cannot go with --engine both \(the default\): it writes the states one search of the invariants met: use --engine random or exhaustive/)]);
     const liveness = await runCli('check', '--liveness', '--states-out', good);
-    expect([liveness.code, liveness.err]).toEqual([2, expect.stringMatching(/a liveness check has none to write/)]);
+    expect([liveness.code, liveness.err]).toEqual([2, expect.stringMatching(/--states-out cannot go with a liveness check: it writes the states one search of the invariants met/)]);
   });
 
   it('runs each shard from its own seed, deterministically', async () => {
@@ -94,9 +94,9 @@ describe('check --shard and merge', () => {
       expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);
     }
     for (const [args, message] of [
-      [[], /--shard splits one engine's search: use it with --engine random or --engine exhaustive/],
-      [['--engine', 'exhaustive', '--fewest', 'crashes'], /--shard splits plain breadth-first search: drop --fewest/],
-      [['--engine', 'exhaustive', '--reduce', 'sleep'], /--shard splits plain breadth-first search: drop --reduce sleep/],
+      [[], /--shard cannot go with --engine both \(the default\): it splits one engine's search: use --engine random or exhaustive/],
+      [['--engine', 'exhaustive', '--fewest', 'crashes'], /--shard cannot go with --fewest: it splits plain breadth-first search/],
+      [['--engine', 'exhaustive', '--reduce', 'sleep'], /--shard cannot go with --reduce sleep: it splits plain breadth-first search/],
     ] as const) {
       const r = await runCli('check', '--shard', '1/2', ...args);
       expect([r.code, r.err.split('\n').length]).toEqual([2, 1]);

@@ -103,7 +103,7 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
       .toBe('kafka-spec: --from starts a liveness check: name liveness properties with --invariant, or none for all of them');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"format": "kafka-spec-trace"');
-    expect((await runCli('check', '--liveness', '--from', bad)).err).toBe(`kafka-spec: ${bad}: not valid JSON`);
+    expect((await runCli('check', '--liveness', '--from', bad)).err).toBe(`kafka-spec: ${bad}: not valid JSON: Expected ',' or '}' after property value at line 1, column 30`);
   });
 
   it('where the graph is not complete, fair runs report how many settled each property and name suspects by seed, without changing the verdict', async () => {

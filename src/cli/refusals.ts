@@ -1,0 +1,131 @@
+/**
+ * `kafka-spec check`'s modes, and the flags that cannot go with a mode or with each other,
+ * declared in one table with the reason for each. The check reads the table once, before it
+ * explores; each refusal is one line. The table knows flags only by what the command line holds,
+ * so it can move to wherever the engine declares what cannot combine.
+ */
+
+/** What check does: breadth-first then random runs (both), one of them alone, or a liveness check. */
+export type Mode = 'both' | 'exhaustive' | 'random' | 'liveness';
+export const MODES: readonly Mode[] = ['both', 'exhaustive', 'random', 'liveness'];
+
+/** The flags the table reads, as commander parses them (every value still text). */
+export interface ModeFlags {
+  engine?: string;
+  liveness?: boolean;
+  from?: string;
+  runs?: string;
+  maxSteps?: string;
+  fairRuns?: string;
+  fairSteps?: string;
+  seed?: string;
+  depth?: string;
+  first?: boolean;
+  fewest?: string;
+  workers?: string;
+  reduce?: string;
+  shard?: string;
+  statesOut?: string;
+  guide?: boolean;
+}
+
+/** A flag as the user wrote it, and whether the command line holds it. */
+interface Flag {
+  readonly name: string;
+  readonly given: (f: ModeFlags) => boolean;
+}
+
+const flag = (name: string, key: keyof ModeFlags): Flag => ({ name, given: (f) => f[key] !== undefined });
+
+const F = {
+  noGuide: { name: '--no-guide', given: (f) => f.guide === false },
+  sleep: { name: '--reduce sleep', given: (f) => f.reduce === 'sleep' },
+  workers: { name: '--workers above 1', given: (f) => f.workers !== undefined && /^\d+$/.test(f.workers) && Number(f.workers) > 1 },
+  shard: flag('--shard', 'shard'),
+  fewest: flag('--fewest', 'fewest'),
+  statesOut: flag('--states-out', 'statesOut'),
+  first: { name: '--first', given: (f) => f.first === true },
+  runs: flag('--runs', 'runs'),
+  maxSteps: flag('--max-steps', 'maxSteps'),
+  seed: flag('--seed', 'seed'),
+  depth: flag('--depth', 'depth'),
+  fairRuns: flag('--fair-runs', 'fairRuns'),
+  fairSteps: flag('--fair-steps', 'fairSteps'),
+  from: flag('--from', 'from'),
+} as const satisfies Record<string, Flag>;
+
+/** A flag that cannot go with some modes, or with another flag; `why` completes the line. */
+export type Refusal =
+  | { readonly flag: Flag; readonly modes: readonly Mode[]; readonly why: string }
+  | { readonly flag: Flag; readonly with: Flag; readonly why: string };
+
+const RANDOM = 'it shapes random runs';
+const BREADTH_FIRST = 'it bounds breadth-first search';
+const ONE_SEARCH = 'it splits one engine\'s search: use --engine random or exhaustive';
+const FAIR = 'it shapes the fair runs of a liveness check';
+
+/** Every combination check refuses, and why. */
+export const REFUSALS: readonly Refusal[] = [
+  { flag: F.runs, modes: ['exhaustive'], why: RANDOM },
+  { flag: F.maxSteps, modes: ['exhaustive'], why: RANDOM },
+  { flag: F.seed, modes: ['exhaustive'], why: 'breadth-first search takes no seed' },
+  { flag: F.noGuide, modes: ['exhaustive', 'liveness'], why: 'it changes random runs of the invariants (fair runs are never guided)' },
+  { flag: F.depth, modes: ['random'], why: `${BREADTH_FIRST} (random runs take --max-steps)` },
+  { flag: F.fewest, modes: ['random', 'liveness'], why: BREADTH_FIRST },
+  { flag: F.sleep, modes: ['both', 'random', 'liveness'], why: 'it prunes breadth-first search: use --engine exhaustive' },
+  { flag: F.sleep, with: F.workers, why: 'sleep sets run on one thread' },
+  { flag: F.shard, modes: ['both', 'liveness'], why: ONE_SEARCH },
+  { flag: F.shard, with: F.fewest, why: 'it splits plain breadth-first search' },
+  { flag: F.shard, with: F.sleep, why: 'it splits plain breadth-first search' },
+  { flag: F.statesOut, modes: ['both', 'liveness'], why: 'it writes the states one search of the invariants met: use --engine random or exhaustive' },
+  { flag: F.statesOut, with: F.fewest, why: 'it writes the states of plain breadth-first search' },
+  { flag: F.first, modes: ['liveness'], why: 'a liveness check finds every property\'s lasso in one graph' },
+  { flag: F.workers, modes: ['liveness'], why: 'the liveness graph is built on one thread' },
+  { flag: F.fairRuns, modes: ['both', 'exhaustive', 'random'], why: FAIR },
+  { flag: F.fairSteps, modes: ['both', 'exhaustive', 'random'], why: FAIR },
+  { flag: F.from, modes: ['both', 'exhaustive', 'random'], why: 'it starts a liveness check' },
+  { flag: F.fairRuns, with: F.runs, why: '--runs is its old name in a liveness check: give one' },
+  { flag: F.fairSteps, with: F.maxSteps, why: '--max-steps is its old name in a liveness check: give one' },
+];
+
+/** How a mode reads in a refusal: the flag that chose it, or the default. */
+function modeName(mode: Mode, f: ModeFlags): string {
+  if (mode === 'liveness') return f.engine === 'liveness' ? '--engine liveness' : 'a liveness check';
+  return f.engine === undefined ? '--engine both (the default)' : `--engine ${mode}`;
+}
+
+/** The first refusal that applies to these flags in this mode, as its one line, or undefined. */
+export function refusalOf(f: ModeFlags, mode: Mode): string | undefined {
+  for (const r of REFUSALS) {
+    if (!r.flag.given(f)) continue;
+    if ('modes' in r && r.modes.includes(mode)) return `${r.flag.name} cannot go with ${modeName(mode, f)}: ${r.why}`;
+    if ('with' in r && r.with.given(f)) return `${r.flag.name} cannot go with ${r.with.name}: ${r.why}`;
+  }
+  return undefined;
+}
+
+/**
+ * The mode the flags choose, one way: `--engine`, which `--liveness` spells `--engine liveness`.
+ * Without `--engine`, what is checked decides: a liveness check when `--from` is given or every
+ * property named is a liveness property (`isLiveness`), else both engines. Returns the mode, or
+ * the line that refuses a contradiction.
+ */
+export function modeOf(f: ModeFlags, named: readonly string[], isLiveness: (name: string) => boolean): { mode: Mode } | { refused: string } {
+  const refused = (line: string) => ({ refused: line });
+  if (f.engine !== undefined && !(MODES as readonly string[]).includes(f.engine)) return refused(`--engine must be ${MODES.slice(0, -1).join(', ')} or liveness, got '${f.engine}'`);
+  const engine = f.engine as Mode | undefined;
+  if (f.liveness === true && engine !== undefined && engine !== 'liveness') return refused(`--liveness cannot go with --engine ${engine}: it means --engine liveness`);
+  const live = named.filter(isLiveness);
+  const mode: Mode = f.liveness === true ? 'liveness' : engine ?? (f.from !== undefined || (named.length > 0 && live.length === named.length) ? 'liveness' : 'both');
+  if (mode === 'liveness' && live.length < named.length) {
+    return refused(f.from !== undefined && live.length === 0
+      ? '--from starts a liveness check: name liveness properties with --invariant, or none for all of them'
+      : 'liveness properties and invariants are checked by separate runs: name only one kind with --invariant');
+  }
+  if (mode !== 'liveness' && live.length > 0) {
+    return refused(live.length < named.length
+      ? 'liveness properties and invariants are checked by separate runs: name only one kind with --invariant'
+      : `${live[0]} is a liveness property: check it with --engine liveness, not ${modeName(mode, f)}`);
+  }
+  return { mode };
+}
