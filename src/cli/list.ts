@@ -42,7 +42,7 @@ export function listText(): string {
   return out.join('\n');
 }
 
-export function listJson(): unknown {
+export function listJson() {
   const config = makeConfig();
   return {
     invariants: invariants(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
