@@ -19,7 +19,7 @@ import { replayLasso, type LassoVerdict } from '../src/trace/replay.ts';
 import { retarget } from '../src/trace/retarget.ts';
 import { parseTrace as parseTraceText, type Trace, TraceError } from '../src/trace/schema.ts';
 import { checkText, type CheckEngine } from '../src/report/check.ts';
-import { listJson } from '../src/cli/list.ts';
+import { catalog } from './catalog.ts';
 import { ConfigError, configOfRecord } from '../spec/config.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
@@ -266,9 +266,8 @@ export function writeTrace(file: string, trace: Trace): void {
 }
 
 /** The names a user needs: invariants, liveness properties, goals, protocol versions, switches, settings, bounds, defaults. */
-export type Catalog = ReturnType<typeof listJson>;
+export type Catalog = ReturnType<typeof catalog>;
 
 /** What `kafka-spec list --json` gives: every invariant, goal, protocol version, switch, setting and bound, and the defaults. */
-export function catalog(): Catalog {
-  return listJson();
-}
+export { catalog };
+export type { DeclaredKey } from './catalog.ts';

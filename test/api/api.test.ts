@@ -4,7 +4,7 @@
  * bounded state space says it is complete; bad input throws one line of a typed error; and a
  * check gives what `kafka-spec check --json` gives for the same configuration and options.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,18 @@ describe('bad input throws one line', () => {
     expect(oneLine(() => replay({ format: 'kafka-spec-trace', version: 1, model: 'raft', config: {}, steps: [] }), TraceError)).toBe("trace: a trace of model 'raft', not 'kafka-replication'");
     expect(oneLine(() => replay({ format: 'kafka-spec-trace', version: 1, model: 'kafka-replication', config: { rf: 'three' }, steps: [] }), TraceError)).toMatch(/^trace: config: rf: /);
     expect(oneLine(() => readTrace('/nonexistent/trace.json'), TraceError)).toBe("cannot read trace '/nonexistent/trace.json'");
+  });
+});
+
+describe('api/', () => {
+  it('prints nothing, exits nowhere and imports nothing from the command line (src/cli/)', () => {
+    const folder = join(import.meta.dirname, '../../api');
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(folder, file), 'utf8');
+      const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      expect(imports.filter((i) => i.includes('/cli/')), file).toEqual([]);
+      expect(text, file).not.toMatch(/console\.|process\.exit|process\.std(out|err)/);
+    }
   });
 });
 
