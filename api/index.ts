@@ -5,29 +5,28 @@
  * Nothing here prints or exits; bad input throws an error whose message is one line.
  *
  * ```ts
- * import { check, configure } from 'kafka-spec';
- * const result = check(configure({ rf: 2, minIsr: 2, unclean: true }), { engine: 'exhaustive', depth: 11, invariants: ['acks-all-durable'], first: true });
- * result.violations[0]?.trace; // a trace file: replay(trace), or writeTrace(file, trace)
+ * import { check, configure, replay } from 'kafka-spec';
+ * const result = check(configure({ rf: 2, minIsr: 1, maxRecords: 1 }), { engine: 'exhaustive', depth: 8, invariants: ['acks-all-durable'], first: true });
+ * const [loss] = result.violations; // with its trace file: replay(loss.trace), writeTrace(file, loss.trace)
  * ```
+ *
+ * docs/api.md documents each function, with an example property test.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { kafkaModel, MODEL_NAME } from '../properties/kafka-model.ts';
 import {
   type CombinedResult, type ExploreResult, type GoalCoverage, type Progress, type StopReason, UnknownInvariantError, selectInvariants, verdictsOf, type Violation,
 } from '../src/explore/index.ts';
+import { checkText, type CheckEngine } from '../src/report/check.ts';
 import { replayLasso, type LassoVerdict } from '../src/trace/replay.ts';
 import { retarget } from '../src/trace/retarget.ts';
 import { parseTrace as parseTraceText, type Trace, TraceError } from '../src/trace/schema.ts';
-import { checkText, type CheckEngine } from '../src/report/check.ts';
-import { catalog } from './catalog.ts';
-import { ConfigError, configOfRecord } from '../spec/config.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
+import { ConfigError, configOfRecord } from '../spec/config.ts';
+import { kafkaModel, MODEL_NAME } from '../properties/kafka-model.ts';
+import { catalog } from './catalog.ts';
 import { type Configuration, ConfigurationError, configure, oneLine, retargeted, type Settings } from './configure.ts';
-import {
-  DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, defaultTimeLimitMs, MAX_STEPS_LIMIT, MAX_WORKERS, searchSafety,
-  threadsFor,
-} from './search.ts';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, defaultTimeLimitMs, MAX_STEPS_LIMIT, MAX_WORKERS, searchSafety, threadsFor } from './search.ts';
 
 export { configure, ConfigurationError, type Configuration, type Settings };
 export { TraceError, type Trace, type ClusterAction as Step, type ClusterState as State, type CheckEngine as Engine, type Progress, type StopReason };

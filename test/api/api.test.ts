@@ -98,6 +98,15 @@ describe('check and replay', () => {
   });
 });
 
+describe('replaying a lasso', () => {
+  it('says a liveness counterexample is still a fair cycle that never settles, and reproduces it', () => {
+    const trace = readTrace(join(import.meta.dirname, '../../docs/traces/kafka-2.0-logs-never-converge.json'));
+    const replayed = replay(trace);
+    expect(replayed).toMatchObject({ outcome: 'violated', reproduced: true, lasso: { property: 'logs-converge', violates: true, closes: true } });
+    expect(replayed.states).toHaveLength(trace.steps.length + 1);
+  });
+});
+
 describe('bad input throws one line', () => {
   it('for a configuration', () => {
     expect(oneLine(() => configure({ rf: 9 }), ConfigurationError)).toMatch(/^impossible configuration: rf: /);
