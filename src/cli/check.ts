@@ -5,21 +5,19 @@
  */
 import '../explore/node.ts';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
+import { kafkaModel } from '../../properties/kafka-model.ts';
 import {
-  budgetOf, DistinctStates, exploreBounded, exploreCombined, exploreExhaustive, UnknownBudgetError, exploreRandom, type ExploreResult, type Progress,
-  UnknownInvariantError, selectInvariants,
+  budgetOf, DistinctStates, UnknownBudgetError, type Progress, UnknownInvariantError, selectInvariants,
 } from '../explore/index.ts';
-import type { ModelSource } from '../explore/on-threads.ts';
 import type { Shard } from '../explore/shard.ts';
 import type { Reduction } from '../explore/exhaustive.ts';
-import { makeTrace } from '../trace/schema.ts';
 import { type ClusterConfig, makeConfig } from '../../spec/config.ts';
 import { resolveRules } from '../../spec/rules.ts';
 import { livenessProperties } from '../../properties/liveness.ts';
-import type { ClusterAction } from '../../spec/actions.ts';
+import {
+  DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_TIME_LIMIT_S, defaultTimeLimitMs, MAX_STEPS_LIMIT, MAX_WORKERS, searchSafety, type Threads, threadsFor,
+} from '../../api/search.ts';
 import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
 import { oneLine } from '../report/line.ts';
 import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } from '../report/check.ts';
@@ -78,12 +76,6 @@ export interface Output {
   progress(text: string): void;
 }
 
-/** The time limit of a check that no flag bounds otherwise. */
-const DEFAULT_TIME_LIMIT_S = 60;
-/** Certifying a random counterexample minimal: a breadth-first search of at most this many states (and 30 s, under a time limit). */
-const CERTIFY_MAX_STATES = 3_000_000;
-/** Steps per random run at most: a run is generated whole, so a huge bound would exhaust memory. */
-const MAX_STEPS_LIMIT = 10_000;
 
 const whole = (flag: string, text: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
   if (text === undefined) return fallback;
@@ -123,29 +115,14 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
     if (seconds === 0) throw new UsageError('--time-limit must be at least 1 (second)');
     return seconds * 1000;
   }
-  const bounded = engine === 'exhaustive' ? flags.depth !== undefined
-    : engine === 'random' ? flags.runs !== undefined
-    : flags.depth !== undefined && flags.runs !== undefined;
-  return bounded ? undefined : DEFAULT_TIME_LIMIT_S * 1000;
+  return defaultTimeLimitMs(engine, flags);
 }
-
-/** Worker threads at most: more than the cores only adds switching. */
-const MAX_WORKERS = 64;
 
 /** `--reduce none|sleep`: sleep sets prune breadth-first search on one thread (src/explore/sleep.ts). */
 function reductionFlag(text: string | undefined): Reduction {
   if (text === undefined) return 'none';
   if (text !== 'none' && text !== 'sleep') throw new UsageError(`--reduce must be none or sleep, got '${oneLine(text)}'`);
   return text;
-}
-
-/** Threads for each engine, and how a worker thread rebuilds this configuration's model. */
-interface Threads {
-  /** Breadth-first search (absent: this thread alone). */
-  readonly workers?: number;
-  /** Random runs (absent or 1: this thread alone). */
-  readonly randomWorkers?: number;
-  readonly source?: ModelSource;
 }
 
 /**
@@ -156,12 +133,9 @@ interface Threads {
  * of their states would pass it). Sleep sets and shards run on one thread unless told otherwise.
  */
 function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: boolean, randomAlone: boolean): Threads {
-  const workers = text === undefined ? (oneThread ? 1 : Math.min(availableParallelism(), MAX_WORKERS)) : whole('--workers', text, 1, MAX_WORKERS);
+  const workers = text === undefined ? undefined : whole('--workers', text, 1, MAX_WORKERS);
   if (workers === 0) throw new UsageError('--workers must be at least 1');
-  if (workers === 1) return {};
-  const module = new URL(import.meta.url.endsWith('.ts') ? '../../properties/kafka-model.ts' : '../../properties/kafka-model.js', import.meta.url);
-  const source = { module: module.href, exportName: 'kafkaModel', args: [config] };
-  return { workers, randomWorkers: text === undefined && randomAlone ? 1 : workers, source };
+  return threadsFor(config, workers, { oneThread, randomAlone });
 }
 
 /** `--shard k/n` (random runs or plain breadth-first search), or undefined when absent. */
@@ -211,8 +185,8 @@ export function runCheck(flags: CheckFlags, io: Output): number {
     throw e;
   }
   const timeLimitMs = timeLimitOf(engine, flags);
-  const maxDepth = whole('--depth', flags.depth, 1000);
-  const maxSteps = whole('--max-steps', flags.maxSteps, 60, MAX_STEPS_LIMIT);
+  const maxDepth = whole('--depth', flags.depth, DEFAULT_MAX_DEPTH);
+  const maxSteps = whole('--max-steps', flags.maxSteps, DEFAULT_MAX_STEPS, MAX_STEPS_LIMIT);
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
@@ -231,25 +205,10 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   if (flags.out !== undefined) outFolderExists(flags.out);
   if (!flags.json) io.out(checkHeader(engine, model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
-  // Without a time limit, certification is bounded by states alone, so it too does not depend on the clock.
-  const breadthFirstThreads = { workers: threads.workers, source: threads.source };
-  // Certifying is breadth-first search, so it uses the threads breadth-first search does.
-  const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: 30_000 }), ...breadthFirstThreads };
-  const result: ExploreResult<ClusterAction> = engine === 'exhaustive'
-    ? budget === undefined
-      ? exploreExhaustive(model, { maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, shard, keepStates, ...limits, ...breadthFirstThreads })
-      : exploreBounded(model, { budget, maxDepth, timeLimitMs, invariants: flags.invariant, onProgress, stopAtFirst: flags.first, reduction, ...limits, ...breadthFirstThreads })
-    : engine === 'random'
-      ? exploreRandom(model, {
-        runs: runs ?? 10_000, maxSteps, seed, guide, timeLimitMs, invariants: flags.invariant, onProgress, certify, ...limits, workers: threads.randomWorkers, source: threads.source, shard, distinct,
-      })
-      : exploreCombined(model, {
-        timeLimitMs, maxDepth, budget, invariants: flags.invariant, stopAtFirst: flags.first, maxSteps, seed, guide, certify, onProgress, runs, ...limits, ...threads,
-      });
-  const traces = result.violations.map((v) => makeTrace({
-    model: MODEL_NAME, config: { ...config }, steps: v.trace,
-    violation: { invariant: v.invariant, statement: v.statement, step: v.length },
-  }));
+  const { result, traces } = searchSafety(model, {
+    engine, maxDepth, timeLimitMs, runs, maxSteps, seed, invariants: flags.invariant, stopAtFirst: flags.first, threads, ...limits,
+    budget, reduction, shard, guide, distinct, keepStates, onProgress,
+  });
   if (flags.statesOut !== undefined) writeStates(flags.statesOut, distinct?.counted ?? visited!);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
   if (flags.out !== undefined && traces.length > 0) {
@@ -287,7 +246,7 @@ const FAIR_STEPS = 400;
  */
 function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output, prefix?: Prefix): number {
   const timeLimitMs = timeLimitOf('exhaustive', flags);
-  const maxDepth = whole('--depth', flags.depth, 1000);
+  const maxDepth = whole('--depth', flags.depth, DEFAULT_MAX_DEPTH);
   // --runs and --max-steps, the old names of --fair-runs and --fair-steps, are still read here.
   const runs = flags.fairRuns !== undefined || flags.runs === undefined ? whole('--fair-runs', flags.fairRuns, FAIR_RUNS) : whole('--runs', flags.runs, FAIR_RUNS);
   const fairSteps = flags.fairSteps !== undefined || flags.maxSteps === undefined

@@ -47,25 +47,5 @@ export function listText(): string {
   return out.join('\n');
 }
 
-export function listJson(): unknown {
-  const config = makeConfig();
-  return {
-    invariants: invariants(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
-    liveness: livenessProperties(resolveRules(config)).map(({ name, kind, statement }) => ({ name, kind, statement })),
-    goals: GOALS.map(({ name, statement }) => ({ name, statement })),
-    protocols: VERSIONS,
-    switches: declared(SWITCHES),
-    settings: declared(SETTINGS),
-    bounds: declared(BOUNDS),
-    kafkaNames: Object.fromEntries(Object.entries(KAFKA_NAMES).map(([name, k]) => [name, { key: k.key, values: k.values }])),
-    kafkaWithoutEquivalent: KAFKA_WITHOUT_EQUIVALENT,
-    mutations: MUTATIONS,
-    guards: machineGuards(resolveRules(config)),
-    defaults: config,
-  };
-}
-
-/** Declarations as plain data: values, meaning and (for a switch) the change that flipped it. */
-function declared(ds: Record<string, Declaration<unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(ds).map(([k, d]) => [k, { values: d.values, meaning: d.meaning, ...(d.change ? { change: d.change } : {}) }]));
-}
+/** `kafka-spec list --json`: the library's catalog. */
+export { catalog as listJson } from '../../api/catalog.ts';

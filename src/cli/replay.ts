@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { type ClusterConfig, ConfigError, configOfRecord, makeConfig, validateConfig } from '../../spec/config.ts';
-import { SWITCH_NAMES } from '../../spec/switches.ts';
+import { type ClusterConfig, ConfigError, configOfRecord, makeConfig } from '../../spec/config.ts';
+import { moveConfig } from '../../api/configure.ts';
 import { VERSIONS } from '../../spec/versions.ts';
 import { retarget, retargetLine } from '../trace/retarget.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
@@ -45,19 +45,10 @@ export interface ReplayFlags {
  * recorded ones; settings, bounds and any mutation stay) and then changed by `key=value` settings.
  */
 export function retargetConfig(recorded: ClusterConfig, protocol: string | undefined, sets: readonly string[]): ClusterConfig {
-  const moved: Record<string, unknown> = { ...recorded };
-  if (protocol !== undefined) {
-    const switches = VERSIONS[protocol];
-    if (switches === undefined) throw new UsageError(oneLine(`unknown protocol '${protocol}' (one of: ${Object.keys(VERSIONS).join(', ')})`));
-    for (const k of SWITCH_NAMES) moved[k] = switches[k];
-    moved.protocol = protocol;
-  }
-  for (const text of sets) {
-    const [key, value] = parseSetting(text);
-    moved[key] = value;
-  }
+  if (protocol !== undefined && VERSIONS[protocol] === undefined) throw new UsageError(oneLine(`unknown protocol '${protocol}' (one of: ${Object.keys(VERSIONS).join(', ')})`));
+  const changes = Object.fromEntries(sets.map(parseSetting));
   try {
-    return validateConfig(moved);
+    return moveConfig(recorded, protocol, changes);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(oneLine(`impossible configuration: ${e.message}`));
     throw e;
