@@ -55,21 +55,19 @@ type Unordered = Exclude<StepName, (typeof ENUMERATION)[number]['steps'][number]
 /** Every step is in a pass of the enumeration: a step missing from `ENUMERATION` is a type error here. */
 export const EVERY_STEP_ENUMERATED: [Unordered] extends [never] ? true : Unordered = true;
 
-type Enumerate = (cl: Cluster, s: ClusterState, b: number, out: ClusterAction[]) => void;
+type ByBroker = Extract<Enabled<ClusterAction>, { each: 'broker' }>;
+type ByState = Extract<Enabled<ClusterAction>, { each: 'state' }>;
 
-/** The passes with each step's enumeration looked up once. */
-const PASSES: readonly { readonly each: 'broker' | 'state'; readonly enumerate: readonly Enumerate[] }[] = ENUMERATION
-  .filter((p) => p.each !== 'message')
-  .map((p) => ({
-    each: p.each as 'broker' | 'state',
-    enumerate: p.steps.map((name): Enumerate => {
-      const e = steps[name].enabled;
-      if (e.each !== p.each) throw new Error(`${name} is enumerated for each ${e.each}, not in a pass over each ${p.each}`);
-      if (e.each === 'broker') return (cl, s, b, out) => e.actions(cl, s, b, out);
-      if (e.each === 'state') return (cl, s, _b, out) => e.actions(cl, s, out);
-      throw new Error(`${name}: deliveries are offered messages, not asked in a pass`);
-    }),
-  }));
+/** The passes over brokers and over the state, with each step's enumeration looked up once. */
+const PASSES = ENUMERATION.flatMap((p) => {
+  if (p.each === 'message') return [];
+  const enabled = p.steps.map((name) => {
+    const e = steps[name].enabled;
+    if (e.each !== p.each) throw new Error(`${name} is enumerated for each ${e.each}, not in a pass over each ${p.each}`);
+    return e;
+  });
+  return [p.each === 'broker' ? { each: 'broker' as const, enabled: enabled as ByBroker[] } : { each: 'state' as const, enabled: enabled as ByState[] }];
+});
 
 /** The delivery steps, in the order they are offered a message. */
 const MESSAGE_PASS = ENUMERATION[ENUMERATION.length - 1].steps;
@@ -99,8 +97,8 @@ export function deliveryOf(a: ClusterAction): Connection | null {
 export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] {
   const out: ClusterAction[] = [];
   for (const pass of PASSES) {
-    if (pass.each === 'state') for (const e of pass.enumerate) e(cl, s, 0, out);
-    else for (const b of cl.rules.replicas) for (const e of pass.enumerate) e(cl, s, b, out);
+    if (pass.each === 'state') for (const e of pass.enabled) e.actions(cl, s, out);
+    else for (const b of cl.rules.replicas) for (const e of pass.enabled) e.actions(cl, s, b, out);
   }
   networkActions(cl, s, out);
   return out;
