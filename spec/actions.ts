@@ -1,150 +1,107 @@
 /**
  * The cluster's actions: every step that can happen next, named in Kafka's words, with the
  * parameters that say who does it. A trace is a list of these, so it explains itself and replays
- * anywhere. `enumerateActions` lists the enabled ones in a fixed order and is where the fault
- * budgets are read; `DELIVERIES` is the one table of the steps that take a message off the
- * network, read by enumeration, delivery and pictures alike.
+ * anywhere. Each kind of step is defined once in spec/steps/; this file derives from the
+ * definitions the action union, the enumeration (`enumerateActions`, the enabled actions in a
+ * fixed order, where the fault budgets are read), `describeAction`, `stepKinds`, and `DELIVERIES`,
+ * the table of the steps that take a message off the network.
  */
 import type { Bounds } from './config.ts';
-import type { BrokerId, MessageKind } from './types.ts';
+import type { MessageKind } from './types.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
 import type { Rules } from './rules.ts';
-import { leo } from './replica-context.ts';
-import { consumerActions, validatesPosition } from './client.ts';
+import { type ClusterAction, type StepName, STEPS } from './steps/index.ts';
+import { type Connection, type Delivery, type Enabled, type Reasons, type StepDefinition, connectionOf } from './steps/define.ts';
 
-/** The budget a delivery step spends, if any. */
-type DeliveryBudget = 'maxMessageLosses' | null;
+export type { ClusterAction, StepName } from './steps/index.ts';
+export type { Delivery } from './steps/define.ts';
 
 /**
- * A step that takes the oldest message of a connection off the network: its kind, the action
- * parameter naming the receiver (none for the controller) and the sender, and whether the
- * network loses the message instead of delivering it (which spends a budget).
+ * The definitions as the derived tables call them: on any action. Each is only ever handed its
+ * own step's actions, since every table looks the definition up by `a.step`.
  */
-export interface Delivery {
-  readonly kind: MessageKind;
-  readonly receiver: 'broker' | null;
-  readonly sender: 'from' | 'leader';
-  readonly lost: boolean;
-  readonly budget: DeliveryBudget;
-}
+const steps = STEPS as unknown as Readonly<Record<StepName, StepDefinition<ClusterAction>>>;
+const NAMES = Object.keys(STEPS) as StepName[];
 
-const handle = (kind: MessageKind, receiver: Delivery['receiver'] = 'broker', sender: Delivery['sender'] = 'from'): Delivery =>
-  ({ kind, receiver, sender, lost: false, budget: null });
-const lose = (kind: MessageKind, sender: Delivery['sender']): Delivery =>
-  ({ kind, receiver: 'broker', sender, lost: true, budget: 'maxMessageLosses' });
+/**
+ * The order in which the enumeration asks the steps, as passes over the state: each broker's own
+ * steps and the controller's steps about it; the controller's steps about the partition; the
+ * consumer's requests to each broker, and its own step; then each connection's oldest message,
+ * offered to the delivery steps of its kind. Every step is in exactly one pass (the type checker
+ * refuses a step left out; test/spec/steps.test.ts checks each is asked as its definition says).
+ */
+export const ENUMERATION = [
+  {
+    each: 'broker',
+    steps: [
+      'BrokerRestart', 'ProducerSend', 'FollowerFetch', 'LeaderShrinkIsr', 'BrokerApplyMetadata', 'BrokerCrash', 'BrokerLossyCrash',
+      'ControllerFenceBroker', 'ControllerUnfenceBroker', 'BrokerControlledShutdown', 'BrokerFailPermanently', 'BrokerCheckpointHw',
+      'DeposedControllerSendMetadata',
+    ],
+  },
+  { each: 'state', steps: ['ControllerElectPreferredLeader', 'ControllerFailover'] },
+  { each: 'broker', steps: ['ConsumerFetch', 'ConsumerRefreshMetadata', 'ConsumerValidatePosition', 'LeaderSelectReadReplica'] },
+  { each: 'state', steps: ['ConsumerExpireReadReplica'] },
+  {
+    each: 'message',
+    steps: [
+      'LeaderHandleFetch', 'FollowerHandleFetchResponse', 'LeaderHandleEpochQuery', 'FollowerHandleEpochResponse', 'NetworkLoseFetchRequest',
+      'NetworkLoseFetchResponse', 'ControllerHandleAlterPartition', 'LeaderHandleAlterPartitionResponse',
+    ],
+  },
+] as const satisfies readonly { readonly each: Enabled<ClusterAction>['each']; readonly steps: readonly StepName[] }[];
 
-/** Every delivery step, in the order they are enumerated for one message. */
-export const DELIVERIES = {
-  LeaderHandleFetch: handle('FetchRequest'),
-  NetworkLoseFetchRequest: lose('FetchRequest', 'from'),
-  FollowerHandleFetchResponse: handle('FetchResponse'),
-  NetworkLoseFetchResponse: lose('FetchResponse', 'leader'),
-  LeaderHandleEpochQuery: handle('EpochRequest'),
-  FollowerHandleEpochResponse: handle('EpochResponse'),
-  ControllerHandleAlterPartition: handle('AlterPartition', null, 'leader'),
-  LeaderHandleAlterPartitionResponse: handle('AlterPartitionResponse'),
-} as const satisfies Record<string, Delivery>;
+type Unordered = Exclude<StepName, (typeof ENUMERATION)[number]['steps'][number]>;
+/** Every step is in a pass of the enumeration: a step missing from `ENUMERATION` is a type error here. */
+export const EVERY_STEP_ENUMERATED: [Unordered] extends [never] ? true : Unordered = true;
 
+type ByBroker = Extract<Enabled<ClusterAction>, { each: 'broker' }>;
+type ByState = Extract<Enabled<ClusterAction>, { each: 'state' }>;
+
+/** The passes over brokers and over the state, with each step's enumeration looked up once. */
+const PASSES = ENUMERATION.flatMap((p) => {
+  if (p.each === 'message') return [];
+  const enabled = p.steps.map((name) => {
+    const e = steps[name].enabled;
+    if (e.each !== p.each) throw new Error(`${name} is enumerated for each ${e.each}, not in a pass over each ${p.each}`);
+    return e;
+  });
+  return [p.each === 'broker' ? { each: 'broker' as const, enabled: enabled as ByBroker[] } : { each: 'state' as const, enabled: enabled as ByState[] }];
+});
+
+/** The delivery steps, in the order they are offered a message. */
+const MESSAGE_PASS = ENUMERATION[ENUMERATION.length - 1].steps;
+type MessageStep = (typeof MESSAGE_PASS)[number];
+
+/** Every delivery step, keyed by name: what it takes off the network and how. */
+export const DELIVERIES: Readonly<Record<MessageStep, Delivery>> = Object.fromEntries(MESSAGE_PASS.map((name) => {
+  const e = steps[name].enabled;
+  if (e.each !== 'message') throw new Error(`${name} is not a delivery, offered messages`);
+  return [name, e.delivery];
+})) as Record<MessageStep, Delivery>;
+
+/** The delivery steps of each kind of message, in the order they are enumerated for one message. */
 const BY_KIND = new Map<MessageKind, [string, Delivery][]>();
-for (const [step, d] of Object.entries(DELIVERIES)) BY_KIND.set(d.kind, [...(BY_KIND.get(d.kind) ?? []), [step, d]]);
+for (const name of MESSAGE_PASS) {
+  const d = DELIVERIES[name];
+  BY_KIND.set(d.kind, [...(BY_KIND.get(d.kind) ?? []), [name, d]]);
+}
 
 /** A delivery step's message kind and connection, or null for a step that is not a delivery. */
-export function deliveryOf(a: ClusterAction): (Delivery & { readonly from: number; readonly to: number }) | null {
+export function deliveryOf(a: ClusterAction): Connection | null {
   const d: Delivery | undefined = (DELIVERIES as Record<string, Delivery>)[a.step];
-  if (d === undefined) return null;
-  const params = a as unknown as Record<string, number>;
-  return { ...d, from: params[d.sender], to: d.receiver === null ? 0 : params[d.receiver] };
+  return d === undefined ? null : connectionOf(d, a);
 }
 
-export type ClusterAction =
-  | { step: 'ProducerSend'; broker: BrokerId; value: number }
-  | { step: 'ConsumerFetch'; broker: BrokerId }
-  | { step: 'ConsumerRefreshMetadata'; broker: BrokerId }
-  | { step: 'ConsumerValidatePosition'; broker: BrokerId }
-  | { step: 'LeaderSelectReadReplica'; broker: BrokerId; replica: BrokerId }
-  | { step: 'ConsumerExpireReadReplica'; broker: BrokerId }
-  | { step: 'FollowerFetch'; broker: BrokerId }
-  | { step: 'LeaderHandleFetch'; broker: BrokerId; from: BrokerId }
-  | { step: 'FollowerHandleFetchResponse'; broker: BrokerId; from: BrokerId }
-  | { step: 'LeaderHandleEpochQuery'; broker: BrokerId; from: BrokerId }
-  | { step: 'FollowerHandleEpochResponse'; broker: BrokerId; from: BrokerId }
-  | { step: 'NetworkLoseFetchRequest'; broker: BrokerId; from: BrokerId }
-  | { step: 'NetworkLoseFetchResponse'; broker: BrokerId; leader: BrokerId }
-  | { step: 'LeaderShrinkIsr'; broker: BrokerId; follower: BrokerId }
-  | { step: 'ControllerHandleAlterPartition'; leader: BrokerId }
-  | { step: 'LeaderHandleAlterPartitionResponse'; broker: BrokerId; from: 0 }
-  | { step: 'BrokerApplyMetadata'; broker: BrokerId }
-  | { step: 'BrokerCrash'; broker: BrokerId }
-  | { step: 'BrokerLossyCrash'; broker: BrokerId; keep: number }
-  | { step: 'BrokerRestart'; broker: BrokerId }
-  | { step: 'BrokerFailPermanently'; broker: BrokerId }
-  | { step: 'ControllerFenceBroker'; broker: BrokerId }
-  | { step: 'ControllerUnfenceBroker'; broker: BrokerId }
-  | { step: 'ControllerElectPreferredLeader' }
-  | { step: 'BrokerControlledShutdown'; broker: BrokerId }
-  | { step: 'BrokerCheckpointHw'; broker: BrokerId }
-  | { step: 'ControllerFailover' }
-  | { step: 'DeposedControllerSendMetadata'; broker: BrokerId };
-
-export type StepName = ClusterAction['step'];
-
+/** The enabled actions of state `s`, in a fixed order (the passes of `ENUMERATION`). */
 export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] {
   const out: ClusterAction[] = [];
-  for (const b of cl.rules.replicas) {
-    if (s.replicas[b - 1].role === 'offline') offlineBrokerActions(s, b, out);
-    else runningBrokerActions(cl, s, b, out);
+  for (const pass of PASSES) {
+    if (pass.each === 'state') for (const e of pass.enabled) e.actions(cl, s, out);
+    else for (const b of cl.rules.replicas) for (const e of pass.enabled) e.actions(cl, s, b, out);
   }
-  if (s.spent.leaderMoves < cl.bounds.maxLeaderMoves && cl.controllerAccepts(s, { type: 'PreferredElection' })) {
-    out.push({ step: 'ControllerElectPreferredLeader' });
-  }
-  if (s.spent.controllerFailovers < cl.bounds.maxControllerFailovers) out.push({ step: 'ControllerFailover' });
-  out.push(...consumerActions(cl.rules, s));
   networkActions(cl, s, out);
   return out;
-}
-
-function runningBrokerActions(cl: Cluster, s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
-  const c = cl.bounds;
-  const slot = s.replicas[b - 1];
-  const r = slot.context;
-  if (slot.role === 'leader' && s.nextValue <= c.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
-  if (cl.accepts(s, b, { type: 'FetchTick' }) && s.replicas[r.leader - 1].role !== 'offline') {
-    out.push({ step: 'FollowerFetch', broker: b });
-  }
-  if (slot.role === 'leader') {
-    for (const f of cl.rules.replicas) {
-      if (!mayDropForLag(cl, s, f)) continue;
-      if (cl.accepts(s, b, { type: 'LagElapsed', follower: f })) out.push({ step: 'LeaderShrinkIsr', broker: b, follower: f });
-    }
-  }
-  const fenced = s.controller.fenced[b - 1];
-  if (!fenced && r.knownMetadata < s.controller.metadataOffset) out.push({ step: 'BrokerApplyMetadata', broker: b });
-  if (s.spent.crashes < c.maxCrashes) {
-    out.push({ step: 'BrokerCrash', broker: b });
-    if (s.spent.lossyCrashes < c.lossyCrashes) {
-      for (let keep = r.flushedTo; keep < leo(r); keep++) out.push({ step: 'BrokerLossyCrash', broker: b, keep });
-    }
-  }
-  // Controller steps that elect spend a leader change; `Cluster.withinBounds` checks the budget.
-  if (!fenced && s.spent.heartbeatLosses < c.maxHeartbeatLosses) out.push({ step: 'ControllerFenceBroker', broker: b });
-  if (fenced) out.push({ step: 'ControllerUnfenceBroker', broker: b });
-  if (!fenced && s.spent.leaderMoves < c.maxLeaderMoves) out.push({ step: 'BrokerControlledShutdown', broker: b });
-  if ((s.permanentlyDown?.length ?? 0) < cl.permanentFailures) out.push({ step: 'BrokerFailPermanently', broker: b });
-  if (cl.rules.hwCheckpointLags && r.hwCheckpoint !== r.hw) out.push({ step: 'BrokerCheckpointHw', broker: b });
-  const d = s.deposed;
-  if (d !== null && (r.controllerEpoch !== d.image.controllerEpoch || r.knownMetadata !== d.offset)) {
-    out.push({ step: 'DeposedControllerSendMetadata', broker: b });
-  }
-}
-
-/** S1: a follower that is down may always be dropped; a live one only within the `maxLagShrinks` budget. */
-function mayDropForLag(cl: Cluster, s: ClusterState, f: BrokerId): boolean {
-  return s.replicas[f - 1].role === 'offline' || (s.lagShrinks ?? 0) < cl.maxLagShrinks;
-}
-
-function offlineBrokerActions(s: ClusterState, b: BrokerId, out: ClusterAction[]): void {
-  if (!(s.permanentlyDown?.includes(b) ?? false)) out.push({ step: 'BrokerRestart', broker: b });
-  if (!s.controller.fenced[b - 1]) out.push({ step: 'ControllerFenceBroker', broker: b });
 }
 
 /**
@@ -169,36 +126,12 @@ function networkActions(cl: Cluster, s: ClusterState, out: ClusterAction[]): voi
 
 /** One line for people. */
 export function describeAction(a: ClusterAction): string {
-  switch (a.step) {
-    case 'ProducerSend': return `producer sends v${a.value} to broker ${a.broker}`;
-    case 'ConsumerFetch': return `consumer fetches from broker ${a.broker}`;
-    case 'ConsumerRefreshMetadata': return `consumer learns a newer leader epoch from broker ${a.broker}'s metadata`;
-    case 'ConsumerValidatePosition': return `consumer validates its position with OffsetsForLeaderEpoch at leader ${a.broker}`;
-    case 'LeaderSelectReadReplica': return `leader ${a.broker} tells the consumer to read from broker ${a.replica}`;
-    case 'ConsumerExpireReadReplica': return `the consumer's choice of broker ${a.broker} as read replica expires`;
-    case 'FollowerFetch': return `broker ${a.broker} sends a fetch to its leader`;
-    case 'LeaderHandleFetch': return `broker ${a.broker} handles the fetch from broker ${a.from}`;
-    case 'FollowerHandleFetchResponse': return `broker ${a.broker} handles the fetch response from broker ${a.from}`;
-    case 'LeaderHandleEpochQuery': return `broker ${a.broker} answers OffsetsForLeaderEpoch from broker ${a.from}`;
-    case 'FollowerHandleEpochResponse': return `broker ${a.broker} handles the OffsetsForLeaderEpoch answer from broker ${a.from}`;
-    case 'NetworkLoseFetchRequest': return `the network loses broker ${a.from}'s fetch to broker ${a.broker}`;
-    case 'NetworkLoseFetchResponse': return `the network loses broker ${a.leader}'s fetch response to broker ${a.broker}`;
-    case 'LeaderShrinkIsr': return `leader ${a.broker} finds broker ${a.follower} out of sync and proposes to shrink the ISR`;
-    case 'ControllerHandleAlterPartition': return `controller handles AlterPartition from broker ${a.leader}`;
-    case 'LeaderHandleAlterPartitionResponse': return `broker ${a.broker} handles the AlterPartition response`;
-    case 'BrokerApplyMetadata': return `broker ${a.broker} replays the latest metadata`;
-    case 'BrokerCrash': return `broker ${a.broker} crashes (page cache survives)`;
-    case 'BrokerLossyCrash': return `broker ${a.broker} loses power, keeping only its first ${a.keep} record(s)`;
-    case 'BrokerRestart': return `broker ${a.broker} restarts and registers a new incarnation`;
-    case 'BrokerFailPermanently': return `broker ${a.broker} fails for good (it never comes back)`;
-    case 'ControllerFenceBroker': return `controller fences broker ${a.broker} (session expired)`;
-    case 'ControllerUnfenceBroker': return `controller unfences broker ${a.broker} (heartbeats resumed)`;
-    case 'ControllerElectPreferredLeader': return 'controller moves leadership back to the preferred replica';
-    case 'BrokerControlledShutdown': return `broker ${a.broker} shuts down cleanly (controlled shutdown)`;
-    case 'BrokerCheckpointHw': return `broker ${a.broker} writes its HW checkpoint`;
-    case 'ControllerFailover': return 'another controller takes over and sends its state to every broker';
-    case 'DeposedControllerSendMetadata': return `the deposed controller sends its stale metadata to broker ${a.broker}`;
-  }
+  return steps[a.step].describe(a);
+}
+
+/** The definition of step `name`, as the tables derived in other files call it (on any action). */
+export function stepDefinition(name: StepName): StepDefinition<ClusterAction> {
+  return steps[name];
 }
 
 /**
@@ -214,46 +147,17 @@ export function leaderEpochFixed(k: Rules, c: Bounds): boolean {
  * Every kind of step, with the reason a configuration rules it out (null when it can happen), so
  * a report can tell a step that exploration never took from one that cannot be taken at all.
  */
-export function stepKinds(k: Rules, c: Bounds, permanentFailures = 0): Record<ClusterAction['step'], string | null> {
+export function stepKinds(k: Rules, c: Bounds, permanentFailures = 0): Record<StepName, string | null> {
   const noFollowers = k.replicas.length === 1 ? 'replication factor 1: no followers' : null;
-  const noLoss = c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null;
-  const noEpochQuery = noFollowers ?? (k.truncation.asksLeaderEpoch ? null : `truncation ${k.truncation.name} does not ask OffsetsForLeaderEpoch`);
-  const noCrash = c.maxCrashes === 0 ? 'no crash in the bounds' : null;
-  const noAlter = noFollowers ?? (k.isrWrites === 'alterPartition' ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
-  const noConsumer = k.consumer.enabled ? null : 'no consumer';
-  const noNewEpoch = leaderEpochFixed(k, c) ? 'no leader-epoch change in the bounds' : null;
-  const noFollowerReads = k.consumer.followerReads ? noFollowers : 'the consumer reads only from leaders (followerReads off)';
-  return {
-    ProducerSend: null,
-    ConsumerFetch: noConsumer,
-    ConsumerRefreshMetadata: noConsumer ?? noNewEpoch,
-    ConsumerValidatePosition: noConsumer ?? (validatesPosition(k) ? noNewEpoch : 'the consumer does not validate its position (C5)'),
-    LeaderSelectReadReplica: noConsumer ?? noFollowerReads,
-    ConsumerExpireReadReplica: noConsumer ?? noFollowerReads,
-    FollowerFetch: noFollowers,
-    LeaderHandleFetch: noFollowers,
-    FollowerHandleFetchResponse: noFollowers,
-    LeaderHandleEpochQuery: noEpochQuery,
-    FollowerHandleEpochResponse: noEpochQuery,
-    NetworkLoseFetchRequest: noFollowers ?? noLoss,
-    NetworkLoseFetchResponse: noFollowers ?? noLoss,
-    LeaderShrinkIsr: noFollowers,
-    ControllerHandleAlterPartition: noAlter,
-    LeaderHandleAlterPartitionResponse: noAlter,
-    BrokerApplyMetadata: null,
-    BrokerCrash: noCrash,
-    BrokerLossyCrash: noCrash ?? (c.lossyCrashes === 0 ? 'no lossy crash in the bounds' : k.flushEveryRecord ? 'every record is flushed' : null),
-    BrokerRestart: noCrash !== null && c.maxLeaderMoves === 0 ? 'no crash or controlled shutdown in the bounds' : null,
-    BrokerFailPermanently: permanentFailures === 0 ? 'no permanent failure in the bounds (permanentFailures=0)' : null,
-    ControllerFenceBroker: noCrash !== null && c.maxHeartbeatLosses === 0 && permanentFailures === 0 ? 'no crash or lost heartbeat in the bounds' : null,
-    ControllerUnfenceBroker: c.maxHeartbeatLosses > 0 || (k.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
-      ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced',
-    ControllerElectPreferredLeader: c.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : noFollowers,
-    BrokerControlledShutdown: c.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : null,
-    BrokerCheckpointHw: k.hwCheckpointLags ? null : 'HW checkpoints do not lag (hwCheckpointLags=false)',
-    ControllerFailover: c.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null,
-    DeposedControllerSendMetadata: c.maxControllerFailovers === 0 ? 'no controller failover in the bounds'
-      : k.controller.kind === 'kraft' ? 'a deposed KRaft controller commits nothing brokers replay' : null,
+  const why: Reasons = {
+    rules: k,
+    bounds: c,
+    permanentFailures,
+    noFollowers,
+    noLoss: c.maxMessageLosses === 0 ? 'no lost fetch messages in the bounds' : null,
+    noCrash: c.maxCrashes === 0 ? 'no crash in the bounds' : null,
+    noConsumer: k.consumer.enabled ? null : 'no consumer',
+    noNewEpoch: leaderEpochFixed(k, c) ? 'no leader-epoch change in the bounds' : null,
   };
+  return Object.fromEntries(NAMES.map((name) => [name, steps[name].ruledOut(why)])) as Record<StepName, string | null>;
 }
-

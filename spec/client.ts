@@ -28,7 +28,6 @@
 import { type Rules, epochFencing } from './rules.ts';
 import { type BrokerId, type Registration, NO_LEADER } from './types.ts';
 import type { ClusterState } from './cluster.ts';
-import type { ClusterAction } from './actions.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
 import { recordRead, recordReset } from './ghost.ts';
 
@@ -213,33 +212,6 @@ export function canConsumerExpireReadReplica(s: ClusterState): boolean {
 
 export function consumerExpireReadReplica(s: ClusterState): ClusterState {
   return { ...s, consumer: { ...s.consumer, readReplica: NO_LEADER } };
-}
-
-type ConsumerAction = Extract<ClusterAction, { step: 'ConsumerFetch' | 'ConsumerRefreshMetadata' | 'ConsumerValidatePosition' | 'LeaderSelectReadReplica' | 'ConsumerExpireReadReplica' }>;
-
-/** Every consumer step enabled in `s`, in a fixed order. */
-export function consumerActions(k: Rules, s: ClusterState): ClusterAction[] {
-  if (!k.consumer.enabled) return [];
-  const out: ClusterAction[] = [];
-  for (const b of k.replicas) {
-    if (canConsumerFetch(k, s, b)) out.push({ step: 'ConsumerFetch', broker: b });
-    if (canConsumerRefreshMetadata(s, b)) out.push({ step: 'ConsumerRefreshMetadata', broker: b });
-    if (canConsumerValidate(k, s, b)) out.push({ step: 'ConsumerValidatePosition', broker: b });
-    for (const f of k.replicas) if (canLeaderSelectReadReplica(k, s, b, f)) out.push({ step: 'LeaderSelectReadReplica', broker: b, replica: f });
-  }
-  if (canConsumerExpireReadReplica(s)) out.push({ step: 'ConsumerExpireReadReplica', broker: s.consumer.readReplica });
-  return out;
-}
-
-/** Takes one consumer step. */
-export function consumerStep(k: Rules, s: ClusterState, a: ConsumerAction): ClusterState {
-  switch (a.step) {
-    case 'ConsumerFetch': return consumerFetch(k, s, a.broker);
-    case 'ConsumerRefreshMetadata': return consumerRefreshMetadata(k, s, a.broker);
-    case 'ConsumerValidatePosition': return consumerValidatePosition(k, s, a.broker);
-    case 'LeaderSelectReadReplica': return leaderSelectReadReplica(s, a.replica);
-    case 'ConsumerExpireReadReplica': return consumerExpireReadReplica(s);
-  }
 }
 
 /** The consumer for people: `at 2 (e0) · leader b1 LE 0 · reading from b2 · validating`. */

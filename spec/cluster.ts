@@ -9,6 +9,7 @@
  *
  * The machines are stepped through reducers compiled from their own xstate definitions
  * (xstate/compile.ts), which a differential property test checks against xstate's `transition`.
+ * Each kind of step is defined in spec/steps/, whose definitions call the helpers here by name.
  */
 import type { Bounds, ClusterConfig } from './config.ts';
 import { BOUNDS, ConfigError, optionalBounds } from './config.ts';
@@ -21,8 +22,9 @@ import { type Ghost, EMPTY_GHOST, exposeHighWatermark, recordAck } from './ghost
 import { compileMachine } from './xstate/compile.ts';
 import { UnknownGuardError, guardNamesOf, withForcedGuard } from './xstate/force.ts';
 import type { GuardedMachine } from './guards.ts';
-import { type ClusterAction, deliveryOf, enumerateActions } from './actions.ts';
-import { type ConsumerState, consumerStep, startConsumer } from './client.ts';
+import { type ClusterAction, enumerateActions, stepDefinition } from './actions.ts';
+import type { Connection } from './steps/define.ts';
+import { type ConsumerState, startConsumer } from './client.ts';
 import { type Rules, resolveRules } from './rules.ts';
 
 export interface ReplicaSlot {
@@ -137,52 +139,13 @@ export class Cluster {
     return this.replica.select(slot.role, slot.context, event) >= 0;
   }
 
+  /** Takes step `a`: its definition in spec/steps/ names the helpers below that it calls. */
   step(s: ClusterState, a: ClusterAction): ClusterState {
-    switch (a.step) {
-      case 'ProducerSend':
-        return this.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: this.rules.acks });
-      case 'ConsumerFetch':
-      case 'ConsumerRefreshMetadata':
-      case 'ConsumerValidatePosition':
-      case 'LeaderSelectReadReplica':
-      case 'ConsumerExpireReadReplica':
-        return consumerStep(this.rules, s, a);
-      case 'FollowerFetch':
-        return this.toReplica(s, a.broker, { type: 'FetchTick' });
-      case 'LeaderShrinkIsr':
-        return this.toReplica(this.spendLagShrink(s, a.follower), a.broker, { type: 'LagElapsed', follower: a.follower });
-      case 'BrokerApplyMetadata':
-        return this.applyMetadata(s, a.broker);
-      case 'BrokerCrash':
-      case 'BrokerLossyCrash':
-        return this.crash(s, a.broker, a.step === 'BrokerLossyCrash' ? a.keep : Number.MAX_SAFE_INTEGER);
-      case 'BrokerRestart':
-        return this.restart(s, a.broker);
-      case 'BrokerFailPermanently':
-        return this.failPermanently(s, a.broker);
-      case 'ControllerFenceBroker':
-        return this.fence(s, a.broker);
-      case 'ControllerUnfenceBroker':
-        return this.toController(s, { type: 'BrokerUnfenced', broker: a.broker });
-      case 'ControllerElectPreferredLeader':
-        return this.toController(this.spendMove(s), { type: 'PreferredElection' }, false);
-      case 'BrokerControlledShutdown':
-        return this.controlledShutdown(s, a.broker);
-      case 'BrokerCheckpointHw':
-        return this.toReplica(s, a.broker, { type: 'CheckpointHw' });
-      case 'ControllerFailover':
-        return this.failOver(s);
-      case 'DeposedControllerSendMetadata':
-        return this.toReplica(s, a.broker, { type: 'MetadataUpdate', image: s.deposed!.image, offset: s.deposed!.offset });
-      default:
-        return this.deliver(s, a);
-    }
+    return stepDefinition(a.step).apply(this, s, a);
   }
 
-  /** Hands the oldest message on the step's connection to its receiver, or loses it. */
-  private deliver(s: ClusterState, a: ClusterAction): ClusterState {
-    const d = deliveryOf(a);
-    if (d === null) throw new Error(`${a.step} is not a delivery`);
+  /** Hands the oldest message on connection `d` to its receiver, or loses it. */
+  deliver(s: ClusterState, d: Connection): ClusterState {
     const i = s.network.findIndex((m) => m.from === d.from && m.to === d.to && m.kind === d.kind);
     const message = s.network[i];
     if (d.lost) return this.loseFetch(s, i, message as FetchRequest | FetchResponse);
@@ -205,7 +168,7 @@ export class Cluster {
    * Steps the controller; an election of a new leader after a failure spends one leader change
    * (`countsElections`), one made by a leader move spends the move instead.
    */
-  private toController(s: ClusterState, event: ControllerEvent, countsElections = true): ClusterState {
+  toController(s: ClusterState, event: ControllerEvent, countsElections = true): ClusterState {
     const r = this.controllerMachine.step('active', s.controller, event);
     if (r === null) return s;
     const controller = r.context as ControllerContext;
@@ -243,7 +206,7 @@ export class Cluster {
   }
 
   /** A crash keeps `keep` records (all of them unless lossy); the broker's inbound messages are lost. */
-  private crash(s: ClusterState, b: BrokerId, keep: number): ClusterState {
+  crash(s: ClusterState, b: BrokerId, keep: number): ClusterState {
     const lossy = keep < leo(s.replicas[b - 1].context);
     const spent = { ...s.spent, crashes: s.spent.crashes + 1, lossyCrashes: s.spent.lossyCrashes + (lossy ? 1 : 0) };
     return this.dropConnections(this.toReplica({ ...s, spent }, b, { type: 'Crash', keep }), b);
@@ -253,7 +216,7 @@ export class Cluster {
    * A broker crashes for good (its disk is gone with it, so what it kept does not matter): it
    * spends the `permanentFailures` budget, not the crash budget, and is never offered a restart.
    */
-  private failPermanently(s: ClusterState, b: BrokerId): ClusterState {
+  failPermanently(s: ClusterState, b: BrokerId): ClusterState {
     const down = { ...s, permanentlyDown: [...(s.permanentlyDown ?? []), b].sort((x, y) => x - y) };
     return this.dropConnections(this.toReplica(down, b, { type: 'Crash', keep: Number.MAX_SAFE_INTEGER }), b);
   }
@@ -262,19 +225,19 @@ export class Cluster {
    * M4/M5: another controller takes over and sends its state to every broker. A ZooKeeper
    * controller that lost its session does not know it yet and keeps what it had, to send.
    */
-  private failOver(s: ClusterState): ClusterState {
+  failOver(s: ClusterState): ClusterState {
     const deposed = this.rules.controller.kind === 'zk' ? { image: imageOf(s.controller), offset: s.controller.metadataOffset } : null;
     const spent = { ...s.spent, controllerFailovers: s.spent.controllerFailovers + 1 };
     return this.toController({ ...s, spent, deposed }, { type: 'Failover' });
   }
 
   /** Dropping a live follower spends the `maxLagShrinks` budget when there is one. */
-  private spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
+  spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
     if (s.lagShrinks === undefined || s.replicas[follower - 1].role === 'offline') return s;
     return { ...s, lagShrinks: s.lagShrinks + 1 };
   }
 
-  private spendMove(s: ClusterState): ClusterState {
+  spendMove(s: ClusterState): ClusterState {
     return { ...s, spent: { ...s.spent, leaderMoves: s.spent.leaderMoves + 1 } };
   }
 
@@ -282,7 +245,7 @@ export class Cluster {
    * M2/D2: a controlled shutdown. The controller moves leadership off the broker and takes it out
    * of the ISR; the broker flushes its log, writes its HW checkpoint and stops.
    */
-  private controlledShutdown(s: ClusterState, b: BrokerId): ClusterState {
+  controlledShutdown(s: ClusterState, b: BrokerId): ClusterState {
     const handedOver = this.toController(this.spendMove(s), { type: 'BrokerShutDown', broker: b }, false);
     return this.dropConnections(this.toReplica(handedOver, b, { type: 'ShutDown' }), b);
   }
@@ -298,7 +261,7 @@ export class Cluster {
   }
 
   /** A restarted broker registers a new incarnation with the controller, then replays metadata. */
-  private restart(s: ClusterState, b: BrokerId): ClusterState {
+  restart(s: ClusterState, b: BrokerId): ClusterState {
     const incarnation = s.controller.brokerEpochs[b - 1] + 1;
     const clean = s.replicas[b - 1].context.cleanShutdown;
     const restarted = this.toReplica(s, b, { type: 'Restart', incarnation });
@@ -306,7 +269,7 @@ export class Cluster {
   }
 
   /** Session expiry: a crashed broker, or a live one whose heartbeats stopped arriving. */
-  private fence(s: ClusterState, b: BrokerId): ClusterState {
+  fence(s: ClusterState, b: BrokerId): ClusterState {
     const alive = s.replicas[b - 1].role !== 'offline';
     const spent = alive ? { ...s.spent, heartbeatLosses: s.spent.heartbeatLosses + 1 } : s.spent;
     return this.toController({ ...s, spent }, { type: 'BrokerFenced', broker: b });

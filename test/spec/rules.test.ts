@@ -13,7 +13,7 @@ import { resolveRules } from '../../spec/rules.ts';
 import { MUTATION_NAMES } from '../../spec/mutations.ts';
 
 const SPEC = join(import.meta.dirname, '../../spec');
-const files = [...readdirSync(SPEC).filter((f) => f.endsWith('.ts')), ...readdirSync(join(SPEC, 'xstate')).map((f) => `xstate/${f}`)];
+const files = [...readdirSync(SPEC).filter((f) => f.endsWith('.ts')), ...['xstate', 'steps'].flatMap((d) => readdirSync(join(SPEC, d)).map((f) => `${d}/${f}`))];
 const source = (f: string) => readFileSync(join(SPEC, f), 'utf8');
 
 /** The files that may know the configuration: its declaration, the presets, and the one resolver. */

@@ -1,0 +1,147 @@
+/**
+ * The clients' steps: the producer sends the next value (P1-P7), and the consumer fetches, learns a
+ * newer leader, validates its position, is told to read from a follower, and forgets that choice
+ * (C1-C6). The rules they follow are in spec/client.ts and spec/leader.ts; each step here names them.
+ */
+import type { ClusterState } from '../cluster.ts';
+import type { BrokerId } from '../types.ts';
+import {
+  canConsumerExpireReadReplica, canConsumerFetch, canConsumerRefreshMetadata, canConsumerValidate, canLeaderSelectReadReplica,
+  consumerExpireReadReplica, consumerFetch, consumerRefreshMetadata, consumerValidatePosition, leaderSelectReadReplica,
+  validatesPosition,
+} from '../client.ts';
+import { type Reasons, type StepPicture, defineStep } from './define.ts';
+import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
+
+/** P1: the producer sends its next value to a broker whose replica believes it leads (a zombie included). */
+export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId; value: number }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (s.replicas[b - 1].role === 'leader' && s.nextValue <= cl.bounds.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
+    },
+  },
+  apply: (cl, s, a) => cl.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: cl.rules.acks }),
+  describe: (a) => `producer sends v${a.value} to broker ${a.broker}`,
+  fairness: 'fair',
+  // The controller is read for the goal that asks whether a deposed leader appended.
+  footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
+  picture(prev, a, next) {
+    const acked = next.ghost.acked.length > prev.ghost.acked.length;
+    return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
+  },
+  ruledOut: () => null,
+});
+
+/** What a consumer step touches: the consumer, the ghost that records its reads, and the broker it asks. */
+const consumerFootprint = (f: Footprint, _s: ClusterState, a: { broker: BrokerId }): void => {
+  f.writes(CONSUMER | GHOST).reads(slot(a.broker));
+};
+
+/** The consumer's steps are possible only with a consumer; following a read replica only with follower reads (KIP-392). */
+const noFollowerReads = (why: Reasons): string | null =>
+  why.noConsumer ?? (why.rules.consumer.followerReads ? why.noFollowers : 'the consumer reads only from leaders (followerReads off)');
+
+/** What the consumer hears back (C1-C6): the record, or the error or answer and what it did about it. */
+function consumerAnswer(prev: ClusterState, a: { step: string; broker: number }, next: ClusterState): StepPicture {
+  return { arrows: [{ from: `b${a.broker}`, to: 'consumer', label: answerOf(prev, a, next) }], notes: [] };
+}
+
+function answerOf(prev: ClusterState, a: { step: string }, next: ClusterState): string {
+  const [p, n] = [prev.consumer, next.consumer];
+  const reset = next.ghost.resets > prev.ghost.resets ? `, reset to ${n.position}` : n.phase === 'stopped' ? ', consumer stops' : '';
+  switch (a.step) {
+    case 'ConsumerFetch':
+      if (next.ghost.consumed.length > prev.ghost.consumed.length) return `record at ${p.position}`;
+      return `OFFSET_OUT_OF_RANGE${reset || ', back to the leader'}`;
+    case 'ConsumerRefreshMetadata':
+      return `Metadata: leader b${n.leader}, LE ${n.leaderEpoch}${n.phase === 'validating' ? ', validate' : ''}`;
+    case 'ConsumerValidatePosition':
+      return `OffsetsForLeaderEpoch(e${p.positionEpoch})${reset || ': position valid'}`;
+    default:
+      return `preferred read replica b${n.readReplica}`;
+  }
+}
+
+/** C1/C3/C4: the consumer fetches one record at its position, or meets OFFSET_OUT_OF_RANGE. */
+export const ConsumerFetch = defineStep<{ step: 'ConsumerFetch'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (cl.rules.consumer.enabled && canConsumerFetch(cl.rules, s, b)) out.push({ step: 'ConsumerFetch', broker: b });
+    },
+  },
+  apply: (cl, s, a) => consumerFetch(cl.rules, s, a.broker),
+  describe: (a) => `consumer fetches from broker ${a.broker}`,
+  fairness: 'fair',
+  footprint: consumerFootprint,
+  picture: consumerAnswer,
+  ruledOut: (why) => why.noConsumer,
+});
+
+/** C5: the consumer learns a newer leader epoch from a broker's metadata. */
+export const ConsumerRefreshMetadata = defineStep<{ step: 'ConsumerRefreshMetadata'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (cl.rules.consumer.enabled && canConsumerRefreshMetadata(s, b)) out.push({ step: 'ConsumerRefreshMetadata', broker: b });
+    },
+  },
+  apply: (cl, s, a) => consumerRefreshMetadata(cl.rules, s, a.broker),
+  describe: (a) => `consumer learns a newer leader epoch from broker ${a.broker}'s metadata`,
+  fairness: 'fair',
+  footprint: consumerFootprint,
+  picture: consumerAnswer,
+  ruledOut: (why) => why.noConsumer ?? why.noNewEpoch,
+});
+
+/** C5: OffsetsForLeaderEpoch for the epoch of the last record consumed, at the leader the consumer knows. */
+export const ConsumerValidatePosition = defineStep<{ step: 'ConsumerValidatePosition'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (cl.rules.consumer.enabled && canConsumerValidate(cl.rules, s, b)) out.push({ step: 'ConsumerValidatePosition', broker: b });
+    },
+  },
+  apply: (cl, s, a) => consumerValidatePosition(cl.rules, s, a.broker),
+  describe: (a) => `consumer validates its position with OffsetsForLeaderEpoch at leader ${a.broker}`,
+  fairness: 'fair',
+  footprint: consumerFootprint,
+  picture: consumerAnswer,
+  ruledOut: (why) => why.noConsumer ?? (validatesPosition(why.rules) ? why.noNewEpoch : 'the consumer does not validate its position (C5)'),
+});
+
+/** C2 (KIP-392): the leader names a follower for the consumer to read from. */
+export const LeaderSelectReadReplica = defineStep<{ step: 'LeaderSelectReadReplica'; broker: BrokerId; replica: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (!cl.rules.consumer.enabled) return;
+      for (const f of cl.rules.replicas) {
+        if (canLeaderSelectReadReplica(cl.rules, s, b, f)) out.push({ step: 'LeaderSelectReadReplica', broker: b, replica: f });
+      }
+    },
+  },
+  apply: (_cl, s, a) => leaderSelectReadReplica(s, a.replica),
+  describe: (a) => `leader ${a.broker} tells the consumer to read from broker ${a.replica}`,
+  fairness: 'unfair',
+  footprint: consumerFootprint,
+  picture: consumerAnswer,
+  ruledOut: noFollowerReads,
+});
+
+/** C2: the consumer's choice of a read replica expires (metadata.max.age.ms); it returns to the leader. */
+export const ConsumerExpireReadReplica = defineStep<{ step: 'ConsumerExpireReadReplica'; broker: BrokerId }>({
+  enabled: {
+    each: 'state',
+    actions(cl, s, out) {
+      if (cl.rules.consumer.enabled && canConsumerExpireReadReplica(s)) out.push({ step: 'ConsumerExpireReadReplica', broker: s.consumer.readReplica });
+    },
+  },
+  apply: (_cl, s) => consumerExpireReadReplica(s),
+  describe: (a) => `the consumer's choice of broker ${a.broker} as read replica expires`,
+  fairness: 'unfair',
+  footprint: consumerFootprint,
+  picture: (_prev, a) => ({ arrows: [], notes: [{ over: 'consumer', text: `forgets read replica b${a.broker}` }] }),
+  ruledOut: noFollowerReads,
+});

@@ -1,0 +1,106 @@
+/**
+ * The controller's steps: it fences a broker whose session expired and unfences one whose
+ * heartbeats resumed (L7), moves leadership back to the preferred replica (M1), fails over to
+ * another controller (M4, M5), and a deposed ZooKeeper controller sends its stale metadata (M4).
+ * Elections happen inside these steps (L1, L2, R3), in the controller machine (spec/controller.ts);
+ * `Cluster.withinBounds` checks the leader changes they spend.
+ */
+import type { BrokerId } from '../types.ts';
+import { brokerSet, defineStep, noteOfStep, running } from './define.ts';
+import { BUDGETS, lifecycle } from './footprint.ts';
+
+/** L7: a broker's session expires: a crashed broker's, or a live one's whose heartbeats are lost (a fault, within its budget). */
+export const ControllerFenceBroker = defineStep<{ step: 'ControllerFenceBroker'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      if (s.controller.fenced[b - 1]) return;
+      if (!running(s, b) || s.spent.heartbeatLosses < cl.bounds.maxHeartbeatLosses) out.push({ step: 'ControllerFenceBroker', broker: b });
+    },
+  },
+  apply: (cl, s, a) => cl.fence(s, a.broker),
+  describe: (a) => `controller fences broker ${a.broker} (session expired)`,
+  // A live broker fenced for lost heartbeats is a fault; a crashed broker's session expiring is owed.
+  fairness: (s, a) => (s.replicas[a.broker - 1].role === 'offline' ? 'fair' : 'fault'),
+  footprint: (f, _s, a) => f.controller().reads(lifecycle(a.broker)),
+  picture(_prev, a, next) {
+    const reg = next.controller.registration;
+    return { arrows: [], notes: [{ over: 'controller', text: `fences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${brokerSet(reg.isr)}` }] };
+  },
+  ruledOut: (why) => (why.noCrash !== null && why.bounds.maxHeartbeatLosses === 0 && why.permanentFailures === 0
+    ? 'no crash or lost heartbeat in the bounds' : null),
+});
+
+/** L7: a fenced broker that is up heartbeats again and is unfenced. */
+export const ControllerUnfenceBroker = defineStep<{ step: 'ControllerUnfenceBroker'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(_cl, s, b, out) {
+      if (running(s, b) && s.controller.fenced[b - 1]) out.push({ step: 'ControllerUnfenceBroker', broker: b });
+    },
+  },
+  apply: (cl, s, a) => cl.toController(s, { type: 'BrokerUnfenced', broker: a.broker }),
+  describe: (a) => `controller unfences broker ${a.broker} (heartbeats resumed)`,
+  fairness: 'fair',
+  footprint: (f, _s, a) => f.controller().reads(lifecycle(a.broker)),
+  picture(_prev, a, next) {
+    const reg = next.controller.registration;
+    return { arrows: [], notes: [{ over: 'controller', text: `unfences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${brokerSet(reg.isr)}` }] };
+  },
+  ruledOut: ({ rules, bounds: c }) => (c.maxHeartbeatLosses > 0 || (rules.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
+    ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced'),
+});
+
+/** M1: a preferred-leader election moves leadership back to the first replica; it spends a leader move. */
+export const ControllerElectPreferredLeader = defineStep<{ step: 'ControllerElectPreferredLeader' }>({
+  enabled: {
+    each: 'state',
+    actions(cl, s, out) {
+      if (s.spent.leaderMoves < cl.bounds.maxLeaderMoves && cl.controllerAccepts(s, { type: 'PreferredElection' })) {
+        out.push({ step: 'ControllerElectPreferredLeader' });
+      }
+    },
+  },
+  apply: (cl, s) => cl.toController(cl.spendMove(s), { type: 'PreferredElection' }, false),
+  describe: () => 'controller moves leadership back to the preferred replica',
+  fairness: 'fault',
+  footprint: (f) => f.controller(),
+  picture: noteOfStep,
+  ruledOut: (why) => (why.bounds.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : why.noFollowers),
+});
+
+/** M4, M5: another controller takes over and sends its state to every broker. */
+export const ControllerFailover = defineStep<{ step: 'ControllerFailover' }>({
+  enabled: {
+    each: 'state',
+    actions(cl, s, out) {
+      if (s.spent.controllerFailovers < cl.bounds.maxControllerFailovers) out.push({ step: 'ControllerFailover' });
+    },
+  },
+  apply: (cl, s) => cl.failOver(s),
+  describe: () => 'another controller takes over and sends its state to every broker',
+  fairness: 'fault',
+  footprint: (f) => f.controller(),
+  picture: noteOfStep,
+  ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null),
+});
+
+/** M4: a deposed ZooKeeper controller sends the metadata it still holds to a broker that has something else. */
+export const DeposedControllerSendMetadata = defineStep<{ step: 'DeposedControllerSendMetadata'; broker: BrokerId }>({
+  enabled: {
+    each: 'broker',
+    actions(_cl, s, b, out) {
+      const d = s.deposed;
+      if (!running(s, b) || d === null) return;
+      const r = s.replicas[b - 1].context;
+      if (r.controllerEpoch !== d.image.controllerEpoch || r.knownMetadata !== d.offset) out.push({ step: 'DeposedControllerSendMetadata', broker: b });
+    },
+  },
+  apply: (cl, s, a) => cl.toReplica(s, a.broker, { type: 'MetadataUpdate', image: s.deposed!.image, offset: s.deposed!.offset }),
+  describe: (a) => `the deposed controller sends its stale metadata to broker ${a.broker}`,
+  fairness: 'fault',
+  footprint: (f, s, a) => f.metadata(s, a.broker, s.deposed!.image.registration.leader).reads(BUDGETS),
+  picture: noteOfStep,
+  ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds'
+    : why.rules.controller.kind === 'kraft' ? 'a deposed KRaft controller commits nothing brokers replay' : null),
+});

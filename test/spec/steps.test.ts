@@ -1,0 +1,179 @@
+/**
+ * Each kind of step is defined once (spec/steps/), and the tables the model reads are derived
+ * from the definitions: the enumeration, `describeAction`, `stepKinds`, `fairnessOf`, the
+ * footprints, the pictures and `DELIVERIES`. These tests check, on states reached by seeded random
+ * walks in configurations that between them enable every kind of step, that every enumerated
+ * action has a definition with every part, that each definition enumerates its actions where the
+ * enumeration's passes say, and that a step a configuration rules out is never enabled in it.
+ */
+import { describe, expect, it } from 'vitest';
+import { type KafkaModel, kafkaModelOf } from '../../properties/kafka-model.ts';
+import {
+  type ClusterAction, type StepName, DELIVERIES, ENUMERATION, deliveryOf, describeAction, enumerateActions, stepDefinition, stepKinds,
+} from '../../spec/actions.ts';
+import { Cluster, type ClusterState } from '../../spec/cluster.ts';
+import { type ClusterConfig, makeConfig } from '../../spec/config.ts';
+import { fairnessOf } from '../../spec/fairness.ts';
+import { picture } from '../../spec/pictures.ts';
+import { STEPS } from '../../spec/steps/index.ts';
+import { defineStep } from '../../spec/steps/define.ts';
+import type { BrokerId } from '../../spec/types.ts';
+
+const CONFIGS: Record<string, Partial<ClusterConfig>> = {
+  'today, rf 3, follower reads and lost messages': { maxMessageLosses: 1, followerReads: true },
+  'kafka-0.10, ZooKeeper failover, unclean': { protocol: 'kafka-0.10', maxControllerFailovers: 1, unclean: true },
+  'kafka-2.0 (OffsetsForLeaderEpoch), rf 2, lagging HW checkpoints': { protocol: 'kafka-2.0', rf: 2, minIsr: 1, hwCheckpointLags: true, maxMessageLosses: 1 },
+  'kafka-3.7, a permanent failure, leader moves': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1, maxLeaderMoves: 1 },
+  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position)': { rf: 2, minIsr: 1, acks: 1 },
+  'today, rf 1, no consumer': { rf: 1, minIsr: 1, consumer: false },
+};
+
+const PARTS = ['enabled', 'apply', 'describe', 'fairness', 'footprint', 'picture', 'ruledOut'] as const;
+
+/** States met on seeded random walks (a small LCG, so the samples are the same on every run). */
+function samples(model: KafkaModel, walks: number, length: number): ClusterState[] {
+  let seed = 2024;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const out: ClusterState[] = [model.initial];
+  for (let w = 0; w < walks; w++) {
+    let s = model.initial;
+    for (let i = 0; i < length; i++) {
+      const successors = model.enabled(s).map((a) => model.step(s, a)).filter((n) => model.withinBounds!(n));
+      if (successors.length === 0) break;
+      s = successors[next() % successors.length];
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+const sampled = new Map<string, ClusterState[]>();
+/** The sampled states of configuration `name`, walked once for every test that reads them. */
+function statesOf(name: string, model: KafkaModel): ClusterState[] {
+  if (!sampled.has(name)) sampled.set(name, samples(model, 25, 30));
+  return sampled.get(name)!;
+}
+
+/** The actions step `name`'s definition enumerates on its own in state `s`, for every broker its pass asks about. */
+function enumeratedBy(cl: Cluster, s: ClusterState, name: StepName): ClusterAction[] {
+  const e = stepDefinition(name).enabled;
+  const out: ClusterAction[] = [];
+  if (e.each === 'broker') for (const b of cl.rules.replicas) e.actions(cl, s, b, out);
+  if (e.each === 'state') e.actions(cl, s, out);
+  return out;
+}
+
+describe('step definitions', () => {
+  it('give every part for every kind of step, in the order reports list them', () => {
+    const names = Object.keys(STEPS);
+    expect(names.length).toBe(28);
+    for (const name of names) {
+      const d = stepDefinition(name as StepName) as unknown as Record<string, unknown>;
+      for (const part of PARTS) expect(d[part], `${name}.${part}`).toBeDefined();
+      expect(['broker', 'state', 'message']).toContain((d.enabled as { each: string }).each);
+    }
+    const k = kafkaModelOf();
+    expect(Object.keys(stepKinds(k.rules, k.bounds))).toEqual(names);
+  });
+
+  it('are each asked in exactly one pass of the enumeration, the pass their definition says', () => {
+    const asked = ENUMERATION.flatMap((p) => p.steps.map((name) => [name, p.each] as const));
+    expect(asked.map(([name]) => name).sort()).toEqual(Object.keys(STEPS).sort());
+    for (const [name, each] of asked) expect(stepDefinition(name).enabled.each, name).toBe(each);
+  });
+
+  it('give DELIVERIES its rows: exactly the steps that take a message off the network', () => {
+    for (const name of Object.keys(STEPS) as StepName[]) {
+      const e = stepDefinition(name).enabled;
+      expect((DELIVERIES as Record<string, unknown>)[name], name).toEqual(e.each === 'message' ? e.delivery : undefined);
+    }
+    expect(deliveryOf({ step: 'LeaderHandleFetch', broker: 1, from: 2 })).toMatchObject({ kind: 'FetchRequest', from: 2, to: 1, lost: false });
+    expect(deliveryOf({ step: 'ControllerHandleAlterPartition', leader: 3 })).toMatchObject({ kind: 'AlterPartition', from: 3, to: 0 });
+    expect(deliveryOf({ step: 'BrokerCrash', broker: 1 })).toBeNull();
+  });
+
+  for (const [name, overrides] of Object.entries(CONFIGS)) {
+    it(`agree with the derived tables on reachable states: ${name}`, () => {
+      const model = kafkaModelOf(overrides);
+      const cl = new Cluster(makeConfig(overrides));
+      const ruledOut = stepKinds(cl.rules, cl.bounds, cl.permanentFailures);
+      const states = statesOf(name, model);
+      expect(states.length).toBeGreaterThan(200);
+      const out = new Uint32Array(2 * model.independence!.words);
+      const faults = new Set<string>();
+      const unreadable = /undefined|NaN|\[object/;
+      for (const s of states) {
+        const enabled = enumerateActions(cl, s);
+        // The enumeration is the definitions' own enumerations and the deliveries, nothing else, each once.
+        const alone = (Object.keys(STEPS) as StepName[]).flatMap((k) => enumeratedBy(cl, s, k)).map((a) => JSON.stringify(a));
+        const listed = enabled.filter((a) => deliveryOf(a) === null).map((a) => JSON.stringify(a));
+        if (listed.length !== alone.length || listed.some((a) => !alone.includes(a))) faults.add(`enumerated ${listed} where the definitions give ${alone}`);
+        for (const a of enabled) {
+          if (!(a.step in STEPS)) faults.add(`${a.step} has no definition`);
+          if (ruledOut[a.step] !== null) faults.add(`${a.step} is enabled though ruled out (${ruledOut[a.step]})`);
+          const line = describeAction(a);
+          if (typeof line !== 'string' || line === '' || unreadable.test(line)) faults.add(`${a.step} reads as ${line}`);
+          if (!['fault', 'fair', 'unfair'].includes(fairnessOf(s, a))) faults.add(`${a.step} has no fairness class`);
+          model.independence!.footprint(s, a, out, 0);
+          const pic = picture(s, a, model.step(s, a));
+          const texts = [...pic.arrows.map((p) => p.label), ...pic.notes.map((n) => n.text)];
+          if (texts.length === 0 || texts.some((x) => unreadable.test(x))) faults.add(`${a.step} is pictured as ${JSON.stringify(pic)}`);
+        }
+      }
+      expect([...faults]).toEqual([]);
+    });
+  }
+
+  it('enumerate in a fixed order: each broker in turn, then the controller, the consumer and the network', () => {
+    const model = kafkaModelOf({
+      protocol: 'kafka-3.7', rf: 2, minIsr: 1, permanentFailures: 1, maxLeaderMoves: 1, maxMessageLosses: 1, hwCheckpointLags: true, followerReads: true,
+    });
+    const after = (steps: string[]) => steps.reduce((s, step) => model.step(s, model.enabled(s).find((a) => a.step === step)!), model.initial);
+    const fetching = after(['ProducerSend', 'FollowerFetch']);
+    expect(model.enabled(fetching)).toEqual([
+      { step: 'ProducerSend', broker: 1, value: 2 },
+      { step: 'LeaderShrinkIsr', broker: 1, follower: 2 },
+      { step: 'BrokerCrash', broker: 1 },
+      { step: 'BrokerLossyCrash', broker: 1, keep: 0 },
+      { step: 'ControllerFenceBroker', broker: 1 },
+      { step: 'BrokerControlledShutdown', broker: 1 },
+      { step: 'BrokerFailPermanently', broker: 1 },
+      { step: 'BrokerCrash', broker: 2 },
+      { step: 'ControllerFenceBroker', broker: 2 },
+      { step: 'BrokerControlledShutdown', broker: 2 },
+      { step: 'BrokerFailPermanently', broker: 2 },
+      { step: 'LeaderHandleFetch', broker: 1, from: 2 },
+      { step: 'NetworkLoseFetchRequest', broker: 1, from: 2 },
+    ]);
+    // A broker that is down may restart, and its session may expire; its fetch died with it.
+    expect(model.enabled(model.step(fetching, { step: 'BrokerCrash', broker: 1 }))).toEqual([
+      { step: 'BrokerRestart', broker: 1 },
+      { step: 'ControllerFenceBroker', broker: 1 },
+      { step: 'ControllerFenceBroker', broker: 2 },
+      { step: 'BrokerControlledShutdown', broker: 2 },
+      { step: 'BrokerFailPermanently', broker: 2 },
+    ]);
+  });
+
+  it('between them, enable every kind of step in the sampled configurations', () => {
+    const taken = new Set<string>();
+    for (const [name, overrides] of Object.entries(CONFIGS)) {
+      const model = kafkaModelOf(overrides);
+      for (const s of statesOf(name, model)) for (const a of model.enabled(s)) taken.add(a.step);
+    }
+    expect([...taken].sort()).toEqual(Object.keys(STEPS).sort());
+  });
+
+  it('must give every part: a definition without a footprint is a type error', () => {
+    // @ts-expect-error: the footprint is missing.
+    const incomplete = defineStep<{ step: 'BrokerDream'; broker: BrokerId }>({
+      enabled: { each: 'broker', actions: () => {} },
+      apply: (_cl, s) => s,
+      describe: (a) => `broker ${a.broker} dreams`,
+      fairness: 'unfair',
+      picture: () => ({ arrows: [], notes: [] }),
+      ruledOut: () => null,
+    });
+    expect(incomplete).not.toHaveProperty('footprint');
+  });
+});
