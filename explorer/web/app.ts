@@ -201,7 +201,7 @@ function finishCheck(outcome: CheckOutcome | null, error: string | null, request
   const reached = outcome.goals.filter((g) => g.count > 0).length;
   $('verdict').textContent = outcome.verdict === 'violated'
     ? `Violated: ${outcome.violations.map((v) => v.invariant).join(', ')}.`
-    : `Holds: no invariant violated${s.complete ? ' (every reachable state explored)' : ' within what was explored'}. Goals reached: ${reached} of ${outcome.goals.length}; kinds of step never taken: ${outcome.neverTaken.length === 0 ? 'none' : outcome.neverTaken.join(', ')}.`;
+    : `${outcome.summary} Goals reached: ${reached} of ${outcome.goals.length}; kinds of step never taken: ${outcome.neverTaken.length === 0 ? 'none' : outcome.neverTaken.join(', ')}.`;
   $('verdict').className = outcome.verdict === 'violated' ? 'bad' : 'ok';
   $('report').textContent = outcome.report;
   for (const v of outcome.violations) {
@@ -289,7 +289,7 @@ function show(k: number): void {
   $('step-label').textContent = index === 0 ? 'The initial state.' : `Step ${index}: ${v.model.describe(v.steps[index - 1] as ClusterAction)}.`;
   const failing = failingAt(index);
   const checked = v.invariants.length === 0 ? `all ${v.model.invariants.length} invariants` : v.invariants.join(', ');
-  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} hold.` : `Here ${failing.map((i) => `${i.name} fails: ${i.statement}`).join(' ')}`;
+  $('step-verdict').textContent = failing.length === 0 ? `Here ${checked} ${v.invariants.length === 1 ? 'holds' : 'hold'}.` : `Here ${failing.map((i) => `${i.name} fails: ${i.statement}`).join(' ')}`;
   $('step-verdict').className = failing.length === 0 ? 'ok' : 'bad';
   highlight(index);
   drawState();

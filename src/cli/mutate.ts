@@ -147,7 +147,7 @@ class RandomStage {
   /** Whether the original holds in the same runs (computed once). */
   usable(): boolean {
     if (this.runs === 0) return false;
-    this.originalClean ??= this.explore(this.base).verdict === 'holds';
+    this.originalClean ??= this.explore(this.base).verdict !== 'violated';
     return this.originalClean;
   }
 
