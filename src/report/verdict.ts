@@ -81,9 +81,16 @@ export function extentPhrase(r: Result): string {
   const random = phases === null ? (r.stats.engine === 'random' ? r : null) : phases.random;
   const sampled = random === null ? '' : `${plural(random.stats.runs ?? 0, 'random run')} of up to ${plural(random.stats.depth, 'step')}`;
   if (bfs === null) return `in ${sampled} (${plural(random!.stats.states, 'state')}); the behaviours they missed are not proven`;
-  const upTo = bfs.stats.depth === 0 ? 'in the initial state, and not in every 1-step behaviour,' : `in any behaviour up to ${plural(bfs.stats.depth, 'step')}`;
-  const covered = `${upTo} (${plural(bfs.stats.states, 'state')}${bfs.stats.split === undefined ? '' : `, shard ${bfs.stats.split.index} of ${bfs.stats.split.count}`})`;
+  const upTo = bfs.stats.depth === 0 ? 'in the initial state only, not in every 1-step behaviour' : `in any behaviour up to ${plural(bfs.stats.depth, 'step')}`;
+  const covered = `${upTo} (${plural(bfs.stats.states, 'state')}${bfs.stats.split === undefined ? '' : `, shard ${bfs.stats.split.index} of ${bfs.stats.split.count}`}${roundsOf(bfs)})`;
   return random === null ? `${covered}; longer behaviours were not explored` : `${covered}; longer behaviours were sampled (${sampled}), not proven`;
+}
+
+/** Fewest-first search: how far its last round went, among the behaviours spending at most that round's budget. */
+function roundsOf(r: Result): string {
+  const rounds = (r as { rounds?: readonly { spent: number; depth: number }[] }).rounds;
+  const last = rounds?.[rounds.length - 1];
+  return last === undefined ? '' : `; those spending at most ${last.spent} of the budget up to ${plural(last.depth, 'step')}`;
 }
 
 /** What was checked, as the subject of the closing sentence. */
