@@ -14,6 +14,11 @@
  * runs with a fixed seed look for the loss at that number of crashes and the next ones instead:
  * what they find is real (it replays), what they miss proves nothing.
  *
+ * Beside the number of lossy crashes acknowledged writes survive, a wider search (`widerLossOf`):
+ * the same number of lossy crashes with every other bound as `kafka-spec check` has it by default
+ * (session expiries, leader moves, two records, a consumer), which the durability graphs leave out
+ * to stay small, so the table never seems to contradict what `check` finds.
+ *
  * One graph per row: the row's configuration with rf − 1 permanent failures allowed, one record,
  * no consumer, no other fault, and live followers never dropped for lag (faults stop, so a
  * follower that keeps fetching never lags for replica.lag.time.max.ms). "At most k brokers down"
