@@ -106,7 +106,8 @@ function checkedPhrase(model: AnyModel, checked: readonly string[]): string {
 export function checkSummary(model: AnyModel, r: Result, checked: readonly string[], out?: string): string {
   const head = configPhrase(model);
   if (r.violations.length > 0) {
-    const v = [...r.violations].sort((a, b) => a.length - b.length)[0];
+    // The first violation is the one whose trace `check --out` writes (breadth-first search finds them shortest first).
+    const v = r.violations[0];
     const anomaly = model.invariants.find((i) => i.name === v.invariant)?.anomaly;
     const others = r.violations.length === 1 ? '' : ` (${plural(r.violations.length - 1, 'other invariant')} also fail)`;
     const status = shortestStatus(r, v);
