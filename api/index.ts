@@ -14,9 +14,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  type CombinedResult, type ExploreResult, type GoalCoverage, type Progress, type StopReason, UnknownInvariantError, selectInvariants, verdictsOf, type Violation,
+  type ExploreResult, type GoalCoverage, type Progress, type StopReason, UnknownInvariantError, selectInvariants, verdictsOf,
 } from '../src/explore/index.ts';
 import { checkText, type CheckEngine } from '../src/report/check.ts';
+import { checkSummary, type Shortest, shortestStatus } from '../src/report/verdict.ts';
+import type { SearchVerdict } from '../src/explore/result.ts';
 import { replayLasso, type LassoVerdict } from '../src/trace/replay.ts';
 import { retarget } from '../src/trace/retarget.ts';
 import { parseTrace as parseTraceText, type Trace, TraceError } from '../src/trace/schema.ts';
@@ -75,10 +77,12 @@ export interface CheckViolation {
   /** Steps of the counterexample; the invariant fails in the state after the last one. */
   readonly length: number;
   /**
-   * No shorter trace violates the invariant: breadth-first search found this one (it finds the
-   * shortest first), or a breadth-first search certified a random run's find after shrinking it.
+   * Whether no shorter trace violates the invariant: `breadth-first` (breadth-first search found
+   * it, and it finds the shortest first), `certified` (a breadth-first search certified a random
+   * run's find after shrinking it) or `not-certified`, with the reason in `shortestWhy`.
    */
-  readonly shortest: boolean;
+  readonly shortest: Shortest;
+  readonly shortestWhy: string;
   /** The trace file: `replay` it, or save it with `writeTrace` for `kafka-spec replay`. */
   readonly trace: Trace;
 }
@@ -89,8 +93,10 @@ export interface CheckResult {
    * The engine's verdict, as `kafka-spec check --json` gives it. A verdict without a violation
    * says nothing beyond what was covered: read `complete`, `depth` and `states`.
    */
-  readonly verdict: string;
-  /** True when breadth-first search explored every state within the configuration's bounds. */
+  readonly verdict: SearchVerdict;
+  /** The one sentence `kafka-spec check` ends with: the configuration in Kafka's terms, the verdict and how far it was checked. */
+  readonly summary: string;
+  /** True when breadth-first search explored every state within the configuration's bounds (the only case the verdict is `holds`). */
   readonly complete: boolean;
   /** Why the search stopped: `exhausted`, `depth`, `time`, `violation`, `runs`, … */
   readonly stopReason: StopReason;
@@ -112,10 +118,6 @@ export interface CheckResult {
   readonly report: string;
 }
 
-/** Whether breadth-first search found `v`: the exhaustive engine alone, or the first phase of both. */
-function foundBreadthFirst(r: ExploreResult<ClusterAction>, v: Violation<ClusterAction>): boolean {
-  return r.stats.engine === 'exhaustive' || ('phases' in r && (r as CombinedResult<ClusterAction>).phases.exhaustive.violations.includes(v));
-}
 
 /** A whole number of at least `min`, or undefined when absent; throws CheckOptionsError otherwise. */
 function count(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -162,6 +164,7 @@ export function check(config: Configuration, options: CheckOptions = {}): CheckR
   });
   return {
     verdict: result.verdict,
+    summary: checkSummary(model, result, checked),
     complete: result.complete,
     stopReason: result.stopReason,
     engine: result.stats.engine,
@@ -169,10 +172,11 @@ export function check(config: Configuration, options: CheckOptions = {}): CheckR
     states: result.stats.states,
     transitions: result.stats.transitions,
     ...(result.stats.runs === undefined ? {} : { runs: result.stats.runs }),
-    invariants: verdictsOf(model, result.coverage, result.violations, checked),
-    violations: result.violations.map((v, i) => ({
-      invariant: v.invariant, statement: v.statement, length: v.length, shortest: v.certifiedMinimal === true || foundBreadthFirst(result, v), trace: traces[i],
-    })),
+    invariants: verdictsOf(model, result.coverage, result.violations, checked, result.complete),
+    violations: result.violations.map((v, i) => {
+      const { shortest, why } = shortestStatus(result, v);
+      return { invariant: v.invariant, statement: v.statement, length: v.length, shortest, shortestWhy: why, trace: traces[i] };
+    }),
     goals: result.coverage.goals,
     report: checkText(model, result, checked),
   };

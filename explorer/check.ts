@@ -5,9 +5,10 @@
  */
 import type { Action } from '../src/model.ts';
 import {
-  exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, selectInvariants, stepKindsNeverTaken,
+  exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, type SearchVerdict, selectInvariants, stepKindsNeverTaken,
 } from '../src/explore/index.ts';
 import { checkText, progressLine, type CheckEngine } from '../src/report/check.ts';
+import { checkSummary } from '../src/report/verdict.ts';
 import { type ClusterConfig, kafkaModel } from './kafka.ts';
 
 /** What the page asks the worker to check. */
@@ -26,7 +27,10 @@ export interface CheckRequest {
 
 /** What the worker answers when the check is done. */
 export interface CheckOutcome {
-  readonly verdict: 'holds' | 'violated';
+  /** `holds` only when every reachable state was explored. */
+  readonly verdict: SearchVerdict;
+  /** The sentence the report ends with: the configuration, then the verdict with its extent. */
+  readonly summary: string;
   readonly violations: readonly { readonly invariant: string; readonly statement: string; readonly steps: readonly Action[] }[];
   readonly goals: readonly { readonly name: string; readonly count: number; readonly firstDepth: number | null }[];
   readonly goalsImpossible: Readonly<Record<string, string>>;
@@ -60,6 +64,7 @@ export function runExplorerCheck(request: CheckRequest, onProgress?: (p: Progres
         runs: timeLimitMs === undefined ? 10_000 : undefined });
   return {
     verdict: result.verdict,
+    summary: checkSummary(model, result, checked),
     violations: result.violations.map((v) => ({ invariant: v.invariant, statement: v.statement, steps: v.trace })),
     goals: Object.entries(result.coverage.goals).map(([name, g]) => ({ name, count: g.count, firstDepth: g.firstDepth })),
     goalsImpossible: model.goalsImpossible ?? {},

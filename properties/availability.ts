@@ -14,6 +14,11 @@
  * runs with a fixed seed look for the loss at that number of crashes and the next ones instead:
  * what they find is real (it replays), what they miss proves nothing.
  *
+ * Beside the number of lossy crashes acknowledged writes survive, a wider search (`widerLossOf`):
+ * the same number of lossy crashes with every other bound as `kafka-spec check` has it by default
+ * (session expiries, leader moves, two records, a consumer), which the durability graphs leave out
+ * to stay small, so the table never seems to contradict what `check` finds.
+ *
  * One graph per row: the row's configuration with rf − 1 permanent failures allowed, one record,
  * no consumer, no other fault, and live followers never dropped for lag (faults stop, so a
  * follower that keeps fetching never lags for replica.lag.time.max.ms). "At most k brokers down"
@@ -29,6 +34,7 @@ import { exploreLiveness, type Lasso } from '../src/explore/liveness.ts';
 import { exploreExhaustive, exploreRandom, type ExploreResult, type Violation } from '../src/explore/index.ts';
 import type { ClusterAction } from '../spec/actions.ts';
 import { kafkaModelOf, type KafkaModel } from './kafka-model.ts';
+import { makeConfig } from '../spec/config.ts';
 
 export interface AvailabilityRow {
   readonly rf: number;
@@ -238,4 +244,79 @@ function boundBelowLoss(row: AvailabilityRow, search: DurabilitySearch, known: R
     else if (r.stopReason === 'exhausted') known[n].proven = target;
     else known[n].bounded = { crashes: target, depth: r.stats.depth };
   }
+}
+
+/**
+ * The faults a configuration's bounds allow and those they leave out, in Kafka's words, for the
+ * section's legend: a number of the table means something only beside the faults its search allowed.
+ */
+export function faultScope(overrides: Partial<ClusterConfig>): { readonly allowed: string[]; readonly leftOut: string[] } {
+  const c = makeConfig(overrides);
+  const bounds: [number, string][] = [
+    [c.maxCrashes, 'crashes'],
+    [c.lossyCrashes, 'power losses (crashes that lose unflushed records)'],
+    [c.maxLeaderChanges, 'leader elections'],
+    [c.maxLagShrinks ?? Infinity, 'live followers dropped from the ISR for lag'],
+    [c.maxHeartbeatLosses, 'session expiries of live brokers (lost heartbeats)'],
+    [c.maxLeaderMoves, 'leader moves (preferred-leader elections and controlled shutdowns)'],
+    [c.maxMessageLosses, 'lost fetch messages'],
+    [c.maxControllerFailovers, 'controller failovers'],
+    [c.permanentFailures ?? 0, 'brokers down for good'],
+  ];
+  return { allowed: bounds.filter(([n]) => n > 0).map(([, w]) => w), leftOut: bounds.filter(([n]) => n === 0).map(([, w]) => w) };
+}
+
+/**
+ * The wider search beside a row's number of lossy crashes: the row's settings with as many crashes,
+ * each possibly lossy, and every other bound as `kafka-spec check` has it by default (two records,
+ * two leader changes, a session expiry, a leader move, a consumer). The durability graphs leave
+ * those faults out to stay small; a loss found here with them is the one `check` would report.
+ */
+export function widerConfig(r: AvailabilityRow, crashes: number): Partial<ClusterConfig> {
+  return { rf: r.rf, minIsr: r.minIsr, unclean: r.unclean, elr: r.elr, lastKnownLeaderElection: r.elr, acks: 'all', maxCrashes: crashes, lossyCrashes: crashes };
+}
+
+/**
+ * How hard the wider search looks: seeded random runs, guided as `check`'s are, on one thread, and
+ * a breadth-first search of at most `certifyStates` states to certify a find shortest. Runs and
+ * states, never time, so the page is the same on every machine.
+ */
+export const WIDER_SEARCH = { runs: 3000, maxSteps: 60, seed: 1, certifyStates: 20_000 };
+export type WiderSearch = typeof WIDER_SEARCH;
+
+/** What the wider search found: a lost acknowledged write (it replays) or none in its runs (which proves nothing). */
+export interface WiderResult {
+  readonly crashes: number;
+  readonly runs: number;
+  readonly violation: Violation<ClusterAction> | null;
+  readonly model: KafkaModel;
+}
+
+/** Looks for a lost acknowledged write with `crashes` lossy crashes and check's other default faults. */
+export function widerLossOf(row: AvailabilityRow, crashes: number, search: WiderSearch = WIDER_SEARCH): WiderResult {
+  const model = kafkaModelOf(widerConfig(row, crashes));
+  const r = exploreRandom(model, {
+    runs: search.runs, maxSteps: search.maxSteps, seed: search.seed, invariants: ['acks-all-durable'], certify: { maxStates: search.certifyStates },
+  });
+  return { crashes, runs: r.stats.runs ?? search.runs, violation: r.violations[0] ?? null, model };
+}
+
+const FAULT_STEPS: Readonly<Record<string, [string, string]>> = {
+  BrokerLossyCrash: ['power loss', 'power losses'],
+  BrokerCrash: ['process crash', 'process crashes'],
+  BrokerFailPermanently: ['broker down for good', 'brokers down for good'],
+  ControllerFenceBroker: ['session expiry', 'session expiries'],
+  BrokerControlledShutdown: ['controlled shutdown', 'controlled shutdowns'],
+  ControllerElectPreferredLeader: ['preferred-leader election', 'preferred-leader elections'],
+  NetworkLoseFetchRequest: ['lost fetch request', 'lost fetch requests'],
+  NetworkLoseFetchResponse: ['lost fetch response', 'lost fetch responses'],
+  ControllerFailover: ['controller failover', 'controller failovers'],
+};
+
+/** The faults a trace takes, counted, in Kafka's words: `1 power loss, 1 session expiry, 1 controlled shutdown`. */
+export function faultsIn(trace: readonly ClusterAction[]): string[] {
+  return Object.entries(FAULT_STEPS).flatMap(([step, [one, many]]) => {
+    const n = trace.filter((a) => a.step === step).length;
+    return n === 0 ? [] : [`${n} ${n === 1 ? one : many}`];
+  });
 }

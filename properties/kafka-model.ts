@@ -14,7 +14,7 @@ import { cells, participants, picture } from '../spec/pictures.ts';
 import { missingWhere, narrate, traffic } from '../spec/narrate.ts';
 import { invariants } from './invariants.ts';
 import { goalsFor, impossibleGoals } from './goals.ts';
-import { describeConfig } from './describe.ts';
+import { briefConfig, describeConfig } from './describe.ts';
 import { livenessProperties } from './liveness.ts';
 import { fairnessOf } from '../spec/fairness.ts';
 import { clusterIndependence } from '../spec/independence.ts';
@@ -49,7 +49,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     fairness: fairnessOf,
     stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
     goalsImpossible: impossibleGoals(rules, bounds),
-    configuration: { values: { ...config }, lines: describeConfig(config) },
+    configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
     budgets: clusterBudgets(bounds),
     independence: clusterIndependence(cluster),
     sketch: sketchOf,

@@ -130,9 +130,10 @@ export interface Model<S, A extends Action> {
   readonly goalsImpossible?: Readonly<Record<string, string>>;
   /**
    * Optional: the configuration the model was built from, as plain data (written into trace
-   * files) and in a few lines for people (report headers).
+   * files), in a few lines for people (report headers), and in a phrase that opens a report's
+   * closing sentence (`brief`, e.g. `Kafka 4.1, rf 3, acks=all, …`).
    */
-  readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[] };
+  readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[]; readonly brief?: string };
   /**
    * Optional: the budgets the model's bounds ration (leader changes, crashes, …), by name. The
    * bounded strategy (src/explore/bounded.ts) searches the behaviours that spend little of one

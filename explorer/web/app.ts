@@ -253,7 +253,7 @@ function finishCheck(outcome: CheckOutcome | null, error: string | null, request
   const reached = outcome.goals.filter((g) => g.count > 0).length;
   $('verdict').textContent = outcome.verdict === 'violated'
     ? `Violated: ${outcome.violations.map((v) => v.invariant).join(', ')}.`
-    : `Holds: no invariant violated${s.complete ? ' (every reachable state explored)' : ' within what was explored'}. Goals reached: ${reached} of ${outcome.goals.length}; kinds of step never taken: ${outcome.neverTaken.length === 0 ? 'none' : outcome.neverTaken.join(', ')}.`;
+    : `${outcome.summary} Goals reached: ${reached} of ${outcome.goals.length}; kinds of step never taken: ${outcome.neverTaken.length === 0 ? 'none' : outcome.neverTaken.join(', ')}.`;
   $('verdict').className = outcome.verdict === 'violated' ? 'bad' : 'ok';
   $('report').textContent = outcome.report;
   for (const v of outcome.violations) {

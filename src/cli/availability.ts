@@ -8,14 +8,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AVAILABILITY_ROWS, availabilityOf, crashesIn, documentedTolerance, durabilityConfig, durabilityOf, rowId,
-  type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityLoss, type DurabilityResult,
+  AVAILABILITY_ROWS, availabilityConfig, availabilityOf, crashesIn, documentedTolerance, durabilityConfig, durabilityOf, faultScope, faultsIn, rowId,
+  widerConfig, widerLossOf, type AvailabilityCell, type AvailabilityRow, type DurabilityInvariant, type DurabilityLoss, type DurabilityResult,
 } from '../../properties/availability.ts';
 import { type KafkaModel, kafkaModelOf } from '../../properties/kafka-model.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import { stillFailing } from './kept.ts';
 import { fingerprint } from '../explore/fingerprint.ts';
-import { availabilitySection, type AvailabilityLine, type DurabilityCellLine } from '../report/availability.ts';
+import { availabilitySection, crashesSurvived, type AvailabilityLine, type DurabilityCellLine, type SectionScopes, type WiderLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
 import { makeTrace } from '../trace/schema.ts';
 import { projectRoot } from './root.ts';
@@ -83,6 +83,31 @@ function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: Durabil
   return { tried: row.rf, proven, bounded, loss: { crashes: loss.crashes, length: v.length, shortest, foundBy: loss.foundBy, link: file } };
 }
 
+/**
+ * The acknowledged-writes cell with the wider search beside its number (as many lossy crashes,
+ * and check's other default faults), and its trace file when it loses a write; unchanged when the
+ * number is 0.
+ */
+function withWider(row: AvailabilityRow, c: DurabilityCellLine, traces: Record<string, string>): DurabilityCellLine {
+  const crashes = crashesSurvived(c);
+  if (crashes < 1) return c;
+  const w = widerLossOf(row, crashes);
+  if (w.violation === null) return { ...c, wider: { crashes, runs: w.runs, loss: null } };
+  const v = w.violation;
+  const file = `counterexamples/availability-${rowId(row)}--acks-all-durable-with-check-faults.json`;
+  traces[file] = JSON.stringify(makeTrace({
+    model: w.model.name, config: { ...w.model.configuration?.values }, steps: v.trace,
+    violation: { invariant: v.invariant, statement: v.statement, step: v.length },
+  }), null, 1) + '\n';
+  const wider: WiderLine = { crashes, runs: w.runs, loss: { length: v.length, shortest: v.certifiedMinimal === true, faults: faultsIn(v.trace), link: file } };
+  return { ...c, wider };
+}
+
+/** The faults each search of the section allows, in words (the same for every row but rf). */
+export function sectionScopes(row: AvailabilityRow = AVAILABILITY_ROWS[0]): SectionScopes {
+  return { durability: faultScope(durabilityConfig(row, 1)), wider: faultScope(widerConfig(row, 1)), availability: faultScope(availabilityConfig(row)) };
+}
+
 /** One row's line of the table and its trace files (file name → text). */
 export function availabilityLine(row: AvailabilityRow): { line: AvailabilityLine; traces: Record<string, string> } {
   const r = availabilityOf(row);
@@ -99,7 +124,7 @@ export function availabilityLine(row: AvailabilityRow): { line: AvailabilityLine
     line: {
       ...row, documented: documentedTolerance(row), documentedCrashes: documentedCrashes(row), durabilityStates: searched,
       states: r.states, complete: r.complete,
-      acked: durabilityCell(row, d, 'acks-all-durable', traces), committed: durabilityCell(row, d, 'no-committed-loss', traces),
+      acked: withWider(row, durabilityCell(row, d, 'acks-all-durable', traces), traces), committed: durabilityCell(row, d, 'no-committed-loss', traces),
       writes: linked('writes', r.cells['writes-eventually-accepted']), leader: linked('leader', r.cells['leader-eventually-elected']),
     },
     traces,
@@ -113,5 +138,5 @@ export function availabilityPages(rows: readonly AvailabilityRow[] = AVAILABILIT
     return availabilityLine(row);
   });
   const traces = done.flatMap((d) => Object.entries(d.traces).map(([path, text]) => ({ path, text })));
-  return { section: availabilitySection(done.map((d) => d.line), sourcesFingerprint()), traces };
+  return { section: availabilitySection(done.map((d) => d.line), sourcesFingerprint(), sectionScopes()), traces };
 }

@@ -218,7 +218,8 @@ export function runCheck(flags: CheckFlags, io: Output): number {
       throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
     }
   }
-  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings, checked })) : checkText(model, result, checked, flags.out));
+  const out = traces.length > 0 ? flags.out : undefined;
+  io.out(flags.json ? JSON.stringify(checkJson(model, result, traces, { timings: flags.timings, checked, out })) : checkText(model, result, checked, out));
   return result.verdict === 'violated' ? 1 : 0;
 }
 
@@ -270,7 +271,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
       throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
     }
   }
-  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings, fairRuns: fair }))
+  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings, fairRuns: fair, out: flags.out, from: prefix?.file }))
     : livenessText(model, result, { out: flags.out, from: prefix?.file, fairRuns: fair }));
   return result.verdict === 'violated' ? 1 : 0;
 }

@@ -29,7 +29,7 @@ const counts = z.record(z.string(), z.number().int().nonnegative());
 
 /** The parts of a `check --json` output that merge; the rest of each violation is carried along as it is. */
 const CheckOutput = z.object({
-  verdict: z.enum(['holds', 'violated']),
+  verdict: z.enum(['holds', 'no-violation-found', 'violated']),
   config: z.record(z.string(), z.unknown()).nullable(),
   violations: z.array(z.looseObject({ invariant: z.string(), length: z.number().int().nonnegative() })),
   stats: z.looseObject({
@@ -115,7 +115,8 @@ function statesOf(outputs: readonly CheckOutput[], union: Union | undefined): ob
 /** The merged output of `outputs`: these violations and stats, how many results were merged, and coverage added up. */
 function merged(outputs: readonly CheckOutput[], violations: readonly object[], stats: object): unknown {
   return {
-    verdict: violations.length > 0 ? 'violated' : 'holds',
+    // "holds" only for a merged search that explored every reachable state.
+    verdict: violations.length > 0 ? 'violated' : (stats as { complete?: boolean }).complete === true ? 'holds' : 'no-violation-found',
     config: outputs[0].config,
     violations,
     stats: { ...stats, merged: outputs.length },
@@ -198,7 +199,8 @@ function mergeText(result: ReturnType<typeof mergeOutputs>): string {
     const certified = split === undefined ? '' : v.certifiedMinimal === true ? ' (certified: every shard searched all shorter behaviours)' : ` (shorter ones not ruled out: a shard covered only depth ${m.stats.depth})`;
     lines.push(`VIOLATED ${v.invariant}: shortest counterexample ${v.length} steps${certified}`);
   }
-  if (m.verdict === 'holds') lines.push('No invariant violated.');
+  if (m.verdict === 'holds') lines.push('Holds: no invariant violated, every reachable state within the bounds explored.');
+  if (m.verdict === 'no-violation-found') lines.push('No violation found, which is not a proof: the merged search was not complete.');
   const never = Object.entries(m.coverage).filter(([, n]) => n === 0).map(([g]) => g);
   lines.push(never.length === 0 ? 'Every reachability goal was reached.' : `Goals never reached: ${never.join(', ')}.`);
   return lines.join('\n');

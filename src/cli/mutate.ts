@@ -147,7 +147,7 @@ class RandomStage {
   /** Whether the original holds in the same runs (computed once). */
   usable(): boolean {
     if (this.runs === 0) return false;
-    this.originalClean ??= this.explore(this.base).verdict === 'holds';
+    this.originalClean ??= this.explore(this.base).verdict !== 'violated';
     return this.originalClean;
   }
 
@@ -201,7 +201,7 @@ function header(config: ClusterConfig, budget: Budget, original: StateSpace, dee
     'machine forced to answer yes or no whatever it is asked (`spec/guards.ts`).',
     '',
     ...describeConfig(config).map((l) => `- ${l}`),
-    `- original: ${spaceText(original)}, every invariant holds`,
+    `- original: ${spaceText(original)}, no invariant violated at these bounds`,
     '',
     `**How a verdict is reached.** Each mutant is explored breadth-first to depth ${budget.depth}, stopping at its first`,
     'violation, which is then a shortest one (its trace is linked). A mutant is also *killed* when it never reaches a',

@@ -194,8 +194,10 @@ function replayLassoFile(file: string, trace: Trace, model: KafkaModel, format: 
   const steps = trace.steps as ClusterAction[];
   const violation = { invariant: v.property, statement: v.statement, step: steps.length };
   const lasso = { cycleStart: v.cycleStart };
-  const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'holds', steps: steps.length, lasso: v })
-      : `${headerOf(file, model.config, trace)}${renderTraceText(model, steps, states, violation, lasso)}\n\n${lassoLine(v, steps.length)}`)
+  const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'no-violation-on-trace', steps: steps.length, lasso: v })
+      : `${headerOf(file, model.config, trace)}${renderTraceText(model, steps, states, violation, lasso)}
+
+${lassoLine(v, steps.length)}`)
     : format === 'markdown' ? renderTraceMarkdown(model, steps, states, violation, lasso)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, states, violation, lasso)
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))

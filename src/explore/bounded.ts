@@ -20,7 +20,7 @@
  */
 import type { Action, Model } from '../model.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
-import { type Coverage, type ExploreResult, type StopReason, type Violation, selectInvariants } from './result.ts';
+import { type Coverage, type ExploreResult, type StopReason, type Violation, searchVerdict, selectInvariants } from './result.ts';
 
 export interface BoundedOptions extends ExhaustiveOptions {
   /** The budget to bound, by its name in `model.budgets`. */
@@ -81,9 +81,10 @@ export function exploreBounded<S, A extends Action>(model: Model<S, A>, options:
   }
   const last = results[results.length - 1];
   const atLimit = rounds[rounds.length - 1].spent === budget.limit;
+  const complete = atLimit && last.complete;
   return {
-    verdict: violations.length > 0 ? 'violated' : 'holds',
-    complete: atLimit && last.complete,
+    verdict: searchVerdict(violations, complete),
+    complete,
     violations,
     stats: {
       ...last.stats, transitions: results.reduce((sum, r) => sum + r.stats.transitions, 0), elapsedMs: Date.now() - started,

@@ -9,7 +9,7 @@ import { exploreBounded } from './bounded.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { type CertifyBudget, exploreRandom } from './random.ts';
 import type { ModelSource } from './on-threads.ts';
-import { type Coverage, type ExploreResult, type Progress, type Violation, selectInvariants } from './result.ts';
+import { type Coverage, type ExploreResult, type Progress, type Violation, searchVerdict, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {
   /**
@@ -67,7 +67,7 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
   const violations = [...bfs.violations, ...(random?.violations ?? [])];
   return {
-    verdict: violations.length > 0 ? 'violated' : 'holds',
+    verdict: searchVerdict(violations, bfs.complete),
     complete: bfs.complete,
     violations,
     stats: {
@@ -100,10 +100,10 @@ function randomPhase<S, A extends Action>(
       stats: { ...pass.stats, transitions: total.stats.transitions + pass.stats.transitions, elapsedMs: total.stats.elapsedMs + pass.stats.elapsedMs },
       coverage: mergeCoverage(total.coverage, pass.coverage),
     };
-    if (pass.verdict === 'holds' || options.everyInvariant !== true) break;
+    if (pass.verdict !== 'violated' || options.everyInvariant !== true) break;
     standing = standing.filter((n) => !pass.violations.some((v) => v.invariant === n));
   }
-  return total === null ? null : { ...total, violations, verdict: violations.length > 0 ? 'violated' : 'holds' };
+  return total === null ? null : { ...total, violations, verdict: searchVerdict(violations, false) };
 }
 
 /** Counts add up; a goal's earliest step is the smaller of the two. */

@@ -20,7 +20,7 @@ import { SleepSets } from './sleep.ts';
 import { type ModelSource, threadEngines } from './on-threads.ts';
 import { LevelSplit, type Shard } from './shard.ts';
 import {
-  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, boundsOf, capOf, selectInvariants,
+  type BudgetCap, type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, boundsOf, capOf, searchVerdict, selectInvariants,
 } from './result.ts';
 
 export interface ExhaustiveOptions {
@@ -131,9 +131,10 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
   const ancestors = new Ancestors(model, search.seen);
   const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => {
     options.keepStates?.(search.seen.slots);
+    const complete = stopReason === 'exhausted' && (search.split === null || search.split.at === null);
     return {
-      verdict: search.violations.length > 0 ? 'violated' : 'holds',
-      complete: stopReason === 'exhausted' && (search.split === null || search.split.at === null),
+      verdict: searchVerdict(search.violations, complete),
+      complete,
       violations: search.violations,
       stats: {
         engine: 'exhaustive', states: search.seen.size, transitions: search.transitions, depth,

@@ -48,8 +48,11 @@ export interface Lasso<A extends Action> {
   readonly cycle: A[];
 }
 
+/** A liveness verdict: `holds` only on a complete graph, `no-lasso-found` on one that was not. */
+export type LivenessVerdict = 'holds' | 'no-lasso-found' | 'violated';
+
 export interface LivenessResult<A extends Action> {
-  readonly verdict: 'holds' | 'violated';
+  readonly verdict: LivenessVerdict;
   /** The whole reachable graph within the model's bounds was explored: only then does "holds" hold. */
   readonly complete: boolean;
   readonly checked: readonly string[];
@@ -103,9 +106,10 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
     const found = findLasso(graph, k);
     if (found !== null) lassos.push({ property: p.name, statement: p.statement, ...lassoActions(model, graph, found) });
   });
+  const complete = stopReason === 'exhausted';
   return {
-    verdict: lassos.length > 0 ? 'violated' : 'holds',
-    complete: stopReason === 'exhausted',
+    verdict: lassos.length > 0 ? 'violated' : complete ? 'holds' : 'no-lasso-found',
+    complete,
     checked: properties.map((p) => p.name),
     lassos,
     stats: {

@@ -22,7 +22,7 @@ import { type ChunkResult, ChunkExpander, chunkSpan } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
-  type ExploreResult, type StopReason, type Violation, CoverageCounter, SearchLimits, selectInvariants,
+  type ExploreResult, type StopReason, type Violation, CoverageCounter, SearchLimits, searchVerdict, selectInvariants,
 } from './result.ts';
 import { type ModelSource, Pool } from './threads.ts';
 
@@ -74,9 +74,10 @@ export function exploreInParallel<S, A extends Action>(
   const split = splitOf(options);
   const finish = (stopReason: StopReason, depth: number): ExploreResult<A> => {
     options.keepStates?.(seen.slots);
+    const complete = stopReason === 'exhausted' && (split === null || split.at === null);
     return {
-      verdict: violations.length > 0 ? 'violated' : 'holds',
-      complete: stopReason === 'exhausted' && (split === null || split.at === null),
+      verdict: searchVerdict(violations, complete),
+      complete,
       violations,
       stats: {
         engine: 'exhaustive', states: seen.size, transitions, depth, elapsedMs: Date.now() - started,

@@ -267,7 +267,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     coverage: coverage.snapshot(),
   };
   if (!details.failed || details.counterexample === null) {
-    return { ...base, verdict: 'holds', violations: [], stats: { ...base.stats, elapsedMs: Date.now() - started },
+    return { ...base, verdict: 'no-violation-found', violations: [], stats: { ...base.stats, elapsedMs: Date.now() - started },
       stopReason: stopped ?? (details.interrupted ? 'time' : 'runs') };
   }
   const failing = walk(details.counterexample[0]);
@@ -335,9 +335,10 @@ export function certifyMinimal<S, A extends Action>(
     maxDepth: found.length - 1, invariants: [found.invariant], maxStates: budget.maxStates, timeLimitMs: budget.timeLimitMs,
     workers: budget.workers, source: budget.source,
   });
+  const certification = { stopReason: bfs.stopReason, depth: bfs.stats.depth, states: bfs.stats.states };
   if (bfs.verdict === 'violated') {
     const shorter = bfs.violations[0];
-    return { ...found, trace: shorter.trace, length: shorter.length, certifiedMinimal: true };
+    return { ...found, trace: shorter.trace, length: shorter.length, certifiedMinimal: true, certification };
   }
-  return { ...found, certifiedMinimal: bfs.stopReason === 'depth' || bfs.stopReason === 'exhausted' };
+  return { ...found, certifiedMinimal: bfs.stopReason === 'depth' || bfs.stopReason === 'exhausted', certification };
 }

@@ -14,6 +14,11 @@ export interface Violation<A extends Action> {
   /** True when a breadth-first search showed that no shorter trace violates this invariant. */
   readonly certifiedMinimal?: boolean;
   /**
+   * Random engine: the breadth-first search run to certify the trace shortest (absent when none
+   * ran): why it stopped, and the depth to which it covered every behaviour.
+   */
+  readonly certification?: { readonly stopReason: StopReason; readonly depth: number; readonly states: number };
+  /**
    * Bounded strategy only: the trace spends `spent` units of `budget`, and is a shortest among the
    * counterexamples spending at most that much; `proven` when the rounds with less all finished,
    * so no counterexample of this invariant spends less.
@@ -41,8 +46,20 @@ export interface Coverage {
 /** Why a search stopped: `states` and `memory` are the `maxStates` and `maxMemoryBytes` limits. */
 export type StopReason = 'exhausted' | 'depth' | 'states' | 'memory' | 'time' | 'violation' | 'runs';
 
+/**
+ * What a search may claim: `violated` with a counterexample; `holds` only when the search was
+ * complete (every reachable state within the model's bounds explored); otherwise
+ * `no-violation-found`, which says nothing about the behaviours the search did not reach.
+ */
+export type SearchVerdict = 'holds' | 'no-violation-found' | 'violated';
+
+/** The verdict of a search that found `violations` and was, or was not, `complete`. */
+export function searchVerdict(violations: readonly unknown[], complete: boolean): SearchVerdict {
+  return violations.length > 0 ? 'violated' : complete ? 'holds' : 'no-violation-found';
+}
+
 export interface ExploreResult<A extends Action> {
-  readonly verdict: 'holds' | 'violated';
+  readonly verdict: SearchVerdict;
   /** Exhaustive only: the whole reachable space (within the model's own bounds) was explored. */
   readonly complete: boolean;
   readonly violations: Violation<A>[];
@@ -227,8 +244,11 @@ export class CoverageCounter<S, A extends Action> {
   }
 }
 
-/** A property's verdict once what the exploration reached is taken into account. */
-export type Verdict = 'holds' | 'violated' | 'not-exercised';
+/**
+ * A property's verdict once what the exploration reached is taken into account: `holds` only
+ * after a complete search, `no-violation-found` after one that was not.
+ */
+export type Verdict = 'holds' | 'no-violation-found' | 'violated' | 'not-exercised';
 
 /**
  * Why a property that was not violated was not exercised: the goals it requires that the
@@ -242,13 +262,18 @@ export function notExercisedReason<S, A extends Action>(model: Model<S, A>, cove
   return missing.map((g) => `${g} (${why(g)})`).join(', ');
 }
 
-/** Each property's verdict: violated when a violation was found, not exercised when a goal it requires was never reached, else holds. */
+/**
+ * Each property's verdict: violated when a violation was found, not exercised when a goal it
+ * requires was never reached, else holds when the search was `complete` and no violation found
+ * when it was not.
+ */
 export function verdictsOf<S, A extends Action>(
-  model: Model<S, A>, coverage: Coverage, violations: readonly Violation<A>[], checked: readonly string[],
+  model: Model<S, A>, coverage: Coverage, violations: readonly Violation<A>[], checked: readonly string[], complete: boolean,
 ): { invariant: string; verdict: Verdict; reason?: string }[] {
+  const clean: Verdict = complete ? 'holds' : 'no-violation-found';
   return model.invariants.filter((i) => checked.includes(i.name)).map((inv) => {
     if (violations.some((v) => v.invariant === inv.name)) return { invariant: inv.name, verdict: 'violated' };
     const reason = notExercisedReason(model, coverage, inv);
-    return reason === null ? { invariant: inv.name, verdict: 'holds' } : { invariant: inv.name, verdict: 'not-exercised', reason };
+    return reason === null ? { invariant: inv.name, verdict: clean } : { invariant: inv.name, verdict: 'not-exercised', reason };
   });
 }

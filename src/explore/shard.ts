@@ -20,7 +20,7 @@
  * tables, not summed.
  */
 import type { Action } from '../model.ts';
-import type { Coverage, ExploreResult, StopReason, Violation } from './result.ts';
+import { type Coverage, type ExploreResult, type StopReason, type Violation, searchVerdict } from './result.ts';
 
 /** Shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -90,7 +90,7 @@ export function mergeShards<A extends Action>(results: readonly ExploreResult<A>
   const violations: Violation<A>[] = shortestPerInvariant(results.flatMap((r) => r.violations));
   const sum = (f: (r: ExploreResult<A>) => number) => results.reduce((n, r) => n + f(r), 0);
   return {
-    verdict: violations.length > 0 ? 'violated' : 'holds',
+    verdict: searchVerdict(violations, false),
     complete: false,
     violations,
     stats: {

@@ -26,6 +26,32 @@ export interface DurabilityCellLine {
   readonly bounded: { readonly crashes: number; readonly depth: number } | null;
   /** The fewest crashes with a loss found: the trace's length, whether it is known shortest, its file (relative to the page). */
   readonly loss: { readonly crashes: number; readonly length: number; readonly shortest: boolean; readonly foundBy: 'exhaustive' | 'random' | 'kept'; readonly link: string } | null;
+  /**
+   * Acknowledged writes only: the wider search beside the number, with as many lossy crashes as
+   * the number and `kafka-spec check`'s other default faults; absent when it was not run (the
+   * number is 0, so the loss beside it already has one crash and nothing else).
+   */
+  readonly wider?: WiderLine;
+}
+
+/** What the wider search found: a loss with the faults its trace takes (linked), or none in its runs. */
+export interface WiderLine {
+  readonly crashes: number;
+  readonly runs: number;
+  readonly loss: { readonly length: number; readonly shortest: boolean; readonly faults: readonly string[]; readonly link: string } | null;
+}
+
+/** The faults a search allowed and those it left out, in words (properties/availability.ts `faultScope`). */
+export interface FaultScope {
+  readonly allowed: readonly string[];
+  readonly leftOut: readonly string[];
+}
+
+/** The faults each of the section's searches allows, for its legend. */
+export interface SectionScopes {
+  readonly durability: FaultScope;
+  readonly wider: FaultScope;
+  readonly availability: FaultScope;
 }
 
 export interface AvailabilityLine {
@@ -66,9 +92,23 @@ function durabilityCell(c: DurabilityCellLine): string {
     : b === null || b.crashes > k ? (c.proven >= 0 ? `≥ ${c.proven}, ≤ ${k}` : `≤ ${k}`)
     : b.crashes === k ? `${k}, to depth ${b.depth}`
     : `≤ ${k} (${b.crashes} to depth ${b.depth})`;
-  if (c.loss === null) return `${number} (no loss found with up to ${c.tried})`;
+  const wider = c.wider === undefined ? '' : `; ${widerWords(c.wider)}`;
+  if (c.loss === null) return `${number} (no loss found with up to ${c.tried})${wider}`;
   const n = c.loss.crashes;
-  return `${number} ([lost with ${n} crash${n === 1 ? '' : 'es'}: ${c.loss.shortest ? '' : '≤ '}${c.loss.length} steps](${c.loss.link}))`;
+  return `${number} ([lost with ${n} crash${n === 1 ? '' : 'es'}: ${c.loss.shortest ? '' : '≤ '}${c.loss.length} steps](${c.loss.link}))${wider}`;
+}
+
+/** The wider search beside a number: the loss `check`'s default faults add, or none found in its runs (which proves nothing). */
+export function widerWords(w: WiderLine): string {
+  const crashes = `${w.crashes} lossy crash${w.crashes === 1 ? '' : 'es'}`;
+  if (w.loss === null) return `with ${crashes} and check's other faults, none found in ${w.runs.toLocaleString('en')} random runs`;
+  return `with ${crashes} and check's other faults, [lost in ${w.loss.shortest ? '' : '≤ '}${w.loss.length} steps](${w.loss.link}) ` +
+    `(${w.loss.faults.join(', ')})`;
+}
+
+/** `allowed: a, b; left out: c` for a legend. */
+function scopeWords(s: FaultScope): string {
+  return `${s.allowed.join(', ')}${s.leftOut.length === 0 ? '' : `; left out: ${s.leftOut.join(', ')}`}`;
 }
 
 /** How a row's durability cells were established: complete graphs, graphs searched to a depth, losses random runs found. */
@@ -128,7 +168,7 @@ export const EMPTY_SECTION = [SECTION_BEGIN, '## Durability and availability', '
 const rowName = (l: AvailabilityLine) => `rf ${l.rf}, min.insync.replicas ${l.minIsr} (unclean ${onOff(l.unclean)}, ELR ${onOff(l.elr)})`;
 
 /** The section, markers included, with the fingerprint of the sources it was computed from. */
-export function availabilitySection(lines: readonly AvailabilityLine[], sources: string): string {
+export function availabilitySection(lines: readonly AvailabilityLine[], sources: string, scopes: SectionScopes): string {
   const out = [
     SECTION_BEGIN,
     '## Durability and availability', '',
@@ -145,13 +185,20 @@ export function availabilitySection(lines: readonly AvailabilityLine[], sources:
     'graphs; "k, to depth d" means the graph with k crashes was too large for its state budget and no loss was found in any',
     'behaviour of up to d steps; "≤ k (j to depth d)" that random runs found nothing with j + 1 to k crashes either, which',
     'proves nothing. **KIP-966** is what Kafka\'s design for ELR states: min.insync.replicas − 1 lossy crashes tolerated.', '',
+    `Faults the durability graphs allow: ${scopeWords(scopes.durability)}. A number in those columns holds for those`,
+    'faults only: it is not what `kafka-spec check` answers with its default faults, which include some the graphs leave out.',
+    'So beside the number of acknowledged writes, **with check\'s other faults** gives what seeded random runs (guided as',
+    '`check`\'s are) find with the row\'s settings, as many lossy crashes as the number, and every other bound as `check` has',
+    `it by default (${scopeWords(scopes.wider)}): a loss found there is real and`,
+    'replays (`≤ n`: shrunk, not known to be shortest), with the faults its trace takes; none found proves nothing. A row',
+    'whose number is 0 has no such search: its linked loss already takes one crash and nothing else.', '',
     '**Availability** (liveness under weak fairness once faults stop, `kafka-spec check --liveness`): one graph per row with',
-    'up to rf − 1 brokers failing for good (`permanentFailures`), one record, no consumer, no other fault, and live followers',
+    `up to rf − 1 brokers failing for good (faults allowed: ${scopeWords(scopes.availability)}), one record, no consumer, and live followers`,
     'never dropped for lag (a follower that keeps fetching does not lag). **Writes** is the most brokers down for good with',
     'which the partition always comes back to a leader that accepts an acks=all write (V6, `writes-eventually-accepted`);',
     '**leader** the most with which a leader is always elected again (V5, `leader-eventually-elected`), each over the whole',
     'graph; the link is the lasso for one more. **Kafka documents** rf − min.insync.replicas for acks=all writes.', '',
-    '| rf | min.insync.replicas | unclean | ELR | acknowledged writes survive k lossy crashes | committed records survive | durability established by | KIP-966 | writes accepted with k down | Kafka documents | agrees | leader elected with k down | availability states |',
+    '| rf | min.insync.replicas | unclean | ELR | acknowledged writes survive k lossy crashes (the graphs\' faults only; then with check\'s other faults) | committed records survive (the graphs\' faults only) | durability established by | KIP-966 | writes accepted with k down | Kafka documents | agrees | leader elected with k down | availability states |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...lines.map(availabilityRow),
     '',

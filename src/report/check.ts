@@ -9,6 +9,7 @@ import { possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
+import { checkSummary, extentPhrase, phasesOf, plural, shortestStatus } from './verdict.ts';
 
 /** The engines `check` runs: both (breadth-first, then random runs), or one of them. */
 export type CheckEngine = 'both' | 'exhaustive' | 'random';
@@ -40,24 +41,31 @@ export interface CheckJsonOptions {
   readonly timings?: boolean;
   /** The invariants checked (default: all of the model's). */
   readonly checked?: readonly string[];
+  /** Where the first trace was written, named in the summary. */
+  readonly out?: string;
 }
 
 /**
- * The machine-readable result: verdict, configuration, violations with their traces (`traces[i]`
- * is the trace file of `r.violations[i]`), what was explored and the coverage.
+ * The machine-readable result: verdict (`holds` only for a complete search, `no-violation-found`
+ * otherwise), the closing sentence (`summary`), configuration, each property's verdict,
+ * violations with their traces (`traces[i]` is the trace file of `r.violations[i]`) and whether
+ * each is known to be shortest, what was explored and the coverage.
  */
 export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
   // The clock and the threads used depend on the machine, so they are shown only when asked for.
   const machine = (stats: Result['stats']) => (options.timings === true ? { elapsedMs: stats.elapsedMs, ...(stats.threads === undefined ? {} : { threads: stats.threads }) } : {});
   const phases = phasesOf(r);
-  const verdicts = verdictsOf(model, r.coverage, r.violations, options.checked ?? model.invariants.map((i) => i.name));
+  const checked = options.checked ?? model.invariants.map((i) => i.name);
+  const verdicts = verdictsOf(model, r.coverage, r.violations, checked, r.complete);
   return {
     verdict: r.verdict,
+    summary: checkSummary(model, r, checked, options.out),
+    ...(r.verdict === 'violated' ? {} : { extent: extentPhrase(r) }),
     config: model.configuration?.values ?? null,
     invariants: verdicts,
     notExercised: verdicts.filter((v) => v.verdict === 'not-exercised').length,
     violations: r.violations.map((v, i) => ({
-      invariant: v.invariant, ...anomalyOf(model, v.invariant), step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
+      invariant: v.invariant, ...anomalyOf(model, v.invariant), step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...shortestJson(r, v), ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
@@ -71,6 +79,12 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
   };
 }
 
+/** `{ shortest, shortestWhy }`: whether a counterexample is known to be shortest (breadth-first, certified or not), and why. */
+function shortestJson(r: Result, v: Result['violations'][number]): { shortest: string; shortestWhy: string } {
+  const { shortest, why } = shortestStatus(r, v);
+  return { shortest, shortestWhy: why };
+}
+
 /** `{ anomaly }` when the invariant names the well-known anomaly its violation is, nothing otherwise. */
 function anomalyOf(model: AnyModel, invariant: string): { anomaly?: string } {
   const anomaly = model.invariants.find((i) => i.name === invariant)?.anomaly;
@@ -82,7 +96,7 @@ function anomalyOf(model: AnyModel, invariant: string): { anomaly?: string } {
  * that were never reached: a pass that never reached them says nothing about the property.
  */
 function exerciseLines(model: AnyModel, r: Result, checked: readonly string[]): string[] {
-  const idle = verdictsOf(model, r.coverage, r.violations, checked).filter((v) => v.verdict === 'not-exercised');
+  const idle = verdictsOf(model, r.coverage, r.violations, checked, r.complete).filter((v) => v.verdict === 'not-exercised');
   const head = `${checked.length} checked, ${idle.length} not exercised${idle.length === 0 ? '.' : ' (a goal each needs was never reached, so they pass vacuously):'}`;
   return [head, ...idle.map((v) => `  ${v.invariant.padEnd(28)} needs ${v.reason}`)];
 }
@@ -95,11 +109,6 @@ function guidedOf(r: Result): { guided?: { sketches: number; resumedRuns: number
 /** `statesCapped: true` when `states` is a lower bound (random runs stop counting past a cap); nothing otherwise. */
 function capped(r: Result): { statesCapped?: true } {
   return r.stats.statesCapped === true ? { statesCapped: true } : {};
-}
-
-/** The two phases of a combined exploration, or null for a single engine's. */
-function phasesOf(r: Result): Phases | null {
-  return 'phases' in r ? (r as CombinedResult<Action>).phases : null;
 }
 
 function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object): unknown {
@@ -165,16 +174,6 @@ function distinctOf(s: Result['stats']): string {
     : `${s.states.toLocaleString('en')} distinct states`;
 }
 
-/** How short a breadth-first counterexample is known to be: shortest, or with a split shard past the split, shortest through its block. */
-function shortestOf(r: Result, v: Result['violations'][number]): string {
-  const at = r.stats.split?.at;
-  return at === undefined || at === null || v.length <= at.depth ? ' (shortest: breadth-first)' : ' (shortest through this shard; merge the shards for the shortest of all)';
-}
-
-function foundBreadthFirst(r: Result, v: Result['violations'][number]): boolean {
-  return r.stats.engine === 'exhaustive' || (phasesOf(r)?.exhaustive.violations.includes(v) ?? false);
-}
-
 function combinedLines({ exhaustive, random }: Phases): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
   if (random !== null) {
@@ -207,32 +206,44 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
   const phases = phasesOf(r);
   const lines = phases === null ? [`Explored ${scopeOf(r)}.`] : combinedLines(phases);
   for (const v of r.violations) {
-    const minimal = v.certifiedMinimal === true ? ', certified minimal by breadth-first search' : v.fewest === undefined && foundBreadthFirst(r, v) ? shortestOf(r, v) : '';
-    const shrunk = v.shrunkFrom === undefined ? '' : `, shrunk from ${v.shrunkFrom} steps`;
+    const minimal = lengthWords(r, v);
+    const shrunk = v.shrunkFrom === undefined ? '' : `; shrunk from ${plural(v.shrunkFrom, 'step')}`;
     const fewest = v.fewest === undefined ? '' : `; spends ${v.fewest.spent} ${v.fewest.budget}, ${v.fewest.proven ? 'the fewest any counterexample spends' : 'fewer not ruled out'}, and is a shortest among those spending at most that`;
     const anomaly = anomalyOf(model, v.invariant).anomaly;
-    lines.push('', `VIOLATED ${v.invariant}${anomaly === undefined ? '' : ` (${anomaly})`}: ${v.statement}`, `Counterexample: ${v.length} steps${minimal}${shrunk}${fewest}`, '');
+    lines.push('', `VIOLATED ${v.invariant}${anomaly === undefined ? '' : ` (${anomaly})`}: ${v.statement}`, `Counterexample: ${plural(v.length, 'step')}${minimal}${shrunk}${fewest}`, '');
     const replayed = replay(model, v.trace, { invariants: [v.invariant] });
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
   }
-  if (r.verdict === 'holds') {
-    lines.push(checked.length === model.invariants.length
-      ? `No invariant violated (${checked.length} checked).`
-      : `No invariant violated (checked ${checked.join(', ')}; ${model.invariants.length - checked.length} others not checked).`);
+  if (r.verdict !== 'violated') {
+    const which = checked.length === model.invariants.length ? `${checked.length} checked`
+      : `checked ${checked.join(', ')}; ${model.invariants.length - checked.length} others not checked`;
+    lines.push(r.verdict === 'holds'
+      ? `Holds: no invariant violated (${which}), every reachable state within the bounds explored.`
+      : `No violation found (${which}), which is not a proof: the search was not complete.`);
   }
   lines.push(...exerciseLines(model, r, checked));
   lines.push('', 'Reachability goals (transitions that reached each):');
   for (const [name, g] of Object.entries(r.coverage.goals)) {
-    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${g.firstDepth} steps)`}`);
+    lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${plural(g.firstDepth ?? 0, 'step')})`}`);
   }
   for (const [name, why] of Object.entries(model.goalsImpossible ?? {})) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
   lines.push(...stepLines(model, r));
-  if (r.verdict === 'holds' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
+  if (r.verdict !== 'violated' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',
       r.stats.engine === 'exhaustive'
         ? 'look deeper with --engine both or random (runs of up to --max-steps) or a longer --time-limit.'
         : 'look deeper with a longer --time-limit or --max-steps, or wider bounds (--set maxLeaderChanges=3, …).');
   }
+  lines.push('', checkSummary(model, r, checked, out));
   return lines.join('\n');
+}
+
+/** How short a counterexample is known to be, after its length: shortest by breadth-first search, certified, or not and why. */
+function lengthWords(r: Result, v: Result['violations'][number]): string {
+  if (v.fewest !== undefined) return '';
+  const { shortest, why } = shortestStatus(r, v);
+  return shortest === 'breadth-first' ? ' (shortest: breadth-first)'
+    : shortest === 'certified' ? ` (certified shortest: ${why})`
+    : ` (not certified shortest: ${why})`;
 }

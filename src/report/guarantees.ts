@@ -44,7 +44,10 @@ export interface Cell {
   readonly row: string;
   readonly config: Readonly<Record<string, unknown>> | null;
   readonly invariant: string;
-  /** `not-exercised`: no violation, but a goal the property needs was never reached (see `reason`). */
+  /**
+   * `holds` only when the row's breadth-first search was complete; `no-violation-found` when it
+   * was not; `not-exercised`: no violation, but a goal the property needs was never reached (see `reason`).
+   */
   readonly verdict: Verdict;
   readonly reason?: string;
   readonly length?: number;
@@ -120,8 +123,8 @@ export function guaranteeCells(results: readonly RowResult[]): Cell[] {
   });
 }
 
-/** Each invariant's verdict in a row: violated, not exercised (with the goals it needed) or holds. */
-const verdictsOfRow = (r: RowResult) => verdictsOf(r.model, r.coverage, r.violations, r.model.invariants.map((i) => i.name));
+/** Each invariant's verdict in a row: violated, not exercised (with the goals it needed), holds (a complete search) or no violation found. */
+const verdictsOfRow = (r: RowResult) => verdictsOf(r.model, r.coverage, r.violations, r.model.invariants.map((i) => i.name), r.bfs.complete);
 
 /**
  * For each invariant, the first breaker that violated it where its base row did not: how a ✓ of
@@ -224,9 +227,11 @@ export function guaranteesPage(results: readonly RowResult[], random: RandomRuns
     'leaders (and from followers in the follower-read row). How many lossy crashes each setting of min.insync.replicas,',
     'unclean election and ELR survives, and how many brokers may be down for good with writes still accepted, is in',
     '[Durability and availability](#durability-and-availability) below.', '',
-    '- ✓: neither search found a violation, and the searches reached every goal the property needs to be able to fail',
-    '  (a consumer read, an acknowledgement, an election after a commit, …). It rests on exhaustive search up to the row\'s',
-    '  depth and on the random runs beyond it, which prove nothing about the behaviours they miss;',
+    '- ✓: no violation found (not a proof that the property holds): neither search found a violation, and the searches',
+    '  reached every goal the property needs to be able to fail (a consumer read, an acknowledgement, an election after a',
+    '  commit, …). It rests on exhaustive search up to the row\'s depth and on the random runs beyond it, which prove nothing',
+    '  about the behaviours they miss (`--json` gives such a cell the verdict `no-violation-found`, and `holds` only to a row',
+    '  whose breadth-first search explored every reachable state);',
     '  "How each ✓ could have failed" below names, for each property, a changed rule that breaks it at a row\'s bounds.',
     '- ○: not exercised: no violation, but a goal the property needs cannot happen in the configuration or was never reached,',
     '  so the pass says nothing; "Not exercised" below gives the reason for each.',
@@ -237,7 +242,7 @@ export function guaranteesPage(results: readonly RowResult[], random: RandomRuns
   ];
   for (const r of results) {
     const marks = verdictsOfRow(r).map(({ invariant, verdict }) => {
-      if (verdict === 'holds') return '✓';
+      if (verdict === 'holds' || verdict === 'no-violation-found') return '✓';
       if (verdict === 'not-exercised') return '○';
       const v = r.violations.find((x) => x.invariant === invariant)!;
       return `[${v.foundBy === 'exhaustive' ? '' : '≤ '}${v.length}](counterexamples/${pageName(r.row.id, invariant)}.md)`;

@@ -1,7 +1,8 @@
 /**
  * The result of a liveness check (`kafka-spec check` naming liveness properties), for people and
- * for programs: how much of the graph was explored (and whether all of it, without which "holds"
- * is not claimed), and each lasso found, replayed and drawn with its cycle marked.
+ * for programs: how much of the graph was explored (and whether all of it: "holds" only then, "no
+ * lasso found" otherwise), each lasso found, replayed and drawn with its cycle marked, and the
+ * sentence the check ends with.
  */
 import type { Action, Model } from '../model.ts';
 import type { LivenessResult } from '../explore/liveness.ts';
@@ -9,6 +10,7 @@ import type { FairRunsResult } from '../explore/fair-runs.ts';
 import { replayLasso } from '../trace/replay.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
+import { configPhrase, plural } from './verdict.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any, Action>;
@@ -52,7 +54,7 @@ export function livenessText(model: AnyModel, r: Result, options: LivenessTextOp
     const steps = [...l.prefix, ...l.cycle];
     const { states } = replayLasso(model, steps, l.prefix.length, l.property);
     const how = (r.fromSteps ?? 0) === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps!} more, the fewest: breadth-first`;
-    const shape = `${l.prefix.length} steps (${how}), then ${l.cycle.length === 0 ? 'no fair step is enabled' : `a cycle of ${l.cycle.length}`}`;
+    const shape = `${plural(l.prefix.length, 'step')} (${how}), then ${l.cycle.length === 0 ? 'no fair step is enabled' : `a cycle of ${l.cycle.length}`}`;
     lines.push('', `VIOLATED ${l.property}: ${l.statement}`, `Lasso: ${shape}`, '');
     lines.push(renderTraceText(model, steps, states, { invariant: l.property, statement: l.statement, step: steps.length }, { cycleStart: l.prefix.length }));
     if (out !== undefined && l === r.lassos[0]) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);
@@ -66,7 +68,32 @@ export function livenessText(model: AnyModel, r: Result, options: LivenessTextOp
       : `No lasso found for ${ok.join(', ')} in the part of the graph explored; the graph was not complete, so this is not a proof.`);
   }
   if (options.fairRuns !== undefined) lines.push('', fairRunsText(options.fairRuns));
+  lines.push('', livenessSummary(model, r, options));
   return lines.join('\n');
+}
+
+/**
+ * The sentence a liveness check ends with: the configuration in Kafka's terms, then the verdict
+ * with its extent (a lasso and its length; holds on the complete graph; or no lasso found in the
+ * part explored, which proves nothing about the rest).
+ */
+export function livenessSummary(model: AnyModel, r: Result, options: LivenessTextOptions = {}): string {
+  const from = (r.fromSteps ?? 0) === 0 ? '' : ` after the ${plural(r.fromSteps!, 'step')} of ${options.from ?? 'the given prefix'}`;
+  const head = `${configPhrase(model)}${from}`;
+  if (r.lassos.length > 0) {
+    const l = r.lassos[0];
+    const others = r.lassos.length === 1 ? '' : ` (${plural(r.lassos.length - 1, 'other property', 'other properties')} also fail)`;
+    const cycle = l.cycle.length === 0 ? 'then no fair step is enabled' : `then a fair cycle of ${plural(l.cycle.length, 'step')} repeats`;
+    const where = options.out === undefined ? '' : `; trace in ${options.out}`;
+    return `${head}: ${l.property} fails for ever after ${plural(l.prefix.length, 'step')}, ${cycle} (the shortest prefix${where})${others}.`;
+  }
+  const subject = r.checked.length === 1 ? `${r.checked[0]} holds` : `${r.checked.join(', ')} hold`;
+  const states = plural(r.stats.states, 'state');
+  const sampled = options.fairRuns === undefined || options.fairRuns.runs === 0 ? ''
+    : `; ${plural(options.fairRuns.runs, 'random fair run')} add evidence, not proof`;
+  return r.complete
+    ? `${head}: ${subject} in every fair behaviour once faults stop (the whole bounded graph, ${states}).`
+    : `${head}: no lasso found for ${r.checked.join(', ')} in the graph explored (${states}, up to depth ${r.stats.depth}); the graph was not complete, so not proven${sampled}.`;
 }
 
 /** Fair runs in words: evidence, never proof; a run that never settles is a suspect, given with its seed. */
@@ -97,11 +124,12 @@ export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][
 }
 
 /** The machine-readable result; `fromSteps` and `fairRuns` only when the check started after given steps or made fair runs. */
-export function livenessJson(model: AnyModel, r: Result, options: { timings?: boolean; fairRuns?: FairRunsResult } = {}): unknown {
+export function livenessJson(model: AnyModel, r: Result, options: { timings?: boolean; fairRuns?: FairRunsResult; out?: string; from?: string } = {}): unknown {
   const { elapsedMs, ...stats } = r.stats;
   const fair = options.fairRuns === undefined ? undefined : (({ elapsedMs: ms, ...rest }) => ({ ...rest, ...(options.timings === true ? { elapsedMs: ms } : {}) }))(options.fairRuns);
   return {
     verdict: r.verdict,
+    summary: livenessSummary(model, r, options),
     config: model.configuration?.values ?? null,
     checked: r.checked,
     ...((r.fromSteps ?? 0) === 0 ? {} : { fromSteps: r.fromSteps }),

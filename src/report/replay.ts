@@ -29,15 +29,18 @@ export function replayHeader(file: string, config: Readonly<Record<string, unkno
 export function replayText<S, A extends Action>(model: Model<S, A>, trace: Trace, steps: readonly A[], result: ReplayResult<S>): string {
   const v = result.violation;
   const lines = [renderTraceText(model, steps, result.states, v)];
-  if (v === undefined) lines.push(`\nReplayed ${trace.steps.length} steps: no invariant violated.`);
+  if (v === undefined) lines.push(`\nReplayed ${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}: no violation on this trace (it says nothing about other behaviours).`);
   if (trace.violation && (v === undefined || v.invariant !== trace.violation.invariant || v.step !== trace.violation.step)) {
     lines.push(`Note: the trace recorded ${trace.violation.invariant} after step ${trace.violation.step}, which this replay did not reproduce.`);
   }
   return lines.join('\n');
 }
 
-/** The verdict of a replay as one JSON object: verdict, steps, the violation found and the one recorded. */
+/**
+ * The verdict of a replay as one JSON object: verdict (`violated`, or `no-violation-on-trace`: a
+ * replay judges one behaviour, so it never says "holds"), steps, the violation found and the one recorded.
+ */
 export function replayJson<S>(trace: Trace, result: ReplayResult<S>): string {
   const v = result.violation;
-  return JSON.stringify({ verdict: v ? 'violated' : 'holds', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null });
+  return JSON.stringify({ verdict: v ? 'violated' : 'no-violation-on-trace', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null });
 }

@@ -41,7 +41,7 @@ describe('check and replay', () => {
     expect(result.verdict).toBe('violated');
     expect(result.violations).toHaveLength(1);
     const [v] = result.violations;
-    expect(v).toMatchObject({ invariant: 'acks-all-durable', shortest: true });
+    expect(v).toMatchObject({ invariant: 'acks-all-durable', shortest: 'breadth-first' });
     expect(v.trace.steps).toHaveLength(v.length);
     expect(v.trace.violation).toMatchObject({ invariant: 'acks-all-durable', step: v.length });
     expect(v.trace.config).toMatchObject({ minIsr: 1, rf: 2 });
@@ -75,7 +75,8 @@ describe('check and replay', () => {
     expect(whole).toMatchObject({ verdict: 'holds', complete: true, stopReason: 'exhausted', violations: [] });
     expect(whole.states).toBeGreaterThan(1);
     const cut = check(configure({ ...SMALL, minIsr: 2 }), { engine: 'exhaustive', depth: 4, workers: 1 });
-    expect(cut).toMatchObject({ complete: false, stopReason: 'depth', depth: 4, violations: [] });
+    expect(cut).toMatchObject({ verdict: 'no-violation-found', complete: false, stopReason: 'depth', depth: 4, violations: [] });
+    expect(cut.summary).toMatch(/no violation .* found in any behaviour up to 4 steps/);
   });
 
   it('gives what kafka-spec check --json gives for the same configuration and options', async () => {

@@ -32,8 +32,9 @@ describe('kafka-spec check', () => {
     expect(r.code).toBe(1);
     expect(json.verdict).toBe('violated');
     expect(json.config.acks).toBe(1);
-    expect(json.violations[0]).toMatchObject({ invariant: 'acks-one-durable', step: 3, length: 3 });
+    expect(json.violations[0]).toMatchObject({ invariant: 'acks-one-durable', step: 3, length: 3, shortest: 'breadth-first' });
     expect(json.violations[0].trace.format).toBe('kafka-spec-trace');
+    expect(json.summary).toMatch(/^Kafka 4\.1, rf 3, acks=1, min\.insync\.replicas=2, .*: acks-one-durable fails \(lost acknowledged write\) in a 3-step behaviour \(the shortest\)\.$/);
     expect(json.stats.engine).toBe('exhaustive+random');
     expect(json.stats.phases.random).toBeNull(); // --first: breadth-first search already found one
     expect(typeof json.coverage['lossy-crash']).toBe('number');
@@ -46,6 +47,8 @@ describe('kafka-spec check', () => {
     expect(r.code).toBe(0);
     expect(json.verdict).toBe('holds');
     expect(json.stats.complete).toBe(true);
+    expect(json.invariants.every((v: { verdict: string }) => v.verdict === 'holds' || v.verdict === 'not-exercised')).toBe(true);
+    expect(json.summary).toMatch(/^Kafka 4\.1, rf 2, .*, no faults: the 27 invariants checked hold in any behaviour within these bounds \(every reachable state explored: [\d,]+ states\)\.$/);
     expect(json.stats.states).toBeGreaterThan(1000);
     // Every kind of step that can happen here is listed, taken or not; the impossible ones are not.
     expect(json.stepCoverage.FollowerFetch).toBeGreaterThan(0);
@@ -58,6 +61,10 @@ describe('kafka-spec check', () => {
     const r = await run('check', '--time-limit', '2', '--seed', '1', '--json', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(0);
+    // A search stopped by the clock never says "holds", for the check or for any invariant.
+    expect(json.verdict).toBe('no-violation-found');
+    expect(json.invariants.map((v: { verdict: string }) => v.verdict)).not.toContain('holds');
+    expect(json.summary).toMatch(/: no violation of the 27 invariants checked found in any behaviour up to \d+ steps? \([\d,]+ states\); longer behaviours were sampled \([\d,]+ random runs? of up to \d+ steps?\), not proven\.$/);
     expect(json.stats.engine).toBe('exhaustive+random');
     expect(json.stats.phases.exhaustive).toMatchObject({ stopReason: 'time', violations: [] });
     expect(json.stats.phases.random.runs).toBeGreaterThan(0);
@@ -70,7 +77,8 @@ describe('kafka-spec check', () => {
   it('says which invariants a pass covers when --invariant narrows the check', async () => {
     const r = await run('check', '--engine', 'random', '--runs', '50', '--seed', '1', '--invariant', 'hw-le-leo', '--invariant', 'weak-isr', ...FAST);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/No invariant violated \(checked hw-le-leo, weak-isr; \d+ others not checked\)\./);
+    expect(r.out).toMatch(/No violation found \(checked hw-le-leo, weak-isr; \d+ others not checked\), which is not a proof: the search was not complete\./);
+    expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^Kafka 4\.1, .*: no violation of hw-le-leo, weak-isr found in 50 random runs of up to \d+ steps \([\d,]+ states\); the behaviours they missed are not proven\.$/);
     expect(r.out).toContain('cannot happen here (no lost fetch messages in the bounds): NetworkLoseFetchRequest, NetworkLoseFetchResponse');
     expect(r.out).toMatch(/Kinds of step never taken \(\d+ of the \d+ that can happen here\)|Every kind of step that can happen here was taken \(\d+ kinds\)/);
   });
@@ -78,7 +86,8 @@ describe('kafka-spec check', () => {
     const r = await run('check', '--acks', '1', '--engine', 'random', '--runs', '300', '--seed', '3', '--json', ...FAST);
     const v = JSON.parse(r.out).violations[0];
     expect(r.code).toBe(1);
-    expect(v).toMatchObject({ invariant: 'acks-one-durable', length: 3, certifiedMinimal: true, seed: 3 });
+    expect(v).toMatchObject({ invariant: 'acks-one-durable', length: 3, certifiedMinimal: true, seed: 3, shortest: 'certified' });
+    expect(v.shortestWhy).toBe('a breadth-first search of every behaviour up to 2 steps found none shorter');
   });
 
   it.each([
@@ -217,7 +226,8 @@ describe('kafka-spec replay', async () => {
   it('replays a trace without a violation with exit 0', async () => {
     const r = await run('replay', write('ok.json', JSON.stringify(good)));
     expect(r.code).toBe(0);
-    expect(r.out).toContain('no invariant violated');
+    expect(r.out).toContain('Replayed 1 step: no violation on this trace');
+    expect(JSON.parse((await run('replay', write('ok.json', JSON.stringify(good)), '--json')).out)).toMatchObject({ verdict: 'no-violation-on-trace' });
   });
 
   it.each([

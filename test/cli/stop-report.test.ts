@@ -32,6 +32,19 @@ describe('check stops at --max-states with the partial report', () => {
     expect(json.stats).toMatchObject({ stopReason: 'states', complete: false });
     expect(json.stats.states).toBeGreaterThan(2000);
     expect(json.stats.states).toBeLessThan(4000);
+    expect(json.verdict).toBe('no-violation-found');
+    expect(json.summary).toMatch(/: no violation of the 27 invariants checked found in (?:any behaviour up to \d+ steps?|the initial state only, not in every 1-step behaviour) \([\d,]+ states; those spending at most \d of the budget up to \d+ steps?\); longer behaviours were not explored\.$/);
+  });
+});
+
+describe('a check stopped before it covered anything says so, and never that anything holds', () => {
+  it('--time-limit 0: exit 0, "no violation found", and a last sentence saying only the initial state was covered', async () => {
+    const r = await runCli('check', '--time-limit', '0', ...FAST);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('No invariant violated');
+    expect(r.out).toContain('No violation found (27 checked), which is not a proof: the search was not complete.');
+    expect(r.out.trimEnd().split('\n').at(-1)).toMatch(
+      /^Kafka 4\.1, rf 2, acks=all, min\.insync\.replicas=2, .*: no violation of the 27 invariants checked found in the initial state only, not in every 1-step behaviour \([\d,]+ states?\); longer behaviours were not explored\.$/);
   });
 });
 

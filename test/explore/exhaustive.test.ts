@@ -32,7 +32,7 @@ describe('exhaustive engine', () => {
 
   it('stops at the depth bound without claiming completeness', () => {
     const r = exploreExhaustive(toyModel(true), { maxDepth: 5 });
-    expect(r.verdict).toBe('holds');
+    expect(r.verdict).toBe('no-violation-found');
     expect(r.complete).toBe(false);
     expect(r.stopReason).toBe('depth');
   });

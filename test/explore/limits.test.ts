@@ -23,7 +23,7 @@ describe('breadth-first search limits', () => {
     const r = exploreExhaustive(kafka(), { maxMemoryBytes: 1 });
     expect(r.stopReason).toBe('memory');
     expect(r.complete).toBe(false);
-    expect(r.verdict).toBe('holds');
+    expect(r.verdict).toBe('no-violation-found');
     expect(r.stats.depth).toBe(0);
     expect(r.stats.states).toBeGreaterThan(1); // the initial state was expanded before the check
   });
@@ -37,7 +37,7 @@ describe('random search limits', () => {
   it('stops between runs past maxStates distinct states', () => {
     const r = exploreRandom(kafka(), { runs: 1000, maxSteps: 20, seed: 1, maxStates: 200 });
     expect(r.stopReason).toBe('states');
-    expect(r.verdict).toBe('holds');
+    expect(r.verdict).toBe('no-violation-found');
     expect(r.stats.runs).toBeLessThan(1000);
     expect(r.stats.states).toBeGreaterThan(200);
     expect(r.stats.statesCapped).toBeUndefined();
@@ -45,7 +45,7 @@ describe('random search limits', () => {
 
   it('stops before the first run when resident memory is already past maxMemoryBytes', () => {
     const r = exploreRandom(kafka(), { runs: 1000, maxSteps: 20, seed: 1, maxMemoryBytes: 1 });
-    expect(r).toMatchObject({ stopReason: 'memory', verdict: 'holds', violations: [] });
+    expect(r).toMatchObject({ stopReason: 'memory', verdict: 'no-violation-found', violations: [] });
     expect(r.stats.runs).toBe(0);
   });
 

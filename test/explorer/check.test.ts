@@ -23,5 +23,13 @@ describe('the explorer check', () => {
     expect(outcome.goals.length).toBeGreaterThan(0);
     expect(outcome.neverTaken.length).toBeGreaterThan(0);
     expect(outcome.report).toContain(`Kinds of step never taken (${outcome.neverTaken.length} of the`);
+    expect(outcome.summary).toBe(outcome.report.split('\n').at(-1));
+  });
+
+  it('says no violation found, with the depth covered, for a search stopped at its depth, as the CLI does', () => {
+    const config = makeConfig({ rf: 2, consumer: false });
+    const outcome = runExplorerCheck({ config, engine: 'exhaustive', depth: 3, invariants: [], first: false });
+    expect(outcome.verdict).toBe('no-violation-found');
+    expect(outcome.summary).toMatch(/^Kafka 4\.1, rf 2, .*: no violation of the 27 invariants checked found in any behaviour up to 3 steps \([\d,]+ states\); longer behaviours were not explored\.$/);
   });
 });

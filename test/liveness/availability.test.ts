@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AVAILABILITY_ROWS } from '../../properties/availability.ts';
+import { AVAILABILITY_ROWS, durabilityConfig, faultScope, faultsIn, widerLossOf } from '../../properties/availability.ts';
+import { replay } from '../../src/trace/replay.ts';
 import { availabilityLine, fewerOrShorter, sourcesFingerprint } from '../../src/cli/availability.ts';
 import { availabilityRow, crashesSurvived, EMPTY_SECTION, provenSurvived, sectionOf, withSection, type DurabilityCellLine } from '../../src/report/availability.ts';
 import { runCli } from '../cli/run-cli.ts';
@@ -93,6 +94,18 @@ describe('kafka-spec guarantees --part availability', () => {
     const bare = await runCli('guarantees', '--part', 'availability', '--out', dir);
     expect(bare.code).toBe(2);
     expect(bare.err).toMatch(/has no durability and availability section/);
+  });
+});
+
+describe('the wider search beside a number of lossy crashes', () => {
+  it('finds at rf 3, min.insync.replicas=2, the loss check finds with two lossy crashes and its other default faults, which the durability graphs leave out', { timeout: 120_000 }, () => {
+    const row = { rf: 3, minIsr: 2, unclean: false, elr: true };
+    const w = widerLossOf(row, 2);
+    expect(w.violation, 'a lost acknowledged write').not.toBeNull();
+    const v = w.violation!;
+    expect(replay(w.model, v.trace, { invariants: ['acks-all-durable'] }).violation?.invariant).toBe('acks-all-durable');
+    expect(faultsIn(v.trace).join(', ')).toMatch(/power loss/);
+    expect(faultScope(durabilityConfig(row, 2)).leftOut).toEqual(expect.arrayContaining(['session expiries of live brokers (lost heartbeats)']));
   });
 });
 

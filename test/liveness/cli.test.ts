@@ -89,6 +89,7 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
     expect(JSON.parse(r.out)).toMatchObject({ verdict: 'holds', fromSteps: 14, config: { protocol: 'kafka-4.1', maxCrashes: 2 }, stats: { complete: true } });
     expect((await runCli('check', '--from', prefix, '--invariant', 'logs-converge', '--set', 'truncation=kip101')).out)
       .toContain('Holds: logs-converge (every fair behaviour after the 14 given steps, over the whole bounded graph from there, settles again and again).');
+    expect(JSON.parse(r.out).summary).toMatch(/^Kafka 4\.1, .* after the 14 steps of .*: logs-converge holds in every fair behaviour once faults stop \(the whole bounded graph, [\d,]+ states\)\.$/);
   });
 
   it('a step the configuration does not allow, a flag that would build another configuration, or an unreadable trace: one line, exit code 2', async () => {
@@ -114,7 +115,9 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
     expect(r.out).toContain('Random fair runs, evidence and not proof: 30 runs, each up to 60 steps in which faults may happen, then 100 weakly fair steps without faults (seeds 0-29).');
     expect(r.out).toMatch(/logs-converge: settled again in \d+ of 30 runs; suspects \(never settled in the last quarter of their fair steps; not counterexamples, a lasso needs a cycle\): seeds \d+/);
     const json = JSON.parse((await runCli(...args, '--json')).out);
-    expect(json).toMatchObject({ verdict: 'holds', stats: { complete: false }, fairRuns: { runs: 30, fairSteps: 100 } });
+    expect(json).toMatchObject({ verdict: 'no-lasso-found', stats: { complete: false }, fairRuns: { runs: 30, fairSteps: 100 } });
+    expect(json.summary).toMatch(/^Kafka 0\.10 .* after the 14 steps of .*: no lasso found for logs-converge in the graph explored \([\d,]+ states, up to depth 3\); the graph was not complete, so not proven; 30 random fair runs add evidence, not proof\.$/);
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe(json.summary);
     expect(json.fairRuns.verdicts[0].suspects.length).toBeGreaterThan(0);
     const none = await runCli(...args.slice(0, -4), '--runs', '0');
     expect(none.out).not.toContain('Random fair runs');
