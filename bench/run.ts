@@ -23,7 +23,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -433,6 +433,8 @@ async function limits() {
     }), { invariants: ['monotonic-reads'], maxDepth: 13 })),
   };
   return {
+    date: new Date().toISOString().slice(0, 10),
+    loadAverage: Number(loadavg()[0].toFixed(1)),
     heap: { states: Number(plain.stdout), checkYoungMb: sized.youngMb, v8DefaultsYoungMb: plain.youngMb },
     timeLimit: { limitS: 5, ms: timeLimit.ms, verdict: timeLimit.json.verdict, stopReason: timeLimit.json.stats.stopReason },
     refusals,
@@ -446,7 +448,8 @@ function limitsMarkdown(l: Awaited<ReturnType<typeof limits>>): string {
   const slowest = Object.entries(l.refusals).sort((a, b) => b[1] - a[1])[0];
   return [
     '## Limits the tests no longer time', '',
-    'Figures the test suite once asserted as bounds, measured here so that a test\'s verdict does not depend on the machine\'s load.', '',
+    'Figures the test suite once asserted as bounds, measured here so that a test\'s verdict does not depend on the machine\'s load.',
+    `Measured on ${l.date} by \`npm run bench -- limits\`, the machine's load average ${l.loadAverage} as it started.`, '',
     '| what | measured | the bound the test held |', '|---|---:|---:|',
     `| young generation of \`kafka-spec check\` (${l.heap.states.toLocaleString('en')} states) | ${l.heap.checkYoungMb} MB | at most 4 MB |`,
     `| young generation of the same search with V8's defaults | ${l.heap.v8DefaultsYoungMb} MB | at least 16 MB |`,
