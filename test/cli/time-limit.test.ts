@@ -14,7 +14,7 @@ async function check(args: string[]): Promise<{ code: number; json: any }> {
 
 it('a random search stopped by the limit says so, incomplete, with the runs, steps and states it explored', async () => {
   // Today's protocol breaks no default invariant, and a hundred million runs outlast any limit.
-  const { code, json } = await check(['--engine', 'random', '--runs', '100000000', '--time-limit', '2', '--seed', '1', '--workers', '1']);
+  const { code, json } = await check(['--engine', 'random', '--runs', '100000000', '--time-limit', '1', '--seed', '1', '--workers', '1']);
   expect(code).toBe(0);
   expect(json.violations).toEqual([]);
   expect(json.stats).toMatchObject({ engine: 'random', complete: false, stopReason: 'time' });
