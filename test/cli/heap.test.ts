@@ -19,11 +19,11 @@ function node(args: string[]): string {
 
 describe('the heap of a kafka-spec process', () => {
   it('sized for searching, it searches the same states as V8\'s defaults', () => {
-    const cli = node(['bin/kafka-spec.mjs', 'check', '--engine', 'exhaustive', '--max-states', '6000', '--json', '--set', 'consumer=false', '--rf', '2']);
+    const cli = node(['bin/kafka-spec.mjs', 'check', '--engine', 'exhaustive', '--max-states', '2000', '--json', '--set', 'consumer=false', '--rf', '2']);
     const plain = node(['--input-type=module', '-e', `
       const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
       const { exploreExhaustive } = await import('./dist/src/explore/index.js');
-      console.log(exploreExhaustive(kafkaModelOf({ rf: 2, consumer: false }), { maxStates: 6000 }).stats.states);`]);
+      console.log(exploreExhaustive(kafkaModelOf({ rf: 2, consumer: false }), { maxStates: 2000 }).stats.states);`]);
     const states = JSON.parse(cli).stats.states;
     expect(states).toBeGreaterThan(0);
     expect(states).toBe(Number(plain));
