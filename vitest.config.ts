@@ -50,7 +50,8 @@ const DOCS = ['test/docs/**/*.test.ts'];
 const BROWSER = ['test/browser/**/*.test.ts'];
 
 /**
- * The longest files start first, longest first (as measured with the projects' choice above), so
+ * The longest files start first, longest first (as the evidence project measured them on a
+ * lightly loaded machine, the docs' matrix longest of all), so
  * that on two cores the short files fill the time beside them instead of the long ones running
  * alone at the end. The rest keep vitest's own order. This holds for any selection of projects:
  * `npm test` starts with the docs' matrix and the minutes-long evidence, the unit project with its
@@ -58,17 +59,19 @@ const BROWSER = ['test/browser/**/*.test.ts'];
  */
 const LONG_FIRST = [
   'test/docs/guarantees.test.ts',
-  'properties/goals.prop.test.ts',
   'properties/evidence.prop.test.ts',
+  'properties/goals.prop.test.ts',
   'properties/current.prop.test.ts',
   'properties/consumer.prop.test.ts',
-  'test/cli/fuzz.test.ts',
   'test/explore/split.test.ts',
+  'properties/moves.prop.test.ts',
   'test/cli/merge.test.ts',
+  'test/explore/parallel.test.ts',
+  'test/liveness/availability.test.ts',
+  'test/cli/fuzz.test.ts',
   'test/explore/sleep.test.ts',
   'test/cli/workers.test.ts',
-  'test/liveness/availability.test.ts',
-  'test/explore/parallel.test.ts',
+  'test/liveness/history.test.ts',
   'test/cli/cli.test.ts',
   'test/cli/stop-report.test.ts',
   'test/cli/limits.test.ts',
