@@ -14,14 +14,16 @@
  *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
  *  - liveness: liveness checking against safety on the same graph;
  *  - browser: the explorer's engine in headless Chromium against Node (bench/browser.ts);
- *  - startup: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn.
+ *  - startup: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn;
+ *  - limits: the young generation of a search, `--time-limit` kept, the time to refuse a malformed
+ *    trace, and the consumer searches' times: what tests once asserted as bounds.
  *
  * `npm run bench -- NAME` runs one section and prints it; with `--write` it also replaces that
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -366,6 +368,99 @@ function memoryRandom(runs = 40_000) {
     peakRssMbByRuns: [...marked, { runs: r.stats.runs, peakRssMb: Math.round(peak / 2 ** 20) }] })`, `const marks = ${JSON.stringify(marks)}; const marked = [];`);
 }
 
+/**
+ * The limits the tests once asserted as times and sizes, measured here instead (a test's verdict
+ * must not depend on how loaded the machine is), each beside the bound the test used to hold:
+ *  - the young generation of `kafka-spec check` (src/cli/heap.ts) against the same search called
+ *    with V8's defaults, each in a process of its own with a module reporting it at exit;
+ *  - `check --time-limit 5` on a search whose counterexample would take minutes to certify: the
+ *    whole command's wall time, spawn to exit;
+ *  - `replay` refusing malformed traces (100,000 steps, rf 1e308, a step naming broker 7), in this
+ *    process through the CLI's entry point, the slowest of the three;
+ *  - the consumer searches of properties/consumer.prop.test.ts: the silent skip found breadth-first,
+ *    the same bounds with position validation to depth 12, and the retry at the leader to depth 13.
+ */
+async function limits() {
+  const young = (args: string[]) => {
+    const report = 'data:text/javascript,import v8 from "node:v8"; process.on("exit", () => process.stderr.write(`young ${' +
+      'v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size}\\n`));';
+    const r = spawnSync(process.execPath, ['--import', report, ...args], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+    const found = /young (\d+)/.exec(r.stderr);
+    if (found === null) throw new Error(`no heap figure from node ${args.join(' ')}: ${r.stderr}`);
+    return { youngMb: Number((Number(found[1]) / 2 ** 20).toFixed(1)), stdout: r.stdout };
+  };
+  const sized = young([BIN, 'check', '--engine', 'exhaustive', '--max-states', '6000', '--json', '--set', 'consumer=false', '--rf', '2']);
+  const plain = young(['--input-type=module', '-e', `
+    const { kafkaModelOf } = await import('./dist/properties/kafka-model.js');
+    const { exploreExhaustive } = await import('./dist/src/explore/index.js');
+    console.log(exploreExhaustive(kafkaModelOf({ rf: 2, consumer: false }), { maxStates: 6000 }).stats.states);`]);
+  if (JSON.parse(sized.stdout).stats.states !== Number(plain.stdout)) throw new Error('the sized and the default heap searched different states');
+
+  const timeLimit = cli(['check', '--truncation', 'hw', '--rf', '3', '--set', 'consumer=false', '--engine', 'random',
+    '--time-limit', '5', '--invariant', 'weak-isr', '--seed', '1', '--json']);
+
+  const { main } = await import('../src/cli/main.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-refusals-'));
+  const quiet = { out: () => {}, progress: () => {} };
+  const file = join(dir, 'trace.json');
+  if (await main(['check', '--acks', '1', '--first', '--out', file, '--set', 'consumer=false'], quiet) !== 1) throw new Error('no trace to mutate');
+  const valid = JSON.parse(readFileSync(file, 'utf8'));
+  const malformed: Record<string, unknown> = {
+    '100,000 steps': { ...valid, steps: Array.from({ length: 100_000 }, () => valid.steps[0]) },
+    'rf 1e308': { ...valid, config: { ...valid.config, rf: 1e308 } },
+    'broker 7': { ...valid, steps: [{ ...valid.steps[0], broker: 7 }] },
+  };
+  const refusals: Record<string, number> = {};
+  for (const [name, trace] of Object.entries(malformed)) {
+    writeFileSync(file, JSON.stringify(trace));
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      if (await main(['replay', file], quiet) !== 2) throw new Error(`replay accepted the trace with ${name}`);
+      ms.push(performance.now() - start);
+    }
+    refusals[name] = Math.round(median(ms));
+  }
+  rmSync(dir, { recursive: true });
+
+  const skip = { protocol: 'kafka-4.1', rf: 2, minIsr: 1, unclean: true, consumer: true, maxRecords: 3, maxCrashes: 1, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 1, maxLeaderMoves: 0 };
+  const searched = (r: ExploreResult<{ step: string }>) => ({ ms: r.stats.elapsedMs, states: r.stats.states, length: r.violations[0]?.length ?? null });
+  const consumer = {
+    silentSkip: searched(exploreExhaustive(kafkaModelOf({ ...skip, consumerValidatesEpoch: false }), { invariants: ['monotonic-reads'], stopAtFirst: true })),
+    validated: searched(exploreExhaustive(kafkaModelOf({ ...skip, consumerValidatesEpoch: true }), { invariants: ['monotonic-reads'], maxDepth: 12 })),
+    retryAtLeader: searched(exploreExhaustive(kafkaModelOf({
+      rf: 2, minIsr: 1, followerReads: true, maxRecords: 1, maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 0, maxLeaderChanges: 0, maxLeaderMoves: 0,
+    }), { invariants: ['monotonic-reads'], maxDepth: 13 })),
+  };
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    loadAverage: Number(loadavg()[0].toFixed(1)),
+    heap: { states: Number(plain.stdout), checkYoungMb: sized.youngMb, v8DefaultsYoungMb: plain.youngMb },
+    timeLimit: { limitS: 5, ms: timeLimit.ms, verdict: timeLimit.json.verdict, stopReason: timeLimit.json.stats.stopReason },
+    refusals,
+    consumer,
+  };
+}
+
+function limitsMarkdown(l: Awaited<ReturnType<typeof limits>>): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const c = l.consumer;
+  const slowest = Object.entries(l.refusals).sort((a, b) => b[1] - a[1])[0];
+  return [
+    '## Limits the tests no longer time', '',
+    'Figures the test suite once asserted as bounds, measured here so that a test\'s verdict does not depend on the machine\'s load.',
+    `Measured on ${l.date} by \`npm run bench -- limits\`, the machine's load average ${l.loadAverage} as it started.`, '',
+    '| what | measured | the bound the test held |', '|---|---:|---:|',
+    `| young generation of \`kafka-spec check\` (${l.heap.states.toLocaleString('en')} states) | ${l.heap.checkYoungMb} MB | at most 4 MB |`,
+    `| young generation of the same search with V8's defaults | ${l.heap.v8DefaultsYoungMb} MB | at least 16 MB |`,
+    `| \`check --time-limit ${l.timeLimit.limitS}\` with a counterexample to shrink and certify, spawn to exit (${l.timeLimit.stopReason}) | ${s(l.timeLimit.ms)} | 10 s |`,
+    `| \`replay\` refusing a malformed trace, slowest of ${Object.keys(l.refusals).length} (${slowest[0]}), median of 3 | ${slowest[1]} ms | 5 s each |`,
+    `| a consumer's silent skip found breadth-first (${c.silentSkip.length} steps, ${c.silentSkip.states.toLocaleString('en')} states) | ${s(c.silentSkip.ms)} | 20 s |`,
+    `| the same bounds with position validation, to depth 12 (${c.validated.states.toLocaleString('en')} states) | ${s(c.validated.ms)} | 60 s |`,
+    `| a consumer's retry at the leader, to depth 13 (${c.retryAtLeader.states.toLocaleString('en')} states) | ${s(c.retryAtLeader.ms)} | 60 s |`,
+  ].join('\n');
+}
+
 /** How a measured process sizes V8's heap: as `kafka-spec` does, or V8's defaults. */
 type Heap = 'search' | 'default';
 
@@ -570,6 +665,7 @@ const SECTIONS: Record<string, Section> = {
   liveness: { key: 'liveness', run: () => liveness() },
   browser: { key: 'browser', run: async () => (await import('./browser.ts')).browserBench() },
   startup: { key: 'startup', run: () => startup() },
+  limits: { key: 'limits', run: () => limits() },
 };
 
 const only = process.argv[2] === '--only' ? process.argv[3] : process.argv[2]?.startsWith('--') ? undefined : process.argv[2];
@@ -636,6 +732,7 @@ function markdown(r: Record<string, any>): string {
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
     ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
+    ...(r.limits === undefined ? [] : [limitsMarkdown(r.limits), '']),
   ];
   return lines.join('\n');
 }

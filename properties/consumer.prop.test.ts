@@ -13,7 +13,8 @@
  *   the rule is liveness (a consumer kept on a lagging follower falls behind indefinitely), which
  *   the model does not check; so the enumeration is tested directly.
  *
- * Each search runs through the engine API, as `kafka-spec check` does, and is timed.
+ * Each search runs through the engine API, as `kafka-spec check` does, with no time limit (a
+ * loaded machine must not change the verdict); `npm run bench -- limits` records how long they take.
  */
 import { describe, expect, it } from 'vitest';
 import { exploreExhaustive } from '../src/explore/index.ts';
@@ -37,18 +38,10 @@ const SKIP = {
 
 const SILENT_SKIP_LENGTH = 12;
 
-/** Runs `search` and returns its result with the time it took. */
-function timed<T>(search: () => T): [T, number] {
-  const started = Date.now();
-  const result = search();
-  return [result, Date.now() - started];
-}
-
 describe('a consumer without position validation (before KIP-320\'s consumer side) skips silently after an unclean election', () => {
-  it(`violates monotonic-reads (T-4) in ${SILENT_SKIP_LENGTH} steps, found breadth-first within 20 s`, () => {
+  it(`violates monotonic-reads (T-4) in ${SILENT_SKIP_LENGTH} steps, found breadth-first`, () => {
     const model = kafkaModelOf({ ...SKIP, consumerValidatesEpoch: false });
-    const [r, ms] = timed(() => exploreExhaustive(model, { invariants: ['monotonic-reads'], stopAtFirst: true, timeLimitMs: 20_000 }));
-    expect(ms).toBeLessThan(20_000);
+    const r = exploreExhaustive(model, { invariants: ['monotonic-reads'], stopAtFirst: true });
     expect(r.violations[0]).toMatchObject({ invariant: 'monotonic-reads', length: SILENT_SKIP_LENGTH });
     const trace = r.violations[0].trace;
     expect(trace.at(-1)?.step).toBe('ConsumerFetch');
@@ -64,10 +57,9 @@ describe('a consumer without position validation (before KIP-320\'s consumer sid
 
   it(`holds with position validation (KAFKA-7747) to depth ${SILENT_SKIP_LENGTH}, where the consumer validates and resets`, () => {
     const model = kafkaModelOf({ ...SKIP, consumerValidatesEpoch: true });
-    const [r, ms] = timed(() => exploreExhaustive(model, { invariants: ['monotonic-reads'], maxDepth: SILENT_SKIP_LENGTH, timeLimitMs: 60_000 }));
+    const r = exploreExhaustive(model, { invariants: ['monotonic-reads'], maxDepth: SILENT_SKIP_LENGTH });
     expect(r.violations).toEqual([]);
     expect(r.stopReason).toBe('depth');
-    expect(ms).toBeLessThan(60_000);
     expect(r.coverage.goals['consumer-validated'].count).toBeGreaterThan(0);
     expect(r.coverage.goals['consumer-reset'].count).toBeGreaterThan(0);
   });
@@ -115,9 +107,8 @@ describe('OFFSET_OUT_OF_RANGE (C3, C6)', () => {
   it('a follower that lost records after being named answers OFFSET_OUT_OF_RANGE, and exploration reaches the retry at the leader', () => {
     // rf 2, min ISR 1, one record, one lossy crash, no election and no leader move.
     const model = followerReadsModel({ maxRecords: 1, maxCrashes: 1, lossyCrashes: 1, maxHeartbeatLosses: 0, maxLeaderChanges: 0, maxLeaderMoves: 0 });
-    const [r, ms] = timed(() => exploreExhaustive(model, { invariants: ['monotonic-reads'], maxDepth: 13, timeLimitMs: 60_000 }));
+    const r = exploreExhaustive(model, { invariants: ['monotonic-reads'], maxDepth: 13 });
     expect(r.violations).toEqual([]);
-    expect(ms).toBeLessThan(60_000);
     expect(r.coverage.goals['consumer-retried-at-leader'].firstDepth).toBe(13);
   });
 });
@@ -139,14 +130,13 @@ describe('KAFKA-14372: the leader names only ISR members as read replicas (C2)',
 
   it('without it, a leader names a follower it has just dropped from its ISR (5 steps)', () => {
     const model = namesOnlyIsrMembers(followerReadsModel({ ...QUIET, followerReadsIsrOnly: false }));
-    const [r, ms] = timed(() => exploreExhaustive(model, { stopAtFirst: true, timeLimitMs: 20_000 }));
-    expect(ms).toBeLessThan(20_000);
+    const r = exploreExhaustive(model, { stopAtFirst: true });
     expect(r.violations[0]).toMatchObject({ invariant: 'names-only-isr-members', length: 5 });
   });
 
   it('with it, no reachable state lets a leader name a follower outside its ISR', () => {
     const model = namesOnlyIsrMembers(followerReadsModel({ ...QUIET, followerReadsIsrOnly: true }));
-    const r = exploreExhaustive(model, { timeLimitMs: 60_000 });
+    const r = exploreExhaustive(model);
     expect(r.complete).toBe(true);
     expect(r.violations).toEqual([]);
   });

@@ -318,12 +318,10 @@ describe('robustness: malformed input ends with one error line, exit 2', () => {
     ];
     for (const [name, trace, message] of cases) {
       writeFileSync(file, JSON.stringify(trace));
-      const started = Date.now();
       const o = await run(['replay', file]);
       expect(broken(o), name).toBeNull();
       expect(o.code, name).toBe(2);
       expect(o.err[0], name).toMatch(message);
-      expect(Date.now() - started, name).toBeLessThan(5000);
     }
   });
 
