@@ -5,7 +5,7 @@
  * of the sources its rows depend on, so a test can tell when it must be regenerated without
  * recomputing every row (the rf 3 rows take minutes).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AVAILABILITY_ROWS, availabilityConfig, availabilityOf, crashesIn, documentedTolerance, durabilityConfig, durabilityOf, faultScope, faultsIn, rowId,
@@ -18,10 +18,10 @@ import { fingerprint } from '../explore/fingerprint.ts';
 import { availabilitySection, crashesSurvived, type AvailabilityLine, type DurabilityCellLine, type SectionScopes, type WiderLine } from '../report/availability.ts';
 import { lassoTrace } from '../report/liveness.ts';
 import { makeTrace } from '../trace/schema.ts';
-import { projectRoot } from './root.ts';
+import { projectRoot, tsFilesUnder } from './root.ts';
 
 /**
- * The sources that decide the rows: the whole model (spec/, spec/xstate/), the properties and
+ * The sources that decide the rows: the whole model (spec/ and its folders), the properties and
  * model it is built from, the engines (breadth-first, random with its shrinking, liveness) and
  * the section's code.
  */
@@ -33,7 +33,7 @@ const SOURCES = [
 
 /** A fingerprint of the sources the rows depend on. */
 export function sourcesFingerprint(root = projectRoot()): string {
-  const spec = ['spec', 'spec/xstate'].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.ts')).sort().map((f) => `${d}/${f}`));
+  const spec = tsFilesUnder(root, 'spec');
   return fingerprint([...spec, ...SOURCES].flatMap((f) => [f, readFileSync(join(root, f), 'utf8')]));
 }
 

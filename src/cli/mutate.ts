@@ -9,7 +9,7 @@
  * the model documents; 1 when any survives unexplained; 2 for bad input.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { type Mutant, mutantFileName, mutantsOf, SURVIVORS } from '../../properties/mutants.ts';
@@ -25,7 +25,7 @@ import { makeTrace, type Trace } from '../trace/schema.ts';
 import { type MutantRow, mutationsJson, mutationsMarkdown, mutationsText, summarize } from '../report/mutations.ts';
 import { oneLine } from '../report/line.ts';
 import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
-import { projectRoot } from './root.ts';
+import { projectRoot, tsFilesUnder } from './root.ts';
 import type { Output } from './check.ts';
 
 export interface MutateFlags extends ModelFlags {
@@ -56,13 +56,13 @@ function widerBounds(config: ClusterConfig): Partial<ClusterConfig> {
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
 
 /** The sources a mutation page is generated from: their fingerprint is written on the page. */
-const SOURCE_DIRS = ['spec', 'spec/xstate', 'src/explore'];
+const SOURCE_DIRS = ['spec', 'src/explore'];
 const SOURCE_FILES = ['properties/invariants.ts', 'properties/goals.ts', 'properties/kafka-model.ts', 'properties/mutants.ts'];
 
 /** A SHA-256 over the model, its properties, its mutants and the engine, so a page shows what it was generated from. */
 export function sourcesFingerprint(root = projectRoot()): string {
   const files = [
-    ...SOURCE_DIRS.flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)),
+    ...SOURCE_DIRS.flatMap((d) => tsFilesUnder(root, d)),
     ...SOURCE_FILES,
   ].sort();
   const hash = createHash('sha256');
