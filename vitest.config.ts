@@ -45,6 +45,8 @@ const EVIDENCE = [
   'test/liveness/rejected-expansion.test.ts',
   'test/spec/independence.test.ts',
   'test/spec/differential.test.ts',
+  // npm pack, an offline install into a new project and the docs' example run there: a minute or two.
+  'test/api/package.test.ts',
 ];
 const DOCS = ['test/docs/**/*.test.ts'];
 const BROWSER = ['test/browser/**/*.test.ts'];

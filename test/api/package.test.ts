@@ -1,5 +1,7 @@
 /**
- * The package as a user gets it: `npm pack` (which builds it), installed into a new project
+ * The package as a user gets it: `npm pack` of the build in dist/ (`npm test` and
+ * `npm run test:evidence` build first; the pack runs no scripts, so it never rewrites dist/ while
+ * other test files run the CLI from it), installed into a new project
  * outside this checkout with no network, then docs/api.md's example test run there by vitest and
  * type-checked against the declarations the package ships. Slow (a build, a pack, an install and
  * the example's searches, a minute or two): it belongs to the slow tier, not the unit tests.
@@ -12,7 +14,7 @@
  * `import ... from 'vitest'` is the runner's own copy); fast-check comes with the package.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,9 +64,9 @@ describe('the packed package in a project of its own', () => {
   let tarball = '';
 
   beforeAll(() => {
-    // The prepare script's build prints before the JSON.
-    const printed = run('npm', ['pack', '--json', '--pack-destination', folder], root);
-    const packed = JSON.parse(printed.slice(printed.indexOf('\n[') + 1)) as { filename: string }[];
+    if (!existsSync(join(root, 'dist/api/index.js'))) throw new Error('dist/ is not built: run npm run build first');
+    const printed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', folder], root);
+    const packed = JSON.parse(printed.slice(printed.indexOf('[')) ) as { filename: string }[];
     tarball = join(folder, packed[0].filename);
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'user-project', private: true, type: 'module', dependencies: { 'kafka-spec': `file:${tarball}` } }, null, 2)}\n`);

@@ -58,7 +58,7 @@ describe('kafka-spec check', () => {
 
 
   it('by default runs breadth-first for half the time limit, then random runs, and reports both phases', async () => {
-    const r = await run('check', '--time-limit', '2', '--seed', '1', '--json', ...FAST);
+    const r = await run('check', '--time-limit', '4', '--seed', '1', '--json', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(0);
     // A search stopped by the clock never says "holds", for the check or for any invariant.
