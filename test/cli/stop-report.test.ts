@@ -38,8 +38,15 @@ describe('check stops at --max-states with the partial report', () => {
 });
 
 describe('a check stopped before it covered anything says so, and never that anything holds', () => {
-  it('--time-limit 0: exit 0, "no violation found", and a last sentence saying only the initial state was covered', async () => {
+  it('--time-limit 0 is refused with one line: a check that could look at nothing is bad input, not a pass', async () => {
     const r = await runCli('check', '--time-limit', '0', ...FAST);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim()).toBe('kafka-spec: --time-limit must be at least 1 (second)');
+  });
+
+  it('a search stopped before its first level: "no violation found", and a last sentence saying only the initial state was covered', async () => {
+    const r = await runCli('check', '--engine', 'exhaustive', '--max-memory', '1', ...FAST);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('No invariant violated');
     expect(r.out).toContain('No violation found (27 checked), which is not a proof: the search was not complete.');
