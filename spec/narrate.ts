@@ -7,33 +7,17 @@
  *
  * Pure, and for people only: nothing in the model or the engine reads it.
  */
-import { type ClusterAction, deliveryOf } from './actions.ts';
+import { type ClusterAction, deliveryOf, stepDefinition } from './actions.ts';
+import { leaderName, says, set, values, who } from './words.ts';
 import type { ClusterState, ReplicaSlot } from './cluster.ts';
 import type { BrokerId, Entry, Message, Registration } from './types.ts';
 import { NO_LEADER } from './types.ts';
 
-const set = (xs: readonly number[]) => `{${xs.join(',')}}`;
-const values = (es: readonly Entry[]) => (es.length === 0 ? 'nothing' : es.map((e) => `v${e.value}`).join(' '));
 const offsets = (from: number, to: number) => (to - from === 1 ? `offset ${from}` : `offsets ${from}-${to - 1}`);
 const records = (n: number) => (n === 1 ? '1 record' : `${n} records`);
 const lifeline = (b: BrokerId) => (b === 0 ? 'controller' : `b${b}`);
-const leaderName = (b: BrokerId) => (b === NO_LEADER ? 'no leader' : `leader ${b}`);
-const who = (b: BrokerId) => (b === 0 ? 'the controller' : `broker ${b}`);
 
-/** What one message says, in a few words (`fetch from offset 3`, `v3 v4, HW 2`). */
-export function says(m: Message): string {
-  switch (m.kind) {
-    case 'FetchRequest': return `fetch from offset ${m.fetchOffset}`;
-    case 'FetchResponse':
-      if (m.error !== null) return m.error;
-      if (m.diverging !== null) return `diverging: epoch ${m.diverging.epoch} ends at ${m.diverging.end}`;
-      return m.records.length === 0 ? `no records, HW ${m.highWatermark}` : `${values(m.records)}, HW ${m.highWatermark}`;
-    case 'EpochRequest': return `OffsetsForLeaderEpoch(epoch ${m.epoch})`;
-    case 'EpochResponse': return m.error ?? `epoch ${m.answer.epoch} ends at ${m.answer.end}`;
-    case 'AlterPartition': return `AlterPartition ISR ${set(m.isr)}`;
-    case 'AlterPartitionResponse': return m.error ?? `ISR ${set(m.isr)} accepted`;
-  }
-}
+export { says };
 
 /** A message sent, as a sentence: `broker 2 asks broker 1 for records from offset 3`. */
 function sendLine(m: Message): string {
@@ -160,46 +144,6 @@ function historyLines(b: ClusterState, n: ClusterState): string[] {
   return out;
 }
 
-/** The first line: who acts and on what, in Kafka's words. */
-function headline(b: ClusterState, a: ClusterAction, n: ClusterState): string | null {
-  const d = deliveryOf(a);
-  if (d !== null) {
-    const m = b.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
-    const what = m === undefined ? d.kind : says(m);
-    if (d.lost) return `the network loses ${who(d.from)}'s ${what} to ${who(d.to)}`;
-    return d.kind.endsWith('Response') ? `${who(d.to)} receives ${who(d.from)}'s answer: ${what}` : `${who(d.to)} handles ${who(d.from)}'s ${what}`;
-  }
-  switch (a.step) {
-    case 'ProducerSend': {
-      const appended = n.replicas[a.broker - 1].context.log.length > b.replicas[a.broker - 1].context.log.length;
-      return `the producer sends v${a.value} to leader ${a.broker}${appended ? '' : ', which refuses it'}`;
-    }
-    case 'FollowerFetch': return null; // the message it sends says it all
-    case 'BrokerApplyMetadata': {
-      const r = n.replicas[a.broker - 1].context;
-      return `broker ${a.broker} applies the controller's metadata (${leaderName(r.leader)}, epoch ${r.leaderEpoch})`;
-    }
-    case 'BrokerCrash': return `broker ${a.broker} crashes (what it wrote survives in the page cache)`;
-    case 'BrokerLossyCrash': return `broker ${a.broker} loses power`;
-    case 'BrokerRestart': return `broker ${a.broker} restarts and registers again`;
-    case 'BrokerFailPermanently': return `broker ${a.broker} fails for good`;
-    case 'BrokerControlledShutdown': return `broker ${a.broker} shuts down cleanly`;
-    case 'BrokerCheckpointHw': return `broker ${a.broker} writes HW ${n.replicas[a.broker - 1].context.hwCheckpoint} to its checkpoint file`;
-    case 'LeaderShrinkIsr': return `leader ${a.broker} finds broker ${a.follower} out of sync (replica.lag.time.max.ms)`;
-    case 'ControllerFenceBroker': return `the controller stops hearing broker ${a.broker}'s heartbeats`;
-    case 'ControllerUnfenceBroker': return null;
-    case 'ControllerElectPreferredLeader': return 'the controller moves leadership back to the preferred replica';
-    case 'ControllerFailover': return null;
-    case 'DeposedControllerSendMetadata': return `the deposed controller sends its stale metadata to broker ${a.broker}`;
-    case 'ConsumerFetch': return `the consumer fetches offset ${b.consumer.position} from broker ${a.broker}`;
-    case 'ConsumerRefreshMetadata': return `the consumer learns leader ${n.consumer.leader} in epoch ${n.consumer.leaderEpoch} from the metadata`;
-    case 'ConsumerValidatePosition': return `the consumer checks its position ${b.consumer.position} with leader ${a.broker} (OffsetsForLeaderEpoch)`;
-    case 'LeaderSelectReadReplica': return `leader ${a.broker} tells the consumer to read from broker ${a.replica}`;
-    case 'ConsumerExpireReadReplica': return `the consumer stops reading from broker ${a.broker}`;
-  }
-  return null;
-}
-
 /**
  * A step in Kafka's words: what was done, then what followed from it, one clause a line, e.g.
  * `broker 2 handles broker 1's v3, HW 2`, `broker 2 appends v3 at offset 2`, `broker 2 advances
@@ -207,7 +151,7 @@ function headline(b: ClusterState, a: ClusterAction, n: ClusterState): string | 
  */
 export function narrate(before: ClusterState, a: ClusterAction, after: ClusterState): string[] {
   const lines: string[] = [];
-  const head = headline(before, a, after);
+  const head = stepDefinition(a.step).tell(before, a as never, after);
   if (head !== null) lines.push(head);
   after.replicas.forEach((slot, i) => lines.push(...replicaLines(a, before.replicas[i], slot)));
   lines.push(...controllerLines(before, after));

@@ -7,6 +7,7 @@
  */
 import type { BrokerId } from '../types.ts';
 import { leo } from '../replica-context.ts';
+import { leaderName } from '../words.ts';
 import { defineStep, noteOfStep, running } from './define.ts';
 import { CONTROLLER } from './footprint.ts';
 
@@ -22,6 +23,10 @@ export const BrokerApplyMetadata = defineStep<{ step: 'BrokerApplyMetadata'; bro
   },
   apply: (cl, s, a) => cl.applyMetadata(s, a.broker),
   describe: (a) => `broker ${a.broker} replays the latest metadata`,
+  tell: (_before, a, after) => {
+    const r = after.replicas[a.broker - 1].context;
+    return `broker ${a.broker} applies the controller's metadata (${leaderName(r.leader)}, epoch ${r.leaderEpoch})`;
+  },
   fairness: 'fair',
   footprint: (f, s, a) => f.metadata(s, a.broker, s.controller.registration.leader).reads(CONTROLLER),
   picture: noteOfStep,
@@ -38,6 +43,7 @@ export const BrokerCrash = defineStep<{ step: 'BrokerCrash'; broker: BrokerId }>
   },
   apply: (cl, s, a) => cl.crash(s, a.broker, Number.MAX_SAFE_INTEGER),
   describe: (a) => `broker ${a.broker} crashes (page cache survives)`,
+  tell: (_before, a) => `broker ${a.broker} crashes (what it wrote survives in the page cache)`,
   fairness: 'fault',
   footprint: (f) => f.everything(),
   picture: noteOfStep,
@@ -56,6 +62,7 @@ export const BrokerLossyCrash = defineStep<{ step: 'BrokerLossyCrash'; broker: B
   },
   apply: (cl, s, a) => cl.crash(s, a.broker, a.keep),
   describe: (a) => `broker ${a.broker} loses power, keeping only its first ${a.keep} record(s)`,
+  tell: (_before, a) => `broker ${a.broker} loses power`,
   fairness: 'fault',
   footprint: (f) => f.everything(),
   picture: noteOfStep,
@@ -73,6 +80,7 @@ export const BrokerRestart = defineStep<{ step: 'BrokerRestart'; broker: BrokerI
   },
   apply: (cl, s, a) => cl.restart(s, a.broker),
   describe: (a) => `broker ${a.broker} restarts and registers a new incarnation`,
+  tell: (_before, a) => `broker ${a.broker} restarts and registers again`,
   fairness: 'fair',
   footprint: (f) => f.everything(),
   picture: noteOfStep,
@@ -89,6 +97,7 @@ export const BrokerFailPermanently = defineStep<{ step: 'BrokerFailPermanently';
   },
   apply: (cl, s, a) => cl.failPermanently(s, a.broker),
   describe: (a) => `broker ${a.broker} fails for good (it never comes back)`,
+  tell: (_before, a) => `broker ${a.broker} fails for good`,
   fairness: 'fault',
   footprint: (f) => f.everything(),
   picture: noteOfStep,
@@ -107,6 +116,7 @@ export const BrokerControlledShutdown = defineStep<{ step: 'BrokerControlledShut
   },
   apply: (cl, s, a) => cl.controlledShutdown(s, a.broker),
   describe: (a) => `broker ${a.broker} shuts down cleanly (controlled shutdown)`,
+  tell: (_before, a) => `broker ${a.broker} shuts down cleanly`,
   fairness: 'fault',
   footprint: (f) => f.everything(),
   picture: noteOfStep,
@@ -124,6 +134,7 @@ export const BrokerCheckpointHw = defineStep<{ step: 'BrokerCheckpointHw'; broke
   },
   apply: (cl, s, a) => cl.toReplica(s, a.broker, { type: 'CheckpointHw' }),
   describe: (a) => `broker ${a.broker} writes its HW checkpoint`,
+  tell: (_before, a, after) => `broker ${a.broker} writes HW ${after.replicas[a.broker - 1].context.hwCheckpoint} to its checkpoint file`,
   fairness: 'fair',
   footprint: (f, s, a) => f.replica(s, a.broker),
   picture: noteOfStep,

@@ -23,6 +23,10 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
   },
   apply: (cl, s, a) => cl.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: cl.rules.acks }),
   describe: (a) => `producer sends v${a.value} to broker ${a.broker}`,
+  tell: (before, a, after) => {
+    const appended = after.replicas[a.broker - 1].context.log.length > before.replicas[a.broker - 1].context.log.length;
+    return `the producer sends v${a.value} to leader ${a.broker}${appended ? '' : ', which refuses it'}`;
+  },
   fairness: 'fair',
   // The controller is read for the goal that asks whether a deposed leader appended.
   footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
@@ -73,6 +77,7 @@ export const ConsumerFetch = defineStep<{ step: 'ConsumerFetch'; broker: BrokerI
   },
   apply: (cl, s, a) => consumerFetch(cl.rules, s, a.broker),
   describe: (a) => `consumer fetches from broker ${a.broker}`,
+  tell: (before, a, _after) => `the consumer fetches offset ${before.consumer.position} from broker ${a.broker}`,
   fairness: 'fair',
   footprint: consumerFootprint,
   picture: consumerAnswer,
@@ -89,6 +94,7 @@ export const ConsumerRefreshMetadata = defineStep<{ step: 'ConsumerRefreshMetada
   },
   apply: (cl, s, a) => consumerRefreshMetadata(cl.rules, s, a.broker),
   describe: (a) => `consumer learns a newer leader epoch from broker ${a.broker}'s metadata`,
+  tell: (_before, a, after) => `the consumer learns leader ${after.consumer.leader} in epoch ${after.consumer.leaderEpoch} from the metadata`,
   fairness: 'fair',
   footprint: consumerFootprint,
   picture: consumerAnswer,
@@ -105,6 +111,7 @@ export const ConsumerValidatePosition = defineStep<{ step: 'ConsumerValidatePosi
   },
   apply: (cl, s, a) => consumerValidatePosition(cl.rules, s, a.broker),
   describe: (a) => `consumer validates its position with OffsetsForLeaderEpoch at leader ${a.broker}`,
+  tell: (before, a, _after) => `the consumer checks its position ${before.consumer.position} with leader ${a.broker} (OffsetsForLeaderEpoch)`,
   fairness: 'fair',
   footprint: consumerFootprint,
   picture: consumerAnswer,
@@ -124,6 +131,7 @@ export const LeaderSelectReadReplica = defineStep<{ step: 'LeaderSelectReadRepli
   },
   apply: (_cl, s, a) => leaderSelectReadReplica(s, a.replica),
   describe: (a) => `leader ${a.broker} tells the consumer to read from broker ${a.replica}`,
+  tell: (_before, a) => `leader ${a.broker} tells the consumer to read from broker ${a.replica}`,
   fairness: 'unfair',
   footprint: consumerFootprint,
   picture: consumerAnswer,
@@ -140,6 +148,7 @@ export const ConsumerExpireReadReplica = defineStep<{ step: 'ConsumerExpireReadR
   },
   apply: (_cl, s) => consumerExpireReadReplica(s),
   describe: (a) => `the consumer's choice of broker ${a.broker} as read replica expires`,
+  tell: (_before, a) => `the consumer stops reading from broker ${a.broker}`,
   fairness: 'unfair',
   footprint: consumerFootprint,
   picture: (_prev, a) => ({ arrows: [], notes: [{ over: 'consumer', text: `forgets read replica b${a.broker}` }] }),

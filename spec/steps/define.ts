@@ -1,12 +1,13 @@
 /**
  * What defining a kind of step takes. Every part is required, so the type checker refuses a step
  * that lacks one: its parameters (the action type), when it is enabled, what it does, how it reads,
- * its fairness, its footprint, its picture, and why a configuration rules it out. The tables the
+ * its fairness, its footprint, its picture, what it did in Kafka's words, and why a configuration
+ * rules it out. The tables the
  * rest of the model reads (the action union, the enumeration, `describeAction`, `stepKinds`,
  * `fairnessOf`, the footprints, the pictures) are derived from the definitions in `index.ts`.
  *
  * A step that takes a message off the network is defined with `delivers` or `loses`, which give
- * its enumeration, its effect, its fairness and its picture from the message it takes.
+ * its enumeration, its effect, its fairness, its picture and its headline from the message it takes.
  */
 import type { Bounds } from '../config.ts';
 import type { Cluster, ClusterState } from '../cluster.ts';
@@ -14,6 +15,7 @@ import type { Fairness } from '../fairness.ts';
 import type { Rules } from '../rules.ts';
 import type { BrokerId, MessageKind } from '../types.ts';
 import { formatMessage } from '../summary.ts';
+import { says, who } from '../words.ts';
 import type { Footprint } from './footprint.ts';
 
 /** An action: the step's name and the parameters that say who takes it. */
@@ -81,6 +83,12 @@ export interface StepDefinition<A extends Named> {
   readonly footprint: (f: Footprint, s: ClusterState, a: A) => void;
   /** How the step shows in a sequence diagram. */
   readonly picture: (prev: ClusterState, a: A, next: ClusterState) => StepPicture;
+  /**
+   * What the one who acts did, in Kafka's words, read from the states before and after: the first
+   * line of the step's narration (spec/narrate.ts adds what followed from it), or null when what
+   * followed says it all (a fetch sent, say).
+   */
+  readonly tell: (before: ClusterState, a: A, after: ClusterState) => string | null;
   /** Why a configuration rules the step out, or null when it can happen. */
   readonly ruledOut: (why: Reasons) => string | null;
 }
@@ -105,7 +113,18 @@ export function noteOfStep(_prev: ClusterState, a: Named): StepPicture {
   return { arrows: [], notes: [{ over: who, text: a.step }] };
 }
 
-type DeliveryParts<A extends Named> = Pick<StepDefinition<A>, 'enabled' | 'apply' | 'fairness' | 'picture'>;
+type DeliveryParts<A extends Named> = Pick<StepDefinition<A>, 'enabled' | 'apply' | 'fairness' | 'picture' | 'tell'>;
+
+/** The headline of a delivery or a loss: who handles, receives or loses whose message, and what it says. */
+function tellDelivery(delivery: Delivery): (before: ClusterState, a: Named) => string {
+  return (before, a) => {
+    const d = connectionOf(delivery, a);
+    const m = before.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
+    const what = m === undefined ? d.kind : says(m);
+    if (d.lost) return `the network loses ${who(d.from)}'s ${what} to ${who(d.to)}`;
+    return d.kind.endsWith('Response') ? `${who(d.to)} receives ${who(d.from)}'s answer: ${what}` : `${who(d.to)} handles ${who(d.from)}'s ${what}`;
+  };
+}
 
 /** A step that hands the oldest message of a connection to its receiver: weakly fair, an arrow from sender to receiver. */
 export function delivers<A extends Named>(
@@ -121,6 +140,7 @@ export function delivers<A extends Named>(
       const m = prev.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
       return { arrows: [{ from: participant(d.from), to: participant(d.to), label: m ? formatMessage(m) : d.kind }], notes: [] };
     },
+    tell: tellDelivery(delivery),
   };
 }
 
@@ -132,6 +152,7 @@ export function loses<A extends Named>(kind: MessageKind, sender: Delivery['send
     apply: (cl, s, a) => cl.deliver(s, connectionOf(delivery, a)),
     fairness: 'fault',
     picture: noteOfStep,
+    tell: tellDelivery(delivery),
   };
 }
 

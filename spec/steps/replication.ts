@@ -30,6 +30,7 @@ export const FollowerFetch = defineStep<{ step: 'FollowerFetch'; broker: BrokerI
   },
   apply: (cl, s, a) => cl.toReplica(s, a.broker, { type: 'FetchTick' }),
   describe: (a) => `broker ${a.broker} sends a fetch to its leader`,
+  tell: () => null, // the fetch it sends says it all
   fairness: 'fair',
   footprint(f, s, a) {
     const leader = s.replicas[a.broker - 1].context.leader;
@@ -91,6 +92,7 @@ export const LeaderShrinkIsr = defineStep<{ step: 'LeaderShrinkIsr'; broker: Bro
   },
   apply: (cl, s, a) => cl.toReplica(cl.spendLagShrink(s, a.follower), a.broker, { type: 'LagElapsed', follower: a.follower }),
   describe: (a) => `leader ${a.broker} finds broker ${a.follower} out of sync and proposes to shrink the ISR`,
+  tell: (_before, a) => `leader ${a.broker} finds broker ${a.follower} out of sync (replica.lag.time.max.ms)`,
   // A follower that is down is eventually dropped; dropping a live one means it fell behind for
   // replica.lag.time.max.ms, which a healthy follower that keeps fetching does not: a fault.
   fairness: (s, a) => (s.replicas[a.follower - 1].role === 'offline' ? 'fair' : 'fault'),

@@ -28,7 +28,7 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'today, rf 1, no consumer': { rf: 1, minIsr: 1, consumer: false },
 };
 
-const PARTS = ['enabled', 'apply', 'describe', 'fairness', 'footprint', 'picture', 'ruledOut'] as const;
+const PARTS = ['enabled', 'apply', 'describe', 'fairness', 'footprint', 'picture', 'tell', 'ruledOut'] as const;
 
 /** States met on seeded random walks (a small LCG, so the samples are the same on every run). */
 function samples(model: KafkaModel, walks: number, length: number): ClusterState[] {
@@ -115,7 +115,10 @@ describe('step definitions', () => {
           if (typeof line !== 'string' || line === '' || unreadable.test(line)) faults.add(`${a.step} reads as ${line}`);
           if (!['fault', 'fair', 'unfair'].includes(fairnessOf(s, a))) faults.add(`${a.step} has no fairness class`);
           model.independence!.footprint(s, a, out, 0);
-          const pic = picture(s, a, model.step(s, a));
+          const next = model.step(s, a);
+          const told = stepDefinition(a.step).tell(s, a as never, next);
+          if (told !== null && (told === '' || unreadable.test(told))) faults.add(`${a.step} is told as ${told}`);
+          const pic = picture(s, a, next);
           const texts = [...pic.arrows.map((p) => p.label), ...pic.notes.map((n) => n.text)];
           if (texts.length === 0 || texts.some((x) => unreadable.test(x))) faults.add(`${a.step} is pictured as ${JSON.stringify(pic)}`);
         }
@@ -172,6 +175,7 @@ describe('step definitions', () => {
       describe: (a) => `broker ${a.broker} dreams`,
       fairness: 'unfair',
       picture: () => ({ arrows: [], notes: [] }),
+      tell: (_before, a) => `broker ${a.broker} dreams`,
       ruledOut: () => null,
     });
     expect(incomplete).not.toHaveProperty('footprint');
