@@ -31,43 +31,16 @@ import { type VisitedStates, writeStates } from './states-file.ts';
 import { modeOf, refusalOf, type ModeFlags } from './refusals.ts';
 
 export interface CheckFlags extends ModelFlags, ModeFlags {
-  /** both (default), exhaustive, random or liveness: the one way to choose the mode (src/cli/refusals.ts). */
-  engine?: string;
-  runs?: string;
-  maxSteps?: string;
-  seed?: string;
-  depth?: string;
   timeLimit?: string;
   invariant?: string[];
   out?: string;
   json?: boolean;
   /** With --json: include the wall-clock figures (elapsedMs), which make the output differ from run to run. */
   timings?: boolean;
-  first?: boolean;
   /** Stop once more than this many distinct states were visited (per phase). */
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
-  /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
-  fewest?: string;
-  /** Threads (default: every core, except for random runs given a seed or a state limit). */
-  workers?: string;
-  /** Partial-order reduction of breadth-first search: none or sleep. */
-  reduce?: string;
-  /** Random or exhaustive engine: run shard k of n of the campaign or search (`k/n`). */
-  shard?: string;
-  /** Random or exhaustive engine: write the distinct states met to this file, for `merge --states`. */
-  statesOut?: string;
-  /** Random runs: false (`--no-guide`) starts every run at the initial state. */
-  guide?: boolean;
-  /** The same as `--engine liveness`: check the liveness properties (V1-V6) instead of the invariants. */
-  liveness?: boolean;
-  /** Liveness: build the graph from the end of this trace's steps, under its configuration. */
-  from?: string;
-  /** Liveness: random fair runs made when the graph is not complete (`--runs` is still read in that mode). */
-  fairRuns?: string;
-  /** Liveness: fair steps per fair run (`--max-steps` is still read in that mode). */
-  fairSteps?: string;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */

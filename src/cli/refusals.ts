@@ -9,23 +9,34 @@
 export type Mode = 'both' | 'exhaustive' | 'random' | 'liveness';
 export const MODES: readonly Mode[] = ['both', 'exhaustive', 'random', 'liveness'];
 
-/** The flags the table reads, as commander parses them (every value still text). */
+/** The flags the table reads, as commander parses them (every value still text); `CheckFlags` adds the rest. */
 export interface ModeFlags {
+  /** both (default), exhaustive, random or liveness: the one way to choose the mode. */
   engine?: string;
+  /** The same as `--engine liveness`: check the liveness properties (V1-V6) instead of the invariants. */
   liveness?: boolean;
+  /** Liveness: build the graph from the end of this trace's steps, under its configuration. */
   from?: string;
   runs?: string;
   maxSteps?: string;
+  /** Liveness: random fair runs made when the graph is not complete (`--runs` is still read in that mode). */
   fairRuns?: string;
+  /** Liveness: fair steps per fair run (`--max-steps` is still read in that mode). */
   fairSteps?: string;
   seed?: string;
   depth?: string;
   first?: boolean;
+  /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
   fewest?: string;
+  /** Threads (default: every core, except for random runs given a seed or a state limit). */
   workers?: string;
+  /** Partial-order reduction of breadth-first search: none or sleep. */
   reduce?: string;
+  /** Random or exhaustive engine: run shard k of n of the campaign or search (`k/n`). */
   shard?: string;
+  /** Random or exhaustive engine: write the distinct states met to this file, for `merge --states`. */
   statesOut?: string;
+  /** Random runs: false (`--no-guide`) starts every run at the initial state. */
   guide?: boolean;
 }
 
