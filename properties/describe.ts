@@ -53,6 +53,8 @@ export function faultsOf(c: ClusterConfig): string[] {
     c.permanentFailures ? count(c.permanentFailures, 'broker down for good', 'brokers down for good') : '',
     c.maxHeartbeatLosses === 0 ? '' : count(c.maxHeartbeatLosses, 'session expiry', 'session expiries'),
     c.maxMessageLosses === 0 ? '' : count(c.maxMessageLosses, 'lost fetch message'),
+    // Absent, a leader may drop a live follower for lag at any step: no bound to name.
+    c.maxLagShrinks === undefined ? '' : count(c.maxLagShrinks, 'live follower dropped for lag', 'live followers dropped for lag'),
     c.maxLeaderChanges === 0 ? '' : count(c.maxLeaderChanges, 'leader change'),
     c.maxLeaderMoves === 0 ? '' : count(c.maxLeaderMoves, 'leader move'),
     c.maxControllerFailovers === 0 ? '' : count(c.maxControllerFailovers, 'controller failover'),

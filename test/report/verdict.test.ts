@@ -132,3 +132,13 @@ describe('a liveness verdict', () => {
     expect(livenessSummary(m, r, { out: 'lasso.json' })).toBe('the toy, 2 counters: settles fails for ever after 1 step, then a fair cycle of 2 steps repeats (the shortest prefix; trace in lasso.json).');
   });
 });
+
+describe("the configuration in the closing sentence, in Kafka's terms", () => {
+  it('names every fault the bounds allow, with its most, and only those', async () => {
+    const { briefConfig } = await import('../../properties/describe.ts');
+    const { makeConfig } = await import('../../spec/config.ts');
+    expect(briefConfig(makeConfig({ rf: 3, minIsr: 2, maxRecords: 1, maxLeaderChanges: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0, maxLagShrinks: 2 })))
+      .toBe('Kafka 4.1, rf 3, acks=all, min.insync.replicas=2, unclean election off, ELR on, 1 record, up to 1 crash (a power loss), 2 live followers dropped for lag and 1 leader change');
+    expect(briefConfig(makeConfig({ maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 0, maxLeaderMoves: 0 }))).toMatch(/, no faults$/);
+  });
+});
