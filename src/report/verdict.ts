@@ -98,6 +98,11 @@ function checkedPhrase(model: AnyModel, checked: readonly string[]): string {
   return checked.length === model.invariants.length ? `the ${plural(checked.length, 'invariant')} checked` : checked.join(', ');
 }
 
+/** 'an' before a number read aloud with a vowel first (an 8-step, an 11-step, an 18-step behaviour), else 'a'. */
+function article(n: number): 'a' | 'an' {
+  return /^8/.test(String(n)) || n === 11 || n === 18 ? 'an' : 'a';
+}
+
 /**
  * The sentence a check ends with: the configuration in Kafka's terms, then the verdict with its
  * extent, e.g. `Kafka 4.1, rf 3, …: no invariant violated in any behaviour up to 8 steps (991,088
@@ -113,7 +118,7 @@ export function checkSummary(model: AnyModel, r: Result, checked: readonly strin
     const status = shortestStatus(r, v);
     const length = status.shortest === 'not-certified' ? 'not certified shortest' : 'the shortest';
     const where = out === undefined ? '' : `; trace in ${out}`;
-    return `${head}: ${v.invariant} fails${anomaly === undefined ? '' : ` (${anomaly})`} in a ${v.length}-step behaviour (${length}${where})${others}.`;
+    return `${head}: ${v.invariant} fails${anomaly === undefined ? '' : ` (${anomaly})`} in ${article(v.length)} ${v.length}-step behaviour (${length}${where})${others}.`;
   }
   const subject = checkedPhrase(model, checked);
   return r.complete

@@ -66,6 +66,9 @@ describe('whether a counterexample is the shortest', () => {
   it('is shortest by construction when breadth-first search found it', () => {
     expect(shortestStatus(bfs, found)).toEqual({ shortest: 'breadth-first', why: 'found by breadth-first search, which tries every shorter behaviour first' });
     expect(checkSummary(m, bfs, all(m), 'ce.json')).toBe('the toy, 2 counters: not-both-full fails in a 6-step behaviour (the shortest; trace in ce.json).');
+    for (const [length, article] of [[8, 'an'], [11, 'an'], [18, 'an'], [81, 'an'], [1, 'a'], [17, 'a'], [28, 'a']] as const) {
+      expect(checkSummary(m, { ...bfs, violations: [{ ...found, length }] }, all(m))).toContain(` fails in ${article} ${length}-step behaviour`);
+    }
     expect((checkJson(m, bfs, []) as { violations: object[] }).violations[0]).toMatchObject({ shortest: 'breadth-first', certifiedMinimal: null });
   });
 
