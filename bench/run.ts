@@ -680,13 +680,26 @@ const results: Record<string, unknown> = only === undefined
 for (const [name, section] of Object.entries(SECTIONS)) {
   if (only !== undefined && name !== only) continue;
   results[section.key] = await section.run();
-  if (only !== undefined) console.log(JSON.stringify(results[section.key], null, 2));
+  if (only !== undefined) {
+    console.log(JSON.stringify(results[section.key], null, 2));
+    // A section measured again alone is dated apart from the whole run's date, so no figure passes for the other day's.
+    results.remeasured = { ...(results.remeasured as Record<string, string> | undefined), [name]: new Date().toISOString().slice(0, 10) };
+  }
 }
 // A section run alone is written into the results only with --write; the whole benchmark always is.
 if (only === undefined || process.argv.includes('--write')) {
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown(results));
   if (only === undefined) console.log(markdown(results));
+}
+
+/** The sections measured again alone since the whole run, with their dates: their figures compare with each other only within a section. */
+function remeasuredLine(remeasured: Record<string, string> | undefined): string[] {
+  if (remeasured === undefined) return [];
+  const byDate = new Map<string, string[]>();
+  for (const [name, date] of Object.entries(remeasured)) byDate.set(date, [...(byDate.get(date) ?? []), name]);
+  const parts = [...byDate].map(([date, names]) => `${names.map((n) => `\`${n}\``).join(', ')} on ${date}`);
+  return [`Sections measured again alone since then (\`npm run bench -- NAME --write\`): ${parts.join('; ')}.`];
 }
 
 /** Per seed, the length found; "none" for a seed whose runs found nothing. */
@@ -698,7 +711,8 @@ function markdown(r: Record<string, any>): string {
   const s = r.stepping;
   const k = (x: number) => Math.round(x).toLocaleString('en');
   const lines = [
-    `# Benchmark results`, '', `Produced by \`npm run bench\` on ${r.date.slice(0, 10)} (Node ${r.node}, 2 cores). Ratios compare figures from this one run.`, '',
+    `# Benchmark results`, '', `Produced by \`npm run bench\` on ${r.date.slice(0, 10)} (Node ${r.node}, 2 cores). Ratios compare figures from this one run.`,
+    ...remeasuredLine(r.remeasured), '',
     '## Stepping the replica machine', '',
     `${k(s.samples)} replica steps sampled from random walks of today's protocol, replayed repeatedly.`, '',
     '| way of stepping | steps/s | relative to the plain reducer |', '|---|---:|---:|',
