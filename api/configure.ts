@@ -7,6 +7,9 @@
 import { type ClusterConfig, CONFIG_KEYS, ConfigError, KAFKA_NAMES, KAFKA_WITHOUT_EQUIVALENT, makeConfig, validateConfig } from '../spec/config.ts';
 import { SWITCH_NAMES } from '../spec/switches.ts';
 import { VERSIONS } from '../spec/versions.ts';
+import { oneLine } from '../src/report/line.ts';
+
+export { oneLine };
 
 /** A validated configuration of the model: every key present, as `kafka-spec list --json` shows under `defaults`. */
 export type Configuration = Readonly<ClusterConfig>;
@@ -21,11 +24,6 @@ export type Settings = Partial<ClusterConfig> & { readonly [kafkaName: string]: 
 /** A configuration that cannot be run, or a key no configuration has; the message is one line. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
-}
-
-/** Control characters written as escapes, so that a message naming a user's key stays on one line. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function unknownKey(settings: object): string | undefined {
