@@ -118,7 +118,6 @@ export interface CheckResult {
   readonly report: string;
 }
 
-
 /** A whole number of at least `min`, or undefined when absent; throws CheckOptionsError otherwise. */
 function count(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;

@@ -8,16 +8,14 @@
  * Pure, and for people only: nothing in the model or the engine reads it.
  */
 import { type ClusterAction, deliveryOf, stepDefinition } from './actions.ts';
-import { leaderName, says, set, values, who } from './words.ts';
+import { leaderName, lifeline, says, set, values, who } from './words.ts';
+import { sameEntry } from './log.ts';
 import type { ClusterState, ReplicaSlot } from './cluster.ts';
 import type { BrokerId, Entry, Message, Registration } from './types.ts';
 import { NO_LEADER } from './types.ts';
 
 const offsets = (from: number, to: number) => (to - from === 1 ? `offset ${from}` : `offsets ${from}-${to - 1}`);
 const records = (n: number) => (n === 1 ? '1 record' : `${n} records`);
-const lifeline = (b: BrokerId) => (b === 0 ? 'controller' : `b${b}`);
-
-export { says };
 
 /** A message sent, as a sentence: `broker 2 asks broker 1 for records from offset 3`. */
 function sendLine(m: Message): string {
@@ -75,7 +73,7 @@ export function traffic(before: ClusterState, a: ClusterAction, after: ClusterSt
 /** How a log changed: the offset it was cut back to (if it was), and what it gained after that. */
 function logChange(before: readonly Entry[], after: readonly Entry[]): { cut: number | null; added: Entry[]; from: number } {
   let p = 0;
-  while (p < before.length && p < after.length && before[p].epoch === after[p].epoch && before[p].value === after[p].value) p++;
+  while (p < before.length && p < after.length && sameEntry(before[p], after[p])) p++;
   return { cut: p < before.length ? p : null, added: after.slice(p), from: p };
 }
 
@@ -169,7 +167,6 @@ export function narrate(before: ClusterState, a: ClusterAction, after: ClusterSt
   return lines;
 }
 
-const sameEntry = (x: Entry | undefined, y: Entry) => x !== undefined && x.epoch === y.epoch && x.value === y.value;
 const at = (log: readonly Entry[], o: number) => (log[o] === undefined ? 'nothing' : `v${log[o].value}`);
 
 /** Each broker's log: `broker 1 holds v1 v2, broker 2 (offline) holds v1 v2 v4`. */

@@ -9,7 +9,8 @@ import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import { formatMessage } from './summary.ts';
 import { formatConsumer } from './client.ts';
-import { type StepPicture, brokerSet as set } from './steps/define.ts';
+import type { StepPicture } from './steps/define.ts';
+import { set } from './words.ts';
 
 export function participants(rf: number): string[] {
   return ['producer', ...Array.from({ length: rf }, (_, i) => `b${i + 1}`), 'controller', 'consumer'];

@@ -7,8 +7,7 @@ import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import type { Message } from './types.ts';
 import { formatConsumer } from './client.ts';
-
-const set = (xs: readonly number[]) => `{${xs.join(',')}}`;
+import { set } from './words.ts';
 
 export function summarizeState(s: ClusterState): string {
   const lines = s.replicas.map(({ role, context: r }) => {

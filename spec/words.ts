@@ -9,6 +9,8 @@ import { NO_LEADER } from './types.ts';
 export const set = (xs: readonly number[]): string => `{${xs.join(',')}}`;
 export const values = (es: readonly Entry[]): string => (es.length === 0 ? 'nothing' : es.map((e) => `v${e.value}`).join(' '));
 export const leaderName = (b: BrokerId): string => (b === NO_LEADER ? 'no leader' : `leader ${b}`);
+/** A broker's lifeline in a picture (`b2`); id 0 on a connection is the controller. */
+export const lifeline = (b: BrokerId): string => (b === 0 ? 'controller' : `b${b}`);
 /** Broker id 0 is the controller on a connection. */
 export const who = (b: BrokerId): string => (b === 0 ? 'the controller' : `broker ${b}`);
 

@@ -6,7 +6,8 @@
  * `Cluster.withinBounds` checks the leader changes they spend.
  */
 import type { BrokerId } from '../types.ts';
-import { brokerSet, defineStep, noteOfStep, running } from './define.ts';
+import { defineStep, noteOfStep, running } from './define.ts';
+import { set } from '../words.ts';
 import { BUDGETS, lifecycle } from './footprint.ts';
 
 /** L7: a broker's session expires: a crashed broker's, or a live one's whose heartbeats are lost (a fault, within its budget). */
@@ -26,7 +27,7 @@ export const ControllerFenceBroker = defineStep<{ step: 'ControllerFenceBroker';
   footprint: (f, _s, a) => f.controller().reads(lifecycle(a.broker)),
   picture(_prev, a, next) {
     const reg = next.controller.registration;
-    return { arrows: [], notes: [{ over: 'controller', text: `fences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${brokerSet(reg.isr)}` }] };
+    return { arrows: [], notes: [{ over: 'controller', text: `fences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${set(reg.isr)}` }] };
   },
   ruledOut: (why) => (why.noCrash !== null && why.bounds.maxHeartbeatLosses === 0 && why.permanentFailures === 0
     ? 'no crash or lost heartbeat in the bounds' : null),
@@ -47,7 +48,7 @@ export const ControllerUnfenceBroker = defineStep<{ step: 'ControllerUnfenceBrok
   footprint: (f, _s, a) => f.controller().reads(lifecycle(a.broker)),
   picture(_prev, a, next) {
     const reg = next.controller.registration;
-    return { arrows: [], notes: [{ over: 'controller', text: `unfences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${brokerSet(reg.isr)}` }] };
+    return { arrows: [], notes: [{ over: 'controller', text: `unfences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${set(reg.isr)}` }] };
   },
   ruledOut: ({ rules, bounds: c }) => (c.maxHeartbeatLosses > 0 || (rules.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
     ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced'),

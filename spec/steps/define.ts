@@ -15,7 +15,7 @@ import type { Fairness } from '../fairness.ts';
 import type { Rules } from '../rules.ts';
 import type { BrokerId, MessageKind } from '../types.ts';
 import { formatMessage } from '../summary.ts';
-import { says, who } from '../words.ts';
+import { lifeline, says, who } from '../words.ts';
 import type { Footprint } from './footprint.ts';
 
 /** An action: the step's name and the parameters that say who takes it. */
@@ -98,8 +98,6 @@ export function defineStep<A extends Named>(definition: StepDefinition<A>): Step
   return definition;
 }
 
-export const brokerSet = (xs: readonly number[]): string => `{${xs.join(',')}}`;
-const participant = (b: number): string => (b === 0 ? 'controller' : `b${b}`);
 
 /** The connection a delivery action takes its message from. */
 export function connectionOf(d: Delivery, a: Named): Connection {
@@ -138,7 +136,7 @@ export function delivers<A extends Named>(
     picture(prev, a) {
       const d = connectionOf(delivery, a);
       const m = prev.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
-      return { arrows: [{ from: participant(d.from), to: participant(d.to), label: m ? formatMessage(m) : d.kind }], notes: [] };
+      return { arrows: [{ from: lifeline(d.from), to: lifeline(d.to), label: m ? formatMessage(m) : d.kind }], notes: [] };
     },
     tell: tellDelivery(delivery),
   };
