@@ -1,23 +1,28 @@
 /**
  * 64-bit structural fingerprints of plain-data states (objects, arrays, numbers, strings,
  * booleans, null), computed in one walk with no intermediate string. Two independent 32-bit
- * multiply-rotate mixes give the high and low words; object keys take part (through a cache of
- * their hashes) so differently shaped values differ. As with TLC's fingerprints, two distinct
+ * multiply-rotate mixes give the high and low words; an object's keys take part (one hash of its
+ * key sequence) so differently shaped values differ. As with TLC's fingerprints, two distinct
  * states collide with probability about 2^-64 per pair: about n²/2^65 over n states, below one
  * in a million for six million states.
  *
- * The parts of a value one and two levels down (a state's controller, its replicas array, each
- * replica's slot) are hashed on their own and their 64-bit hashes mixed in, so a part can be
- * remembered: a step changes a few parts and shares the others with the state it came from, and
- * successive states of a search are siblings or cousins. Each position keeps the last part met
- * there with its hash, and a part that is the very same object is not walked again. The
- * fingerprint is a function of the value alone; the memo only saves work, which is why values
- * must never change once fingerprinted (a model's states are immutable).
+ * Every object or array is hashed on its own, from fresh seeds, and its 64-bit hash mixed into its
+ * container's, so the hash of a part is a function of its value alone and can be remembered. A step changes a
+ * few parts and shares the others with the state it came from, and successive states of a search
+ * are siblings or cousins; so each position in the tree of parts (a path of indices, mapped onto
+ * a table of `POSITIONS` entries) keeps the last `WAYS` parts met there with their hashes, most
+ * recent first, for the parts down to `PART_DEPTH` levels below the state, and a part that is the
+ * very same object as one of them is not walked again. A position that two paths share is
+ * harmless: a hit is the same object, whose hash is the same wherever it is. Values must never
+ * change once fingerprinted (a model's states are immutable).
+ *
+ * An object's keys are hashed once per shape: each position also keeps the key sequence of the
+ * last object walked there and its hash, and an object whose keys are the same strings in the same
+ * order (compared by identity first, which is how V8 stores property names) reuses the hash.
  */
 
 let h1 = 0;
 let h2 = 0;
-const keyHashes = new Map<string, number>();
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
@@ -34,23 +39,49 @@ function stringHash(s: string): number {
   return h;
 }
 
-function keyHash(key: string): number {
-  let h = keyHashes.get(key);
-  if (h === undefined) {
-    h = stringHash(key);
-    keyHashes.set(key, h);
-  }
+/** Recently hashed strings (a state's strings are few: roles, message kinds, phases), direct-mapped by length and first character. */
+const STRINGS = 256;
+const strings: (string | null)[] = new Array(STRINGS).fill(null);
+const stringHashes = new Int32Array(STRINGS);
+
+function cachedStringHash(s: string): number {
+  const slot = (s.length * 37 + (s.length > 0 ? s.charCodeAt(0) + s.charCodeAt(s.length - 1) * 7 : 0)) & (STRINGS - 1);
+  if (strings[slot] === s) return stringHashes[slot];
+  const h = stringHash(s);
+  strings[slot] = s;
+  stringHashes[slot] = h;
   return h;
 }
 
-function walk(v: unknown): void {
-  switch (typeof v) {
+const SEED1 = 0x9747b28c;
+const SEED2 = 0x5bd1e995;
+
+/** Levels below the state whose objects are remembered as parts; deeper ones are walked in full. */
+const PART_DEPTH = 6;
+const POSITION_BITS = 12;
+const POSITIONS = 1 << POSITION_BITS;
+/** Parts remembered per position. */
+const WAYS = 4;
+const memoParts: unknown[] = new Array(POSITIONS * WAYS).fill(null);
+const memoHi = new Int32Array(POSITIONS * WAYS);
+const memoLo = new Int32Array(POSITIONS * WAYS);
+const shapeKeys: (string[] | null)[] = new Array(POSITIONS).fill(null);
+const shapeHashes = new Int32Array(POSITIONS);
+let remembering = true;
+
+/** The position of child `k` of the part at `position`. */
+function childPosition(position: number, k: number): number {
+  return Math.imul(position * 64 + k + 1, 0x9e3779b1) >>> (32 - POSITION_BITS);
+}
+
+function primitive(x: unknown): void {
+  switch (typeof x) {
     case 'number':
-      if ((v | 0) === v) {
+      if ((x | 0) === x) {
         mix(1);
-        mix(v);
+        mix(x);
       } else {
-        f64[0] = v;
+        f64[0] = x;
         mix(2);
         mix(u32[0]);
         mix(u32[1]);
@@ -58,37 +89,103 @@ function walk(v: unknown): void {
       return;
     case 'string':
       mix(3);
-      mix(stringHash(v));
+      mix(cachedStringHash(x));
       return;
     case 'boolean':
-      mix(v ? 4 : 5);
+      mix(x ? 4 : 5);
       return;
     case 'undefined':
       mix(6);
       return;
-    case 'object':
-      if (v === null) mix(7);
-      else if (Array.isArray(v)) walkArray(v);
-      else walkObject(v as Record<string, unknown>);
-      return;
     default:
-      throw new TypeError(`cannot fingerprint a ${typeof v}`);
+      throw new TypeError(`cannot fingerprint a ${typeof x}`);
   }
 }
 
-function walkArray(a: readonly unknown[]): void {
-  mix(8);
-  mix(a.length);
-  for (let i = 0; i < a.length; i++) walk(a[i]);
+/** Mixes in `x`, found at `position`, `depth` levels below the state (a position of -1: not remembered). */
+function value(x: unknown, position: number, depth: number): void {
+  if (typeof x !== 'object') primitive(x);
+  else if (x === null) mix(7);
+  else part(x, depth < PART_DEPTH ? position : -1, depth);
 }
 
-function walkObject(o: Record<string, unknown>): void {
-  mix(9);
+/** The hash of the key sequence of `o`; at a `position`, remembered for the next object of its shape there. */
+function shapeOf(o: Record<string, unknown>, position: number): number {
+  const known = position < 0 ? null : shapeKeys[position];
+  let k = 0;
+  let same = known !== null;
   for (const key in o) {
-    mix(keyHash(key));
-    walk(o[key]);
+    if (same && known![k] !== key) same = false;
+    k++;
   }
-  mix(10);
+  if (same && k === known!.length) return shapeHashes[position];
+  const keys = Object.keys(o);
+  let h = 0x2545f491 ^ keys.length;
+  for (let i = 0; i < keys.length; i++) h = Math.imul(h ^ cachedStringHash(keys[i]), 0x01000193);
+  if (position >= 0) {
+    shapeKeys[position] = keys;
+    shapeHashes[position] = h;
+  }
+  return h;
+}
+
+/**
+ * Mixes in the hash of part `v`: walked from fresh seeds, whatever its depth, so that its hash
+ * depends on its value alone; at a `position` (not -1), only when it is not one of the parts
+ * remembered there.
+ */
+function part(v: object, position: number, depth: number): void {
+  const first = position * WAYS;
+  if (remembering && position >= 0) {
+    for (let w = first; w < first + WAYS; w++) {
+      if (memoParts[w] !== v) continue;
+      const hi = memoHi[w];
+      const lo = memoLo[w];
+      if (w !== first) {
+        memoParts[w] = memoParts[first];
+        memoHi[w] = memoHi[first];
+        memoLo[w] = memoLo[first];
+        memoParts[first] = v;
+        memoHi[first] = hi;
+        memoLo[first] = lo;
+      }
+      mix(hi);
+      mix(lo);
+      return;
+    }
+  }
+  const outer1 = h1;
+  const outer2 = h2;
+  h1 = SEED1;
+  h2 = SEED2;
+  const below = position < 0;
+  if (Array.isArray(v)) {
+    mix(8);
+    mix(v.length);
+    for (let k = 0; k < v.length; k++) value(v[k], below ? -1 : childPosition(position, k), depth + 1);
+  } else {
+    const o = v as Record<string, unknown>;
+    mix(9);
+    mix(shapeOf(o, position));
+    let k = 0;
+    for (const key in o) value(o[key], below ? -1 : childPosition(position, k++), depth + 1);
+  }
+  const inner1 = h1;
+  const inner2 = h2;
+  h1 = outer1;
+  h2 = outer2;
+  if (position >= 0) {
+    for (let w = first + WAYS - 1; w > first; w--) {
+      memoParts[w] = memoParts[w - 1];
+      memoHi[w] = memoHi[w - 1];
+      memoLo[w] = memoLo[w - 1];
+    }
+    memoParts[first] = v;
+    memoHi[first] = inner1;
+    memoLo[first] = inner2;
+  }
+  mix(inner1);
+  mix(inner2);
 }
 
 function finish(h: number): number {
@@ -97,62 +194,6 @@ function finish(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-const SEED1 = 0x9747b28c;
-const SEED2 = 0x5bd1e995;
-
-/** Positions remembered: 16 parts one level down (positions 0-15), each with 16 parts of its own (16 + 16 × i + j). */
-const FANOUT = 16;
-const memoParts: unknown[] = new Array(FANOUT * (FANOUT + 1)).fill(null);
-const memoHi = new Int32Array(FANOUT * (FANOUT + 1));
-const memoLo = new Int32Array(FANOUT * (FANOUT + 1));
-let remembering = true;
-
-/** Mixes in part `x` found at index `i` of the part at position `slot` of level `level`. */
-function walkChild(x: unknown, slot: number, level: number, i: number): void {
-  if (level === 1 && typeof x === 'object' && x !== null && i < FANOUT) walkPart(x, FANOUT * (slot + 1) + i, 2);
-  else walk(x);
-}
-
-/**
- * Mixes in the hash of part `v` (an object or array) at memo position `slot`, walking it only
- * when it is not the part last met there. Parts one level down (`level` 1) hash their own parts
- * the same way.
- */
-function walkPart(v: object, slot: number, level: number): void {
-  if (memoParts[slot] === v && remembering) {
-    mix(memoHi[slot]);
-    mix(memoLo[slot]);
-    return;
-  }
-  const outer1 = h1;
-  const outer2 = h2;
-  h1 = SEED1;
-  h2 = SEED2;
-  if (Array.isArray(v)) {
-    mix(8);
-    mix(v.length);
-    for (let k = 0; k < v.length; k++) walkChild(v[k], slot, level, k);
-  } else {
-    mix(9);
-    const o = v as Record<string, unknown>;
-    let k = 0;
-    for (const key in o) {
-      mix(keyHash(key));
-      walkChild(o[key], slot, level, k++);
-    }
-    mix(10);
-  }
-  const inner1 = h1;
-  const inner2 = h2;
-  h1 = outer1;
-  h2 = outer2;
-  memoParts[slot] = v;
-  memoHi[slot] = inner1;
-  memoLo[slot] = inner2;
-  mix(inner1);
-  mix(inner2);
 }
 
 /**
@@ -165,30 +206,17 @@ export function rememberParts(on: boolean): void {
 }
 
 /** Writes the fingerprint of `value` into `out[0]` (high word) and `out[1]` (low word). */
-export function fingerprintInto(value: unknown, out: Uint32Array): void {
+export function fingerprintInto(v: unknown, out: Uint32Array): void {
   h1 = SEED1;
   h2 = SEED2;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    mix(11);
-    let i = 0;
-    const o = value as Record<string, unknown>;
-    for (const key in o) {
-      mix(keyHash(key));
-      const x = o[key];
-      if (typeof x === 'object' && x !== null && i < FANOUT) walkPart(x, i, 1);
-      else walk(x);
-      i++;
-    }
-  } else {
-    walk(value);
-  }
+  value(v, 1, 0);
   out[0] = finish(h1);
   out[1] = finish(h2 ^ h1);
 }
 
 /** The fingerprint as a 16-digit hex string (for tests and diagnostics, not the hot path). */
-export function fingerprint(value: unknown): string {
+export function fingerprint(v: unknown): string {
   const out = new Uint32Array(2);
-  fingerprintInto(value, out);
+  fingerprintInto(v, out);
   return out[0].toString(16).padStart(8, '0') + out[1].toString(16).padStart(8, '0');
 }
