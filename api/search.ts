@@ -11,7 +11,6 @@ import {
   type DistinctStates, exploreBounded, exploreCombined, exploreExhaustive, exploreRandom, type ExploreResult, type Progress, type Shard,
 } from '../src/explore/index.ts';
 import type { ModelSource } from '../src/explore/on-threads.ts';
-import type { Reduction } from '../src/explore/exhaustive.ts';
 import type { CheckEngine } from '../src/report/check.ts';
 import { makeTrace, type Trace } from '../src/trace/schema.ts';
 import type { ClusterConfig } from '../spec/config.ts';
@@ -64,7 +63,7 @@ export function kafkaModelSource(config: ClusterConfig): ModelSource {
 /**
  * The threads of a check given `workers` (undefined: not given). Given, both engines use that
  * many. Not given, breadth-first search uses every core, since its result does not depend on the
- * threads, unless `oneThread` (sleep sets, a random shard); random runs do too, unless
+ * threads, unless `oneThread` (a random shard); random runs do too, unless
  * `randomAlone`: given a seed, since sharding changes which runs a seed makes (a seed gives the
  * same runs on every machine), or a state limit, which each shard would apply on its own.
  */
@@ -92,7 +91,6 @@ export interface SafetyPlan {
   readonly maxMemoryBytes?: number;
   /** Breadth-first search bounded by this budget of the model, fewest first. */
   readonly budget?: string;
-  readonly reduction?: Reduction;
   readonly shard?: Shard;
   /** Random runs guided by the model's sketches (default true). */
   readonly guide?: boolean;
@@ -121,9 +119,9 @@ export function searchSafety(model: KafkaModel, plan: SafetyPlan): SafetyOutcome
   const result: ExploreResult<ClusterAction> = plan.engine === 'exhaustive'
     ? plan.budget === undefined
       ? exploreExhaustive(model, {
-        ...common, maxDepth: plan.maxDepth, stopAtFirst: plan.stopAtFirst, reduction: plan.reduction, shard: plan.shard, keepStates: plan.keepStates, ...breadthFirstThreads,
+        ...common, maxDepth: plan.maxDepth, stopAtFirst: plan.stopAtFirst, shard: plan.shard, keepStates: plan.keepStates, ...breadthFirstThreads,
       })
-      : exploreBounded(model, { ...common, budget: plan.budget, maxDepth: plan.maxDepth, stopAtFirst: plan.stopAtFirst, reduction: plan.reduction, ...breadthFirstThreads })
+      : exploreBounded(model, { ...common, budget: plan.budget, maxDepth: plan.maxDepth, stopAtFirst: plan.stopAtFirst, ...breadthFirstThreads })
     : plan.engine === 'random'
       ? exploreRandom(model, {
         ...common, runs: plan.runs ?? DEFAULT_RANDOM_RUNS, maxSteps: plan.maxSteps, seed: plan.seed, guide: plan.guide, certify,

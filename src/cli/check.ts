@@ -11,7 +11,6 @@ import {
   budgetOf, DistinctStates, UnknownBudgetError, type Progress, UnknownInvariantError, selectInvariants,
 } from '../explore/index.ts';
 import type { Shard } from '../explore/shard.ts';
-import type { Reduction } from '../explore/exhaustive.ts';
 import { type ClusterConfig, makeConfig } from '../../spec/config.ts';
 import { resolveRules } from '../../spec/rules.ts';
 import { livenessProperties } from '../../properties/liveness.ts';
@@ -91,19 +90,12 @@ function timeLimitOf(engine: CheckEngine, flags: CheckFlags): number | undefined
   return defaultTimeLimitMs(engine, flags);
 }
 
-/** `--reduce none|sleep`: sleep sets prune breadth-first search on one thread (src/explore/sleep.ts). */
-function reductionFlag(text: string | undefined): Reduction {
-  if (text === undefined) return 'none';
-  if (text !== 'none' && text !== 'sleep') throw new UsageError(`--reduce must be none or sleep, got '${oneLine(text)}'`);
-  return text;
-}
-
 /**
  * `--workers N`: N threads for both engines. Without it, breadth-first search uses every core,
  * since its result does not depend on the threads, and so do random runs, unless `randomAlone`:
  * given `--seed`, since sharding changes which runs a seed makes (a seed gives the same runs on
  * every machine), or `--max-states`, since each shard stops past the limit on its own (the union
- * of their states would pass it). Sleep sets and shards run on one thread unless told otherwise.
+ * of their states would pass it). A random campaign's shard runs on one thread unless told otherwise.
  */
 function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: boolean, randomAlone: boolean): Threads {
   const workers = text === undefined ? undefined : whole('--workers', text, 1, MAX_WORKERS);
@@ -165,8 +157,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const limits = limitsOf(flags);
   const budget = budgetFlag(model, flags.fewest);
   const shard = shardFlag(flags.shard);
-  const threads = threadsOf(flags.workers, config, flags.reduce === 'sleep' || (shard !== undefined && engine === 'random'), seed !== undefined || limits.maxStates !== undefined);
-  const reduction = reductionFlag(flags.reduce);
+  const threads = threadsOf(flags.workers, config, shard !== undefined && engine === 'random', seed !== undefined || limits.maxStates !== undefined);
   // The states the random runs meet, counted here so they can be written out (every shard's, with threads).
   const distinct = flags.statesOut === undefined || engine !== 'random' ? undefined : DistinctStates.of(limits);
   // Breadth-first search hands its visited-state table over at the end.
@@ -180,7 +171,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const { result, traces } = searchSafety(model, {
     engine, maxDepth, timeLimitMs, runs, maxSteps, seed, invariants: flags.invariant, stopAtFirst: flags.first, threads, ...limits,
-    budget, reduction, shard, guide, distinct, keepStates, onProgress,
+    budget, shard, guide, distinct, keepStates, onProgress,
   });
   if (flags.statesOut !== undefined) writeStates(flags.statesOut, distinct?.counted ?? visited!);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).

@@ -82,7 +82,6 @@ export const SCALE = {
     maxMemory: rare('--max-memory <mb>', 'stop once the process holds more than this many MB'),
     shard: rare('--shard <k/n>', 'run shard k of n; combine the shards with merge'),
     statesOut: rare('--states-out <file>', 'write the distinct states met, for merge --states'),
-    reduce: rare('--reduce <kind>', 'sleep: skip steps that only reorder (default none)'),
     noGuide: rare('--no-guide', 'random runs always start at the initial state'),
     states: common('--states <files...>', 'the shards\' --states-out files: count their union'),
   },

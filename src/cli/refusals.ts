@@ -1,9 +1,11 @@
 /**
  * `kafka-spec check`'s modes, and the flags that cannot go with a mode or with each other,
  * declared in one table with the reason for each. The check reads the table once, before it
- * explores; each refusal is one line. The table knows flags only by what the command line holds,
- * so it can move to wherever the engine declares what cannot combine.
+ * explores; each refusal is one line. The table knows flags only by what the command line holds;
+ * where a technique cannot be split over threads or shards, the reason is the engine's own
+ * (src/explore/compose.ts).
  */
+import { DOES_NOT_COMPOSE } from '../explore/compose.ts';
 
 /** What check does: breadth-first then random runs (both), one of them alone, or a liveness check. */
 export type Mode = 'both' | 'exhaustive' | 'random' | 'liveness';
@@ -30,8 +32,6 @@ export interface ModeFlags {
   fewest?: string;
   /** Threads (default: every core, except for random runs given a seed or a state limit). */
   workers?: string;
-  /** Partial-order reduction of breadth-first search: none or sleep. */
-  reduce?: string;
   /** Random or exhaustive engine: run shard k of n of the campaign or search (`k/n`). */
   shard?: string;
   /** Random or exhaustive engine: write the distinct states met to this file, for `merge --states`. */
@@ -50,7 +50,6 @@ const flag = (name: string, key: keyof ModeFlags): Flag => ({ name, given: (f) =
 
 const F = {
   noGuide: { name: '--no-guide', given: (f) => f.guide === false },
-  sleep: { name: '--reduce sleep', given: (f) => f.reduce === 'sleep' },
   workers: { name: '--workers above 1', given: (f) => f.workers !== undefined && /^\d+$/.test(f.workers) && Number(f.workers) > 1 },
   shard: flag('--shard', 'shard'),
   fewest: flag('--fewest', 'fewest'),
@@ -83,15 +82,11 @@ export const REFUSALS: readonly Refusal[] = [
   { flag: F.noGuide, modes: ['exhaustive', 'liveness'], why: 'it changes random runs of the invariants (fair runs are never guided)' },
   { flag: F.depth, modes: ['random'], why: `${BREADTH_FIRST} (random runs take --max-steps)` },
   { flag: F.fewest, modes: ['random', 'liveness'], why: BREADTH_FIRST },
-  { flag: F.sleep, modes: ['both', 'random', 'liveness'], why: 'it prunes breadth-first search: use --engine exhaustive' },
-  { flag: F.sleep, with: F.workers, why: 'sleep sets run on one thread' },
   { flag: F.shard, modes: ['both', 'liveness'], why: ONE_SEARCH },
-  { flag: F.shard, with: F.fewest, why: 'it splits plain breadth-first search' },
-  { flag: F.shard, with: F.sleep, why: 'it splits plain breadth-first search' },
+  { flag: F.shard, with: F.fewest, why: DOES_NOT_COMPOSE['fewest-first']!.shards! },
   { flag: F.statesOut, modes: ['both', 'liveness'], why: 'it writes the states one search of the invariants met: use --engine random or exhaustive' },
   { flag: F.statesOut, with: F.fewest, why: 'it writes the states of plain breadth-first search' },
   { flag: F.first, modes: ['liveness'], why: 'a liveness check finds every property\'s lasso in one graph' },
-  { flag: F.workers, modes: ['liveness'], why: 'the liveness graph is built on one thread' },
   { flag: F.fairRuns, modes: ['both', 'exhaustive', 'random'], why: FAIR },
   { flag: F.fairSteps, modes: ['both', 'exhaustive', 'random'], why: FAIR },
   { flag: F.from, modes: ['both', 'exhaustive', 'random'], why: 'it starts a liveness check' },

@@ -1,16 +1,15 @@
 /**
- * A worker thread of the parallel breadth-first search (parallel.ts): rebuilds the model from its
- * source, then for each level takes chunks of ids off the level's shared counter, expands them
- * (chunks.ts) and posts each chunk's successors to the coordinator.
+ * A worker thread of breadth-first search (node.ts): rebuilds the model from its source, then
+ * for each level takes chunks of ids off the level's shared counter, expands them (chunks.ts) and
+ * posts each chunk's successors to the coordinator.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import type { Action } from '../model.ts';
-import { buffersOf, CheckedStates, ChunkExpander, chunkSpan } from './chunks.ts';
-import type { LevelTask } from './parallel.ts';
-import type { BudgetCap } from './result.ts';
+import { buffersOf, CheckedStates, ChunkExpander, chunkSpan, type Recording } from './chunks.ts';
+import type { LevelTask } from './levels.ts';
 import { loadModel, type ModelSource, postToCoordinator } from './threads.ts';
 
-const { source, cap, port, shared } = workerData as { source: ModelSource; cap: BudgetCap | null; port: MessagePort; shared: Int32Array };
+const { source, recording, port, shared } = workerData as { source: ModelSource; recording: Recording; port: MessagePort; shared: Int32Array };
 
 /** Posts a failure, on one line. */
 function failed(e: unknown): void {
@@ -19,7 +18,7 @@ function failed(e: unknown): void {
 
 try {
   const model = await loadModel<unknown, Action>(source);
-  const expander = new ChunkExpander(model, cap ?? undefined, new CheckedStates().before);
+  const expander = new ChunkExpander(model, recording, new CheckedStates().before);
   port.on('message', (task: LevelTask) => {
     try {
       const expand = expander.level({ depth: task.depth, invariants: task.invariants, links: { parentOf: (id) => task.parents[id], actionOf: (id) => task.actions[id] } });

@@ -8,4 +8,5 @@ export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
 export { type ModelSource } from './on-threads.ts';
 export { addCoverage, mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
+export { DOES_NOT_COMPOSE, refusal, type Split, type Technique } from './compose.ts';
 export * from './result.ts';

@@ -25,9 +25,13 @@
  * instance is disabled, until the cycle itself is fair.
  */
 import type { Action, LivenessProperty, Model, StepFairness } from '../model.ts';
-import { fingerprintInto } from './fingerprint.ts';
-import { CUT, FAULT, StateGraph, UNFAIR } from './graph.ts';
-import { type Progress, SearchLimits, type StopReason, UnknownInvariantError, boundsOf } from './result.ts';
+import { actionsAlong, FAULT, instanceKey } from './chunks.ts';
+import { EdgeRows, StateGraph } from './graph.ts';
+import { inline, type Scheduler, searchLevels } from './levels.ts';
+import { threadEngines, type ModelSource } from './on-threads.ts';
+import { type Progress, type StopReason, UnknownInvariantError } from './result.ts';
+
+export { instanceKey };
 
 export interface LivenessOptions {
   readonly maxDepth?: number;
@@ -37,6 +41,9 @@ export interface LivenessOptions {
   /** Property names to check; all of the model's when absent or empty. */
   readonly properties?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
+  /** Threads building the graph (this one and `workers` − 1 worker threads); more than 1 needs `source`. */
+  readonly workers?: number;
+  readonly source?: ModelSource;
 }
 
 /** A violation of a liveness property: the steps to the cycle, then the cycle back to where it starts. */
@@ -68,6 +75,8 @@ export interface LivenessResult<A extends Action> {
     readonly bytesPerState: number;
     /** States in which a fair step was cut by the model's bounds (no cycle through them can be fair). */
     readonly statesWithCutFairStep: number;
+    /** Threads that built the graph, when more than one did. */
+    readonly threads?: number;
   };
   readonly stopReason: StopReason;
 }
@@ -82,13 +91,6 @@ export function selectLiveness<S, A extends Action>(model: Model<S, A>, names?: 
   return all.filter((p) => names.includes(p.name));
 }
 
-/** A key naming an action instance: the step and its parameters. */
-export function instanceKey(a: Action): string {
-  let key = a.step;
-  for (const k in a) if (k !== 'step') key += ` ${k}=${a[k]}`;
-  return key;
-}
-
 /** The model's fairness classes, or every step fair when it declares none. */
 export function fairnessOf<S, A extends Action>(model: Model<S, A>): (s: S, a: A) => StepFairness {
   return model.fairness === undefined ? () => 'fair' : (s, a) => model.fairness!(s, a);
@@ -99,93 +101,32 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
   const started = Date.now();
   const properties = selectLiveness(model, options.properties);
   if (properties.length > 8) throw new Error('at most 8 liveness properties at once');
-  const graph = new StateGraph();
-  const { stopReason, depth, cutStates } = buildGraph(model, properties, graph, options, started);
+  const rows = new EdgeRows();
+  const graphed = properties.map((p) => model.liveness!.indexOf(p));
+  const scheduler: Scheduler = (options.workers ?? 1) > 1
+    ? threadEngines().scheduler({ workers: options.workers!, source: options.source, recording: { goals: false, graph: graphed } })
+    : inline;
+  const levels = searchLevels(model, { ...options, invariants: [] }, { goals: false, graph: graphed }, scheduler, { edges: rows });
+  const graph = new StateGraph(levels.seen, rows);
   const lassos: Lasso<A>[] = [];
   properties.forEach((p, k) => {
     const found = findLasso(graph, k);
     if (found !== null) lassos.push({ property: p.name, statement: p.statement, ...lassoActions(model, graph, found) });
   });
-  const complete = stopReason === 'exhausted';
+  const complete = levels.stopReason === 'exhausted';
   return {
     verdict: lassos.length > 0 ? 'violated' : complete ? 'holds' : 'no-lasso-found',
     complete,
     checked: properties.map((p) => p.name),
     lassos,
     stats: {
-      engine: 'liveness', states: graph.size, transitions: graph.edges, depth, elapsedMs: Date.now() - started,
-      bytesPerState: Math.round(graph.bytes / Math.max(1, graph.size)), statesWithCutFairStep: cutStates,
+      engine: 'liveness', states: graph.size, transitions: graph.edges,
+      depth: complete ? (graph.size === 0 ? 0 : depthOf(graph, graph.size - 1)) : levels.depth, elapsedMs: Date.now() - started,
+      bytesPerState: Math.round(graph.bytes / Math.max(1, graph.size)), statesWithCutFairStep: levels.cutStates,
+      ...(levels.threads > 1 ? { threads: levels.threads } : {}),
     },
-    stopReason,
+    stopReason: levels.stopReason,
   };
-}
-
-function settledBits<S>(properties: readonly LivenessProperty<S>[], s: S): number {
-  let bits = 0;
-  for (let k = 0; k < properties.length; k++) if (properties[k].settled(s)) bits |= 1 << k;
-  return bits;
-}
-
-/** Breadth-first exploration recording every edge; a level is kept as state objects while it is expanded. */
-function buildGraph<S, A extends Action>(
-  model: Model<S, A>, properties: readonly LivenessProperty<S>[], graph: StateGraph, options: LivenessOptions, started: number,
-): { stopReason: StopReason; depth: number; cutStates: number } {
-  const view = model.fingerprintView ?? ((s: S) => s);
-  const inBounds = boundsOf(model);
-  const fairness = fairnessOf(model);
-  const instances = new Map<string, number>();
-  const fp = new Uint32Array(2);
-  const maxDepth = options.maxDepth ?? Infinity;
-  const limits = new SearchLimits(options, started);
-  fingerprintInto(view(model.initial), fp);
-  graph.setSettled(graph.idOf(fp[0], fp[1], -1, -1).id, settledBits(properties, model.initial));
-  let level: S[] = [model.initial];
-  let cutStates = 0;
-  for (let depth = 0; level.length > 0; depth++) {
-    if (depth >= maxDepth) return { stopReason: 'depth', depth, cutStates };
-    const next: S[] = [];
-    for (let i = 0; i < level.length; i++) {
-      const s = level[i];
-      const id = graph.expanded;
-      const actions = model.enabled(s);
-      let cut = false;
-      for (let j = 0; j < actions.length; j++) {
-        const a = actions[j];
-        const cls = fairness(s, a);
-        const label = cls === 'fault' ? FAULT : cls === 'unfair' ? UNFAIR : internInstance(instances, a);
-        const n = model.step(s, a);
-        if (!inBounds(n)) {
-          graph.addEdge(CUT, label);
-          cut ||= label >= 0;
-          continue;
-        }
-        fingerprintInto(view(n), fp);
-        const found = graph.idOf(fp[0], fp[1], id, j);
-        if (found.isNew) {
-          graph.setSettled(found.id, settledBits(properties, n));
-          next.push(n);
-        }
-        graph.addEdge(found.id, label);
-      }
-      graph.finishExpanding();
-      if (cut) cutStates++;
-      if ((i & 255) !== 0) continue;
-      const stop = limits.check(graph.size, graph.edges, depth);
-      if (stop !== null) return { stopReason: stop, depth, cutStates };
-    }
-    level = next;
-  }
-  return { stopReason: 'exhausted', depth: graph.size === 0 ? 0 : depthOf(graph, graph.size - 1), cutStates };
-}
-
-function internInstance(instances: Map<string, number>, a: Action): number {
-  const key = instanceKey(a);
-  let n = instances.get(key);
-  if (n === undefined) {
-    n = instances.size;
-    instances.set(key, n);
-  }
-  return n;
 }
 
 function depthOf(graph: StateGraph, id: number): number {
@@ -399,19 +340,7 @@ function pathBetween(graph: StateGraph, k: number, inside: (v: number) => boolea
 function lassoActions<S, A extends Action>(model: Model<S, A>, graph: StateGraph, lasso: GraphLasso): { prefix: A[]; cycle: A[] } {
   const indices: number[] = [];
   for (let cur = lasso.entry; graph.parentOf(cur) >= 0; cur = graph.parentOf(cur)) indices.push(graph.actionOf(cur));
-  indices.reverse();
-  let s = model.initial;
-  const prefix: A[] = [];
-  for (const i of indices) {
-    const a = model.enabled(s)[i];
-    prefix.push(a);
-    s = model.step(s, a);
-  }
-  const cycle: A[] = [];
-  for (const { from, edge } of lasso.cycle) {
-    const a = model.enabled(s)[edge - graph.firstEdge(from)];
-    cycle.push(a);
-    s = model.step(s, a);
-  }
+  const { trace: prefix, state } = actionsAlong(model, indices.reverse());
+  const { trace: cycle } = actionsAlong(model, lasso.cycle.map(({ from, edge }) => edge - graph.firstEdge(from)), state);
   return { prefix, cycle };
 }

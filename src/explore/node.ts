@@ -1,15 +1,88 @@
 /**
  * The engines on Node's worker threads. Importing this module hands them to the registry in
- * on-threads.ts, so `exploreExhaustive` and `exploreRandom` with `workers` > 1 use them; the
- * single-threaded engines never import it, which keeps them free of Node for the browser.
+ * on-threads.ts, so breadth-first searches (safety and liveness) and random campaigns with
+ * `workers` > 1 use them; the single-threaded engines never import it, which keeps them free of
+ * Node for the browser.
  */
 import type { Action, Model } from '../model.ts';
-import { provideThreadEngines } from './on-threads.ts';
-import { exploreInParallel } from './parallel.ts';
+import { type ChunkResult, chunkSpan } from './chunks.ts';
+import type { LevelTask, Scheduler } from './levels.ts';
+import { provideThreadEngines, type ThreadedLevels } from './on-threads.ts';
 import { type Counted, DistinctStates, exploreRandom, type RandomOptions } from './random.ts';
 import type { ExploreResult, Progress } from './result.ts';
 import { mergeShards } from './shard.ts';
 import { Pool } from './threads.ts';
+
+/** The smallest level the worker threads start for, by default (see `ExhaustiveOptions.threadsFrom`). */
+export const THREADS_FROM = 2048;
+
+/** How long the coordinator waits for the next chunk before it gives the workers up for dead. */
+const WORKER_SILENCE_MS = 600_000;
+
+/**
+ * Chunks this thread holds at most before the one it wants next: past them it waits for the
+ * worker that took that one, so a worker the machine starves cannot make it buffer a whole level.
+ */
+const AHEAD = 64;
+
+/**
+ * Breadth-first levels shared among this thread and `workers` − 1 worker threads. The pool starts
+ * with the first level of at least `threadsFrom` states: a smaller level is expanded on this thread
+ * alone, and a search with no such level starts none (a worker costs about a quarter of a second
+ * and tens of megabytes to start, more than small levels take). This thread does not wait for the
+ * workers: it goes on expanding chunks, and each worker joins the level it finds going once it has
+ * built the model, so starting them costs the search no time and a time limit holds as on one
+ * thread. A worker that cannot build the model is an error as soon as this thread reads its
+ * message, at the latest when the search ends.
+ */
+function threadedScheduler(options: ThreadedLevels): Scheduler {
+  if (options.source === undefined) throw new Error('breadth-first search on worker threads needs the model\'s source');
+  const threadsFrom = options.threadsFrom ?? THREADS_FROM;
+  const script = new URL(import.meta.url.endsWith('.ts') ? './bfs-worker.ts' : './bfs-worker.js', import.meta.url);
+  let pool: Pool | null = null;
+  return {
+    shared: true,
+    threadsFor(levelSize) {
+      if (pool === null && levelSize >= threadsFrom) pool = new Pool(script, options.workers - 1, { source: options.source, recording: options.recording });
+      return 1 + (pool?.size ?? 0);
+    },
+    chunks(task, expand) {
+      if (pool === null || task.end - task.start < threadsFrom) return (c) => expand(c, ...chunkSpan(task, c));
+      pool.broadcast(task);
+      return chunksInOrder(pool, task, expand);
+    },
+    joined: () => 1 + (pool?.joined() ?? 0),
+    close: () => pool?.close(),
+  };
+}
+
+/**
+ * Chunk number c of the level, for c = 0, 1, 2 ...: from a worker, or expanded by this thread,
+ * which takes the next chunk off the counter whenever the one wanted is not in yet, and waits
+ * only when every chunk is taken or it holds `AHEAD` chunks already.
+ */
+function chunksInOrder(pool: Pool, task: LevelTask, expand: (index: number, from: number, to: number) => ChunkResult): (c: number) => ChunkResult {
+  const early = new Map<number, ChunkResult>();
+  const keep = (r: ChunkResult) => early.set(r.index, r);
+  return (c) => {
+    for (;;) {
+      for (let m = pool.poll(); m !== undefined; m = pool.poll()) keep(m as ChunkResult);
+      const r = early.get(c);
+      if (r !== undefined) {
+        early.delete(c);
+        return r;
+      }
+      // Holding enough already, while a worker expands the one wanted: wait for the workers.
+      const full = early.size >= AHEAD && c < Atomics.load(task.next, 0);
+      const mine = full ? task.chunks : Atomics.add(task.next, 0, 1);
+      if (mine < task.chunks) {
+        keep(expand(mine, ...chunkSpan(task, mine)));
+      } else {
+        keep(pool.next(WORKER_SILENCE_MS) as ChunkResult);
+      }
+    }
+  };
+}
 
 /**
  * The campaign (or shard) as one shard per thread: thread w of W (this one is the first), in shard
@@ -81,4 +154,4 @@ function freshSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
 }
 
-provideThreadEngines({ exhaustive: exploreInParallel, random: randomOnThreads });
+provideThreadEngines({ scheduler: threadedScheduler, random: randomOnThreads });

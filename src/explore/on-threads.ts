@@ -1,11 +1,12 @@
 /**
  * The engines run on one thread everywhere, a browser included, so they import nothing of Node.
  * Running them on worker threads is Node's business: src/explore/node.ts, once imported, hands
- * its thread-backed engines to this registry, and a search asked for more than one worker takes
+ * its thread-backed parts to this registry, and a search asked for more than one worker takes
  * them from here.
  */
 import type { Action, Model } from '../model.ts';
-import type { ExhaustiveOptions } from './exhaustive.ts';
+import type { Recording } from './chunks.ts';
+import type { Scheduler } from './levels.ts';
 import type { RandomOptions } from './random.ts';
 import type { ExploreResult } from './result.ts';
 
@@ -16,8 +17,18 @@ export interface ModelSource {
   readonly args: readonly unknown[];
 }
 
+/** What breadth-first search on worker threads needs: the threads, how each rebuilds the model, and what it records. */
+export interface ThreadedLevels {
+  readonly workers: number;
+  readonly source: ModelSource | undefined;
+  readonly recording: Recording;
+  /** The smallest level (in states) for which the worker threads start (see `ExhaustiveOptions.threadsFrom`). */
+  readonly threadsFrom?: number;
+}
+
 export interface ThreadEngines {
-  exhaustive<S, A extends Action>(model: Model<S, A>, options: ExhaustiveOptions & { readonly workers: number; readonly source: ModelSource }): ExploreResult<A>;
+  /** A scheduler sharing each large level among `workers` threads. */
+  scheduler(options: ThreadedLevels): Scheduler;
   random<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A>;
 }
 

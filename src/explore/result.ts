@@ -83,13 +83,8 @@ export interface ExploreResult<A extends Action> {
     readonly capCut?: number;
     /** Threads that expanded levels (exhaustive: workers start only for large levels) or ran shards (random), when more than one did. */
     readonly threads?: number;
-    /** Exhaustive: the most states held as objects at once (the ancestors of the state being expanded, one per depth). */
+    /** Exhaustive: the most states held as objects at once on the calling thread (the ancestors of the state being expanded, one per depth). */
     readonly frontierPeak?: number;
-    /**
-     * Exhaustive with partial-order reduction (sleep.ts): the steps skipped because an equivalent
-     * order of them was taken. `transitions` counts the steps taken; the states are all there.
-     */
-    readonly skipped?: number;
     /**
      * Random, with a violation: milliseconds from the start to the end of the first run that broke
      * an invariant, before shrinking and certifying (with threads, the earliest of the shards').

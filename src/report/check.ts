@@ -69,7 +69,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats), ...(r.stats.skipped === undefined ? {} : { skipped: r.stats.skipped }),
+      runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats),
       ...(r.stats.split === undefined ? {} : { split: r.stats.split }),
       ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
@@ -150,11 +150,10 @@ function scopeOf(r: Result): string {
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
       (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '') + shareOf(s.split)
     : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
-  const skipped = s.skipped === undefined ? '' : `, ${s.skipped.toLocaleString('en')} steps skipped by sleep sets`;
   const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
   const threads = s.threads === undefined ? '' : ` on ${s.threads} threads`;
   const stop = r.stopReason === 'exhausted' && s.split !== undefined && s.split.at !== null ? 'every state this shard reaches within the bounds was explored' : STOPS[r.stopReason];
-  return `${scope}${skipped} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${stop}${found})`;
+  return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${stop}${found})`;
 }
 
 /** What part of the whole search a breadth-first shard made, in words; nothing for the whole search. */

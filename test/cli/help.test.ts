@@ -34,7 +34,7 @@ describe('kafka-spec check --help', async () => {
     expect(shown.length).toBeGreaterThanOrEqual(12);
     expect(shown.length).toBeLessThanOrEqual(20);
     for (const heading of [CONFIGURATION, SEARCH, OUTPUT, SCALE].map((g) => g.heading)) expect(help).toContain(`\n${heading}\n`);
-    for (const rare of ['--truncation', '--elr ', '--reduce', '--no-guide', '--states-out', '--shard', '--fewest', '--liveness']) expect(help).not.toContain(rare);
+    for (const rare of ['--truncation', '--elr ', '--no-guide', '--states-out', '--shard', '--fewest', '--liveness']) expect(help).not.toContain(rare);
   });
 
   it('ends with two examples: the default check and a Kafka engineer\'s question', () => {
@@ -78,7 +78,7 @@ describe('kafka-spec check --help', async () => {
 /** Every flag each command took before its options were grouped, and how one is used. */
 const BEFORE: Readonly<Record<string, readonly string[]>> = {
   check: ['--protocol', '--truncation', '--rf', '--acks', '--min-isr', '--unclean', '--elr', '--no-elr', '--lossy-crashes', '--restart-leaves-isr', '--set',
-    '--config', '--engine', '--runs', '--max-steps', '--seed', '--depth', '--fewest', '--workers', '--reduce', '--no-guide', '--shard', '--states-out',
+    '--config', '--engine', '--runs', '--max-steps', '--seed', '--depth', '--fewest', '--workers', '--no-guide', '--shard', '--states-out',
     '--time-limit', '--max-states', '--max-memory', '--invariant', '--first', '--liveness', '--from', '--out', '--timings', '--json'],
   replay: ['--format', '--out', '--protocol', '--set', '--json'],
   guarantees: ['--out', '--json', '--part'],
@@ -106,7 +106,7 @@ describe('every flag that worked before still works', () => {
     '--min-isr': ['--min-isr', '1', ...bfs], '--unclean': ['--unclean', ...bfs], '--elr': ['--elr', ...bfs], '--no-elr': ['--no-elr', ...bfs],
     '--lossy-crashes': ['--lossy-crashes', '0', ...bfs], '--restart-leaves-isr': ['--restart-leaves-isr', ...bfs], '--set': bfs,
     '--config': ['--config', config, ...bfs], '--engine': bfs, '--runs': rnd, '--max-steps': ['--max-steps', '5', ...rnd], '--seed': rnd,
-    '--depth': bfs, '--fewest': ['--fewest', 'leaderChanges', ...bfs], '--workers': ['--workers', '1', ...bfs], '--reduce': ['--reduce', 'sleep', '--workers', '1', ...bfs],
+    '--depth': bfs, '--fewest': ['--fewest', 'leaderChanges', ...bfs], '--workers': ['--workers', '1', ...bfs],
     '--no-guide': ['--no-guide', ...rnd], '--shard': ['--shard', '1/2', ...rnd], '--states-out': ['--states-out', '/dev/null', ...rnd],
     '--time-limit': ['--time-limit', '5', ...rnd], '--max-states': ['--max-states', '50', ...bfs], '--max-memory': ['--max-memory', '100000', ...bfs],
     '--invariant': ['--invariant', 'hw-le-leo', ...bfs], '--first': ['--first', ...bfs], '--liveness': ['--liveness', '--depth', '2', '--fair-runs', '0', ...TINY],
@@ -176,7 +176,7 @@ describe('one way to choose the mode', () => {
 describe('the refusals table', () => {
   /** The arguments that give each flag the table names, and that choose each mode. */
   const GIVE: Readonly<Record<string, readonly string[]>> = {
-    '--no-guide': ['--no-guide'], '--reduce sleep': ['--reduce', 'sleep'], '--workers above 1': ['--workers', '2'], '--shard': ['--shard', '1/2'],
+    '--no-guide': ['--no-guide'], '--workers above 1': ['--workers', '2'], '--shard': ['--shard', '1/2'],
     '--fewest': ['--fewest', 'leaderChanges'], '--states-out': ['--states-out', '/dev/null'], '--first': ['--first'], '--runs': ['--runs', '3'],
     '--max-steps': ['--max-steps', '3'], '--seed': ['--seed', '1'], '--depth': ['--depth', '1'], '--fair-runs': ['--fair-runs', '3'],
     '--fair-steps': ['--fair-steps', '3'], '--from': ['--from', 'docs/traces/kip101-scenario2-prefix.json'],

@@ -26,7 +26,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CoverageCounter, type ExploreResult, exploreExhaustive, type ExhaustiveOptions, fingerprintInto, FingerprintSet, type StopReason, type Violation,
 } from '../../src/explore/index.ts';
-import { traceTo } from '../../src/explore/exhaustive.ts';
+import { traceTo } from '../../src/explore/chunks.ts';
 import type { Action, Model } from '../../src/model.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { toyModel } from '../fixtures/toy-model.ts';

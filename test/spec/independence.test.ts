@@ -1,5 +1,5 @@
 /**
- * The footprints the partial-order reduction trusts (spec/independence.ts, each given by its
+ * The footprints a partial-order reduction would trust (spec/independence.ts, each given by its
  * step's definition in spec/steps/), checked on states reached by random walks in configurations
  * that between them enable every kind of step: no footprint is empty, every part of the state a
  * step changes is declared written, and two steps declared independent commute, keep each
@@ -10,9 +10,8 @@ import { type KafkaModel, kafkaModelOf } from '../../properties/kafka-model.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
 import type { ClusterConfig } from '../../spec/config.ts';
 import type { ClusterState } from '../../spec/cluster.ts';
-import type { Independence, TransitionInvariant } from '../../src/model.ts';
+import { type Independence, independentAt, type TransitionInvariant } from '../../src/model.ts';
 import { fingerprintInto } from '../../src/explore/fingerprint.ts';
-import { independentAt } from '../../src/explore/sleep.ts';
 
 const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'today, rf 3': { maxMessageLosses: 1, followerReads: true },
