@@ -146,7 +146,7 @@ export class Cluster {
 
   /** Hands the oldest message on connection `d` to its receiver, or loses it. */
   deliver(s: ClusterState, d: Connection): ClusterState {
-    const i = s.network.findIndex((m) => m.from === d.from && m.to === d.to && m.kind === d.kind);
+    const i = oldestOn(s.network, d);
     const message = s.network[i];
     if (d.lost) return this.loseFetch(s, i, message as FetchRequest | FetchResponse);
     const rest = { ...s, network: s.network.toSpliced(i, 1) };
@@ -252,12 +252,18 @@ export class Cluster {
 
   /** A stopped broker's inbound messages are lost with its connections. */
   private dropConnections(crashed: ClusterState, b: BrokerId): ClusterState {
-    const lost = crashed.network.filter((m) => m.to === b);
-    const after: ClusterState = { ...crashed, network: crashed.network.filter((m) => m.to !== b) };
+    const network = crashed.network;
+    const kept: Message[] = [];
+    for (let i = 0; i < network.length; i++) if (network[i].to !== b) kept.push(network[i]);
+    let after: ClusterState = { ...crashed, network: kept };
     // A fetcher whose request died with the connection times out and may fetch again.
-    return lost.reduce<ClusterState>((acc, m) => (m.kind === 'FetchRequest' || m.kind === 'EpochRequest'
-      ? this.toReplica(acc, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch })
-      : acc), after);
+    for (let i = 0; i < network.length; i++) {
+      const m = network[i];
+      if (m.to === b && (m.kind === 'FetchRequest' || m.kind === 'EpochRequest')) {
+        after = this.toReplica(after, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch });
+      }
+    }
+    return after;
   }
 
   /** A restarted broker registers a new incarnation with the controller, then replays metadata. */
@@ -310,6 +316,15 @@ function elects(before: ControllerContext, after: ControllerContext): boolean {
   const [a, b] = [before.registration, after.registration];
   if (b.leader === NO_LEADER || b.leaderEpoch === a.leaderEpoch) return false;
   return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
+}
+
+/** The index of the oldest message on connection `d` (-1 when there is none). */
+function oldestOn(network: readonly Message[], d: Connection): number {
+  for (let i = 0; i < network.length; i++) {
+    const m = network[i];
+    if (m.from === d.from && m.to === d.to && m.kind === d.kind) return i;
+  }
+  return -1;
 }
 
 /**

@@ -58,7 +58,6 @@ export function imageOf(ctrl: ControllerContext): MetadataImage {
 }
 
 const without = (xs: readonly BrokerId[], b: BrokerId) => xs.filter((x) => x !== b);
-const union = (a: readonly BrokerId[], b: readonly BrokerId[]) => [...new Set([...a, ...b])].sort((x, y) => x - y);
 
 interface Election {
   readonly leader: BrokerId;
@@ -95,7 +94,18 @@ export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly Bro
 /** R2: below min ISR, members that leave the ISR join the ELR (unless they shut down uncleanly). */
 function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
   if (!k.election.elr || isr.length >= k.minIsr) return [];
-  return union(reg.elr, reg.isr).filter((b) => !isr.includes(b) && !unclean.includes(b));
+  const elr: BrokerId[] = [];
+  for (let i = 0; i < reg.elr.length; i++) joinElr(elr, reg.elr[i], isr, unclean);
+  for (let i = 0; i < reg.isr.length; i++) joinElr(elr, reg.isr[i], isr, unclean);
+  return elr;
+}
+
+/** Adds `b` to the ascending `elr` unless it is there already, in the new ISR, or shut down uncleanly. */
+function joinElr(elr: BrokerId[], b: BrokerId, isr: readonly BrokerId[], unclean: readonly BrokerId[]): void {
+  if (isr.includes(b) || unclean.includes(b)) return;
+  let i = elr.length;
+  while (i > 0 && elr[i - 1] > b) i--;
+  if (i === 0 || elr[i - 1] !== b) elr.splice(i, 0, b);
 }
 
 /** Who asked for a partition change: the controller itself, or the leader through AlterPartition. */
@@ -110,35 +120,33 @@ export interface ChangeOrigin {
  * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change (and, by M3,
  * on an ISR shrink the controller makes itself) and PE on any change.
  */
-export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = {}): ControllerContext {
+export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
   const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(k, reg, isr, origin.unclean ?? []);
+  const elr = nextElr(k, reg, isr, origin.unclean ?? NOBODY);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
-  const e = leaderValid ? { leader: reg.leader, isr, elr, unclean: false } : electLeader(k, ctrl, isr, elr);
-  const leaderChanged = e.leader !== reg.leader;
-  const shrunkByController = origin.byLeader !== true && e.leader !== NO_LEADER && e.isr.length < reg.isr.length;
-  const bump = leaderChanged || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
-  const next: Registration = {
-    leader: e.leader,
-    isr: e.isr,
-    elr: e.unclean ? [] : e.elr,
-    lastKnownLeader: e.leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader,
-    leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0),
-    partitionEpoch: reg.partitionEpoch,
+  const e = leaderValid ? null : electLeader(k, ctrl, isr, elr);
+  const leader = e === null ? reg.leader : e.leader;
+  const nextIsr = e === null ? isr : e.isr;
+  const unclean = e !== null && e.unclean;
+  const nextElrs = e === null ? elr : unclean ? [] : e.elr;
+  const lastKnownLeader = leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader;
+  if (leader === reg.leader && sameIds(reg.isr, nextIsr) && sameIds(reg.elr, nextElrs) && lastKnownLeader === reg.lastKnownLeader) return ctrl;
+  const shrunkByController = origin.byLeader !== true && leader !== NO_LEADER && nextIsr.length < reg.isr.length;
+  const bump = leader !== reg.leader || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
+  const registration: Registration = {
+    leader, isr: nextIsr, elr: nextElrs, lastKnownLeader, leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0), partitionEpoch: reg.partitionEpoch + 1,
   };
-  if (sameRegistration(reg, next)) return ctrl;
-  return {
-    ...ctrl,
-    registration: { ...next, partitionEpoch: reg.partitionEpoch + 1 },
-    metadataOffset: ctrl.metadataOffset + 1,
-    uncleanElections: ctrl.uncleanElections + (e.unclean ? 1 : 0),
-  };
+  return { ...ctrl, registration, metadataOffset: ctrl.metadataOffset + 1, uncleanElections: ctrl.uncleanElections + (unclean ? 1 : 0) };
 }
 
-function sameRegistration(a: Registration, b: Registration): boolean {
-  const same = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.leader === b.leader && same(a.isr, b.isr) && same(a.elr, b.elr) && a.lastKnownLeader === b.lastKnownLeader;
+const NO_ORIGIN: ChangeOrigin = {};
+const NOBODY: readonly BrokerId[] = [];
+
+function sameIds(x: readonly BrokerId[], y: readonly BrokerId[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** S4: a broker whose session expired is fenced and leaves the ISR. */

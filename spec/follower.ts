@@ -7,7 +7,7 @@ import type { EpochResponse, FetchResponse, MetadataImage } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { appendEntries, latestEpoch } from './log.ts';
 import { type Reaction, type ReplicaContext, leo, sending, truncateTo } from './replica-context.ts';
-import { viewOf } from './leader.ts';
+import { allUnknown, viewing } from './leader.ts';
 import { type Rules, mustRestartFollowing } from './rules.ts';
 
 /**
@@ -21,9 +21,8 @@ export function becomeFollower(k: Rules, r: ReplicaContext, image: MetadataImage
   const truncate = mustRestartFollowing(k, r, reg.leader, reg.leaderEpoch);
   const newSession = r.knownMetadata < 0 || reg.leader !== r.leader || reg.leaderEpoch !== r.leaderEpoch;
   const viewed: ReplicaContext = {
-    ...r,
-    ...viewOf(image, offset),
-    remoteLeo: r.remoteLeo.map(() => -1),
+    ...viewing(r, image, offset),
+    remoteLeo: allUnknown(r.remoteLeo),
     pendingIsr: null,
     pendingAcks: [],
     fetchInFlight: newSession ? false : r.fetchInFlight,

@@ -29,12 +29,11 @@ export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, 
   const reg = image.registration;
   const forget = k.newLeader.forgetsFollowers && !wasLeader;
   const next: ReplicaContext = {
-    ...r,
-    ...viewOf(image, offset),
+    ...viewing(r, image, offset),
     cache: k.newLeader.writesEpochEntry ? assignEpoch(r.cache, reg.leaderEpoch, leo(r)) : r.cache,
     leso: leo(r),
-    remoteLeo: forget ? r.remoteLeo.map(() => -1) : r.remoteLeo,
-    remoteBrokerEpoch: forget ? r.remoteBrokerEpoch.map(() => -1) : r.remoteBrokerEpoch,
+    remoteLeo: forget ? allUnknown(r.remoteLeo) : r.remoteLeo,
+    remoteBrokerEpoch: forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch,
     pendingIsr: null,
     pendingAcks: [],
     fetchInFlight: false,
@@ -44,10 +43,14 @@ export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, 
   return advanceHw(k, next);
 }
 
-/** The fields a broker copies from a metadata image it replays. */
-export function viewOf(image: MetadataImage, offset: number) {
+/**
+ * `r` with the fields a broker copies from a metadata image it replays. Written out on a copy of
+ * `r` (no intermediate object spread into it), so the context keeps its keys and their order.
+ */
+export function viewing(r: ReplicaContext, image: MetadataImage, offset: number): ReplicaContext {
   const reg = image.registration;
   return {
+    ...r,
     knownMetadata: offset,
     controllerEpoch: image.controllerEpoch,
     leader: reg.leader,
@@ -59,11 +62,18 @@ export function viewOf(image: MetadataImage, offset: number) {
   };
 }
 
+/** Every entry -1 (unknown): `xs` itself when it already is, else a new array of its length. */
+export function allUnknown(xs: readonly number[]): readonly number[] {
+  for (let i = 0; i < xs.length; i++) if (xs[i] !== -1) return new Array<number>(xs.length).fill(-1);
+  return xs;
+}
+
 /** A leader replays metadata that keeps it leader in the same epoch: adopt the committed ISR. */
 export function refreshLeaderView(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): Reaction<ReplicaContext> {
   const newer = image.registration.partitionEpoch > r.partitionEpoch;
-  const next = { ...r, ...viewOf(image, offset), pendingIsr: newer ? null : r.pendingIsr };
-  return advanceHw(k, newer ? next : { ...next, isr: r.isr, partitionEpoch: r.partitionEpoch });
+  const viewed = viewing(r, image, offset);
+  const next = newer ? { ...viewed, pendingIsr: null } : { ...viewed, isr: r.isr, partitionEpoch: r.partitionEpoch };
+  return advanceHw(k, next);
 }
 
 /** P3: acks=all is refused before the append when the committed ISR is below the effective minimum. */
