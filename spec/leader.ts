@@ -6,7 +6,7 @@
  */
 import type { AlterPartitionResponse, BrokerId, EpochRequest, FetchError, FetchRequest, MetadataImage } from './types.ts';
 import { assignEpoch } from './log.ts';
-import { type Reaction, type ReplicaContext, leo, quiet, sending, andThen } from './replica-context.ts';
+import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
 import { type Rules, canJoinIsr } from './rules.ts';
 
 /**
@@ -28,38 +28,32 @@ export function maximalIsr(k: Rules, r: ReplicaContext): readonly BrokerId[] {
 export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number, wasLeader: boolean): Reaction<ReplicaContext> {
   const reg = image.registration;
   const forget = k.newLeader.forgetsFollowers && !wasLeader;
-  const next: ReplicaContext = {
-    ...viewing(r, image, offset),
-    cache: k.newLeader.writesEpochEntry ? assignEpoch(r.cache, reg.leaderEpoch, leo(r)) : r.cache,
-    leso: leo(r),
-    remoteLeo: forget ? allUnknown(r.remoteLeo) : r.remoteLeo,
-    remoteBrokerEpoch: forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch,
-    pendingIsr: null,
-    pendingAcks: [],
-    fetchInFlight: false,
-    needsEpochQuery: false,
-    pendingTruncation: -1,
-  };
+  const next = viewing(r, image, offset);
+  next.cache = k.newLeader.writesEpochEntry ? assignEpoch(r.cache, reg.leaderEpoch, leo(r)) : r.cache;
+  next.leso = leo(r);
+  next.remoteLeo = forget ? allUnknown(r.remoteLeo) : r.remoteLeo;
+  next.remoteBrokerEpoch = forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch;
+  next.pendingIsr = null;
+  next.pendingAcks = [];
+  next.fetchInFlight = false;
+  next.needsEpochQuery = false;
+  next.pendingTruncation = -1;
   return advanceHw(k, next);
 }
 
-/**
- * `r` with the fields a broker copies from a metadata image it replays. Written out on a copy of
- * `r` (no intermediate object spread into it), so the context keeps its keys and their order.
- */
-export function viewing(r: ReplicaContext, image: MetadataImage, offset: number): ReplicaContext {
+/** A copy of `r` with the fields a broker copies from a metadata image it replays. */
+export function viewing(r: ReplicaContext, image: MetadataImage, offset: number): Draft {
   const reg = image.registration;
-  return {
-    ...r,
-    knownMetadata: offset,
-    controllerEpoch: image.controllerEpoch,
-    leader: reg.leader,
-    leaderEpoch: reg.leaderEpoch,
-    partitionEpoch: reg.partitionEpoch,
-    isr: reg.isr,
-    brokerEpochs: image.brokerEpochs,
-    fenced: image.fenced,
-  };
+  const next = draft(r);
+  next.knownMetadata = offset;
+  next.controllerEpoch = image.controllerEpoch;
+  next.leader = reg.leader;
+  next.leaderEpoch = reg.leaderEpoch;
+  next.partitionEpoch = reg.partitionEpoch;
+  next.isr = reg.isr;
+  next.brokerEpochs = image.brokerEpochs;
+  next.fenced = image.fenced;
+  return next;
 }
 
 /** Every entry -1 (unknown): `xs` itself when it already is, else a new array of its length. */
@@ -71,8 +65,13 @@ export function allUnknown(xs: readonly number[]): readonly number[] {
 /** A leader replays metadata that keeps it leader in the same epoch: adopt the committed ISR. */
 export function refreshLeaderView(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): Reaction<ReplicaContext> {
   const newer = image.registration.partitionEpoch > r.partitionEpoch;
-  const viewed = viewing(r, image, offset);
-  const next = newer ? { ...viewed, pendingIsr: null } : { ...viewed, isr: r.isr, partitionEpoch: r.partitionEpoch };
+  const next = viewing(r, image, offset);
+  if (newer) {
+    next.pendingIsr = null;
+  } else {
+    next.isr = r.isr;
+    next.partitionEpoch = r.partitionEpoch;
+  }
   return advanceHw(k, next);
 }
 
@@ -84,13 +83,11 @@ export function lacksMinIsr(k: Rules, r: ReplicaContext, acks: Rules['acks']): b
 /** P2/P4/P5: stamp the record with the leader epoch, ack acks=1 at once, park acks=all. */
 export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks: Rules['acks']): Reaction<ReplicaContext> {
   const offset = leo(r);
-  const appended: ReplicaContext = {
-    ...r,
-    log: r.log.concat({ epoch: r.leaderEpoch, value }),
-    cache: assignEpoch(r.cache, r.leaderEpoch, offset),
-    flushedTo: k.flushEveryRecord ? offset + 1 : r.flushedTo,
-    pendingAcks: acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks,
-  };
+  const appended = draft(r);
+  appended.log = r.log.concat({ epoch: r.leaderEpoch, value });
+  appended.cache = assignEpoch(r.cache, r.leaderEpoch, offset);
+  appended.flushedTo = k.flushEveryRecord ? offset + 1 : r.flushedTo;
+  appended.pendingAcks = acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks;
   const acked = acks === 1 ? sending(appended, { kind: 'ProduceAck', value, offset, acks }) : quiet(appended);
   return andThen(acked, (c) => advanceHw(k, c));
 }
@@ -104,7 +101,10 @@ export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
   if (k.hwRequiresMinIsr && r.isr.length < k.effectiveMinIsr) return quiet(r);
   let hw = leo(r);
   for (const b of maximalIsr(k, r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
-  return hw > r.hw ? completeAcks(k, { ...r, hw }) : quiet(r);
+  if (hw <= r.hw) return quiet(r);
+  const next = draft(r);
+  next.hw = hw;
+  return completeAcks(k, next);
 }
 
 /** P5: a parked request below the HW succeeds if the maximal ISR is large enough, else fails. */
@@ -112,7 +112,8 @@ function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const done = r.pendingAcks.filter((p) => p.offset < r.hw);
   if (done.length === 0) return quiet(r);
   const enough = maximalIsr(k, r).length >= k.effectiveMinIsr;
-  const rest = { ...r, pendingAcks: r.pendingAcks.filter((p) => p.offset >= r.hw) };
+  const rest = draft(r);
+  rest.pendingAcks = r.pendingAcks.filter((p) => p.offset >= r.hw);
   if (!enough) return quiet(rest); // NOT_ENOUGH_REPLICAS_AFTER_APPEND: the record stays, the producer is told no
   return sending(rest, ...done.map((p) => ({ kind: 'ProduceAck' as const, value: p.value, offset: p.offset, acks: 'all' as const })));
 }
@@ -167,11 +168,9 @@ export function serveFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reac
 
 function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const i = req.from - 1;
-  const updated: ReplicaContext = {
-    ...r,
-    remoteLeo: r.remoteLeo.with(i, req.fetchOffset),
-    remoteBrokerEpoch: r.remoteBrokerEpoch.with(i, req.brokerEpoch),
-  };
+  const updated = draft(r);
+  updated.remoteLeo = r.remoteLeo.with(i, req.fetchOffset);
+  updated.remoteBrokerEpoch = r.remoteBrokerEpoch.with(i, req.brokerEpoch);
   const expanded = r.pendingIsr === null && canJoinIsr(k, updated, req.from)
     ? proposeIsr(updated, [...updated.isr, req.from].sort((a, b) => a - b))
     : quiet(updated);
@@ -194,7 +193,9 @@ export function proposeShrink(k: Rules, r: ReplicaContext, follower: BrokerId): 
 
 /** S2/X3: one AlterPartition in flight, carrying the broker epochs the leader saw (KIP-903). */
 function proposeIsr(r: ReplicaContext, isr: readonly BrokerId[]): Reaction<ReplicaContext> {
-  return sending({ ...r, pendingIsr: isr }, {
+  const next = draft(r);
+  next.pendingIsr = isr;
+  return sending(next, {
     kind: 'AlterPartition', from: r.id, to: 0, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch,
     isr, memberEpochs: isr.map((b) => (b === r.id ? r.incarnation : r.remoteBrokerEpoch[b - 1])),
   });
@@ -217,7 +218,12 @@ export function answersPendingProposal(r: ReplicaContext, res: AlterPartitionRes
  * older leader or partition epoch, leaves the proposal pending until metadata replaces it.
  */
 export function applyAlterResult(k: Rules, r: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
-  if (res.error === 'INELIGIBLE_REPLICA') return quiet({ ...r, pendingIsr: null });
-  if (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch) return quiet(r);
-  return advanceHw(k, { ...r, pendingIsr: null, isr: res.isr, partitionEpoch: res.partitionEpoch });
+  const rejected = res.error === 'INELIGIBLE_REPLICA';
+  if (!rejected && (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch)) return quiet(r);
+  const next = draft(r);
+  next.pendingIsr = null;
+  if (rejected) return quiet(next);
+  next.isr = res.isr;
+  next.partitionEpoch = res.partitionEpoch;
+  return advanceHw(k, next);
 }
