@@ -52,6 +52,20 @@ export function initialController(k: Rules): ControllerContext {
   };
 }
 
+/** A controller context's fields, writable: a fresh copy a change sets before it returns it. */
+type ControllerDraft = { -readonly [K in keyof ControllerContext]: ControllerContext[K] };
+
+/**
+ * A copy of `ctrl` for a change to set before it returns it, as `{ ...ctrl, epoch }` would: one
+ * literal with every key in ControllerContext's order, so every controller context has one hidden class.
+ */
+function copyController(ctrl: ControllerContext): ControllerDraft {
+  return {
+    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, metadataOffset: ctrl.metadataOffset,
+    epoch: ctrl.epoch, uncleanElections: ctrl.uncleanElections,
+  };
+}
+
 /** The metadata image brokers replay. */
 export function imageOf(ctrl: ControllerContext): MetadataImage {
   return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
@@ -137,7 +151,11 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   const registration: Registration = {
     leader, isr: nextIsr, elr: nextElrs, lastKnownLeader, leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0), partitionEpoch: reg.partitionEpoch + 1,
   };
-  return { ...ctrl, registration, metadataOffset: ctrl.metadataOffset + 1, uncleanElections: ctrl.uncleanElections + (unclean ? 1 : 0) };
+  const next = copyController(ctrl);
+  next.registration = registration;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  next.uncleanElections = ctrl.uncleanElections + (unclean ? 1 : 0);
+  return next;
 }
 
 const NO_ORIGIN: ChangeOrigin = {};
@@ -151,13 +169,17 @@ function sameIds(x: readonly BrokerId[], y: readonly BrokerId[]): boolean {
 
 /** S4: a broker whose session expired is fenced and leaves the ISR. */
 export function fenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
-  const fenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, true), metadataOffset: ctrl.metadataOffset + 1 };
+  const fenced = copyController(ctrl);
+  fenced.fenced = ctrl.fenced.with(b - 1, true);
+  fenced.metadataOffset = ctrl.metadataOffset + 1;
   return applyChange(k, fenced, without(ctrl.registration.isr, b));
 }
 
 /** A live broker's heartbeats are seen again: unfence it and elect if the partition has no leader. */
 export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
-  const unfenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, false), metadataOffset: ctrl.metadataOffset + 1 };
+  const unfenced = copyController(ctrl);
+  unfenced.fenced = ctrl.fenced.with(b - 1, false);
+  unfenced.metadataOffset = ctrl.metadataOffset + 1;
   return applyChange(k, unfenced, unfenced.registration.isr);
 }
 
@@ -170,15 +192,18 @@ export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): C
  */
 export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number, clean: boolean): ControllerContext {
   const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
-  const registered = {
-    ...bounced,
-    brokerEpochs: bounced.brokerEpochs.with(b - 1, incarnation),
-    fenced: bounced.fenced.with(b - 1, k.controller.registersFenced),
-    metadataOffset: bounced.metadataOffset + 1,
-  };
+  const registered = copyController(bounced);
+  registered.brokerEpochs = bounced.brokerEpochs.with(b - 1, incarnation);
+  registered.fenced = bounced.fenced.with(b - 1, k.controller.registersFenced);
+  registered.metadataOffset = bounced.metadataOffset + 1;
   const reg = registered.registration;
   if (k.restartKeepsIsr) return applyChange(k, registered, reg.isr);
-  const excluded = clean ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
+  let excluded: ControllerContext = registered;
+  if (!clean) {
+    const notEligible = copyController(registered);
+    notEligible.registration = { ...reg, elr: without(reg.elr, b) };
+    excluded = notEligible;
+  }
   return applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] });
 }
 
@@ -195,11 +220,10 @@ export function canElectPreferred(k: Rules, ctrl: ControllerContext): boolean {
 export function electPreferredLeader(k: Rules, ctrl: ControllerContext): ControllerContext {
   const reg = ctrl.registration;
   const preferred = k.replicas.find((b) => !isObserver(k, b))!;
-  return {
-    ...ctrl,
-    registration: { ...reg, leader: preferred, lastKnownLeader: NO_LEADER, leaderEpoch: reg.leaderEpoch + 1, partitionEpoch: reg.partitionEpoch + 1 },
-    metadataOffset: ctrl.metadataOffset + 1,
-  };
+  const next = copyController(ctrl);
+  next.registration = { ...reg, leader: preferred, lastKnownLeader: NO_LEADER, leaderEpoch: reg.leaderEpoch + 1, partitionEpoch: reg.partitionEpoch + 1 };
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  return next;
 }
 
 /**
@@ -208,7 +232,10 @@ export function electPreferredLeader(k: Rules, ctrl: ControllerContext): Control
  * lost), and sends it to every broker again.
  */
 export function failOver(ctrl: ControllerContext): ControllerContext {
-  return { ...ctrl, epoch: ctrl.epoch + 1, metadataOffset: ctrl.metadataOffset + 1 };
+  const next = copyController(ctrl);
+  next.epoch = ctrl.epoch + 1;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  return next;
 }
 
 /** S3: the checks the controller makes on AlterPartition, as an error code or null. */

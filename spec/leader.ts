@@ -4,7 +4,9 @@
  * (S1, S2, X1-X3). Each function takes the rules and the context and returns the next context,
  * with the messages it sends when it sends any (a `Reaction`).
  */
-import type { AlterPartitionResponse, BrokerId, EpochRequest, FetchError, FetchRequest, MetadataImage } from './types.ts';
+import type {
+  AlterPartitionResponse, BrokerId, Entry, EpochEndOffset, EpochRequest, EpochResponse, FetchError, FetchRequest, FetchResponse, MetadataImage,
+} from './types.ts';
 import { assignEpoch } from './log.ts';
 import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
 import { type Rules, canJoinIsr } from './rules.ts';
@@ -119,34 +121,36 @@ function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
 }
 
 /** The addressing every fetch response carries back to the fetcher. */
-function fetchReply(r: ReplicaContext, req: FetchRequest) {
+/**
+ * A fetch response with the addressing every one carries back to the fetcher, written as one
+ * literal (not a spread of the addressing) so every response has one hidden class.
+ */
+function fetchReply(
+  r: ReplicaContext, req: FetchRequest, error: FetchError | null, diverging: EpochEndOffset | null, records: readonly Entry[], highWatermark: number,
+): FetchResponse {
   return {
-    kind: 'FetchResponse' as const, from: r.id, to: req.from, sentInEpoch: req.sentInEpoch,
-    toIncarnation: req.brokerEpoch, fetchOffset: req.fetchOffset,
+    kind: 'FetchResponse', from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch, fetchOffset: req.fetchOffset,
+    error, diverging, records, highWatermark, leaderLeo: leo(r),
   };
 }
 
-function epochReply(r: ReplicaContext, req: EpochRequest) {
-  return { kind: 'EpochResponse' as const, from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch };
+/** An OffsetsForLeaderEpoch answer, addressed back to the fetcher, as one literal. */
+function epochReply(r: ReplicaContext, req: EpochRequest, error: FetchError | null, answer: EpochEndOffset): EpochResponse {
+  return { kind: 'EpochResponse', from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch, error, answer };
 }
 
 /** An error answer to a fetch (F2, F3, or a broker that does not lead). */
 export function rejectFetch(r: ReplicaContext, req: FetchRequest | EpochRequest, error: FetchError): Reaction<ReplicaContext> {
   if (req.kind === 'EpochRequest') {
-    return sending(r, { ...epochReply(r, req), error, answer: { epoch: -1, end: -1 } });
+    return sending(r, epochReply(r, req, error, { epoch: -1, end: -1 }));
   }
-  return sending(r, {
-    ...fetchReply(r, req), error,
-    diverging: null, records: [], highWatermark: -1, leaderLeo: leo(r),
-  });
+  return sending(r, fetchReply(r, req, error, null, [], -1));
 }
 
 /** F4 + KAFKA-13141: answer DivergingEpoch; before 3.0 the fetch offset was still recorded. */
 export function answerDiverging(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const diverging = k.truncation.divergence(r, req);
-  const answered = sending(r, {
-    ...fetchReply(r, req), error: null, diverging, records: [], highWatermark: r.hw, leaderLeo: leo(r),
-  });
+  const answered = sending(r, fetchReply(r, req, null, diverging, [], r.hw));
   return k.fetch.divergingSkipsFollowerUpdate ? answered : andThen(answered, (c) => recordFollowerFetch(k, c, req));
 }
 
@@ -160,9 +164,7 @@ export function answerOutOfRange(r: ReplicaContext, req: FetchRequest): Reaction
  * record the follower's LEO, try to expand the ISR and advance the HW.
  */
 export function serveFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
-  const answered = sending(r, {
-    ...fetchReply(r, req), error: null, diverging: null, records: r.log.slice(req.fetchOffset), highWatermark: r.hw, leaderLeo: leo(r),
-  });
+  const answered = sending(r, fetchReply(r, req, null, null, r.log.slice(req.fetchOffset), r.hw));
   return andThen(answered, (c) => recordFollowerFetch(k, c, req));
 }
 
@@ -179,7 +181,7 @@ function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Re
 
 /** KIP-101/KIP-279: answer OffsetsForLeaderEpoch from the epoch cache. */
 export function answerEpochQuery(k: Rules, r: ReplicaContext, req: EpochRequest): Reaction<ReplicaContext> {
-  return sending(r, { ...epochReply(r, req), error: null, answer: k.truncation.epochAnswer(r, req.epoch) });
+  return sending(r, epochReply(r, req, null, k.truncation.epochAnswer(r, req.epoch)));
 }
 
 /** S1 abstracted: a follower is out of sync when its last fetched LEO is not the leader's LEO. */
