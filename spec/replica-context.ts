@@ -91,8 +91,24 @@ export function draft(r: ReplicaContext): Draft {
   };
 }
 
+/**
+ * The per-broker arrays of a replica that has applied no metadata, made once per replication
+ * factor and shared like `NONE` (contexts are never changed in place): a crash starts from them.
+ */
+const BLANK: { brokerEpochs: readonly number[]; fenced: readonly boolean[]; remoteLeo: readonly number[]; remoteBrokerEpoch: readonly number[] }[] = [];
+
+function blankArrays(rf: number): (typeof BLANK)[number] {
+  return {
+    brokerEpochs: new Array<number>(rf).fill(1),
+    fenced: new Array<boolean>(rf).fill(false),
+    remoteLeo: new Array<number>(rf).fill(-1),
+    remoteBrokerEpoch: new Array<number>(rf).fill(-1),
+  };
+}
+
 /** A replica as the cluster starts it: empty log, no metadata applied yet. */
 export function initialReplica(id: BrokerId, rf: number): Draft {
+  const blank = (BLANK[rf] ??= blankArrays(rf));
   return {
     id,
     incarnation: 1,
@@ -108,11 +124,11 @@ export function initialReplica(id: BrokerId, rf: number): Draft {
     leaderEpoch: -1,
     partitionEpoch: -1,
     isr: NONE,
-    brokerEpochs: new Array<number>(rf).fill(1),
-    fenced: new Array<boolean>(rf).fill(false),
+    brokerEpochs: blank.brokerEpochs,
+    fenced: blank.fenced,
     leso: 0,
-    remoteLeo: new Array<number>(rf).fill(-1),
-    remoteBrokerEpoch: new Array<number>(rf).fill(-1),
+    remoteLeo: blank.remoteLeo,
+    remoteBrokerEpoch: blank.remoteBrokerEpoch,
     pendingIsr: null,
     pendingAcks: NONE,
     fetchInFlight: false,
