@@ -91,7 +91,7 @@ export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks:
   appended.flushedTo = k.flushEveryRecord ? offset + 1 : r.flushedTo;
   appended.pendingAcks = acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks;
   const acked = acks === 1 ? sending(appended, { kind: 'ProduceAck', value, offset, acks }) : quiet(appended);
-  return andThen(acked, (c) => advanceHw(k, c));
+  return andThen(acked, advanceHw(k, acked.context));
 }
 
 /**
@@ -151,7 +151,7 @@ export function rejectFetch(r: ReplicaContext, req: FetchRequest | EpochRequest,
 export function answerDiverging(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const diverging = k.truncation.divergence(r, req);
   const answered = sending(r, fetchReply(r, req, null, diverging, [], r.hw));
-  return k.fetch.divergingSkipsFollowerUpdate ? answered : andThen(answered, (c) => recordFollowerFetch(k, c, req));
+  return k.fetch.divergingSkipsFollowerUpdate ? answered : andThen(answered, recordFollowerFetch(k, answered.context, req));
 }
 
 /** F9: a fetch offset past the leader's LEO. */
@@ -165,7 +165,7 @@ export function answerOutOfRange(r: ReplicaContext, req: FetchRequest): Reaction
  */
 export function serveFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const answered = sending(r, fetchReply(r, req, null, null, r.log.slice(req.fetchOffset), r.hw));
-  return andThen(answered, (c) => recordFollowerFetch(k, c, req));
+  return andThen(answered, recordFollowerFetch(k, answered.context, req));
 }
 
 function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
@@ -176,7 +176,7 @@ function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Re
   const expanded = r.pendingIsr === null && canJoinIsr(k, updated, req.from)
     ? proposeIsr(updated, [...updated.isr, req.from].sort((a, b) => a - b))
     : quiet(updated);
-  return andThen(expanded, (c) => advanceHw(k, c));
+  return andThen(expanded, advanceHw(k, expanded.context));
 }
 
 /** KIP-101/KIP-279: answer OffsetsForLeaderEpoch from the epoch cache. */
@@ -190,7 +190,8 @@ export function canShrinkIsr(r: ReplicaContext, follower: BrokerId): boolean {
 }
 
 export function proposeShrink(k: Rules, r: ReplicaContext, follower: BrokerId): Reaction<ReplicaContext> {
-  return andThen(proposeIsr(r, r.isr.filter((b) => b !== follower)), (c) => advanceHw(k, c));
+  const proposed = proposeIsr(r, r.isr.filter((b) => b !== follower));
+  return andThen(proposed, advanceHw(k, proposed.context));
 }
 
 /** S2/X3: one AlterPartition in flight, carrying the broker epochs the leader saw (KIP-903). */

@@ -169,9 +169,11 @@ export function sending<C>(context: C, ...sent: Outgoing[]): Reaction<C> {
   return { context, sent };
 }
 
-/** `first`, then `next` on its context: the messages of both, in order. */
-export function andThen<C>(first: Reaction<C>, next: (context: C) => Reaction<C>): Reaction<C> {
-  const second = next(first.context);
+/**
+ * `first`, then `second`, a reaction of `first`'s context (no closure to build per step): the
+ * context of `second`, and the messages of both, in order.
+ */
+export function andThen<C>(first: Reaction<C>, second: Reaction<C>): Reaction<C> {
   if (first.sent.length === 0) return second;
   if (second.sent.length === 0) return { context: second.context, sent: first.sent };
   return { context: second.context, sent: first.sent.concat(second.sent) };
