@@ -8,7 +8,7 @@ import type { Goal } from '../src/model.ts';
 import { type ClusterAction, leaderEpochFixed } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import { validatesPosition } from '../spec/client.ts';
-import { type FetchResponse, NO_LEADER } from '../spec/types.ts';
+import { type FetchResponse, type Message, NO_LEADER } from '../spec/types.ts';
 import type { Bounds } from '../spec/config.ts';
 import type { Rules } from '../spec/rules.ts';
 
@@ -17,15 +17,23 @@ type G = Goal<ClusterState, ClusterAction>;
 export const hwAdvancedWithIsrOfOne: G = {
   name: 'hw-advanced-with-isr-of-one',
   statement: 'A leader advanced its HW while its ISR was itself alone.',
-  reached: (prev, _a, next) =>
-    next.replicas.some((slot, i) => slot.role === 'leader' && slot.context.isr.length === 1 && slot.context.hw > prev.replicas[i].context.hw),
+  reached: (prev, _a, next) => {
+    for (let i = 0; i < next.replicas.length; i++) {
+      const slot = next.replicas[i];
+      if (slot.role === 'leader' && slot.context.isr.length === 1 && slot.context.hw > prev.replicas[i].context.hw) return true;
+    }
+    return false;
+  },
 };
 
 export const recordTruncated: G = {
   name: 'record-truncated',
   statement: 'A running replica truncated at least one record from its log.',
-  reached: (prev, a, next) =>
-    a.step !== 'BrokerLossyCrash' && next.replicas.some((slot, i) => slot.context.log.length < prev.replicas[i].context.log.length),
+  reached: (prev, a, next) => {
+    if (a.step === 'BrokerLossyCrash') return false;
+    for (let i = 0; i < next.replicas.length; i++) if (next.replicas[i].context.log.length < prev.replicas[i].context.log.length) return true;
+    return false;
+  },
 };
 
 export const leaderEpochThree: G = {
@@ -52,13 +60,27 @@ export const divergentFetch: G = {
   reached: (prev, a, next) => {
     if (a.step === 'LeaderHandleFetch') {
       // The response just sent is the newest on its connection (the network is FIFO per connection).
-      const answers = (s: ClusterState) => s.network.filter((m) => m.kind === 'FetchResponse' && m.from === a.broker && m.to === a.from);
-      const sent = answers(next);
-      return sent.length > answers(prev).length && (sent[sent.length - 1] as FetchResponse).diverging !== null;
+      if (answersOn(next, a.broker, a.from) <= answersOn(prev, a.broker, a.from)) return false;
+      return newestAnswerOn(next, a.broker, a.from)!.diverging !== null;
     }
     return a.step === 'FollowerHandleEpochResponse' && next.replicas[a.broker - 1].context.log.length < prev.replicas[a.broker - 1].context.log.length;
   },
 };
+
+/** How many fetch responses from `leader` to `follower` the network holds. */
+function answersOn(s: ClusterState, leader: number, follower: number): number {
+  let n = 0;
+  for (let i = 0; i < s.network.length; i++) if (isAnswer(s.network[i], leader, follower)) n++;
+  return n;
+}
+
+/** The newest fetch response from `leader` to `follower` on the network, if any. */
+function newestAnswerOn(s: ClusterState, leader: number, follower: number): FetchResponse | null {
+  for (let i = s.network.length - 1; i >= 0; i--) if (isAnswer(s.network[i], leader, follower)) return s.network[i] as FetchResponse;
+  return null;
+}
+
+const isAnswer = (m: Message, leader: number, follower: number) => m.kind === 'FetchResponse' && m.from === leader && m.to === follower;
 
 export const ackedAllWrite: G = {
   name: 'acks-all-acknowledged',
@@ -176,7 +198,8 @@ export const sameLeaderNewEpoch: G = {
   name: 'same-leader-new-epoch',
   statement: 'The controller bumped the leader epoch and kept the same leader (an ISR shrink it made itself).',
   reached: (prev, _a, next) => {
-    const [a, b] = [prev.controller.registration, next.controller.registration];
+    const a = prev.controller.registration;
+    const b = next.controller.registration;
     return b.leaderEpoch > a.leaderEpoch && b.leader === a.leader && b.leader !== -1;
   },
 };

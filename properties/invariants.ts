@@ -6,18 +6,22 @@
  * states, T-2, T-4, T-5 and T-7 judge steps.
  */
 import type { StateInvariant, TransitionInvariant } from '../src/model.ts';
-import type { ClusterState } from '../spec/cluster.ts';
+import type { ClusterState, ReplicaSlot } from '../spec/cluster.ts';
 import type { Rules } from '../spec/rules.ts';
 import { maximalIsr } from '../spec/leader.ts';
 import { sameEntry, samePrefix } from '../spec/log.ts';
-import { NO_LEADER, type Entry } from '../spec/types.ts';
+import { NO_LEADER, type BrokerId, type Entry } from '../spec/types.ts';
 import type { ReplicaContext } from '../spec/replica-context.ts';
 import type { AckedWrite, ConsumedRecord } from '../spec/ghost.ts';
 
 type Inv = StateInvariant<ClusterState>;
 type StepInv = TransitionInvariant<ClusterState>;
 
-const running = (s: ClusterState) => s.replicas.filter((r) => r.role !== 'offline').map((r) => r.context);
+/*
+ * The predicates allocate nothing, since the engine runs them on every state and step it meets:
+ * a callback handed to `every` or `some` is a function made once at the top of this file, never a
+ * closure over the state; where a check needs the state (or the leader), it is a loop.
+ */
 
 /** The replica the controller names leader, if it runs and has learned it leads in this epoch. */
 export function currentLeader(s: ClusterState): ReplicaContext | null {
@@ -37,11 +41,26 @@ function electedAndRunning(s: ClusterState): ReplicaContext | null {
 const holdsCommitted = (s: ClusterState, r: ReplicaContext) => samePrefix(r.log, s.ghost.committed, s.ghost.committed.length);
 const holdsAt = (log: readonly Entry[], w: AckedWrite) => log[w.offset]?.value === w.value;
 
+/** Whether every member of `xs` is in `ys`. */
+function allIn(xs: readonly BrokerId[], ys: readonly BrokerId[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!ys.includes(xs[i])) return false;
+  return true;
+}
+
+/** Whether `log` holds every write acknowledged with `acks` (T-1, S-8). */
+function holdsAcked(s: ClusterState, log: readonly Entry[], acks: 1 | 'all'): boolean {
+  const acked = s.ghost.acked;
+  for (let i = 0; i < acked.length; i++) if (acked[i].acks === acks && !holdsAt(log, acked[i])) return false;
+  return true;
+}
+
+const hwWithinLog = ({ context: r }: ReplicaSlot) => r.hw >= 0 && r.hw <= r.log.length;
+
 export const hwLeLeo: Inv = {
   kind: 'state',
   name: 'hw-le-leo',
   statement: 'Every replica has 0 ≤ HW ≤ LEO: no replica exposes an offset it does not hold (S-1).',
-  holds: (s) => s.replicas.every(({ context: r }) => r.hw >= 0 && r.hw <= r.log.length),
+  holds: (s) => s.replicas.every(hwWithinLog),
 };
 
 export const leaderInIsr: Inv = {
@@ -61,7 +80,9 @@ export function isrElrValid(k: Rules): Inv {
     statement: 'ISR and ELR hold only replicas of the partition, and no replica is in both (S-3).',
     holds: (s) => {
       const { isr, elr } = s.controller.registration;
-      return isr.every((b) => k.replicas.includes(b)) && elr.every((b) => k.replicas.includes(b) && !isr.includes(b));
+      if (!allIn(isr, k.replicas) || !allIn(elr, k.replicas)) return false;
+      for (let i = 0; i < elr.length; i++) if (isr.includes(elr[i])) return false;
+      return true;
     },
   };
 }
@@ -92,7 +113,9 @@ export function noFencedInIsr(k: Rules): Inv {
     statement: 'A fenced broker is in the controller\'s ISR only as its last member without ELR, which S5 keeps (S-4).',
     holds: (s) => {
       const { isr } = s.controller.registration;
-      return isr.every((b) => !s.controller.fenced[b - 1] || (!k.election.elr && isr.length === 1));
+      if (!k.election.elr && isr.length === 1) return true;
+      for (let i = 0; i < isr.length; i++) if (s.controller.fenced[isr[i] - 1]) return false;
+      return true;
     },
   };
 }
@@ -107,7 +130,7 @@ export function replicationQuorumSuperset(k: Rules): Inv {
       if (leader === null || leader.isr.length < k.effectiveMinIsr) return true;
       const counted = maximalIsr(k, leader);
       const { isr, elr } = s.controller.registration;
-      return isr.every((b) => counted.includes(b)) && elr.every((b) => counted.includes(b));
+      return allIn(isr, counted) && allIn(elr, counted);
     },
   };
 }
@@ -120,7 +143,12 @@ export const validHw: Inv = {
   holds: (s) => {
     const leader = currentLeader(s);
     if (leader === null) return true;
-    return s.controller.registration.isr.every((b) => b === leader.id || leader.remoteLeo[b - 1] < 0 || leader.remoteLeo[b - 1] >= leader.hw);
+    const isr = s.controller.registration.isr;
+    for (let i = 0; i < isr.length; i++) {
+      const known = leader.remoteLeo[isr[i] - 1];
+      if (!(isr[i] === leader.id || known < 0 || known >= leader.hw)) return false;
+    }
+    return true;
   },
 };
 
@@ -138,11 +166,15 @@ export const brokerViewsMonotone: StepInv = {
   name: 'broker-views-monotone',
   requires: ['leader-elected'],
   statement: 'No step takes a running broker back to an older leader epoch or controller epoch it had moved past: brokers act on one controller at a time (M4).',
-  holds: (prev, s) => s.replicas.every(({ role, context: r }, i) => {
-    const before = prev.replicas[i];
-    if (role === 'offline' || before.role === 'offline' || r.incarnation !== before.context.incarnation) return true;
-    return r.leaderEpoch >= before.context.leaderEpoch && r.controllerEpoch >= before.context.controllerEpoch;
-  }),
+  holds: (prev, s) => {
+    for (let i = 0; i < s.replicas.length; i++) {
+      const { role, context: r } = s.replicas[i];
+      const before = prev.replicas[i];
+      if (role === 'offline' || before.role === 'offline' || r.incarnation !== before.context.incarnation) continue;
+      if (r.leaderEpoch < before.context.leaderEpoch || r.controllerEpoch < before.context.controllerEpoch) return false;
+    }
+    return true;
+  },
 };
 
 export const epochsNotAhead: Inv = {
@@ -150,7 +182,10 @@ export const epochsNotAhead: Inv = {
   name: 'epochs-not-ahead',
   requires: ['leader-elected'],
   statement: 'No replica knows a newer leader epoch than the controller\'s (S-14).',
-  holds: (s) => s.replicas.every(({ context: r }) => r.leaderEpoch <= s.controller.registration.leaderEpoch),
+  holds: (s) => {
+    for (let i = 0; i < s.replicas.length; i++) if (s.replicas[i].context.leaderEpoch > s.controller.registration.leaderEpoch) return false;
+    return true;
+  },
 };
 
 export const epochCacheIncreasing: Inv = {
@@ -158,7 +193,7 @@ export const epochCacheIncreasing: Inv = {
   name: 'epoch-cache-increasing',
   requires: ['leader-elected'],
   statement: 'Every epoch cache strictly increases in epoch and in start offset (S-2).',
-  holds: (s) => s.replicas.every(({ context: r }) => cacheIncreases(r)),
+  holds: (s) => s.replicas.every(cacheIncreases),
 };
 
 export const logEpochsIncreasing: Inv = {
@@ -166,11 +201,18 @@ export const logEpochsIncreasing: Inv = {
   name: 'log-epochs-increasing',
   requires: ['leader-elected'],
   statement: 'Along every log, the leader epochs records carry never decrease (S-2).',
-  holds: (s) => s.replicas.every(({ context: r }) => logEpochsIncrease(r.log)),
+  holds: (s) => s.replicas.every(logEpochsIncrease),
 };
 
-const cacheIncreases = (r: ReplicaContext) => r.cache.every((e, i) => i === 0 || (e.epoch > r.cache[i - 1].epoch && e.start > r.cache[i - 1].start));
-const logEpochsIncrease = (log: readonly Entry[]) => log.every((e, i) => i === 0 || e.epoch >= log[i - 1].epoch);
+function cacheIncreases({ context: { cache } }: ReplicaSlot): boolean {
+  for (let i = 1; i < cache.length; i++) if (cache[i].epoch <= cache[i - 1].epoch || cache[i].start <= cache[i - 1].start) return false;
+  return true;
+}
+
+function logEpochsIncrease({ context: { log } }: ReplicaSlot): boolean {
+  for (let i = 1; i < log.length; i++) if (log[i].epoch < log[i - 1].epoch) return false;
+  return true;
+}
 
 export const weakIsr: Inv = {
   kind: 'state',
@@ -181,11 +223,13 @@ export const weakIsr: Inv = {
   holds: (s) => {
     const leader = currentLeader(s);
     if (leader === null) return true;
-    return leader.isr.every((b) => {
+    for (let i = 0; i < leader.isr.length; i++) {
+      const b = leader.isr[i];
       const member = s.replicas[b - 1];
-      if (member.role === 'offline' || !s.controller.registration.isr.includes(b)) return true;
-      return samePrefix(member.context.log, leader.log, leader.hw);
-    });
+      if (member.role === 'offline' || !s.controller.registration.isr.includes(b)) continue;
+      if (!samePrefix(member.context.log, leader.log, leader.hw)) return false;
+    }
+    return true;
   },
 };
 
@@ -197,9 +241,18 @@ export const strongIsr: Inv = {
   statement: 'Every running member of the controller\'s ISR and ELR holds the whole committed history (S-7).',
   holds: (s) => {
     const { isr, elr } = s.controller.registration;
-    return [...isr, ...elr].every((b) => s.replicas[b - 1].role === 'offline' || holdsCommitted(s, s.replicas[b - 1].context));
+    return runningHoldCommitted(s, isr) && runningHoldCommitted(s, elr);
   },
 };
+
+/** Every running broker of `members` holds the whole committed history. */
+function runningHoldCommitted(s: ClusterState, members: readonly BrokerId[]): boolean {
+  for (let i = 0; i < members.length; i++) {
+    const slot = s.replicas[members[i] - 1];
+    if (slot.role !== 'offline' && !holdsCommitted(s, slot.context)) return false;
+  }
+  return true;
+}
 
 export const leaderCompleteness: Inv = {
   kind: 'state',
@@ -210,7 +263,7 @@ export const leaderCompleteness: Inv = {
   holds: (s) => {
     const leader = electedAndRunning(s);
     if (leader === null) return true;
-    return holdsCommitted(s, leader) && s.ghost.acked.every((w) => w.acks !== 'all' || holdsAt(leader.log, w));
+    return holdsCommitted(s, leader) && holdsAcked(s, leader.log, 'all');
   },
 };
 
@@ -221,10 +274,14 @@ export const logMatching: Inv = {
   anomaly: 'divergent logs',
   statement: 'Any two running replicas agree on every offset below both their HWs (S-9).',
   holds: (s) => {
-    const rs = running(s);
+    const rs = s.replicas;
     for (let i = 0; i < rs.length; i++) {
+      if (rs[i].role === 'offline') continue;
+      const a = rs[i].context;
       for (let j = i + 1; j < rs.length; j++) {
-        if (!samePrefix(rs[i].log, rs[j].log, Math.min(rs[i].hw, rs[j].hw))) return false;
+        if (rs[j].role === 'offline') continue;
+        const b = rs[j].context;
+        if (!samePrefix(a.log, b.log, Math.min(a.hw, b.hw))) return false;
       }
     }
     return true;
@@ -237,8 +294,18 @@ export const noCommittedLoss: Inv = {
   requires: ['record-committed'],
   anomaly: 'committed-record loss',
   statement: 'Every committed record (below the true HW) is still stored at its offset on at least one broker (S-12).',
-  holds: (s) => s.ghost.committed.every((e, o) => s.replicas.some(({ context: r }) => sameEntry(r.log[o], e))),
+  holds: (s) => {
+    const committed = s.ghost.committed;
+    for (let o = 0; o < committed.length; o++) if (!storedSomewhere(s, o, committed[o])) return false;
+    return true;
+  },
 };
+
+/** Some broker stores `e` at offset `o`. */
+function storedSomewhere(s: ClusterState, o: number, e: Entry): boolean {
+  for (let i = 0; i < s.replicas.length; i++) if (sameEntry(s.replicas[i].context.log[o], e)) return true;
+  return false;
+}
 
 export const hwOnlyCommitted: Inv = {
   kind: 'state',
@@ -246,7 +313,14 @@ export const hwOnlyCommitted: Inv = {
   requires: ['record-committed'],
   anomaly: 'divergent logs',
   statement: 'No running replica exposes, below its HW, a record other than the committed one at that offset (S-13).',
-  holds: (s) => running(s).every((r) => r.hw <= s.ghost.committed.length && samePrefix(r.log, s.ghost.committed, r.hw)),
+  holds: (s) => {
+    const committed = s.ghost.committed;
+    for (let i = 0; i < s.replicas.length; i++) {
+      const { role, context: r } = s.replicas[i];
+      if (role !== 'offline' && (r.hw > committed.length || !samePrefix(r.log, committed, r.hw))) return false;
+    }
+    return true;
+  },
 };
 
 function durable(acks: 1 | 'all'): Inv {
@@ -258,7 +332,7 @@ function durable(acks: 1 | 'all'): Inv {
     statement: `Every write acknowledged with acks=${acks} is at its offset in the log of the current leader (T-1).`,
     holds: (s) => {
       const leader = currentLeader(s);
-      return leader === null || s.ghost.acked.every((w) => w.acks !== acks || holdsAt(leader.log, w));
+      return leader === null || holdsAcked(s, leader.log, acks);
     },
   };
 }
@@ -273,7 +347,10 @@ export const consistentRead: Inv = {
   statement: 'Every record the consumer has read is at its offset in the log of the current leader (T-3).',
   holds: (s) => {
     const leader = currentLeader(s);
-    return leader === null || s.ghost.consumed.every((r) => sameEntry(leader.log[r.offset], r.entry));
+    if (leader === null) return true;
+    const consumed = s.ghost.consumed;
+    for (let i = 0; i < consumed.length; i++) if (!sameEntry(leader.log[consumed[i].offset], consumed[i].entry)) return false;
+    return true;
   },
 };
 
@@ -288,7 +365,13 @@ function readIn(prev: ClusterState, s: ClusterState): ConsumedRecord | null {
  */
 function continuesRun(prev: ClusterState, s: ClusterState, read: ConsumedRecord): boolean {
   const log = s.replicas[read.from - 1].context.log;
-  return read.offset === prev.consumer.position && s.ghost.consumed.every((r) => r.run !== read.run || sameEntry(log[r.offset], r.entry));
+  if (read.offset !== prev.consumer.position) return false;
+  const consumed = s.ghost.consumed;
+  for (let i = 0; i < consumed.length; i++) {
+    const r = consumed[i];
+    if (r.run === read.run && !sameEntry(log[r.offset], r.entry)) return false;
+  }
+  return true;
 }
 
 /**
@@ -333,10 +416,13 @@ export const committedHistoryStable: StepInv = {
 
 /** T-6: the writes sent after `w` was acknowledged sit after it, as acknowledged and in the committed history. */
 function laterWritesAfter(s: ClusterState, w: AckedWrite): boolean {
-  const values = s.ghost.committed.map((e) => e.value);
-  const at = values.indexOf(w.value);
-  const acked = s.ghost.acked.every((x) => x.value < w.sentAfter || x.offset > w.offset);
-  return acked && (at < 0 || values.every((v, o) => v < w.sentAfter || o > at));
+  const { acked, committed } = s.ghost;
+  for (let i = 0; i < acked.length; i++) if (acked[i].value >= w.sentAfter && acked[i].offset <= w.offset) return false;
+  let at = 0;
+  while (at < committed.length && committed[at].value !== w.value) at++;
+  if (at === committed.length) return true;
+  for (let o = 0; o <= at; o++) if (committed[o].value >= w.sentAfter) return false;
+  return true;
 }
 
 export const writeOrder: Inv = {
@@ -345,7 +431,10 @@ export const writeOrder: Inv = {
   requires: ['write-after-ack'],
   anomaly: 'non-monotonic send: writes acknowledged out of order',
   statement: 'A write sent after another was acknowledged sits after it: at a higher offset in its own acknowledgement, and after it in the committed history when both are there (T-6).',
-  holds: (s) => s.ghost.acked.every((w) => laterWritesAfter(s, w)),
+  holds: (s) => {
+    for (let i = 0; i < s.ghost.acked.length; i++) if (!laterWritesAfter(s, s.ghost.acked[i])) return false;
+    return true;
+  },
 };
 
 export const leaderHwMonotonic: StepInv = {
@@ -353,12 +442,15 @@ export const leaderHwMonotonic: StepInv = {
   name: 'leader-hw-monotonic',
   requires: ['record-committed'],
   statement: 'While a replica leads in one leader epoch, its HW never decreases (T-7).',
-  holds: (prev, s) =>
-    s.replicas.every((slot, i) => {
+  holds: (prev, s) => {
+    for (let i = 0; i < s.replicas.length; i++) {
+      const slot = s.replicas[i];
       const before = prev.replicas[i];
-      if (slot.role !== 'leader' || before.role !== 'leader' || slot.context.leaderEpoch !== before.context.leaderEpoch) return true;
-      return slot.context.hw >= before.context.hw;
-    }),
+      if (slot.role !== 'leader' || before.role !== 'leader' || slot.context.leaderEpoch !== before.context.leaderEpoch) continue;
+      if (slot.context.hw < before.context.hw) return false;
+    }
+    return true;
+  },
 };
 
 /** Every invariant, in the order they are reported. */

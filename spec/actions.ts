@@ -80,12 +80,32 @@ export const DELIVERIES: Readonly<Record<MessageStep, Delivery>> = Object.fromEn
   return [name, e.delivery];
 })) as Record<MessageStep, Delivery>;
 
+/** A delivery step as the enumeration offers it a message: its delivery and how its action is built. */
+interface Offer {
+  readonly delivery: Delivery;
+  /** The step's action for a message from `from` to `to`: its name, then the receiver, then the sender. */
+  readonly action: (to: number, from: number) => ClusterAction;
+}
+
+/**
+ * The action of delivery step `step`, written as one literal per pair of parameter names, so
+ * every action of a step is built with the same keys in the same order (the step's name, the
+ * receiver when it is a broker, the sender).
+ */
+function actionOf(step: string, d: Delivery): Offer['action'] {
+  const made: (to: number, from: number) => object = d.receiver === null
+    ? (d.sender === 'from' ? (_to, from) => ({ step, from }) : (_to, from) => ({ step, leader: from }))
+    : (d.sender === 'from' ? (to, from) => ({ step, broker: to, from }) : (to, from) => ({ step, broker: to, leader: from }));
+  return made as Offer['action'];
+}
+
 /** The delivery steps of each kind of message, in the order they are enumerated for one message. */
-const BY_KIND = new Map<MessageKind, [string, Delivery][]>();
+const BY_KIND = new Map<MessageKind, Offer[]>();
 for (const name of MESSAGE_PASS) {
   const d = DELIVERIES[name];
-  BY_KIND.set(d.kind, [...(BY_KIND.get(d.kind) ?? []), [name, d]]);
+  BY_KIND.set(d.kind, [...(BY_KIND.get(d.kind) ?? []), { delivery: d, action: actionOf(name, d) }]);
 }
+const NO_OFFERS: readonly Offer[] = [];
 
 /** A delivery step's message kind and connection, or null for a step that is not a delivery. */
 export function deliveryOf(a: ClusterAction): Connection | null {
@@ -96,9 +116,11 @@ export function deliveryOf(a: ClusterAction): Connection | null {
 /** The enabled actions of state `s`, in a fixed order (the passes of `ENUMERATION`). */
 export function enumerateActions(cl: Cluster, s: ClusterState): ClusterAction[] {
   const out: ClusterAction[] = [];
-  for (const pass of PASSES) {
-    if (pass.each === 'state') for (const e of pass.enabled) e.actions(cl, s, out);
-    else for (const b of cl.rules.replicas) for (const e of pass.enabled) e.actions(cl, s, b, out);
+  const replicas = cl.rules.replicas;
+  for (let p = 0; p < PASSES.length; p++) {
+    const pass = PASSES[p];
+    if (pass.each === 'state') for (let i = 0; i < pass.enabled.length; i++) pass.enabled[i].actions(cl, s, out);
+    else for (let r = 0; r < replicas.length; r++) for (let i = 0; i < pass.enabled.length; i++) pass.enabled[i].actions(cl, s, replicas[r], out);
   }
   networkActions(cl, s, out);
   return out;
@@ -114,12 +136,11 @@ function networkActions(cl: Cluster, s: ClusterState, out: ClusterAction[]): voi
     const m = s.network[i];
     const before = i > 0 ? s.network[i - 1] : undefined;
     if (before !== undefined && before.kind === m.kind && before.from === m.from && before.to === m.to) continue;
-    for (const [step, d] of BY_KIND.get(m.kind) ?? []) {
+    const offers = BY_KIND.get(m.kind) ?? NO_OFFERS;
+    for (let j = 0; j < offers.length; j++) {
+      const d = offers[j].delivery;
       if (d.budget !== null && s.spent.messageLosses >= cl.bounds[d.budget]) continue;
-      const a: Record<string, string | number> = { step };
-      if (d.receiver !== null) a[d.receiver] = m.to;
-      a[d.sender] = m.from;
-      out.push(a as ClusterAction);
+      out.push(offers[j].action(m.to, m.from));
     }
   }
 }

@@ -27,7 +27,7 @@
  */
 import { type Rules, epochFencing } from './rules.ts';
 import { type BrokerId, type Registration, NO_LEADER } from './types.ts';
-import type { ClusterState } from './cluster.ts';
+import { type ClusterState, copyState, withField } from './cluster.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
 import { recordRead, recordReset } from './ghost.ts';
 
@@ -107,7 +107,10 @@ export function consumerFetch(k: Rules, s: ClusterState, b: BrokerId): ClusterSt
   if (c.position > leo(r)) return outOfRange(k, s, r);
   const entry = r.log[c.position];
   const consumer = { ...c, position: c.position + 1, positionEpoch: entry.epoch };
-  return { ...s, consumer, ghost: recordRead(s.ghost, b, c.position, entry) };
+  const next = copyState(s);
+  next.consumer = consumer;
+  next.ghost = recordRead(s.ghost, b, c.position, entry);
+  return next;
 }
 
 /**
@@ -116,7 +119,7 @@ export function consumerFetch(k: Rules, s: ClusterState, b: BrokerId): ClusterSt
  * applies auto.offset.reset.
  */
 function outOfRange(k: Rules, s: ClusterState, server: ReplicaContext): ClusterState {
-  if (s.consumer.readReplica !== NO_LEADER) return { ...s, consumer: { ...s.consumer, readReplica: NO_LEADER } };
+  if (s.consumer.readReplica !== NO_LEADER) return withField(s, 'consumer', { ...s.consumer, readReplica: NO_LEADER });
   return resetPosition(k, s, server);
 }
 
@@ -129,11 +132,14 @@ function resetPosition(k: Rules, s: ClusterState, leader: ReplicaContext): Clust
   const policy = k.consumer.autoOffsetReset;
   if (policy === 'none') return stopConsumer(s);
   const [position, positionEpoch] = policy === 'earliest' ? [0, -1] : [leader.hw, leader.leaderEpoch];
-  return { ...s, consumer: { ...s.consumer, position, positionEpoch, phase: 'fetching' }, ghost: recordReset(s.ghost) };
+  const next = copyState(s);
+  next.consumer = { ...s.consumer, position, positionEpoch, phase: 'fetching' };
+  next.ghost = recordReset(s.ghost);
+  return next;
 }
 
 function stopConsumer(s: ClusterState): ClusterState {
-  return { ...s, consumer: { ...s.consumer, phase: 'stopped' } };
+  return withField(s, 'consumer', { ...s.consumer, phase: 'stopped' });
 }
 
 /** A running broker whose metadata names a leader in a newer epoch than the consumer knows. */
@@ -156,7 +162,7 @@ export function consumerRefreshMetadata(k: Rules, s: ClusterState, b: BrokerId):
   const validates = validatesPosition(k);
   const phase = validates && c.positionEpoch >= 0 ? 'validating' : c.phase;
   const readReplica = validates ? NO_LEADER : c.readReplica;
-  return { ...s, consumer: { ...c, leader: r.leader, leaderEpoch: r.leaderEpoch, readReplica, phase } };
+  return withField(s, 'consumer', { ...c, leader: r.leader, leaderEpoch: r.leaderEpoch, readReplica, phase });
 }
 
 /** C5/C4: OffsetsForLeaderEpoch goes to the leader the consumer knows, which must lead in its epoch. */
@@ -177,10 +183,13 @@ export function consumerValidatePosition(k: Rules, s: ClusterState, b: BrokerId)
   const c = s.consumer;
   const answer = k.truncation.epochAnswer(leader, c.positionEpoch);
   if (answer.end < 0 || answer.epoch < 0) return resetPosition(k, s, leader);
-  if (answer.end >= c.position) return { ...s, consumer: { ...c, phase: 'fetching' } };
+  if (answer.end >= c.position) return withField(s, 'consumer', { ...c, phase: 'fetching' });
   if (k.consumer.autoOffsetReset === 'none') return stopConsumer(s);
   const consumer = { ...c, position: answer.end, positionEpoch: answer.epoch, phase: 'fetching' as const };
-  return { ...s, consumer, ghost: recordReset(s.ghost) };
+  const next = copyState(s);
+  next.consumer = consumer;
+  next.ghost = recordReset(s.ghost);
+  return next;
 }
 
 /**
@@ -202,7 +211,7 @@ export function canLeaderSelectReadReplica(k: Rules, s: ClusterState, b: BrokerI
 
 /** C2: the leader's answer names follower `f`; the consumer fetches from it from now on. */
 export function leaderSelectReadReplica(s: ClusterState, f: BrokerId): ClusterState {
-  return { ...s, consumer: { ...s.consumer, readReplica: f } };
+  return withField(s, 'consumer', { ...s.consumer, readReplica: f });
 }
 
 /** C2: a preferred read replica the consumer may forget (its choice expires after metadata.max.age.ms). */
@@ -211,7 +220,7 @@ export function canConsumerExpireReadReplica(s: ClusterState): boolean {
 }
 
 export function consumerExpireReadReplica(s: ClusterState): ClusterState {
-  return { ...s, consumer: { ...s.consumer, readReplica: NO_LEADER } };
+  return withField(s, 'consumer', { ...s.consumer, readReplica: NO_LEADER });
 }
 
 /** The consumer for people: `at 2 (e0) · leader b1 LE 0 · reading from b2 · validating`. */

@@ -70,6 +70,47 @@ export interface ClusterState {
   readonly lagShrinks?: number;
 }
 
+/** A state's fields, writable: a fresh copy a step sets before it returns it. */
+export type StateDraft = { -readonly [K in keyof ClusterState]: ClusterState[K] };
+
+/**
+ * A copy of `s` for a step to change before it returns it, as `{ ...s, network }` would: one
+ * literal with the keys in ClusterState's order, the optional ones kept exactly when `s` has them,
+ * so every state of a configuration has one hidden class (spreads over states of many classes fall
+ * to V8's generic clone, which multiplies them).
+ */
+export function copyState(s: ClusterState): StateDraft {
+  const next: StateDraft = {
+    replicas: s.replicas, controller: s.controller, network: s.network, nextValue: s.nextValue, consumer: s.consumer, spent: s.spent,
+    ghost: s.ghost, deposed: s.deposed,
+  };
+  if ('permanentlyDown' in s) next.permanentlyDown = s.permanentlyDown;
+  if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
+  return next;
+}
+
+/** `s` with `field` replaced. */
+export function withField<K extends keyof ClusterState>(s: ClusterState, field: K, value: ClusterState[K]): ClusterState {
+  const next = copyState(s);
+  next[field] = value;
+  return next;
+}
+
+/** A copy of the budgets spent, written out as one literal, for a step to add to. */
+function copySpent(p: Spent): { -readonly [K in keyof Spent]: number } {
+  return {
+    crashes: p.crashes, lossyCrashes: p.lossyCrashes, heartbeatLosses: p.heartbeatLosses, messageLosses: p.messageLosses,
+    leaderChanges: p.leaderChanges, leaderMoves: p.leaderMoves, controllerFailovers: p.controllerFailovers,
+  };
+}
+
+/** The budgets spent with one more of `budget`. */
+function spendOne(p: Spent, budget: keyof Spent): Spent {
+  const next = copySpent(p);
+  next[budget]++;
+  return next;
+}
+
 /**
  * The Kafka instance of one configuration: the rules resolved once, machines compiled once from
  * them, steps as pure functions. The bounds stay here, read only where steps are enumerated
@@ -146,10 +187,10 @@ export class Cluster {
 
   /** Hands the oldest message on connection `d` to its receiver, or loses it. */
   deliver(s: ClusterState, d: Connection): ClusterState {
-    const i = s.network.findIndex((m) => m.from === d.from && m.to === d.to && m.kind === d.kind);
+    const i = oldestOn(s.network, d);
     const message = s.network[i];
     if (d.lost) return this.loseFetch(s, i, message as FetchRequest | FetchResponse);
-    const rest = { ...s, network: s.network.toSpliced(i, 1) };
+    const rest = withField(s, 'network', s.network.toSpliced(i, 1));
     if (message.kind === 'AlterPartition') return this.toController(rest, { type: 'AlterPartition', message });
     return this.toReplica(rest, message.to, { type: message.kind, message } as ReplicaEvent);
   }
@@ -159,7 +200,7 @@ export class Cluster {
     const slot = s.replicas[b - 1];
     const r = this.replica.step(slot.role, slot.context, event);
     if (r === null) return s;
-    const next = { ...s, replicas: s.replicas.with(b - 1, { role: r.value as ReplicaRole, context: r.context as ReplicaContext }) };
+    const next = withField(s, 'replicas', s.replicas.with(b - 1, { role: r.value as ReplicaRole, context: r.context as ReplicaContext }));
     const exposed = exposeIfLeader(next, b);
     return this.route(exposed, r.emitted as SendEvent[]);
   }
@@ -173,8 +214,10 @@ export class Cluster {
     if (r === null) return s;
     const controller = r.context as ControllerContext;
     const elected = countsElections && elects(s.controller, controller);
-    const spent = elected ? { ...s.spent, leaderChanges: s.spent.leaderChanges + 1 } : s.spent;
-    return this.route({ ...s, controller, spent }, r.emitted as SendEvent[]);
+    const next = copyState(s);
+    next.controller = controller;
+    if (elected) next.spent = spendOne(s.spent, 'leaderChanges');
+    return this.route(next, r.emitted as SendEvent[]);
   }
 
   /** Delivers emitted messages: acks to the ghost, ISR writes synchronously before KIP-497. */
@@ -186,7 +229,7 @@ export class Cluster {
 
   private send(s: ClusterState, m: Outgoing): ClusterState {
     if (m.kind === 'ProduceAck') {
-      return { ...s, ghost: recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks, sentAfter: s.nextValue }) };
+      return withField(s, 'ghost', recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks, sentAfter: s.nextValue }));
     }
     if (m.kind === 'AlterPartition' && this.rules.isrWrites === 'direct') return this.toController(s, { type: 'AlterPartition', message: m });
     if (m.kind === 'AlterPartitionResponse' && this.rules.isrWrites === 'direct') {
@@ -196,7 +239,7 @@ export class Cluster {
     if ((m.kind === 'FetchResponse' || m.kind === 'EpochResponse') && m.toIncarnation !== s.replicas[m.to - 1].context.incarnation) {
       return s; // the request came from an earlier incarnation whose connection is gone
     }
-    return { ...s, network: enqueue(s.network, m) };
+    return withField(s, 'network', enqueue(s.network, m));
   }
 
   /** The broker replays the controller's metadata up to its newest record. */
@@ -208,8 +251,10 @@ export class Cluster {
   /** A crash keeps `keep` records (all of them unless lossy); the broker's inbound messages are lost. */
   crash(s: ClusterState, b: BrokerId, keep: number): ClusterState {
     const lossy = keep < leo(s.replicas[b - 1].context);
-    const spent = { ...s.spent, crashes: s.spent.crashes + 1, lossyCrashes: s.spent.lossyCrashes + (lossy ? 1 : 0) };
-    return this.dropConnections(this.toReplica({ ...s, spent }, b, { type: 'Crash', keep }), b);
+    const spent = copySpent(s.spent);
+    spent.crashes++;
+    if (lossy) spent.lossyCrashes++;
+    return this.dropConnections(this.toReplica(withField(s, 'spent', spent), b, { type: 'Crash', keep }), b);
   }
 
   /**
@@ -217,7 +262,7 @@ export class Cluster {
    * spends the `permanentFailures` budget, not the crash budget, and is never offered a restart.
    */
   failPermanently(s: ClusterState, b: BrokerId): ClusterState {
-    const down = { ...s, permanentlyDown: [...(s.permanentlyDown ?? []), b].sort((x, y) => x - y) };
+    const down = withField(s, 'permanentlyDown', [...(s.permanentlyDown ?? []), b].sort((x, y) => x - y));
     return this.dropConnections(this.toReplica(down, b, { type: 'Crash', keep: Number.MAX_SAFE_INTEGER }), b);
   }
 
@@ -227,18 +272,20 @@ export class Cluster {
    */
   failOver(s: ClusterState): ClusterState {
     const deposed = this.rules.controller.kind === 'zk' ? { image: imageOf(s.controller), offset: s.controller.metadataOffset } : null;
-    const spent = { ...s.spent, controllerFailovers: s.spent.controllerFailovers + 1 };
-    return this.toController({ ...s, spent, deposed }, { type: 'Failover' });
+    const next = copyState(s);
+    next.spent = spendOne(s.spent, 'controllerFailovers');
+    next.deposed = deposed;
+    return this.toController(next, { type: 'Failover' });
   }
 
   /** Dropping a live follower spends the `maxLagShrinks` budget when there is one. */
   spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
     if (s.lagShrinks === undefined || s.replicas[follower - 1].role === 'offline') return s;
-    return { ...s, lagShrinks: s.lagShrinks + 1 };
+    return withField(s, 'lagShrinks', s.lagShrinks + 1);
   }
 
   spendMove(s: ClusterState): ClusterState {
-    return { ...s, spent: { ...s.spent, leaderMoves: s.spent.leaderMoves + 1 } };
+    return withField(s, 'spent', spendOne(s.spent, 'leaderMoves'));
   }
 
   /**
@@ -252,12 +299,18 @@ export class Cluster {
 
   /** A stopped broker's inbound messages are lost with its connections. */
   private dropConnections(crashed: ClusterState, b: BrokerId): ClusterState {
-    const lost = crashed.network.filter((m) => m.to === b);
-    const after: ClusterState = { ...crashed, network: crashed.network.filter((m) => m.to !== b) };
+    const network = crashed.network;
+    const kept: Message[] = [];
+    for (let i = 0; i < network.length; i++) if (network[i].to !== b) kept.push(network[i]);
+    let after = withField(crashed, 'network', kept);
     // A fetcher whose request died with the connection times out and may fetch again.
-    return lost.reduce<ClusterState>((acc, m) => (m.kind === 'FetchRequest' || m.kind === 'EpochRequest'
-      ? this.toReplica(acc, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch })
-      : acc), after);
+    for (let i = 0; i < network.length; i++) {
+      const m = network[i];
+      if (m.to === b && (m.kind === 'FetchRequest' || m.kind === 'EpochRequest')) {
+        after = this.toReplica(after, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch });
+      }
+    }
+    return after;
   }
 
   /** A restarted broker registers a new incarnation with the controller, then replays metadata. */
@@ -271,15 +324,17 @@ export class Cluster {
   /** Session expiry: a crashed broker, or a live one whose heartbeats stopped arriving. */
   fence(s: ClusterState, b: BrokerId): ClusterState {
     const alive = s.replicas[b - 1].role !== 'offline';
-    const spent = alive ? { ...s.spent, heartbeatLosses: s.spent.heartbeatLosses + 1 } : s.spent;
-    return this.toController({ ...s, spent }, { type: 'BrokerFenced', broker: b });
+    const spent = alive ? spendOne(s.spent, 'heartbeatLosses') : s.spent;
+    return this.toController(withField(s, 'spent', spent), { type: 'BrokerFenced', broker: b });
   }
 
   /** The network loses message `i`, a fetch request or response: the follower's fetch times out. */
   private loseFetch(s: ClusterState, i: number, lost: FetchRequest | FetchResponse): ClusterState {
-    const spent = { ...s.spent, messageLosses: s.spent.messageLosses + 1 };
     const [follower, leader] = lost.kind === 'FetchRequest' ? [lost.from, lost.to] : [lost.to, lost.from];
-    return this.toReplica({ ...s, spent, network: s.network.toSpliced(i, 1) }, follower, {
+    const next = copyState(s);
+    next.spent = spendOne(s.spent, 'messageLosses');
+    next.network = s.network.toSpliced(i, 1);
+    return this.toReplica(next, follower, {
       type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch,
     });
   }
@@ -312,6 +367,15 @@ function elects(before: ControllerContext, after: ControllerContext): boolean {
   return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
 }
 
+/** The index of the oldest message on connection `d` (-1 when there is none). */
+function oldestOn(network: readonly Message[], d: Connection): number {
+  for (let i = 0; i < network.length; i++) {
+    const m = network[i];
+    if (m.from === d.from && m.to === d.to && m.kind === d.kind) return i;
+  }
+  return -1;
+}
+
 /**
  * The network after `m` is sent. Messages are kept sorted by connection (receiver, sender, kind)
  * and in sending order within one, so two sends on different connections give the same state in
@@ -340,5 +404,5 @@ function exposeIfLeader(s: ClusterState, b: BrokerId): ClusterState {
   const slot = s.replicas[b - 1];
   if (slot.role !== 'leader') return s;
   const ghost = exposeHighWatermark(s.ghost, slot.context.log, slot.context.hw);
-  return ghost === s.ghost ? s : { ...s, ghost };
+  return ghost === s.ghost ? s : withField(s, 'ghost', ghost);
 }

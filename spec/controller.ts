@@ -52,13 +52,26 @@ export function initialController(k: Rules): ControllerContext {
   };
 }
 
+/** A controller context's fields, writable: a fresh copy a change sets before it returns it. */
+type ControllerDraft = { -readonly [K in keyof ControllerContext]: ControllerContext[K] };
+
+/**
+ * A copy of `ctrl` for a change to set before it returns it, as `{ ...ctrl, epoch }` would: one
+ * literal with every key in ControllerContext's order, so every controller context has one hidden class.
+ */
+function copyController(ctrl: ControllerContext): ControllerDraft {
+  return {
+    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, metadataOffset: ctrl.metadataOffset,
+    epoch: ctrl.epoch, uncleanElections: ctrl.uncleanElections,
+  };
+}
+
 /** The metadata image brokers replay. */
 export function imageOf(ctrl: ControllerContext): MetadataImage {
   return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
 }
 
 const without = (xs: readonly BrokerId[], b: BrokerId) => xs.filter((x) => x !== b);
-const union = (a: readonly BrokerId[], b: readonly BrokerId[]) => [...new Set([...a, ...b])].sort((x, y) => x - y);
 
 interface Election {
   readonly leader: BrokerId;
@@ -95,7 +108,18 @@ export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly Bro
 /** R2: below min ISR, members that leave the ISR join the ELR (unless they shut down uncleanly). */
 function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
   if (!k.election.elr || isr.length >= k.minIsr) return [];
-  return union(reg.elr, reg.isr).filter((b) => !isr.includes(b) && !unclean.includes(b));
+  const elr: BrokerId[] = [];
+  for (let i = 0; i < reg.elr.length; i++) joinElr(elr, reg.elr[i], isr, unclean);
+  for (let i = 0; i < reg.isr.length; i++) joinElr(elr, reg.isr[i], isr, unclean);
+  return elr;
+}
+
+/** Adds `b` to the ascending `elr` unless it is there already, in the new ISR, or shut down uncleanly. */
+function joinElr(elr: BrokerId[], b: BrokerId, isr: readonly BrokerId[], unclean: readonly BrokerId[]): void {
+  if (isr.includes(b) || unclean.includes(b)) return;
+  let i = elr.length;
+  while (i > 0 && elr[i - 1] > b) i--;
+  if (i === 0 || elr[i - 1] !== b) elr.splice(i, 0, b);
 }
 
 /** Who asked for a partition change: the controller itself, or the leader through AlterPartition. */
@@ -110,46 +134,52 @@ export interface ChangeOrigin {
  * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change (and, by M3,
  * on an ISR shrink the controller makes itself) and PE on any change.
  */
-export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = {}): ControllerContext {
+export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
   const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(k, reg, isr, origin.unclean ?? []);
+  const elr = nextElr(k, reg, isr, origin.unclean ?? NOBODY);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
-  const e = leaderValid ? { leader: reg.leader, isr, elr, unclean: false } : electLeader(k, ctrl, isr, elr);
-  const leaderChanged = e.leader !== reg.leader;
-  const shrunkByController = origin.byLeader !== true && e.leader !== NO_LEADER && e.isr.length < reg.isr.length;
-  const bump = leaderChanged || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
-  const next: Registration = {
-    leader: e.leader,
-    isr: e.isr,
-    elr: e.unclean ? [] : e.elr,
-    lastKnownLeader: e.leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader,
-    leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0),
-    partitionEpoch: reg.partitionEpoch,
+  const e = leaderValid ? null : electLeader(k, ctrl, isr, elr);
+  const leader = e === null ? reg.leader : e.leader;
+  const nextIsr = e === null ? isr : e.isr;
+  const unclean = e !== null && e.unclean;
+  const nextElrs = e === null ? elr : unclean ? [] : e.elr;
+  const lastKnownLeader = leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader;
+  if (leader === reg.leader && sameIds(reg.isr, nextIsr) && sameIds(reg.elr, nextElrs) && lastKnownLeader === reg.lastKnownLeader) return ctrl;
+  const shrunkByController = origin.byLeader !== true && leader !== NO_LEADER && nextIsr.length < reg.isr.length;
+  const bump = leader !== reg.leader || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
+  const registration: Registration = {
+    leader, isr: nextIsr, elr: nextElrs, lastKnownLeader, leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0), partitionEpoch: reg.partitionEpoch + 1,
   };
-  if (sameRegistration(reg, next)) return ctrl;
-  return {
-    ...ctrl,
-    registration: { ...next, partitionEpoch: reg.partitionEpoch + 1 },
-    metadataOffset: ctrl.metadataOffset + 1,
-    uncleanElections: ctrl.uncleanElections + (e.unclean ? 1 : 0),
-  };
+  const next = copyController(ctrl);
+  next.registration = registration;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  next.uncleanElections = ctrl.uncleanElections + (unclean ? 1 : 0);
+  return next;
 }
 
-function sameRegistration(a: Registration, b: Registration): boolean {
-  const same = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.leader === b.leader && same(a.isr, b.isr) && same(a.elr, b.elr) && a.lastKnownLeader === b.lastKnownLeader;
+const NO_ORIGIN: ChangeOrigin = {};
+const NOBODY: readonly BrokerId[] = [];
+
+function sameIds(x: readonly BrokerId[], y: readonly BrokerId[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** S4: a broker whose session expired is fenced and leaves the ISR. */
 export function fenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
-  const fenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, true), metadataOffset: ctrl.metadataOffset + 1 };
+  const fenced = copyController(ctrl);
+  fenced.fenced = ctrl.fenced.with(b - 1, true);
+  fenced.metadataOffset = ctrl.metadataOffset + 1;
   return applyChange(k, fenced, without(ctrl.registration.isr, b));
 }
 
 /** A live broker's heartbeats are seen again: unfence it and elect if the partition has no leader. */
 export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
-  const unfenced = { ...ctrl, fenced: ctrl.fenced.with(b - 1, false), metadataOffset: ctrl.metadataOffset + 1 };
+  const unfenced = copyController(ctrl);
+  unfenced.fenced = ctrl.fenced.with(b - 1, false);
+  unfenced.metadataOffset = ctrl.metadataOffset + 1;
   return applyChange(k, unfenced, unfenced.registration.isr);
 }
 
@@ -162,15 +192,18 @@ export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): C
  */
 export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number, clean: boolean): ControllerContext {
   const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
-  const registered = {
-    ...bounced,
-    brokerEpochs: bounced.brokerEpochs.with(b - 1, incarnation),
-    fenced: bounced.fenced.with(b - 1, k.controller.registersFenced),
-    metadataOffset: bounced.metadataOffset + 1,
-  };
+  const registered = copyController(bounced);
+  registered.brokerEpochs = bounced.brokerEpochs.with(b - 1, incarnation);
+  registered.fenced = bounced.fenced.with(b - 1, k.controller.registersFenced);
+  registered.metadataOffset = bounced.metadataOffset + 1;
   const reg = registered.registration;
   if (k.restartKeepsIsr) return applyChange(k, registered, reg.isr);
-  const excluded = clean ? registered : { ...registered, registration: { ...reg, elr: without(reg.elr, b) } };
+  let excluded: ControllerContext = registered;
+  if (!clean) {
+    const notEligible = copyController(registered);
+    notEligible.registration = { ...reg, elr: without(reg.elr, b) };
+    excluded = notEligible;
+  }
   return applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] });
 }
 
@@ -187,11 +220,10 @@ export function canElectPreferred(k: Rules, ctrl: ControllerContext): boolean {
 export function electPreferredLeader(k: Rules, ctrl: ControllerContext): ControllerContext {
   const reg = ctrl.registration;
   const preferred = k.replicas.find((b) => !isObserver(k, b))!;
-  return {
-    ...ctrl,
-    registration: { ...reg, leader: preferred, lastKnownLeader: NO_LEADER, leaderEpoch: reg.leaderEpoch + 1, partitionEpoch: reg.partitionEpoch + 1 },
-    metadataOffset: ctrl.metadataOffset + 1,
-  };
+  const next = copyController(ctrl);
+  next.registration = { ...reg, leader: preferred, lastKnownLeader: NO_LEADER, leaderEpoch: reg.leaderEpoch + 1, partitionEpoch: reg.partitionEpoch + 1 };
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  return next;
 }
 
 /**
@@ -200,7 +232,10 @@ export function electPreferredLeader(k: Rules, ctrl: ControllerContext): Control
  * lost), and sends it to every broker again.
  */
 export function failOver(ctrl: ControllerContext): ControllerContext {
-  return { ...ctrl, epoch: ctrl.epoch + 1, metadataOffset: ctrl.metadataOffset + 1 };
+  const next = copyController(ctrl);
+  next.epoch = ctrl.epoch + 1;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  return next;
 }
 
 /** S3: the checks the controller makes on AlterPartition, as an error code or null. */

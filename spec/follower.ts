@@ -6,8 +6,8 @@
 import type { EpochResponse, FetchResponse, MetadataImage } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { appendEntries, latestEpoch } from './log.ts';
-import { type Reaction, type ReplicaContext, leo, sending, truncateTo } from './replica-context.ts';
-import { viewOf } from './leader.ts';
+import { type Draft, type Reaction, type ReplicaContext, draft, leo, sending, truncateTo } from './replica-context.ts';
+import { allUnknown, viewing } from './leader.ts';
 import { type Rules, mustRestartFollowing } from './rules.ts';
 
 /**
@@ -20,22 +20,23 @@ export function becomeFollower(k: Rules, r: ReplicaContext, image: MetadataImage
   const reg = image.registration;
   const truncate = mustRestartFollowing(k, r, reg.leader, reg.leaderEpoch);
   const newSession = r.knownMetadata < 0 || reg.leader !== r.leader || reg.leaderEpoch !== r.leaderEpoch;
-  const viewed: ReplicaContext = {
-    ...r,
-    ...viewOf(image, offset),
-    remoteLeo: r.remoteLeo.map(() => -1),
-    pendingIsr: null,
-    pendingAcks: [],
-    fetchInFlight: newSession ? false : r.fetchInFlight,
-  };
+  const viewed = viewing(r, image, offset);
+  viewed.remoteLeo = allUnknown(r.remoteLeo);
+  viewed.pendingIsr = null;
+  viewed.pendingAcks = [];
+  viewed.fetchInFlight = newSession ? false : r.fetchInFlight;
   if (!truncate) return viewed;
-  const fresh = { ...viewed, needsEpochQuery: false, pendingTruncation: -1 };
+  // Starting over: no epoch query or truncation pending (the copy is still this function's own).
+  const fresh = viewed;
+  fresh.needsEpochQuery = false;
+  fresh.pendingTruncation = -1;
   if (reg.leader === NO_LEADER) return fresh;
   switch (k.truncation.followStart(fresh)) {
     case 'truncateToHw':
       return truncateTo(fresh, fresh.hw);
     case 'askLeaderEpoch':
-      return { ...fresh, needsEpochQuery: true };
+      fresh.needsEpochQuery = true;
+      return fresh;
     case 'fetchDirectly':
       return fresh;
   }
@@ -52,10 +53,11 @@ export function canFetch(r: ReplicaContext): boolean {
  * divergence learned earlier without truncating (before KAFKA-14704) is acted on first.
  */
 export function sendFetch(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
-  const ready = r.pendingTruncation >= 0 ? { ...truncateTo(r, r.pendingTruncation), pendingTruncation: -1 } : r;
+  const ready = r.pendingTruncation >= 0 ? truncatedAsLearned(r) : r;
   const currentLeaderEpoch = k.fetch.carriesLeaderEpoch ? ready.leaderEpoch : -1;
   const common = { from: ready.id, to: ready.leader, currentLeaderEpoch, sentInEpoch: ready.leaderEpoch };
-  const sent = { ...ready, fetchInFlight: true };
+  const sent = draft(ready);
+  sent.fetchInFlight = true;
   if (ready.needsEpochQuery) {
     return sending(sent, { kind: 'EpochRequest', ...common, epoch: latestEpoch(ready.cache), brokerEpoch: ready.incarnation });
   }
@@ -63,6 +65,20 @@ export function sendFetch(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
     kind: 'FetchRequest', ...common, fetchOffset: leo(ready),
     lastFetchedEpoch: k.truncation.lastFetchedEpoch(ready), brokerEpoch: ready.incarnation,
   });
+}
+
+/** The divergence learned earlier, acted on: truncated where it said, nothing pending any more. */
+function truncatedAsLearned(r: ReplicaContext): ReplicaContext {
+  const next = draft(truncateTo(r, r.pendingTruncation));
+  next.pendingTruncation = -1;
+  return next;
+}
+
+/** A follower whose request was answered or lost: no fetch in flight. */
+export function idle(r: ReplicaContext): Draft {
+  const next = draft(r);
+  next.fetchInFlight = false;
+  return next;
 }
 
 /**
@@ -83,23 +99,30 @@ export function isCurrentResponse(k: Rules, r: ReplicaContext, res: FetchRespons
  * leader's LEO when that is below ours.
  */
 export function handleFetchResponse(k: Rules, r: ReplicaContext, res: FetchResponse): ReplicaContext {
-  const idle = { ...r, fetchInFlight: false };
-  if (res.error === 'OFFSET_OUT_OF_RANGE') return res.leaderLeo < leo(idle) ? truncateTo(idle, res.leaderLeo) : idle;
-  if (res.error !== null) return idle;
+  const done = idle(r);
+  if (res.error === 'OFFSET_OUT_OF_RANGE') return res.leaderLeo < leo(done) ? truncateTo(done, res.leaderLeo) : done;
+  if (res.error !== null) return done;
   if (res.diverging !== null) {
-    const step = k.truncation.truncationFor(idle, res.diverging);
-    if (k.fetch.truncateBeforeHwUpdate) return truncateTo(idle, step.offset);
-    return { ...idle, hw: Math.min(res.highWatermark, leo(idle)), pendingTruncation: step.offset };
+    const step = k.truncation.truncationFor(done, res.diverging);
+    if (k.fetch.truncateBeforeHwUpdate) return truncateTo(done, step.offset);
+    // The copy is still this function's own: it takes the HW and the truncation to act on later.
+    done.hw = Math.min(res.highWatermark, leo(done));
+    done.pendingTruncation = step.offset;
+    return done;
   }
-  const appended = appendEntries(idle.log, idle.cache, res.records);
-  const log = appended.log;
-  return { ...idle, log, cache: appended.cache, hw: Math.min(res.highWatermark, log.length) };
+  const appended = appendEntries(done.log, done.cache, res.records);
+  done.log = appended.log;
+  done.cache = appended.cache;
+  done.hw = Math.min(res.highWatermark, appended.log.length);
+  return done;
 }
 
 /** KIP-101/279: truncate where the leader's answer says; ask again if not done. */
 export function handleEpochResponse(k: Rules, r: ReplicaContext, res: EpochResponse): ReplicaContext {
-  const idle = { ...r, fetchInFlight: false };
-  if (res.error !== null) return idle;
-  const step = k.truncation.truncationFor(idle, res.answer);
-  return { ...truncateTo(idle, step.offset), needsEpochQuery: !step.done };
+  const done = idle(r);
+  if (res.error !== null) return done;
+  const step = k.truncation.truncationFor(done, res.answer);
+  const next = draft(truncateTo(done, step.offset));
+  next.needsEpochQuery = !step.done;
+  return next;
 }

@@ -4,9 +4,11 @@
  * (S1, S2, X1-X3). Each function takes the rules and the context and returns the next context,
  * with the messages it sends when it sends any (a `Reaction`).
  */
-import type { AlterPartitionResponse, BrokerId, EpochRequest, FetchError, FetchRequest, MetadataImage } from './types.ts';
+import type {
+  AlterPartitionResponse, BrokerId, Entry, EpochEndOffset, EpochRequest, EpochResponse, FetchError, FetchRequest, FetchResponse, MetadataImage,
+} from './types.ts';
 import { assignEpoch } from './log.ts';
-import { type Reaction, type ReplicaContext, leo, quiet, sending, andThen } from './replica-context.ts';
+import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
 import { type Rules, canJoinIsr } from './rules.ts';
 
 /**
@@ -28,42 +30,51 @@ export function maximalIsr(k: Rules, r: ReplicaContext): readonly BrokerId[] {
 export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number, wasLeader: boolean): Reaction<ReplicaContext> {
   const reg = image.registration;
   const forget = k.newLeader.forgetsFollowers && !wasLeader;
-  const next: ReplicaContext = {
-    ...r,
-    ...viewOf(image, offset),
-    cache: k.newLeader.writesEpochEntry ? assignEpoch(r.cache, reg.leaderEpoch, leo(r)) : r.cache,
-    leso: leo(r),
-    remoteLeo: forget ? r.remoteLeo.map(() => -1) : r.remoteLeo,
-    remoteBrokerEpoch: forget ? r.remoteBrokerEpoch.map(() => -1) : r.remoteBrokerEpoch,
-    pendingIsr: null,
-    pendingAcks: [],
-    fetchInFlight: false,
-    needsEpochQuery: false,
-    pendingTruncation: -1,
-  };
+  const next = viewing(r, image, offset);
+  next.cache = k.newLeader.writesEpochEntry ? assignEpoch(r.cache, reg.leaderEpoch, leo(r)) : r.cache;
+  next.leso = leo(r);
+  next.remoteLeo = forget ? allUnknown(r.remoteLeo) : r.remoteLeo;
+  next.remoteBrokerEpoch = forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch;
+  next.pendingIsr = null;
+  next.pendingAcks = [];
+  next.fetchInFlight = false;
+  next.needsEpochQuery = false;
+  next.pendingTruncation = -1;
   return advanceHw(k, next);
 }
 
-/** The fields a broker copies from a metadata image it replays. */
-export function viewOf(image: MetadataImage, offset: number) {
+/** A copy of `r` with the fields a broker copies from a metadata image it replays. */
+export function viewing(r: ReplicaContext, image: MetadataImage, offset: number): Draft {
   const reg = image.registration;
-  return {
-    knownMetadata: offset,
-    controllerEpoch: image.controllerEpoch,
-    leader: reg.leader,
-    leaderEpoch: reg.leaderEpoch,
-    partitionEpoch: reg.partitionEpoch,
-    isr: reg.isr,
-    brokerEpochs: image.brokerEpochs,
-    fenced: image.fenced,
-  };
+  const next = draft(r);
+  next.knownMetadata = offset;
+  next.controllerEpoch = image.controllerEpoch;
+  next.leader = reg.leader;
+  next.leaderEpoch = reg.leaderEpoch;
+  next.partitionEpoch = reg.partitionEpoch;
+  next.isr = reg.isr;
+  next.brokerEpochs = image.brokerEpochs;
+  next.fenced = image.fenced;
+  return next;
+}
+
+/** Every entry -1 (unknown): `xs` itself when it already is, else a new array of its length. */
+export function allUnknown(xs: readonly number[]): readonly number[] {
+  for (let i = 0; i < xs.length; i++) if (xs[i] !== -1) return new Array<number>(xs.length).fill(-1);
+  return xs;
 }
 
 /** A leader replays metadata that keeps it leader in the same epoch: adopt the committed ISR. */
 export function refreshLeaderView(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): Reaction<ReplicaContext> {
   const newer = image.registration.partitionEpoch > r.partitionEpoch;
-  const next = { ...r, ...viewOf(image, offset), pendingIsr: newer ? null : r.pendingIsr };
-  return advanceHw(k, newer ? next : { ...next, isr: r.isr, partitionEpoch: r.partitionEpoch });
+  const next = viewing(r, image, offset);
+  if (newer) {
+    next.pendingIsr = null;
+  } else {
+    next.isr = r.isr;
+    next.partitionEpoch = r.partitionEpoch;
+  }
+  return advanceHw(k, next);
 }
 
 /** P3: acks=all is refused before the append when the committed ISR is below the effective minimum. */
@@ -74,15 +85,13 @@ export function lacksMinIsr(k: Rules, r: ReplicaContext, acks: Rules['acks']): b
 /** P2/P4/P5: stamp the record with the leader epoch, ack acks=1 at once, park acks=all. */
 export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks: Rules['acks']): Reaction<ReplicaContext> {
   const offset = leo(r);
-  const appended: ReplicaContext = {
-    ...r,
-    log: r.log.concat({ epoch: r.leaderEpoch, value }),
-    cache: assignEpoch(r.cache, r.leaderEpoch, offset),
-    flushedTo: k.flushEveryRecord ? offset + 1 : r.flushedTo,
-    pendingAcks: acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks,
-  };
+  const appended = draft(r);
+  appended.log = r.log.concat({ epoch: r.leaderEpoch, value });
+  appended.cache = assignEpoch(r.cache, r.leaderEpoch, offset);
+  appended.flushedTo = k.flushEveryRecord ? offset + 1 : r.flushedTo;
+  appended.pendingAcks = acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks;
   const acked = acks === 1 ? sending(appended, { kind: 'ProduceAck', value, offset, acks }) : quiet(appended);
-  return andThen(acked, (c) => advanceHw(k, c));
+  return andThen(acked, advanceHw(k, acked.context));
 }
 
 /**
@@ -94,7 +103,10 @@ export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
   if (k.hwRequiresMinIsr && r.isr.length < k.effectiveMinIsr) return quiet(r);
   let hw = leo(r);
   for (const b of maximalIsr(k, r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
-  return hw > r.hw ? completeAcks(k, { ...r, hw }) : quiet(r);
+  if (hw <= r.hw) return quiet(r);
+  const next = draft(r);
+  next.hw = hw;
+  return completeAcks(k, next);
 }
 
 /** P5: a parked request below the HW succeeds if the maximal ISR is large enough, else fails. */
@@ -102,41 +114,44 @@ function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const done = r.pendingAcks.filter((p) => p.offset < r.hw);
   if (done.length === 0) return quiet(r);
   const enough = maximalIsr(k, r).length >= k.effectiveMinIsr;
-  const rest = { ...r, pendingAcks: r.pendingAcks.filter((p) => p.offset >= r.hw) };
+  const rest = draft(r);
+  rest.pendingAcks = r.pendingAcks.filter((p) => p.offset >= r.hw);
   if (!enough) return quiet(rest); // NOT_ENOUGH_REPLICAS_AFTER_APPEND: the record stays, the producer is told no
   return sending(rest, ...done.map((p) => ({ kind: 'ProduceAck' as const, value: p.value, offset: p.offset, acks: 'all' as const })));
 }
 
 /** The addressing every fetch response carries back to the fetcher. */
-function fetchReply(r: ReplicaContext, req: FetchRequest) {
+/**
+ * A fetch response with the addressing every one carries back to the fetcher, written as one
+ * literal (not a spread of the addressing) so every response has one hidden class.
+ */
+function fetchReply(
+  r: ReplicaContext, req: FetchRequest, error: FetchError | null, diverging: EpochEndOffset | null, records: readonly Entry[], highWatermark: number,
+): FetchResponse {
   return {
-    kind: 'FetchResponse' as const, from: r.id, to: req.from, sentInEpoch: req.sentInEpoch,
-    toIncarnation: req.brokerEpoch, fetchOffset: req.fetchOffset,
+    kind: 'FetchResponse', from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch, fetchOffset: req.fetchOffset,
+    error, diverging, records, highWatermark, leaderLeo: leo(r),
   };
 }
 
-function epochReply(r: ReplicaContext, req: EpochRequest) {
-  return { kind: 'EpochResponse' as const, from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch };
+/** An OffsetsForLeaderEpoch answer, addressed back to the fetcher, as one literal. */
+function epochReply(r: ReplicaContext, req: EpochRequest, error: FetchError | null, answer: EpochEndOffset): EpochResponse {
+  return { kind: 'EpochResponse', from: r.id, to: req.from, sentInEpoch: req.sentInEpoch, toIncarnation: req.brokerEpoch, error, answer };
 }
 
 /** An error answer to a fetch (F2, F3, or a broker that does not lead). */
 export function rejectFetch(r: ReplicaContext, req: FetchRequest | EpochRequest, error: FetchError): Reaction<ReplicaContext> {
   if (req.kind === 'EpochRequest') {
-    return sending(r, { ...epochReply(r, req), error, answer: { epoch: -1, end: -1 } });
+    return sending(r, epochReply(r, req, error, { epoch: -1, end: -1 }));
   }
-  return sending(r, {
-    ...fetchReply(r, req), error,
-    diverging: null, records: [], highWatermark: -1, leaderLeo: leo(r),
-  });
+  return sending(r, fetchReply(r, req, error, null, [], -1));
 }
 
 /** F4 + KAFKA-13141: answer DivergingEpoch; before 3.0 the fetch offset was still recorded. */
 export function answerDiverging(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const diverging = k.truncation.divergence(r, req);
-  const answered = sending(r, {
-    ...fetchReply(r, req), error: null, diverging, records: [], highWatermark: r.hw, leaderLeo: leo(r),
-  });
-  return k.fetch.divergingSkipsFollowerUpdate ? answered : andThen(answered, (c) => recordFollowerFetch(k, c, req));
+  const answered = sending(r, fetchReply(r, req, null, diverging, [], r.hw));
+  return k.fetch.divergingSkipsFollowerUpdate ? answered : andThen(answered, recordFollowerFetch(k, answered.context, req));
 }
 
 /** F9: a fetch offset past the leader's LEO. */
@@ -149,28 +164,24 @@ export function answerOutOfRange(r: ReplicaContext, req: FetchRequest): Reaction
  * record the follower's LEO, try to expand the ISR and advance the HW.
  */
 export function serveFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
-  const answered = sending(r, {
-    ...fetchReply(r, req), error: null, diverging: null, records: r.log.slice(req.fetchOffset), highWatermark: r.hw, leaderLeo: leo(r),
-  });
-  return andThen(answered, (c) => recordFollowerFetch(k, c, req));
+  const answered = sending(r, fetchReply(r, req, null, null, r.log.slice(req.fetchOffset), r.hw));
+  return andThen(answered, recordFollowerFetch(k, answered.context, req));
 }
 
 function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Reaction<ReplicaContext> {
   const i = req.from - 1;
-  const updated: ReplicaContext = {
-    ...r,
-    remoteLeo: r.remoteLeo.with(i, req.fetchOffset),
-    remoteBrokerEpoch: r.remoteBrokerEpoch.with(i, req.brokerEpoch),
-  };
+  const updated = draft(r);
+  updated.remoteLeo = r.remoteLeo.with(i, req.fetchOffset);
+  updated.remoteBrokerEpoch = r.remoteBrokerEpoch.with(i, req.brokerEpoch);
   const expanded = r.pendingIsr === null && canJoinIsr(k, updated, req.from)
     ? proposeIsr(updated, [...updated.isr, req.from].sort((a, b) => a - b))
     : quiet(updated);
-  return andThen(expanded, (c) => advanceHw(k, c));
+  return andThen(expanded, advanceHw(k, expanded.context));
 }
 
 /** KIP-101/KIP-279: answer OffsetsForLeaderEpoch from the epoch cache. */
 export function answerEpochQuery(k: Rules, r: ReplicaContext, req: EpochRequest): Reaction<ReplicaContext> {
-  return sending(r, { ...epochReply(r, req), error: null, answer: k.truncation.epochAnswer(r, req.epoch) });
+  return sending(r, epochReply(r, req, null, k.truncation.epochAnswer(r, req.epoch)));
 }
 
 /** S1 abstracted: a follower is out of sync when its last fetched LEO is not the leader's LEO. */
@@ -179,12 +190,15 @@ export function canShrinkIsr(r: ReplicaContext, follower: BrokerId): boolean {
 }
 
 export function proposeShrink(k: Rules, r: ReplicaContext, follower: BrokerId): Reaction<ReplicaContext> {
-  return andThen(proposeIsr(r, r.isr.filter((b) => b !== follower)), (c) => advanceHw(k, c));
+  const proposed = proposeIsr(r, r.isr.filter((b) => b !== follower));
+  return andThen(proposed, advanceHw(k, proposed.context));
 }
 
 /** S2/X3: one AlterPartition in flight, carrying the broker epochs the leader saw (KIP-903). */
 function proposeIsr(r: ReplicaContext, isr: readonly BrokerId[]): Reaction<ReplicaContext> {
-  return sending({ ...r, pendingIsr: isr }, {
+  const next = draft(r);
+  next.pendingIsr = isr;
+  return sending(next, {
     kind: 'AlterPartition', from: r.id, to: 0, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch,
     isr, memberEpochs: isr.map((b) => (b === r.id ? r.incarnation : r.remoteBrokerEpoch[b - 1])),
   });
@@ -207,7 +221,12 @@ export function answersPendingProposal(r: ReplicaContext, res: AlterPartitionRes
  * older leader or partition epoch, leaves the proposal pending until metadata replaces it.
  */
 export function applyAlterResult(k: Rules, r: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
-  if (res.error === 'INELIGIBLE_REPLICA') return quiet({ ...r, pendingIsr: null });
-  if (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch) return quiet(r);
-  return advanceHw(k, { ...r, pendingIsr: null, isr: res.isr, partitionEpoch: res.partitionEpoch });
+  const rejected = res.error === 'INELIGIBLE_REPLICA';
+  if (!rejected && (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch)) return quiet(r);
+  const next = draft(r);
+  next.pendingIsr = null;
+  if (rejected) return quiet(next);
+  next.isr = res.isr;
+  next.partitionEpoch = res.partitionEpoch;
+  return advanceHw(k, next);
 }

@@ -18,12 +18,12 @@ import type {
   Acks, AlterPartitionResponse, EpochRequest, EpochResponse, FetchRequest, FetchResponse, MetadataImage,
 } from './types.ts';
 import { NO_LEADER } from './types.ts';
-import { type ReplicaContext, initialReplica, leo, truncateTo } from './replica-context.ts';
+import { type Draft, type ReplicaContext, draft, initialReplica, leo, truncateTo } from './replica-context.ts';
 import {
   answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
   canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from './leader.ts';
-import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, isCurrentResponse, sendFetch } from './follower.ts';
+import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
 import { type Rules, epochFencing, isStaleIncarnation } from './rules.ts';
 import { type SendEvent, react } from './xstate/react.ts';
 
@@ -52,24 +52,43 @@ type Args = { context: ReplicaContext; event: ReplicaEvent };
 const as = <T extends ReplicaEvent['type']>(e: ReplicaEvent) => e as Of<T>;
 
 /** A crash keeps the disk (minus the suffix a lossy crash loses) and forgets everything else. */
-export function crash(r: ReplicaContext, keep: number): ReplicaContext {
+export function crash(r: ReplicaContext, keep: number): Draft {
   const disk = truncateTo(r, Math.min(keep, leo(r)));
-  const blank = initialReplica(r.id, r.remoteLeo.length);
-  return {
-    ...blank, incarnation: r.incarnation, log: disk.log, hw: disk.hw, flushedTo: disk.flushedTo, cache: disk.cache,
-    hwCheckpoint: r.hwCheckpoint,
-  };
+  const next = initialReplica(r.id, r.remoteLeo.length);
+  next.incarnation = r.incarnation;
+  next.log = disk.log;
+  next.hw = disk.hw;
+  next.flushedTo = disk.flushedTo;
+  next.cache = disk.cache;
+  next.hwCheckpoint = r.hwCheckpoint;
+  return next;
 }
 
 /** D2: a controlled shutdown flushes the log, writes the HW checkpoint and marks the shutdown clean. */
 export function shutDown(r: ReplicaContext): ReplicaContext {
-  return { ...crash(r, leo(r)), flushedTo: leo(r), hwCheckpoint: r.hw, cleanShutdown: true };
+  const next = crash(r, leo(r));
+  next.flushedTo = leo(r);
+  next.hwCheckpoint = r.hw;
+  next.cleanShutdown = true;
+  return next;
 }
 
 /** D4/H7: a new incarnation with the recovered log and the HW from its checkpoint (which may lag). */
 export function restart(k: Rules, r: ReplicaContext, incarnation: number): ReplicaContext {
-  const hw = Math.min(k.hwCheckpointLags ? r.hwCheckpoint : r.hw, leo(r));
-  return { ...r, incarnation, hw, leader: NO_LEADER, knownMetadata: -1, cleanShutdown: false };
+  const next = draft(r);
+  next.incarnation = incarnation;
+  next.hw = Math.min(k.hwCheckpointLags ? r.hwCheckpoint : r.hw, leo(r));
+  next.leader = NO_LEADER;
+  next.knownMetadata = -1;
+  next.cleanShutdown = false;
+  return next;
+}
+
+/** H7: the HW checkpoint file is written with the current HW. */
+function checkpointHw(r: ReplicaContext): ReplicaContext {
+  const next = draft(r);
+  next.hwCheckpoint = r.hw;
+  return next;
 }
 
 /** The replica machine for one set of rules; its input is the broker id and the rf. */
@@ -131,7 +150,7 @@ export function createReplicaMachine(k: Rules) {
       sendFetch: react((context: ReplicaContext) => sendFetch(k, context)),
       handleFetchResponse: assign(({ context, event }: Args) => handleFetchResponse(k, context, as<'FetchResponse'>(event).message)),
       handleEpochResponse: assign(({ context, event }: Args) => handleEpochResponse(k, context, as<'EpochResponse'>(event).message)),
-      forgetFetch: assign(({ context }: Args) => ({ ...context, fetchInFlight: false })),
+      forgetFetch: assign(({ context }: Args) => idle(context)),
       rejectNotLeader: react((context: ReplicaContext, event: ReplicaEvent) =>
         rejectFetch(context, as<'FetchRequest' | 'EpochRequest'>(event).message, 'NOT_LEADER_OR_FOLLOWER')),
       rejectEpoch: react((context: ReplicaContext, event: ReplicaEvent) => {
@@ -148,7 +167,7 @@ export function createReplicaMachine(k: Rules) {
       crash: assign(({ context, event }: Args) => crash(context, as<'Crash'>(event).keep)),
       restart: assign(({ context, event }: Args) => restart(k, context, as<'Restart'>(event).incarnation)),
       shutDown: assign(({ context }: Args) => shutDown(context)),
-      checkpointHw: assign(({ context }: Args) => ({ ...context, hwCheckpoint: context.hw })),
+      checkpointHw: assign(({ context }: Args) => checkpointHw(context)),
     },
   }).createMachine({
     id: 'replica',

@@ -3,7 +3,7 @@
  * newer leader, validates its position, is told to read from a follower, and forgets that choice
  * (C1-C6). The rules they follow are in spec/client.ts and spec/leader.ts; each step here names them.
  */
-import type { ClusterState } from '../cluster.ts';
+import { type ClusterState, withField } from '../cluster.ts';
 import type { BrokerId } from '../types.ts';
 import {
   canConsumerExpireReadReplica, canConsumerFetch, canConsumerRefreshMetadata, canConsumerValidate, canLeaderSelectReadReplica,
@@ -21,7 +21,7 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
       if (s.replicas[b - 1].role === 'leader' && s.nextValue <= cl.bounds.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
     },
   },
-  apply: (cl, s, a) => cl.toReplica({ ...s, nextValue: s.nextValue + 1 }, a.broker, { type: 'Produce', value: a.value, acks: cl.rules.acks }),
+  apply: (cl, s, a) => cl.toReplica(withField(s, 'nextValue', s.nextValue + 1), a.broker, { type: 'Produce', value: a.value, acks: cl.rules.acks }),
   describe: (a) => `producer sends v${a.value} to broker ${a.broker}`,
   tell: (before, a, after) => {
     const appended = after.replicas[a.broker - 1].context.log.length > before.replicas[a.broker - 1].context.log.length;

@@ -54,17 +54,20 @@ export const ControllerUnfenceBroker = defineStep<{ step: 'ControllerUnfenceBrok
     ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced'),
 });
 
+/** M1's event: the same object every time (events are never changed). */
+const PREFERRED_ELECTION = { type: 'PreferredElection' } as const;
+
 /** M1: a preferred-leader election moves leadership back to the first replica; it spends a leader move. */
 export const ControllerElectPreferredLeader = defineStep<{ step: 'ControllerElectPreferredLeader' }>({
   enabled: {
     each: 'state',
     actions(cl, s, out) {
-      if (s.spent.leaderMoves < cl.bounds.maxLeaderMoves && cl.controllerAccepts(s, { type: 'PreferredElection' })) {
+      if (s.spent.leaderMoves < cl.bounds.maxLeaderMoves && cl.controllerAccepts(s, PREFERRED_ELECTION)) {
         out.push({ step: 'ControllerElectPreferredLeader' });
       }
     },
   },
-  apply: (cl, s) => cl.toController(cl.spendMove(s), { type: 'PreferredElection' }, false),
+  apply: (cl, s) => cl.toController(cl.spendMove(s), PREFERRED_ELECTION, false),
   describe: () => 'controller moves leadership back to the preferred replica',
   tell: () => 'the controller moves leadership back to the preferred replica',
   fairness: 'fault',

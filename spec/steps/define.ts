@@ -102,7 +102,9 @@ export function defineStep<A extends Named>(definition: StepDefinition<A>): Step
 /** The connection a delivery action takes its message from. */
 export function connectionOf(d: Delivery, a: Named): Connection {
   const params = a as unknown as Record<string, number>;
-  return { ...d, from: params[d.sender], to: d.receiver === null ? 0 : params[d.receiver] };
+  const to = d.receiver === null ? 0 : params[d.receiver];
+  // The delivery's fields written out rather than spread: one object shape for every connection.
+  return { kind: d.kind, receiver: d.receiver, sender: d.sender, lost: d.lost, budget: d.budget, from: params[d.sender], to };
 }
 
 /** The picture of a local step: a note naming it over the broker that takes it, or the controller. */

@@ -18,6 +18,9 @@ const noEpochQuery = (why: Reasons): string | null => why.noFollowers ?? (why.ru
 const noAlter = (why: Reasons): string | null =>
   why.noFollowers ?? (why.rules.isrWrites === 'alterPartition' ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
 
+/** The fetch timer's event: the same object every time (events are never changed). */
+const FETCH_TICK = { type: 'FetchTick' } as const;
+
 /** F1: a running follower sends a fetch to its leader, when that leader is up. */
 export const FollowerFetch = defineStep<{ step: 'FollowerFetch'; broker: BrokerId }>({
   enabled: {
@@ -25,10 +28,10 @@ export const FollowerFetch = defineStep<{ step: 'FollowerFetch'; broker: BrokerI
     actions(cl, s, b, out) {
       if (!running(s, b)) return;
       const r = s.replicas[b - 1].context;
-      if (cl.accepts(s, b, { type: 'FetchTick' }) && s.replicas[r.leader - 1].role !== 'offline') out.push({ step: 'FollowerFetch', broker: b });
+      if (cl.accepts(s, b, FETCH_TICK) && s.replicas[r.leader - 1].role !== 'offline') out.push({ step: 'FollowerFetch', broker: b });
     },
   },
-  apply: (cl, s, a) => cl.toReplica(s, a.broker, { type: 'FetchTick' }),
+  apply: (cl, s, a) => cl.toReplica(s, a.broker, FETCH_TICK),
   describe: (a) => `broker ${a.broker} sends a fetch to its leader`,
   tell: () => null, // the fetch it sends says it all
   fairness: 'fair',
@@ -78,6 +81,12 @@ function mayDropForLag(cl: Cluster, s: ClusterState, f: BrokerId): boolean {
   return s.replicas[f - 1].role === 'offline' || (s.lagShrinks ?? 0) < cl.maxLagShrinks;
 }
 
+/** S1's event for each follower (index broker-1), made once: enumeration asks it of every leader in every state. */
+const LAG_ELAPSED: { readonly type: 'LagElapsed'; readonly follower: BrokerId }[] = [];
+function lagElapsed(f: BrokerId): { readonly type: 'LagElapsed'; readonly follower: BrokerId } {
+  return (LAG_ELAPSED[f - 1] ??= { type: 'LagElapsed', follower: f });
+}
+
 /** S1: replica.lag.time.max.ms elapses for a follower whose LEO lags the leader's; the leader proposes to drop it. */
 export const LeaderShrinkIsr = defineStep<{ step: 'LeaderShrinkIsr'; broker: BrokerId; follower: BrokerId }>({
   enabled: {
@@ -86,7 +95,7 @@ export const LeaderShrinkIsr = defineStep<{ step: 'LeaderShrinkIsr'; broker: Bro
       if (s.replicas[b - 1].role !== 'leader') return;
       for (const f of cl.rules.replicas) {
         if (!mayDropForLag(cl, s, f)) continue;
-        if (cl.accepts(s, b, { type: 'LagElapsed', follower: f })) out.push({ step: 'LeaderShrinkIsr', broker: b, follower: f });
+        if (cl.accepts(s, b, lagElapsed(f))) out.push({ step: 'LeaderShrinkIsr', broker: b, follower: f });
       }
     },
   },

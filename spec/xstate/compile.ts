@@ -205,22 +205,60 @@ function runActions<C>(actions: readonly Action[], context: C, event: unknown, e
   return ctx;
 }
 
+/**
+ * The collector running now: its context so far, its event, what it emitted and whether function
+ * assigns return the whole context. One `enqueue` object serves every collector, so a step
+ * allocates no closures for it; a collector that ran a step inside it would find its own saved
+ * and restored around that step.
+ */
+let enqueuedContext: unknown;
+let enqueuedEvent: unknown;
+let enqueuedEmitted: unknown[] = [];
+let enqueuedWhole = false;
+
+/** The one argument object handed to an enqueued assign or emit function (they are pure and keep nothing). */
+const enqueuedArgs: { context: unknown; event: unknown } = { context: undefined, event: undefined };
+
+const enqueue = ((action: unknown) => {
+  throw new UnsupportedMachineError(`enqueueActions: enqueue(${JSON.stringify(action)}) is not supported`);
+}) as unknown as Enqueue;
+enqueue.assign = (assignment) => {
+  enqueuedArgs.context = enqueuedContext;
+  enqueuedArgs.event = enqueuedEvent;
+  enqueuedContext = enqueuedWhole && typeof assignment === 'function'
+    ? (assignment as (args: { context: unknown; event: unknown }) => unknown)(enqueuedArgs)
+    : { ...(enqueuedContext as object), ...assigner(assignment, 'enqueueActions')(enqueuedArgs) };
+};
+enqueue.emit = (e) => {
+  enqueuedArgs.context = enqueuedContext;
+  enqueuedArgs.event = enqueuedEvent;
+  enqueuedEmitted.push(typeof e === 'function' ? (e as (args: { context: unknown; event: unknown }) => unknown)(enqueuedArgs) : e);
+};
+
+/** The one argument object handed to a collector. */
+const collectArgs: { context: unknown; event: unknown; enqueue: Enqueue } = { context: undefined, event: undefined, enqueue };
+
 /** `enqueueActions`: the collector's assigns and emits, applied in the order it enqueued them. */
 function runEnqueued<C>(a: Extract<Action, { kind: 'enqueue' }>, context: C, event: unknown, emitted: unknown[], whole: boolean): C {
-  let ctx = context;
-  const enqueue = ((action: unknown) => {
-    throw new UnsupportedMachineError(`enqueueActions: enqueue(${JSON.stringify(action)}) is not supported`);
-  }) as unknown as Enqueue;
-  enqueue.assign = (assignment) => {
-    const run = assigner(assignment, 'enqueueActions');
-    const step = { context: ctx, event };
-    ctx = (whole && typeof assignment === 'function' ? run(step) : { ...ctx, ...run(step) }) as C;
-  };
-  enqueue.emit = (e) => {
-    emitted.push(typeof e === 'function' ? e({ context: ctx, event }) : e);
-  };
-  a.collect({ context: ctx, event, enqueue });
-  return ctx;
+  const outerContext = enqueuedContext;
+  const outerEvent = enqueuedEvent;
+  const outerEmitted = enqueuedEmitted;
+  const outerWhole = enqueuedWhole;
+  enqueuedContext = context;
+  enqueuedEvent = event;
+  enqueuedEmitted = emitted;
+  enqueuedWhole = whole;
+  try {
+    collectArgs.context = context;
+    collectArgs.event = event;
+    a.collect(collectArgs);
+    return enqueuedContext as C;
+  } finally {
+    enqueuedContext = outerContext;
+    enqueuedEvent = outerEvent;
+    enqueuedEmitted = outerEmitted;
+    enqueuedWhole = outerWhole;
+  }
 }
 
 function makeCompiled<C, E extends { type: string }>(
@@ -230,9 +268,8 @@ function makeCompiled<C, E extends { type: string }>(
   whole: boolean,
 ): CompiledMachine<C, E> {
   const candidates = (value: string, type: string) => table.get(value)?.get(type);
-  const select = (value: string, context: C, event: E): number => {
-    const list = candidates(value, event.type);
-    if (list === undefined) return -1;
+  /** The index in `list` of the candidate xstate would take, or -1. */
+  const first = (list: readonly Candidate[], context: C, event: E): number => {
     for (let i = 0; i < list.length; i++) {
       const g = list[i].guard;
       if (g === null) return i;
@@ -242,17 +279,21 @@ function makeCompiled<C, E extends { type: string }>(
     }
     return -1;
   };
-  const apply = (index: number, value: string, context: C, event: E): StepResult<C> => {
-    const c = candidates(value, event.type)![index];
+  const run = (c: Candidate, context: C, event: E): StepResult<C> => {
     const emitted: unknown[] = [];
     return { value: c.target, context: runActions(c.actions, context, event, emitted, whole), emitted };
   };
   return {
-    select,
-    apply,
+    select(value, context, event) {
+      const list = candidates(value, event.type);
+      return list === undefined ? -1 : first(list, context, event);
+    },
+    apply: (index, value, context, event) => run(candidates(value, event.type)![index], context, event),
     step(value, context, event) {
-      const i = select(value, context, event);
-      return i < 0 ? null : apply(i, value, context, event);
+      const list = candidates(value, event.type);
+      if (list === undefined) return null;
+      const i = first(list, context, event);
+      return i < 0 ? null : run(list[i], context, event);
     },
     initial(input) {
       const initial = m.config.initial;
