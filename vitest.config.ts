@@ -28,7 +28,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const EVIDENCE = [
   'properties/**/*.prop.test.ts',
   'test/explore/split.test.ts',
-  'test/explore/sleep.test.ts',
+  'test/explore/kernel.test.ts',
   'test/explore/parallel.test.ts',
   'test/explore/guide.test.ts',
   'test/explore/shard.test.ts',
@@ -71,7 +71,7 @@ const LONG_FIRST = [
   'test/explore/parallel.test.ts',
   'test/liveness/availability.test.ts',
   'test/cli/fuzz.test.ts',
-  'test/explore/sleep.test.ts',
+  'test/explore/kernel.test.ts',
   'test/cli/workers.test.ts',
   'test/liveness/history.test.ts',
   'test/cli/cli.test.ts',

@@ -223,7 +223,9 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   if (!flags.json) io.out(checkHeader('liveness', model));
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const graphTime = timeLimitMs === undefined || runs === 0 ? timeLimitMs : timeLimitMs / 2;
-  const options = { maxDepth, timeLimitMs: graphTime, properties, onProgress, ...limits };
+  // The graph is built on every core, as breadth-first search is: its result does not depend on the threads.
+  const threads = threadsOf(flags.workers, model.config, false, false);
+  const options = { maxDepth, timeLimitMs: graphTime, properties, onProgress, ...limits, workers: threads.workers, source: threads.source };
   const result = prefix === undefined ? exploreLiveness(model, options) : exploreLivenessFrom(model, prefix.steps, options);
   const unproven = result.checked.filter((p) => !result.lassos.some((l) => l.property === p));
   const fair: FairRunsResult | undefined = result.complete || runs === 0 || unproven.length === 0 ? undefined

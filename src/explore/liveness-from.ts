@@ -48,6 +48,8 @@ export function exploreLivenessFrom<S, A extends Action>(
   model: Model<S, A>, steps: readonly Action[], options: LivenessOptions = {},
 ): LivenessFromResult<A> {
   const start = startOf(model, steps);
-  const r = exploreLiveness({ ...model, initial: start.state }, options);
+  // Worker threads rebuild the model from its source, and start where the same steps lead.
+  const source = options.source === undefined ? undefined : { ...options.source, from: steps };
+  const r = exploreLiveness({ ...model, initial: start.state }, { ...options, source });
   return { ...r, fromSteps: start.steps.length, lassos: r.lassos.map((l) => ({ ...l, prefix: [...start.steps, ...l.prefix] })) };
 }

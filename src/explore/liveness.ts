@@ -44,6 +44,8 @@ export interface LivenessOptions {
   /** Threads building the graph (this one and `workers` − 1 worker threads); more than 1 needs `source`. */
   readonly workers?: number;
   readonly source?: ModelSource;
+  /** With `workers`: the smallest level for which the worker threads start (see `ExhaustiveOptions.threadsFrom`). */
+  readonly threadsFrom?: number;
 }
 
 /** A violation of a liveness property: the steps to the cycle, then the cycle back to where it starts. */
@@ -104,7 +106,7 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
   const rows = new EdgeRows();
   const graphed = properties.map((p) => model.liveness!.indexOf(p));
   const scheduler: Scheduler = (options.workers ?? 1) > 1
-    ? threadEngines().scheduler({ workers: options.workers!, source: options.source, recording: { goals: false, graph: graphed } })
+    ? threadEngines().scheduler({ workers: options.workers!, source: options.source, threadsFrom: options.threadsFrom, recording: { goals: false, graph: graphed } })
     : inline;
   const levels = searchLevels(model, { ...options, invariants: [] }, { goals: false, graph: graphed }, scheduler, { edges: rows });
   const graph = new StateGraph(levels.seen, rows);

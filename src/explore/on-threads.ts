@@ -10,11 +10,15 @@ import type { Scheduler } from './levels.ts';
 import type { RandomOptions } from './random.ts';
 import type { ExploreResult } from './result.ts';
 
-/** How a worker rebuilds the model: `(await import(module))[exportName](...args)`, all plain data. */
+/**
+ * How a worker rebuilds the model: `(await import(module))[exportName](...args)`, all plain data;
+ * with `from`, the model whose initial state is where those steps lead (liveness-from.ts).
+ */
 export interface ModelSource {
   readonly module: string;
   readonly exportName: string;
   readonly args: readonly unknown[];
+  readonly from?: readonly Action[];
 }
 
 /** What breadth-first search on worker threads needs: the threads, how each rebuilds the model, and what it records. */

@@ -10,6 +10,7 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Action, Model } from '../model.ts';
+import { startOf } from './liveness-from.ts';
 import type { ModelSource } from './on-threads.ts';
 
 export type { ModelSource };
@@ -18,7 +19,8 @@ export async function loadModel<S, A extends Action>(source: ModelSource): Promi
   const mod = (await import(source.module)) as Record<string, unknown>;
   const build = mod[source.exportName];
   if (typeof build !== 'function') throw new Error(`${source.module} exports no function '${source.exportName}'`);
-  return build(...source.args) as Model<S, A>;
+  const model = build(...source.args) as Model<S, A>;
+  return source.from === undefined ? model : { ...model, initial: startOf(model, source.from).state };
 }
 
 /** What a worker reports when it fails: the message, on one line. */
