@@ -6,7 +6,8 @@
  *  - stepping: the replica machine through xstate `transition()`, the compiled reducer and a
  *    hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
  *  - exhaustive, random: distinct states per second and bytes per state; steps per second;
- *  - reduction: sleep sets, and fingerprints that remember shared parts, against the default;
+ *  - kernel: the search kernel against the commit before it (built beside), safety and liveness;
+ *  - reduction: fingerprints that remember shared parts, against walking every part;
  *  - memory, memory-random: peak resident memory of each engine in a process of its own;
  *  - default-check: what `kafka-spec check` with no options covers in its minute;
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
@@ -22,10 +23,10 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { transition } from 'xstate';
 import { Cluster } from '../spec/cluster.ts';
@@ -255,6 +256,104 @@ function workerScaling(depth = 7, runs = 12_000) {
     return { runs: n, steps: one.steps, twoSteps: two.steps, ...figures(one, two) };
   };
   return { exhaustive, deeper, random: campaign(runs), longer: campaign(4 * runs) };
+}
+
+/** The commit before the breadth-first kernel and the model's single-literal states: the `kernel` section's yardstick. */
+const BASELINE = 'c0a6c30';
+
+/**
+ * Builds `commit` beside this checkout (its sources from git, compiled with this checkout's
+ * packages) and returns its root; the build is kept in the temporary folder for the run.
+ */
+function buildBeside(commit: string): string {
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), `kafka-spec-${commit}-`));
+  const extract = spawnSync('sh', ['-c', `git -C '${repo}' archive ${commit} | tar -x -C '${dir}'`], { encoding: 'utf8' });
+  if (extract.status !== 0) throw new Error(`cannot read commit ${commit}: ${extract.stderr.trim()}`);
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  const built = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`cannot build commit ${commit}: ${built.stdout.trim().split('\n')[0]}`);
+  return dir;
+}
+
+/**
+ * One search of a build in a process of its own, with the heap sized as the command line sizes it:
+ * breadth-first to `depth`, or the liveness graph to `depth`; distinct states, edges or transitions,
+ * and CPU milliseconds of the search alone.
+ */
+const BUILD_SEARCH = `
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--heap-growing-percent=50');
+  const { kind, depth, dist } = JSON.parse(process.argv[1]);
+  const { kafkaModelOf } = await import(dist + 'properties/kafka-model.js');
+  const model = kafkaModelOf({});
+  const cpu = process.cpuUsage();
+  const r = kind === 'liveness'
+    ? (await import(dist + 'src/explore/liveness.js')).exploreLiveness(model, { maxDepth: depth })
+    : (await import(dist + 'src/explore/index.js')).exploreExhaustive(model, { maxDepth: depth });
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ states: r.stats.states, transitions: r.stats.transitions, cpuMs: Math.round((used.user + used.system) / 1000) }));
+`;
+
+function searchBuild(root: string, kind: 'safety' | 'liveness', depth: number): { states: number; transitions: number; cpuMs: number } {
+  const dist = pathToFileURL(join(root, 'dist/')).href;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', BUILD_SEARCH, JSON.stringify({ kind, depth, dist })], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the ${kind} search of ${root} exited ${r.status}: ${r.stderr.trim().split('\n')[0]}`);
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * This build's breadth-first kernel against the commit before it (`BASELINE`, built beside), on one
+ * thread, today's protocol with the default bounds: safety to depth 7 and 8 and the liveness graph
+ * to depth 6, each search in a process of its own, the two builds alternating, `rounds` times.
+ * Both visit the same states (checked); the figure is distinct states per CPU second of the search.
+ */
+function kernel(rounds = 3) {
+  const base = buildBeside(BASELINE);
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  try {
+    const compare = (kind: 'safety' | 'liveness', depth: number) => {
+      const before: number[] = [];
+      const now: number[] = [];
+      let states = 0;
+      let transitions = 0;
+      for (let i = 0; i < rounds; i++) {
+        // The older build first in even rounds, this one first in odd ones.
+        const first = searchBuild(i % 2 === 0 ? base : here, kind, depth);
+        const second = searchBuild(i % 2 === 0 ? here : base, kind, depth);
+        const [old, fresh] = i % 2 === 0 ? [first, second] : [second, first];
+        if (old.states !== fresh.states || old.transitions !== fresh.transitions) throw new Error(`the two builds searched different graphs: ${JSON.stringify([old, fresh])}`);
+        [states, transitions] = [fresh.states, fresh.transitions];
+        before.push(old.cpuMs);
+        now.push(fresh.cpuMs);
+      }
+      const [beforeMs, nowMs] = [median(before), median(now)];
+      return {
+        kind, depth, states, transitions, beforeMs, nowMs,
+        beforeStatesPerSecond: Math.round(states / (beforeMs / 1000)), nowStatesPerSecond: Math.round(states / (nowMs / 1000)),
+        speedup: Number((beforeMs / nowMs).toFixed(2)),
+      };
+    };
+    return { baseline: BASELINE, rounds, searches: [compare('safety', 7), compare('safety', 8), compare('liveness', 6)] };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+function kernelMarkdown(r: ReturnType<typeof kernel>): string {
+  const k = (x: number) => x.toLocaleString('en');
+  const row = (s: (typeof r.searches)[number]) =>
+    `| ${s.kind === 'safety' ? 'breadth-first search' : 'liveness graph'}, depth ${s.depth} | ${k(s.states)} | ${k(s.transitions)} | ` +
+    `${(s.beforeMs / 1000).toFixed(1)} s | ${(s.nowMs / 1000).toFixed(1)} s | ${k(s.beforeStatesPerSecond)} | ${k(s.nowStatesPerSecond)} | **${s.speedup.toFixed(2)}×** |`;
+  return [
+    '## The search kernel against the commit before it', '',
+    `Today's protocol with the default bounds, one thread; this build against commit ${r.baseline} built beside it, each search in a process of its own,`,
+    `the two alternating, median of ${r.rounds} by CPU time of the search. Both searched the same states and transitions (edges, for the liveness graph).`, '',
+    '| search | distinct states | transitions | CPU before | CPU now | states/s before | states/s now | speed-up |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.searches.map(row),
+  ].join('\n');
 }
 
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
@@ -654,6 +753,7 @@ const SECTIONS: Record<string, Section> = {
       stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   } },
   reduction: { key: 'reduction', run: () => reductions(flag('--depth')) },
+  kernel: { key: 'kernel', run: () => kernel(flag('--rounds')) },
   memory: { key: 'memory', run: () => memory() },
   'memory-random': { key: 'memoryRandom', run: () => memoryRandom(flag('memory-random')) },
   'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
@@ -728,6 +828,7 @@ function markdown(r: Record<string, any>): string {
         `${k(r.memory.v8Defaults.processBytesPerState)} bytes per state)`),
     `- random: ${k(r.random.runs)} runs, ${k(r.random.steps)} steps in ${(r.random.elapsedMs / 1000).toFixed(1)} s: **${k(r.random.stepsPerSecond)} steps/s** (invariants checked after every step)`,
     ...(r.memoryRandom === undefined ? [] : [memoryRandomMarkdown(r.memoryRandom)]), '',
+    ...(r.kernel === undefined ? [] : [kernelMarkdown(r.kernel), '']),
     ...(r.reduction === undefined ? [] : [reductionMarkdown(r.reduction), '']),
     ...(r.defaultCheck === undefined ? [] : [defaultCheckMarkdown(r.defaultCheck), '']),
     '## Time to the first counterexample (a loss invariant)', '',
