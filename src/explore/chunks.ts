@@ -279,6 +279,9 @@ class ChunkBuilder {
   private readonly action = new Ints(1024);
   private readonly step = new Ints(1024);
   private readonly names = new Map<string, number>();
+  /** The step named last and its index: successors come grouped by kind. */
+  private lastName = '';
+  private lastIndex = -1;
   private readonly labels: Ints | null;
   private readonly cuts: Ints | null;
   private readonly settled: Ints | null;
@@ -296,8 +299,10 @@ class ChunkBuilder {
 
   /** Records a successor; its index within the chunk. */
   add(hi: number, lo: number, parent: number, action: number, step: string, label: number, cut: boolean): number {
-    let k = this.names.get(step);
+    let k = step === this.lastName ? this.lastIndex : this.names.get(step);
     if (k === undefined) this.names.set(step, (k = this.names.size));
+    this.lastName = step;
+    this.lastIndex = k;
     this.hi.push(hi);
     this.lo.push(lo);
     this.parent.push(parent);

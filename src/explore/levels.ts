@@ -139,6 +139,13 @@ export function searchLevels<S, A extends Action>(
     let tf = 0;
     let g = 0;
     const graph = r.graph;
+    // Steps by kind and goals reached are counted here, and added to the coverage when the chunk is left, whatever stops it.
+    const kinds = new Int32Array(r.names.length);
+    const reached = new Int32Array(model.goals.length);
+    const leave = (why: StopReason | null) => {
+      coverage.tally(r.names, kinds, reached, depth + 1);
+      return why;
+    };
     const global = graph === null ? null : graph.instances.map((key) => {
       let n = instances.get(key);
       if (n === undefined) instances.set(key, (n = instances.size));
@@ -156,27 +163,25 @@ export function searchLevels<S, A extends Action>(
             continue;
           }
           const found = seen.addOrFind(r.hi[i], r.lo[i], r.parent[i], r.action[i]);
-          const target = found >= 0 ? found : ~found;
           if (found >= 0) {
             if (graph.settled[i] < 0) throw new Error('a new state of the graph came without its settled bits');
             edges!.settle(found, graph.settled[i]);
           }
-          edges!.add(target, label);
+          edges!.add(found >= 0 ? found : ~found, label);
           transitions++;
           continue;
         }
         transitions++;
-        let reached: number[] | null = null;
-        for (; g < r.goals.length && r.goals[g] === i; g += 2) (reached ??= []).push(r.goals[g + 1]);
-        coverage.tally(r.names[r.step[i]], reached ?? NO_GOALS, depth + 1);
+        kinds[r.step[i]]++;
+        for (; g < r.goals.length && r.goals[g] === i; g += 2) reached[r.goals[g + 1]]++;
         for (; sf < r.stepFails.length && r.stepFails[sf] === i; sf += 2) {
           const inv = r.stepFails[sf + 1];
-          if (standing.has(inv) && violated(inv, () => traceThrough(model, seen, r.parent[i], r.action[i]))) return 'violation';
+          if (standing.has(inv) && violated(inv, () => traceThrough(model, seen, r.parent[i], r.action[i]))) return leave('violation');
         }
         const child = seen.add(r.hi[i], r.lo[i], r.parent[i], r.action[i]);
         for (; tf < r.stateFails.length && r.stateFails[tf] === i; tf += 2) {
           const inv = r.stateFails[tf + 1];
-          if (child >= 0 && standing.has(inv) && violated(inv, () => traceTo(model, seen, child))) return 'violation';
+          if (child >= 0 && standing.has(inv) && violated(inv, () => traceTo(model, seen, child))) return leave('violation');
         }
       }
       if (edges !== null) {
@@ -184,9 +189,9 @@ export function searchLevels<S, A extends Action>(
         if (cut) cutStates++;
       }
       const stop = checkpoint(id);
-      if (stop !== null) return stop;
+      if (stop !== null) return leave(stop);
     }
-    return null;
+    return leave(null);
   };
   try {
     const initialBad = invs.find((inv) => violates(inv, undefined, model.initial));
@@ -230,9 +235,6 @@ export function searchLevels<S, A extends Action>(
 export function violationOf<S, A extends Action>(inv: Invariant<S>, trace: A[]): Violation<A> {
   return { invariant: inv.name, statement: inv.statement, trace, length: trace.length };
 }
-
-/** The goals a successor reached when it reached none (shared, not one array per successor). */
-const NO_GOALS: readonly number[] = [];
 
 function settledOf<S, A extends Action>(model: Model<S, A>, recording: Recording, s: S): number {
   let bits = 0;

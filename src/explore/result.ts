@@ -224,12 +224,16 @@ export class CoverageCounter<S, A extends Action> {
     }
   }
 
-  /** Counts a step of this kind that reached the goals with these indices (into `model.goals`), found by another thread. */
-  tally(step: string, reached: readonly number[], depth: number): void {
-    this.steps[step] = (this.steps[step] ?? 0) + 1;
-    for (const i of reached) {
+  /**
+   * Adds steps counted elsewhere, all taken to `depth`: `kinds[k]` steps named `names[k]`, and
+   * `reached[i]` of them reaching goal i (an index into `model.goals`).
+   */
+  tally(names: readonly string[], kinds: Int32Array, reached: Int32Array, depth: number): void {
+    for (let k = 0; k < names.length; k++) if (kinds[k] > 0) this.steps[names[k]] = (this.steps[names[k]] ?? 0) + kinds[k];
+    for (let i = 0; i < reached.length; i++) {
+      if (reached[i] === 0) continue;
       const g = this.goals[this.model.goals[i].name];
-      g.count++;
+      g.count += reached[i];
       if (g.firstDepth === null || depth < g.firstDepth) g.firstDepth = depth;
     }
   }

@@ -75,12 +75,12 @@ describe('breadth-first search on worker threads', () => {
   });
 
   it('certifies a random find minimal on the threads it is given, with the same verdict as one thread', () => {
-    // With heartbeat losses and leader moves, levels pass 2,048 states before depth 8.
+    // With heartbeat losses and leader moves, levels pass 2,048 states before depth 8, and the search lasts long enough for a worker to join.
     const config = { ...kafkaConfig, maxLeaderMoves: 1, maxHeartbeatLosses: 1 };
     const source = { ...kafka, args: [config] };
     const model = kafkaModelOf(config);
-    // Nothing breaks hw-le-leo, so certifying a 9-step "violation" searches every state to depth 8.
-    const found = { invariant: 'hw-le-leo', statement: '', trace: [], length: 9 };
+    // Nothing breaks hw-le-leo, so certifying an 11-step "violation" searches every state to depth 10.
+    const found = { invariant: 'hw-le-leo', statement: '', trace: [], length: 11 };
     const one = certifyMinimal(model, found, {});
     expect(one.certifiedMinimal).toBe(true);
     expect(certifyMinimal(model, found, { workers: 2, source })).toEqual(one);
@@ -92,9 +92,9 @@ describe('breadth-first search on worker threads', () => {
     const config = { ...kafkaConfig, maxLeaderMoves: 1, maxHeartbeatLosses: 1 };
     const source = { ...kafka, args: [config] };
     const model = kafkaModelOf(config);
-    expect(exploreExhaustive(model, { maxDepth: 8, workers: 2, source }).stats.threads).toBe(2);
+    expect(exploreExhaustive(model, { maxDepth: 10, workers: 2, source }).stats.threads).toBe(2);
     const bad = { ...source, exportName: 'noSuchModel' };
-    expect(() => exploreExhaustive(model, { maxDepth: 8, workers: 2, source: bad })).toThrow(/^a worker failed: .*exports no function 'noSuchModel'$/);
+    expect(() => exploreExhaustive(model, { maxDepth: 10, workers: 2, source: bad })).toThrow(/^a worker failed: .*exports no function 'noSuchModel'$/);
   });
 });
 
