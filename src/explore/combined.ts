@@ -9,7 +9,7 @@ import { exploreBounded } from './bounded.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { type CertifyBudget, exploreRandom } from './random.ts';
 import type { ModelSource } from './on-threads.ts';
-import { type Coverage, type ExploreResult, type Progress, type Violation, searchVerdict, selectInvariants } from './result.ts';
+import { addCoverage, type ExploreResult, type Progress, type Violation, searchVerdict, selectInvariants } from './result.ts';
 
 export interface CombinedOptions {
   /**
@@ -74,7 +74,7 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
       engine: 'exhaustive+random', states: bfs.stats.states, transitions: bfs.stats.transitions + (random?.stats.transitions ?? 0),
       depth: bfs.stats.depth, runs: random?.stats.runs, elapsedMs: Date.now() - started,
     },
-    coverage: random === null ? bfs.coverage : mergeCoverage(bfs.coverage, random.coverage),
+    coverage: random === null ? bfs.coverage : addCoverage(bfs.coverage, random.coverage),
     stopReason: random?.stopReason ?? bfs.stopReason,
     phases: { exhaustive: bfs, random },
   };
@@ -98,7 +98,7 @@ function randomPhase<S, A extends Action>(
     total = total === null ? pass : {
       ...pass,
       stats: { ...pass.stats, transitions: total.stats.transitions + pass.stats.transitions, elapsedMs: total.stats.elapsedMs + pass.stats.elapsedMs },
-      coverage: mergeCoverage(total.coverage, pass.coverage),
+      coverage: addCoverage(total.coverage, pass.coverage),
     };
     if (pass.verdict !== 'violated' || options.everyInvariant !== true) break;
     standing = standing.filter((n) => !pass.violations.some((v) => v.invariant === n));
@@ -106,16 +106,3 @@ function randomPhase<S, A extends Action>(
   return total === null ? null : { ...total, violations, verdict: searchVerdict(violations, false) };
 }
 
-/** Counts add up; a goal's earliest step is the smaller of the two. */
-export function mergeCoverage(a: Coverage, b: Coverage): Coverage {
-  const goals: Coverage['goals'] = {};
-  for (const name of new Set([...Object.keys(a.goals), ...Object.keys(b.goals)])) {
-    const x = a.goals[name];
-    const y = b.goals[name];
-    const depths = [x?.firstDepth, y?.firstDepth].filter((d): d is number => d !== null && d !== undefined);
-    goals[name] = { count: (x?.count ?? 0) + (y?.count ?? 0), firstDepth: depths.length > 0 ? Math.min(...depths) : null };
-  }
-  const steps: Record<string, number> = { ...a.steps };
-  for (const [k, n] of Object.entries(b.steps)) steps[k] = (steps[k] ?? 0) + n;
-  return { goals, steps };
-}

@@ -7,6 +7,6 @@ export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts'
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
 export { type ModelSource } from './on-threads.ts';
-export { addCoverage, mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
+export { mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
 export { DOES_NOT_COMPOSE, refusal, type Split, type Technique } from './compose.ts';
 export * from './result.ts';

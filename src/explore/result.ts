@@ -204,6 +204,19 @@ export function capOf<S, A extends Action>(model: Model<S, A>, cap: BudgetCap | 
   return (s) => budget.spent(s) <= cap.spent;
 }
 
+/** Coverage added up: transitions by kind and goal counts summed, each goal's earliest depth the least. */
+export function addCoverage(a: Coverage, b: Coverage): Coverage {
+  const goals: Record<string, { count: number; firstDepth: number | null }> = structuredClone(a.goals);
+  for (const [name, g] of Object.entries(b.goals)) {
+    const x = (goals[name] ??= { count: 0, firstDepth: null });
+    x.count += g.count;
+    if (g.firstDepth !== null && (x.firstDepth === null || g.firstDepth < x.firstDepth)) x.firstDepth = g.firstDepth;
+  }
+  const steps = { ...a.steps };
+  for (const [k, n] of Object.entries(b.steps)) steps[k] = (steps[k] ?? 0) + n;
+  return { goals, steps };
+}
+
 /** Mutable coverage counters used while exploring. */
 export class CoverageCounter<S, A extends Action> {
   readonly goals: Record<string, { count: number; firstDepth: number | null }> = {};

@@ -20,7 +20,7 @@
  * tables, not summed.
  */
 import type { Action } from '../model.ts';
-import { type Coverage, type ExploreResult, type StopReason, type Violation, searchVerdict } from './result.ts';
+import { addCoverage, type ExploreResult, type StopReason, type Violation, searchVerdict } from './result.ts';
 
 /** Shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -46,19 +46,6 @@ export function shortestPerInvariant<V extends { readonly invariant: string; rea
     if (b === undefined || v.length < b.length) best.set(v.invariant, v);
   }
   return [...best.values()];
-}
-
-/** Coverage added up: transitions by kind and goal counts summed, each goal's earliest depth the least. */
-export function addCoverage(a: Coverage, b: Coverage): Coverage {
-  const goals: Record<string, { count: number; firstDepth: number | null }> = structuredClone(a.goals);
-  for (const [name, g] of Object.entries(b.goals)) {
-    const x = (goals[name] ??= { count: 0, firstDepth: null });
-    x.count += g.count;
-    if (g.firstDepth !== null && (x.firstDepth === null || g.firstDepth < x.firstDepth)) x.firstDepth = g.firstDepth;
-  }
-  const steps = { ...a.steps };
-  for (const [k, n] of Object.entries(b.steps)) steps[k] = (steps[k] ?? 0) + n;
-  return { goals, steps };
 }
 
 /** Why shards stopped, as one reason: a violation if any found one, else the reason they share, else the first. */
