@@ -71,7 +71,8 @@ const memoHi = new Int32Array(POSITIONS * WAYS);
 const memoLo = new Int32Array(POSITIONS * WAYS);
 const shapeKeys: (string[] | null)[] = new Array(POSITIONS).fill(null);
 const shapeHashes = new Int32Array(POSITIONS);
-let remembering = true;
+/** [0]: 1 while parts are remembered (a typed array for the reason `H` is one). */
+const remembering = new Uint8Array([1]);
 
 /** The position of child `k` of the part at `position`. */
 function childPosition(position: number, k: number): number {
@@ -140,7 +141,7 @@ function shapeOf(o: Record<string, unknown>, position: number): number {
  */
 function part(v: object, position: number, depth: number): void {
   const first = position * WAYS;
-  if (remembering && position >= 0) {
+  if (remembering[0] === 1 && position >= 0) {
     for (let w = first; w < first + WAYS; w++) {
       if (memoParts[w] !== v) continue;
       const hi = memoHi[w];
@@ -205,7 +206,7 @@ function finish(h: number): number {
  * same either way. For tests, which check exactly that, and the benchmark, which times both.
  */
 export function rememberParts(on: boolean): void {
-  remembering = on;
+  remembering[0] = on ? 1 : 0;
   memoParts.fill(null);
 }
 
