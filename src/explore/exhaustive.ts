@@ -12,28 +12,14 @@
  */
 import type { Action, Model } from '../model.ts';
 import { refusal } from './compose.ts';
-import { inline, type LevelOptions, searchLevels } from './levels.ts';
-import { type ModelSource, threadEngines } from './on-threads.ts';
+import { inline, type LevelOptions, searchLevels, type ThreadOptions } from './levels.ts';
+import { threadEngines } from './on-threads.ts';
 import { LevelSplit, type Shard } from './shard.ts';
 import { type BudgetCap, type ExploreResult, searchVerdict } from './result.ts';
 
-export interface ExhaustiveOptions extends LevelOptions {
+export interface ExhaustiveOptions extends LevelOptions, ThreadOptions {
   /** Explore only the states within this budget cap, on top of the model's own bounds (see bounded.ts). */
   readonly cap?: BudgetCap;
-  /**
-   * Threads expanding each level: the calling thread and `workers` − 1 worker threads; more than
-   * 1 needs `source`. The states, ids, violations and coverage are those of one thread, in the
-   * same order.
-   */
-  readonly workers?: number;
-  /** How a worker thread rebuilds this very model. */
-  readonly source?: ModelSource;
-  /**
-   * With `workers`: the smallest level (in states) for which the worker threads start; smaller
-   * levels are expanded on the calling thread, and a search with none this large starts no
-   * worker (default 2,048, node.ts `THREADS_FROM`).
-   */
-  readonly threadsFrom?: number;
   /**
    * Search only this shard of the whole (shard.ts `LevelSplit`): every level in full up to the
    * first one holding at least `splitPerShard` (default `SPLIT_STATES_PER_SHARD`) states per

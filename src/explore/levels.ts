@@ -15,7 +15,8 @@ import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import type { EdgeRows } from './graph.ts';
 import { type LevelSplit } from './shard.ts';
-import { type Progress, type StopReason, type Violation, CoverageCounter, SearchLimits, selectInvariants } from './result.ts';
+import type { ModelSource } from './on-threads.ts';
+import { type SearchLimitOptions, type StopReason, type Violation, CoverageCounter, SearchLimits, selectInvariants } from './result.ts';
 
 /** The message starting a level on every thread. */
 export interface LevelTask {
@@ -55,16 +56,29 @@ export const inline: Scheduler = {
   close: () => {},
 };
 
-export interface LevelOptions {
+export interface LevelOptions extends SearchLimitOptions {
   readonly maxDepth?: number;
-  readonly maxStates?: number;
-  readonly maxMemoryBytes?: number;
-  readonly timeLimitMs?: number;
   /** Invariant names to check; all when absent. */
   readonly invariants?: readonly string[];
-  readonly onProgress?: (p: Progress) => void;
   /** Stop at the first violation; otherwise once every checked invariant has failed. */
   readonly stopAtFirst?: boolean;
+}
+
+/** The threads a breadth-first search runs on. */
+export interface ThreadOptions {
+  /**
+   * The calling thread and `workers` − 1 worker threads; more than 1 needs `source`. The states,
+   * ids, violations, coverage and edges are those of one thread, in the same order.
+   */
+  readonly workers?: number;
+  /** How a worker thread rebuilds this very model. */
+  readonly source?: ModelSource;
+  /**
+   * With `workers`: the smallest level (in states) for which the worker threads start; smaller
+   * levels are expanded on the calling thread, and a search with none this large starts no
+   * worker (default 2,048, node.ts `THREADS_FROM`).
+   */
+  readonly threadsFrom?: number;
 }
 
 /** What one breadth-first search found and how far it went. */

@@ -27,25 +27,16 @@
 import type { Action, LivenessProperty, Model, StepFairness } from '../model.ts';
 import { actionsAlong, FAULT, instanceKey } from './chunks.ts';
 import { EdgeRows, StateGraph } from './graph.ts';
-import { inline, type Scheduler, searchLevels } from './levels.ts';
-import { threadEngines, type ModelSource } from './on-threads.ts';
-import { type Progress, type StopReason, UnknownInvariantError } from './result.ts';
+import { inline, type Scheduler, searchLevels, type ThreadOptions } from './levels.ts';
+import { threadEngines } from './on-threads.ts';
+import { type SearchLimitOptions, type StopReason, UnknownInvariantError } from './result.ts';
 
 export { instanceKey };
 
-export interface LivenessOptions {
+export interface LivenessOptions extends SearchLimitOptions, ThreadOptions {
   readonly maxDepth?: number;
-  readonly maxStates?: number;
-  readonly maxMemoryBytes?: number;
-  readonly timeLimitMs?: number;
   /** Property names to check; all of the model's when absent or empty. */
   readonly properties?: readonly string[];
-  readonly onProgress?: (p: Progress) => void;
-  /** Threads building the graph (this one and `workers` − 1 worker threads); more than 1 needs `source`. */
-  readonly workers?: number;
-  readonly source?: ModelSource;
-  /** With `workers`: the smallest level for which the worker threads start (see `ExhaustiveOptions.threadsFrom`). */
-  readonly threadsFrom?: number;
 }
 
 /** A violation of a liveness property: the steps to the cycle, then the cycle back to where it starts. */
