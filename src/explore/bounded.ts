@@ -19,6 +19,7 @@
  * the round before did; that costs at most the sum of the rounds' sizes.
  */
 import type { Action, Model } from '../model.ts';
+import { refusal } from './compose.ts';
 import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { type Coverage, type ExploreResult, type StopReason, type Violation, searchVerdict, selectInvariants } from './result.ts';
 
@@ -59,6 +60,8 @@ export function budgetOf<S, A extends Action>(model: Model<S, A>, name: string) 
  */
 export function exploreBounded<S, A extends Action>(model: Model<S, A>, options: BoundedOptions): ExploreResult<A> & { readonly rounds: BoundedRound[] } {
   const started = Date.now();
+  const refused = refusal('fewest-first', { threads: (options.workers ?? 1) > 1, shards: options.shard !== undefined });
+  if (refused !== null) throw new Error(refused);
   const budget = budgetOf(model, options.budget);
   let standing = selectInvariants(model, options.invariants).map((i) => i.name);
   const violations: Violation<A>[] = [];

@@ -103,3 +103,10 @@ describe('fewest-first bounded search on Kafka, against plain breadth-first sear
     return trace.reduce((s, a) => model.step(s, a), model.initial);
   }
 });
+
+describe('what fewest-first search does not compose with', () => {
+  it('refuses shards with the kernel\'s reason, on one line', () => {
+    expect(() => exploreBounded(walk, { budget: 'jumps', shard: { index: 1, count: 2 } }))
+      .toThrow(/^fewest-first search does not run as shards: fewest-first search proves a count of its budget only when every round searched the whole graph below it$/);
+  });
+});
