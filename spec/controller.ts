@@ -247,7 +247,8 @@ export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: Alte
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
   if (req.isr.some((b) => isObserver(k, b))) return 'INELIGIBLE_REPLICA';
   if (!k.alterPartition.checksBrokerState) return null;
-  const eligible = req.isr.every((b, i) => !ctrl.fenced[b - 1] && req.memberEpochs[i] === ctrl.brokerEpochs[b - 1]);
+  // A member's broker epoch of -1 is one the leader has not heard in its epoch: Kafka's controller skips the check for it.
+  const eligible = req.isr.every((b, i) => !ctrl.fenced[b - 1] && (req.memberEpochs[i] === -1 || req.memberEpochs[i] === ctrl.brokerEpochs[b - 1]));
   return eligible ? null : 'INELIGIBLE_REPLICA';
 }
 

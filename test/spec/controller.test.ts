@@ -182,6 +182,13 @@ describe('AlterPartition (S3, O4)', () => {
     expect(alterPartitionError(old, c, request())).toBeNull();
   });
 
+  it('S3: a member whose broker epoch the leader sends as -1 (not heard from in its epoch) skips the broker-epoch check, as in Kafka', () => {
+    const c = controller(today, {}, { brokerEpochs: [1, 2, 1] });
+    expect(alterPartitionError(today, c, request({ memberEpochs: [1, -1] }))).toBeNull();
+    // A fenced member is refused whatever epoch it is sent with.
+    expect(alterPartitionError(today, controller(today, {}, { fenced: fenced(2) }), request({ memberEpochs: [1, -1] }))).toBe('INELIGIBLE_REPLICA');
+  });
+
   it('O4: an observer in the proposal is INELIGIBLE_REPLICA', () => {
     const k = rules({ observers: 1 });
     expect(alterPartitionError(k, controller(k), request({ isr: [1, 2, 3], memberEpochs: [1, 1, 1] }))).toBe('INELIGIBLE_REPLICA');
