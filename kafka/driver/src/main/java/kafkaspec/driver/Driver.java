@@ -47,6 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   consume    topic, from (optional: seek), timeoutMs -> records [{offset, value, leaderEpoch}]
  *              (one assigned consumer, max.poll.records=1; it validates its position after a leader
  *              change as the client always does since KIP-320)
+ *   brokers    -> ids of the brokers the cluster lists (registered and unfenced: Admin describeCluster)
  *   elect      topic, type ("PREFERRED"|"UNCLEAN") -> Admin electLeaders
  *   quit
  */
@@ -109,6 +110,7 @@ public final class Driver {
       case "acks": return acks();
       case "consume": return consume(topic, c);
       case "elect": return elect(topic, c.path("type").asText("PREFERRED"));
+      case "brokers": return brokers();
       default: throw new IllegalArgumentException("unknown op '" + op + "'");
     }
   }
@@ -232,6 +234,12 @@ public final class Driver {
       x.put("leaderEpoch", r.leaderEpoch().orElse(-1));
     }
     o.put("position", consumer.position(tp));
+    return o;
+  }
+
+  private ObjectNode brokers() throws Exception {
+    ObjectNode o = JSON.createObjectNode();
+    o.set("ids", ids(new ArrayList<>(admin.describeCluster().nodes().get())));
     return o;
   }
 
