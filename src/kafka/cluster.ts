@@ -18,6 +18,17 @@ import type { Jars } from './environment.ts';
 import { HarnessError } from './errors.ts';
 import { checkpointOffset, type LogRecord, powerCut, type PowerCut, readPartitionLog } from './logfile.ts';
 import { killAll, startJava, type Started } from './processes.ts';
+import { type FrameInfo, KafkaProxy, type Verdict } from './proxy.ts';
+
+/**
+ * The broker a request comes from, by the client id Kafka gives its channels: a follower's fetcher
+ * is `broker-2-fetcher-0`; a broker's channel to the controller (heartbeats, registration,
+ * AlterPartition) is the broker's id alone, `2`. Null for anything else.
+ */
+export function senderOf(f: Pick<FrameInfo, 'clientId'>): number | null {
+  const m = /^(?:broker-(\d+)-fetcher-\d+|(\d+))$/.exec(f.clientId ?? '');
+  return m === null ? null : Number(m[1] ?? m[2]);
+}
 
 /** Is `port` free on 127.0.0.1? */
 export function portFree(port: number): Promise<boolean> {
@@ -130,17 +141,65 @@ export class KafkaCluster {
   readonly controller: KafkaNode;
   readonly brokers: KafkaNode[];
   driver: Driver | null = null;
+  /** The proxy in front of each broker's replication listener (index broker-1): followers' fetches to that broker pass through it. */
+  readonly replicationProxies: KafkaProxy[] = [];
+  /** The proxy in front of the controller: every broker's heartbeats, registrations, AlterPartition requests and metadata fetches. */
+  controllerProxy: KafkaProxy | null = null;
+  /** Followers whose fetch requests are let through; the others' are held at the leader's proxy. */
+  readonly fetching = new Set<number>();
+  /** Brokers whose heartbeats are held at the controller's proxy. */
+  readonly heartbeatsHeld = new Set<number>();
   private readonly clusterId = randomBytes(16).toString('base64url').slice(0, 22);
 
   private constructor(readonly o: ClusterOptions, readonly ports: { controller: number; client: number[]; replication: number[] }) {
     const s = o.settings;
     this.controller = new KafkaNode(CONTROLLER_ID, join(o.dir, 'controller'), {});
     Object.assign(this.controller.props, controllerProperties(s, this.controller.data, ports.controller));
-    this.brokers = Array.from({ length: s.rf }, (_, i) => {
-      const n = new KafkaNode(i + 1, join(o.dir, `broker-${i + 1}`), {});
-      Object.assign(n.props, brokerProperties(s, i + 1, n.data, { client: ports.client[i], replication: ports.replication[i] }, ports.controller));
-      return n;
-    });
+    this.brokers = Array.from({ length: s.rf }, (_, i) => new KafkaNode(i + 1, join(o.dir, `broker-${i + 1}`), {}));
+  }
+
+  /** The proxies, then each broker's configuration naming them: replication advertised at its proxy, the controller reached through its proxy. */
+  private async startProxies(): Promise<void> {
+    const s = this.o.settings;
+    const onError = (m: string) => this.o.progress?.(`proxy: ${m}`);
+    this.controllerProxy = await KafkaProxy.start({ name: 'controller', listen: { port: 0 }, target: { host: '127.0.0.1', port: this.ports.controller }, decide: (f) => this.decideController(f), onError });
+    for (const b of this.brokers) {
+      const proxy = await KafkaProxy.start({ name: `broker-${b.id} replication`, listen: { port: 0 }, target: { host: '127.0.0.1', port: this.ports.replication[b.id - 1] }, decide: (f) => this.decideReplication(f), onError });
+      this.replicationProxies.push(proxy);
+      Object.assign(b.props, brokerProperties(s, b.id, b.data, { client: this.ports.client[b.id - 1], replication: this.ports.replication[b.id - 1], replicationAdvertised: proxy.port }, this.controllerProxy.port));
+    }
+  }
+
+  /** A follower's fetch request is held unless the follower is let fetch; everything else flows. */
+  private decideReplication(f: FrameInfo): Verdict {
+    if (f.direction !== 'request' || f.apiName !== 'Fetch') return 'deliver';
+    const from = senderOf(f);
+    return from !== null && !this.fetching.has(from) ? 'hold' : 'deliver';
+  }
+
+  /** A broker's heartbeat is held while the harness keeps it from the controller. */
+  private decideController(f: FrameInfo): Verdict {
+    if (f.direction !== 'request' || f.apiName !== 'BrokerHeartbeat') return 'deliver';
+    const from = senderOf(f);
+    return from !== null && this.heartbeatsHeld.has(from) ? 'hold' : 'deliver';
+  }
+
+  /** Lets follower `b` fetch (releasing its held fetches) or holds its fetches from now on. */
+  setFetching(b: number, on: boolean): number {
+    if (on) this.fetching.add(b); else this.fetching.delete(b);
+    if (!on) return 0;
+    return this.replicationProxies.reduce((n, p) => n + p.releaseAll((f) => f.apiName === 'Fetch' && senderOf(f) === b), 0);
+  }
+
+  /** Holds (or lets through again, releasing what was held) broker `b`'s heartbeats to the controller. */
+  setHeartbeatsHeld(b: number, held: boolean): void {
+    if (held) this.heartbeatsHeld.add(b); else this.heartbeatsHeld.delete(b);
+    if (!held) this.controllerProxy?.releaseAll((f) => f.apiName === 'BrokerHeartbeat' && senderOf(f) === b);
+  }
+
+  /** Follower `b`'s fetch requests held at broker `leader`'s proxy, oldest first. */
+  heldFetches(b: number, leader: number): FrameInfo[] {
+    return [...(this.replicationProxies[leader - 1]?.held() ?? [])].filter((f) => f.apiName === 'Fetch' && senderOf(f) === b);
   }
 
   /** Ports for the nodes: consecutive from `portBase` (each must be free), or picked by the system. */
@@ -163,7 +222,9 @@ export class KafkaCluster {
   /** Writes the nodes' files, formats their storage, starts the controller and the brokers, creates the topic. */
   static async start(o: ClusterOptions): Promise<KafkaCluster> {
     const c = new KafkaCluster(o, await KafkaCluster.allocate(o.settings.rf, o.portBase));
+    for (const b of c.brokers) c.fetching.add(b.id);
     try {
+      await c.startProxies();
       await Promise.all(c.nodes().map((n) => c.prepare(n)));
       await c.startNode(c.controller);
       await Promise.all(c.brokers.map((b) => c.startNode(b)));
@@ -323,11 +384,28 @@ export class KafkaCluster {
     return powerCut(n.partitionDir, keep);
   }
 
-  /** Starts a stopped broker again; resolves once it logged that it started. */
-  async restart(id: number): Promise<void> {
+  /**
+   * Starts a stopped broker again. With `fenced`, its heartbeats are held at the controller's
+   * proxy, so it registers a new incarnation and stays fenced (a KRaft broker finishes starting
+   * only once unfenced): resolves once the controller answered its registration. Otherwise
+   * resolves once it logged that it started.
+   */
+  async restart(id: number, fenced = false): Promise<void> {
     const n = this.broker(id);
     if (n.running) throw new HarnessError(`broker ${id} is already running`);
-    await this.startNode(n);
+    if (!fenced) {
+      this.setHeartbeatsHeld(id, false);
+      await this.startNode(n);
+      return;
+    }
+    this.setHeartbeatsHeld(id, true);
+    const registered = this.controllerProxy!.waitFor((f) => f.direction === 'response' && f.apiName === 'BrokerRegistration' && senderOf(f) === id, START_MS);
+    this.launch(n);
+    try {
+      await registered;
+    } catch {
+      throw new HarnessError(`broker ${id} did not register with the controller within ${START_MS / 1000} s (see ${n.logs})`);
+    }
   }
 
   /** Controlled shutdown: SIGTERM, and the broker's own shutdown (it asks the controller to move its leaderships). */
@@ -365,6 +443,16 @@ export class KafkaCluster {
       await p.exited;
       n.proc = null;
     }
+    for (const p of [...this.replicationProxies, ...(this.controllerProxy ? [this.controllerProxy] : [])]) await p.close();
     killAll();
+  }
+
+  /** Every proxy's frame log, one line a frame, for the kept logs. */
+  frameLog(): string {
+    const lines: string[] = [];
+    for (const p of [...(this.controllerProxy ? [this.controllerProxy] : []), ...this.replicationProxies]) {
+      for (const f of p.log()) lines.push(`${f.at.toFixed(0).padStart(7)} ms ${p.name}: #${f.id} conn ${f.connection} ${f.direction} ${f.apiName} v${f.apiVersion} corr ${f.correlationId} ${f.clientId ?? '-'} ${f.size} B ${f.verdict}`);
+    }
+    return `${lines.join('\n')}\n`;
   }
 }
