@@ -113,8 +113,8 @@ export async function runReproduce(file: string, flags: ReproduceFlags, io: Outp
   const steps = trace.steps as unknown as readonly Step[];
   try {
     planTrace(steps);
-    const java = findJava();
     const jars = findJars(projectRoot(), version);
+    const java = findJava();
     const replayed = replay(trace);
     if (replayed.states.length < trace.steps.length + 1) return fail(`the model itself cannot replay ${file} past step ${replayed.states.length - 1}`);
     const inv = trace.violation?.invariant;
