@@ -120,8 +120,8 @@ export function compare(o: Observation, m: ModelView, acked: readonly Completion
 }
 
 /**
- * The invariant as the real cluster shows it: an acknowledged record missing from the leader and
- * from every replica; two replicas that differ below both their high watermarks; a consumer that
+ * The invariant as the real cluster shows it: an acknowledged record missing from every replica's
+ * files, or from the running leader's; two replicas that differ below both their high watermarks; a consumer that
  * read a sequence no replica's log ever held. Null when it holds.
  */
 export function checkReal(check: RealCheck, o: Observation, acked: readonly Completion[], consumed: readonly Consumed[], seenLogs: ReadonlySet<string>): string | null {
@@ -130,6 +130,7 @@ export function checkReal(check: RealCheck, o: Observation, acked: readonly Comp
     const lead = o.replicas.find((r) => r.broker === leader && r.running);
     for (const a of acked.filter((x) => x.error === null)) {
       const on = o.replicas.filter((r) => r.records.some((x) => x.value === a.value && x.offset === a.offset)).map((r) => r.broker);
+      if (on.length === 0) return `v${a.value}, acknowledged at offset ${String(a.offset)}, is in no replica's log (the files of all ${o.replicas.length}, running or not)`;
       if (lead !== undefined && !on.includes(leader)) {
         return `v${a.value}, acknowledged at offset ${String(a.offset)}, is not in the log of leader ${leader} (${on.length === 0 ? 'nor in any replica\'s log' : `only on broker(s) ${on.join(',')}`})`;
       }
