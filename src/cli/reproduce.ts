@@ -33,7 +33,7 @@ const CHECKS: Readonly<Record<string, RealCheck>> = {
   'leader-completeness': 'acked-lost',
   'acks-all-durable': 'acked-lost',
   'no-committed-loss': 'acked-lost',
-  'acked-survives': 'acked-lost',
+  'acks-one-durable': 'acked-lost',
   'log-matching': 'logs-diverge',
   'logs-agree-below-hw': 'logs-diverge',
   'hw-only-covers-committed': 'logs-diverge',

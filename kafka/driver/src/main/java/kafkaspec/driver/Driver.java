@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   offsets    topic -> earliest, latest (ListOffsets under read_uncommitted: the leader's high
  *              watermark), latestEpoch (the leader epoch ListOffsets returns with it)
  *   produce    topic, value, acks ("all"|"1"|"0"), idempotence -> id; the send completes in the
- *              background (no retries, as the model's producer sends each value once)
+ *              background (retried only when refused unappended, as the model's producer sends
+ *              each value once)
  *   acks       -> results [{id, value, offset, error}] completed so far, pending
  *   consume    topic, from (optional: seek), timeoutMs -> records [{offset, value, leaderEpoch}]
  *              (one assigned consumer, max.poll.records=1; it validates its position after a leader
@@ -160,7 +161,12 @@ public final class Driver {
       p.put("bootstrap.servers", bootstrap);
       p.put("acks", acks);
       p.put("enable.idempotence", String.valueOf(idempotence));
-      p.put("retries", idempotence ? "2147483647" : "0");
+      // A send refused before anything is appended (NOT_LEADER_OR_FOLLOWER: the producer's metadata
+      // names the old leader) is retried at the leader the refreshed metadata names, as the model's
+      // producer sends to the broker it names; no retry follows a timeout (request.timeout.ms is
+      // the whole delivery.timeout.ms), so nothing is appended twice.
+      p.put("retries", idempotence ? "2147483647" : "5");
+      p.put("retry.backoff.ms", "100");
       p.put("linger.ms", "0");
       p.put("request.timeout.ms", "10000");
       p.put("delivery.timeout.ms", "10000");
