@@ -39,6 +39,7 @@ const CHECKS: Readonly<Record<string, RealCheck>> = {
   'hw-only-covers-committed': 'logs-diverge',
   'monotonic-reads': 'consumer-skipped',
   'consistent-read': 'consumer-skipped',
+  'no-fenced-in-isr': 'fenced-in-isr',
 };
 
 /** The model's state after a step, as the harness observes a cluster. */

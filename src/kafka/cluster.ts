@@ -118,6 +118,8 @@ export interface Observation {
   /** ListOffsets(latest) under read_uncommitted: the leader's high watermark; null when refused. */
   readonly hw: number | null;
   readonly hwError?: string;
+  /** The brokers the controller lists as registered and unfenced (Admin describeCluster); null when no broker answered. */
+  readonly unfenced: number[] | null;
   readonly replicas: ReplicaView[];
 }
 
@@ -351,8 +353,10 @@ export class KafkaCluster {
     const partition = await this.describe();
     const off = await this.driver!.request({ op: 'offsets', topic: TOPIC }, 8000);
     const hw = off.ok ? Number(off.latest) : null;
+    const listed = await this.driver!.request({ op: 'brokers' }, 8000);
     return {
       partition,
+      unfenced: listed.ok ? (listed.ids as number[]) : null,
       leaderEpoch: this.leaderEpoch(),
       hw,
       ...(off.ok ? {} : { hwError: `${off.error}: ${off.message}` }),

@@ -38,7 +38,7 @@ export interface ModelView {
 }
 
 /** Which invariant the real cluster is checked for. */
-export type RealCheck = 'acked-lost' | 'logs-diverge' | 'consumer-skipped' | 'none';
+export type RealCheck = 'acked-lost' | 'logs-diverge' | 'consumer-skipped' | 'fenced-in-isr' | 'none';
 
 export interface ReproduceOptions {
   readonly java: string;
@@ -122,7 +122,7 @@ export function compare(o: Observation, m: ModelView, acked: readonly Completion
 /**
  * The invariant as the real cluster shows it: an acknowledged record missing from every replica's
  * files, or from the running leader's; two replicas that differ below both their high watermarks; a consumer that
- * read a sequence no replica's log ever held. Null when it holds.
+ * read a sequence no replica's log ever held; a fenced broker in the ISR. Null when it holds.
  */
 export function checkReal(check: RealCheck, o: Observation, acked: readonly Completion[], consumed: readonly Consumed[], seenLogs: ReadonlySet<string>): string | null {
   if (check === 'acked-lost') {
@@ -136,6 +136,13 @@ export function checkReal(check: RealCheck, o: Observation, acked: readonly Comp
       }
     }
     return null;
+  }
+  if (check === 'fenced-in-isr') {
+    const isr = o.partition?.isr ?? [];
+    const fenced = o.unfenced === null ? [] : isr.filter((b) => !o.unfenced!.includes(b));
+    // Without ELR Kafka keeps a fenced last member in the ISR on purpose (S5); with ELR that never happens.
+    const tolerated = isr.length === 1 && (o.partition?.elr.length ?? 0) === 0 && o.partition?.leader === -1;
+    return fenced.length > 0 && !tolerated ? `broker ${fenced.join(',')} is in the ISR ${list(isr)} (leader ${o.partition?.leader ?? -1}) while the controller has it fenced (describeCluster lists ${list(o.unfenced ?? [])})` : null;
   }
   if (check === 'logs-diverge') {
     const hwOf = (r: Observation['replicas'][number]) => (r.broker === o.partition?.leader ? o.hw : r.hwCheckpoint) ?? 0;
@@ -224,7 +231,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       // A trace the model says holds: every invariant the harness can see must hold at the end.
       const last = steps.at(-1)?.observation ?? null;
       if (last !== null) {
-        for (const check of ['acked-lost', 'logs-diverge', 'consumer-skipped'] as const) {
+        for (const check of ['acked-lost', 'logs-diverge', 'consumer-skipped', 'fenced-in-isr'] as const) {
           const ev = checkReal(check, last, acked, consumed, seenLogs);
           if (ev !== null && broken === null) broken = { check, evidence: ev };
         }
