@@ -319,7 +319,12 @@ async function drive(c: KafkaCluster, o: ReproduceOptions, s: Step, index: numbe
     case 'LeaderHandleFetch': {
       if (reordered.has(index)) return 'delivered before the crash (see that step)';
       const ok = await releaseOne(c, s.from, s.broker);
-      if (!ok) throw cannot(`no fetch from broker ${s.from} arrived at broker ${s.broker} within 5 s`);
+      if (!ok) {
+        // Kafka's brokers apply metadata as soon as the controller commits it (the model may do it
+        // later): a follower that already learned of another leader fetches from that one.
+        const d = await c.describe();
+        throw cannot(`no fetch from broker ${s.from} arrived at broker ${s.broker} within 5 s (Kafka's controller names leader ${d?.leader ?? '?'}, ISR ${list(d?.isr ?? [])}; its brokers apply metadata at once, where the model may apply it later)`);
+      }
       return undefined;
     }
     case 'NetworkLoseFetchRequest': {
