@@ -97,6 +97,45 @@ export class KafkaNode {
   }
 }
 
+/** The controller's view of the partition and the brokers, as its own log records the metadata it commits. */
+export interface ControllerView {
+  readonly leader: number | null;
+  readonly isr: number[] | null;
+  readonly elr: number[] | null;
+  /** Brokers whose newest registration record says fenced. */
+  readonly fenced: number[];
+}
+
+const ids = (s: string) => (s.trim() === '' ? [] : s.split(',').map((x) => Number(x.trim())));
+
+/**
+ * The controller's view, from its server.log: each broker's registration records
+ * (RegisterBrokerRecord fenced=true|false, BrokerRegistrationChangeRecord fenced=1|-1) and each
+ * "partition change for t-0" line (`isr: [..] -> [..]`, `leader: a -> b`, `elr: …`).
+ */
+export function controllerView(log: string): ControllerView {
+  const fenced = new Map<number, boolean>();
+  let leader: number | null = null;
+  let isr: number[] | null = null;
+  let elr: number[] | null = null;
+  for (const line of log.split('\n')) {
+    let m = /RegisterBrokerRecord\(brokerId=(\d+),.*?\bfenced=(true|false)/.exec(line);
+    if (m !== null) fenced.set(Number(m[1]), m[2] === 'true');
+    m = /BrokerRegistrationChangeRecord\(brokerId=(\d+),.*?\bfenced=(-?\d+)/.exec(line);
+    if (m !== null && m[2] !== '0') fenced.set(Number(m[1]), m[2] === '1');
+    const p = /partition change for t-0 with topic ID \S+: (.*)$/.exec(line);
+    if (p !== null) {
+      const l = /\bleader: (-?\d+) -> (-?\d+)/.exec(p[1]);
+      if (l !== null) leader = Number(l[2]);
+      const i = /\bisr: \[([^\]]*)\] -> \[([^\]]*)\]/.exec(p[1]);
+      if (i !== null) isr = ids(i[2]);
+      const e = /\beligibleLeaderReplicas: \[([^\]]*)\] -> \[([^\]]*)\]|\belr: \[([^\]]*)\] -> \[([^\]]*)\]/.exec(p[1]);
+      if (e !== null) elr = ids(e[2] ?? e[4]);
+    }
+  }
+  return { leader, isr, elr, fenced: [...fenced].filter(([, f]) => f).map(([b]) => b).sort() };
+}
+
 /** What the harness sees of one replica, read from its files. */
 export interface ReplicaView {
   readonly broker: number;
@@ -118,8 +157,10 @@ export interface Observation {
   /** ListOffsets(latest) under read_uncommitted: the leader's high watermark; null when refused. */
   readonly hw: number | null;
   readonly hwError?: string;
-  /** The brokers the controller lists as registered and unfenced (Admin describeCluster); null when no broker answered. */
+  /** The brokers the controller lists as registered and unfenced (Admin describeCluster, asked before and after describeTopics: listed both times); null when no broker answered. */
   readonly unfenced: number[] | null;
+  /** The controller's own log's view: the fallback when no broker answers the Admin API (a restarted broker serves no client before it is unfenced). */
+  readonly controller: ControllerView;
   readonly replicas: ReplicaView[];
 }
 
@@ -350,13 +391,16 @@ export class KafkaCluster {
 
   /** Leader, ISR, ELR, the leader's HW, and each replica's log. */
   async observe(): Promise<Observation> {
+    const listedBefore = await this.driver!.request({ op: 'brokers' }, 8000);
     const partition = await this.describe();
+    const listed = await this.driver!.request({ op: 'brokers' }, 8000);
     const off = await this.driver!.request({ op: 'offsets', topic: TOPIC }, 8000);
     const hw = off.ok ? Number(off.latest) : null;
-    const listed = await this.driver!.request({ op: 'brokers' }, 8000);
+    const both = listed.ok && listedBefore.ok ? (listed.ids as number[]).filter((b) => (listedBefore.ids as number[]).includes(b)) : null;
     return {
       partition,
-      unfenced: listed.ok ? (listed.ids as number[]) : null,
+      unfenced: both,
+      controller: controllerView(this.controller.serverLog()),
       leaderEpoch: this.leaderEpoch(),
       hw,
       ...(off.ok ? {} : { hwError: `${off.error}: ${off.message}` }),

@@ -139,5 +139,8 @@ export function log4jProperties(logDir: string): string {
     'logger.state.level': 'TRACE',
     'logger.partition.name': 'org.apache.kafka.controller.PartitionChangeBuilder',
     'logger.partition.level': 'TRACE',
+    // Every partition change with its before and after (some releases log them at DEBUG only).
+    'logger.replication.name': 'org.apache.kafka.controller.ReplicationControlManager',
+    'logger.replication.level': 'DEBUG',
   });
 }

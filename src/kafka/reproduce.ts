@@ -101,10 +101,13 @@ export function compare(o: Observation, m: ModelView, acked: readonly Completion
   // The controller's view: only when every broker the model has down is also fenced in the model,
   // since Kafka fences a dead broker on its own timer (broker.session.timeout.ms).
   const settled = m.running.every((r, i) => r || m.fenced[i]);
-  if (settled && o.partition !== null) {
-    if (o.partition.leader !== m.leader) d.push({ what: 'leader', model: String(m.leader), real: String(o.partition.leader) });
-    if (!sameSet(o.partition.isr, m.isr)) d.push({ what: 'ISR', model: list(m.isr), real: list(o.partition.isr) });
-    if (!sameSet(o.partition.elr, m.elr)) d.push({ what: 'ELR', model: list(m.elr), real: list(o.partition.elr) });
+  // When no broker answers the Admin API, the controller's own log says what it committed.
+  const c = o.controller;
+  const part = o.partition ?? (c.leader !== null && c.isr !== null ? { leader: c.leader, isr: c.isr, elr: c.elr ?? [] } : null);
+  if (settled && part !== null) {
+    if (part.leader !== m.leader) d.push({ what: 'leader', model: String(m.leader), real: String(part.leader) });
+    if (!sameSet(part.isr, m.isr)) d.push({ what: 'ISR', model: list(m.isr), real: list(part.isr) });
+    if (!sameSet(part.elr, m.elr)) d.push({ what: 'ELR', model: list(m.elr), real: list(part.elr) });
   }
   for (const r of o.replicas) {
     const want = m.logs[r.broker - 1] ?? [];
@@ -138,11 +141,19 @@ export function checkReal(check: RealCheck, o: Observation, acked: readonly Comp
     return null;
   }
   if (check === 'fenced-in-isr') {
-    const isr = o.partition?.isr ?? [];
-    const fenced = o.unfenced === null ? [] : isr.filter((b) => !o.unfenced!.includes(b));
     // Without ELR Kafka keeps a fenced last member in the ISR on purpose (S5); with ELR that never happens.
-    const tolerated = isr.length === 1 && (o.partition?.elr.length ?? 0) === 0 && o.partition?.leader === -1;
-    return fenced.length > 0 && !tolerated ? `broker ${fenced.join(',')} is in the ISR ${list(isr)} (leader ${o.partition?.leader ?? -1}) while the controller has it fenced (describeCluster lists ${list(o.unfenced ?? [])})` : null;
+    const tolerated = (isr: number[], elr: number[], leader: number) => isr.length === 1 && elr.length === 0 && leader === -1;
+    if (o.partition !== null && o.unfenced !== null) {
+      const isr = o.partition.isr;
+      const fenced = isr.filter((b) => !o.unfenced!.includes(b));
+      if (fenced.length > 0 && !tolerated(isr, o.partition.elr, o.partition.leader)) return `broker ${fenced.join(',')} is in the ISR ${list(isr)} (leader ${o.partition.leader}) while the controller has it fenced (describeCluster lists ${list(o.unfenced)} before and after)`;
+    }
+    const c = o.controller;
+    if (c.isr !== null) {
+      const fenced = c.isr.filter((b) => c.fenced.includes(b));
+      if (fenced.length > 0 && !tolerated(c.isr, c.elr ?? [], c.leader ?? -1)) return `the controller's log: broker ${fenced.join(',')} is in the ISR ${list(c.isr)} (leader ${c.leader ?? -1}) while its newest registration record says fenced`;
+    }
+    return null;
   }
   if (check === 'logs-diverge') {
     const hwOf = (r: Observation['replicas'][number]) => (r.broker === o.partition?.leader ? o.hw : r.hwCheckpoint) ?? 0;

@@ -53,3 +53,17 @@ describe("the cluster's configuration files", () => {
     }
   });
 });
+
+describe("the controller's view from its log", () => {
+  it('follows registrations, fencing and partition changes', async () => {
+    const { controllerView } = await import('../../src/kafka/cluster.ts');
+    const log = [
+      '[t] INFO Replayed initial RegisterBrokerRecord for broker 2: RegisterBrokerRecord(brokerId=2, isMigratingZkBroker=false, incarnationId=x, brokerEpoch=18, endPoints=[], fenced=true, inControlledShutdown=false) (c)',
+      '[t] INFO Replayed BrokerRegistrationChangeRecord modifying the registration for broker 2: BrokerRegistrationChangeRecord(brokerId=2, brokerEpoch=18, fenced=-1, inControlledShutdown=0, logDirs=[]) (c)',
+      '[t] INFO Replayed RegisterBrokerRecord establishing a new incarnation of broker 1: RegisterBrokerRecord(brokerId=1, isMigratingZkBroker=false, incarnationId=y, brokerEpoch=64, endPoints=[], fenced=true, inControlledShutdown=false) (c)',
+      '[t] INFO [QuorumController id=0] UNCLEAN partition change for t-0 with topic ID Z: isr: [] -> [1], leader: -1 -> 1, leaderRecoveryState: RECOVERED -> RECOVERING, leaderEpoch: 1 -> 2, lastKnownElr: [1] -> [], partitionEpoch: 6 -> 7 (r)',
+    ].join('\n');
+    expect(controllerView(log)).toEqual({ leader: 1, isr: [1], elr: null, fenced: [1] });
+    expect(controllerView('')).toEqual({ leader: null, isr: null, elr: null, fenced: [] });
+  });
+});
