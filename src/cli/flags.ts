@@ -92,9 +92,9 @@ export const SCALE = {
 export const REAL = {
   heading: 'Real Kafka:',
   options: {
-    kafka: common('--kafka <version>', 'the Kafka release to run (default 4.1.2; fetched by npm run kafka:fetch)'),
-    keep: common('--keep <dir>', "keep the cluster's logs and the report here (default: a new temp folder)"),
-    portBase: rare('--port-base <n>', 'use the ports from n on (default: free ones the system picks)'),
+    kafka: common('--kafka <version>', 'the Kafka release to run (default 4.1.2)'),
+    keep: common('--keep <dir>', "keep the logs and report here (default: a temp dir)"),
+    portBase: rare('--port-base <n>', 'use the ports from n on (default: any free ones)'),
   },
 } as const;
 
