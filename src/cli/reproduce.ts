@@ -84,6 +84,7 @@ function render(r: ReproduceResult, file: string, version: string): string {
   }
   const exact = r.steps.filter((s) => s.fidelity === 'exact').length;
   lines.push('', `${exact} of ${r.steps.length} steps driven exactly; ${r.steps.filter((s) => s.fidelity === 'coarse').length} coarsely (Kafka's own timers), ${r.steps.filter((s) => s.fidelity === 'absorbed').length} absorbed into a neighbouring step, ${r.steps.filter((s) => s.fidelity === 'reordered').length} reordered.`);
+  if (r.afterwards !== null) lines.push(r.afterwards.charAt(0).toUpperCase() + r.afterwards.slice(1));
   lines.push(`acknowledged: ${r.acks.map((a) => `v${a.value}${a.error === null ? ` at ${String(a.offset)}` : ` failed (${a.error.split(':')[0]})`}`).join(', ') || 'none'}; consumed: ${r.consumed.map((c) => `v${c.value} at ${c.offset}`).join(', ') || 'nothing'}`);
   if (r.verdict !== 'clean' && r.logLines.length > 0) lines.push('', 'broker log lines (elections, ISR, ELR, truncation):', ...r.logLines.slice(-15).map((l) => `  ${l}`));
   lines.push('', `cluster start ${(r.startMs / 1000).toFixed(1)} s, whole run ${(r.totalMs / 1000).toFixed(1)} s; logs kept in ${r.dir}`);

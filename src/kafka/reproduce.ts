@@ -85,6 +85,8 @@ export interface ReproduceResult {
   readonly steps: readonly StepReport[];
   readonly acks: readonly Completion[];
   readonly consumed: readonly Consumed[];
+  /** After a loss: what Kafka did with every hold lifted for a few seconds (the survivors' logs). */
+  readonly afterwards: string | null;
   /** Broker log lines near the divergence or the break (elections, ISR changes, truncations). */
   readonly logLines: readonly string[];
   readonly startMs: number;
@@ -190,6 +192,9 @@ function interestingLines(c: KafkaCluster, limit = 40): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long Kafka runs on its own after a loss, before the last look. */
+const AFTERWARDS_MS = 5000;
+
 /** Drives a trace on a fresh cluster and judges it; the cluster is stopped whatever happens. */
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const plan = planTrace(o.steps);
@@ -205,6 +210,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   let acked: Completion[] = [];
   let divergedAt: number | null = null;
   let broken: ReproduceResult['broken'] = null;
+  let afterwards: string | null = null;
   const logLines: string[] = [];
   try {
     for (const b of cluster.brokers) cluster.setFetching(b.id, false);
@@ -237,6 +243,21 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         const ev = checkReal(o.expect.check, observed, acked, consumed, seenLogs);
         if (ev !== null) broken = { check: o.expect.check, evidence: `after step ${p.index}: ${ev}` };
       }
+    }
+    // Then every hold is lifted and Kafka runs on its own for a few seconds: what the break leads to.
+    if (broken !== null && o.expect?.check === 'acked-lost') {
+      for (const b of cluster.brokers) {
+        cluster.setFetching(b.id, true);
+        cluster.setHeartbeatsHeld(b.id, false);
+      }
+      await sleep(AFTERWARDS_MS);
+      const after = await cluster.observe();
+      acked = await ackResults(cluster);
+      const lost = acked.filter((a) => a.error === null && !after.replicas.some((r) => r.records.some((x) => x.value === a.value && x.offset === a.offset)));
+      afterwards = lost.length > 0
+        ? `after ${AFTERWARDS_MS / 1000} s more with nothing held, ${lost.map((a) => `v${a.value}`).join(', ')} ${lost.length === 1 ? 'is' : 'are'} in no replica's log: ${after.replicas.map((r) => `broker ${r.broker} [${r.records.map((x) => x.value ?? '?').join(',')}]`).join(', ')}`
+        : `after ${AFTERWARDS_MS / 1000} s more with nothing held, the acknowledged records are on ${after.replicas.filter((r) => r.records.length > 0).map((r) => `broker ${r.broker}`).join(', ') || 'no broker'}`;
+      say(afterwards);
     }
     if (o.expect === null) {
       // A trace the model says holds: every invariant the harness can see must hold at the end.
@@ -273,7 +294,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       ? `diverged at step ${at}: ${broken !== null ? `the model holds but Kafka ${o.jars.version} broke it: ${broken.evidence}` : d}`
       : `diverged at step ${at}: ${expected.invariant} does not break on Kafka ${o.jars.version}${d ? ` (${d})` : ''}`;
   }
-  return { verdict, summary, divergedAt, broken, steps, acks: acked, consumed, logLines, startMs, totalMs, dir: o.dir };
+  return { verdict, summary, divergedAt, broken, afterwards, steps, acks: acked, consumed, logLines, startMs, totalMs, dir: o.dir };
 }
 
 async function ackResults(c: KafkaCluster): Promise<Completion[]> {
