@@ -49,15 +49,17 @@ export function modelView(s: State): ModelView {
     leader: reg.leader,
     isr: reg.isr,
     elr: reg.elr,
+    proposedIsr: s.replicas[reg.leader - 1]?.role === 'leader' ? s.replicas[reg.leader - 1].context.pendingIsr : null,
     running: s.replicas.map((r) => r.role !== 'offline'),
     fenced: s.controller.fenced,
     logs: s.replicas.map((r) => r.context.log.map((e) => String(e.value))),
     acked: s.ghost.acked.map((a) => String(a.value)),
     idle: s.replicas.map((r, i) => {
       const lead = s.replicas[reg.leader - 1];
-      if (lead === undefined || i === reg.leader - 1 || r.role === 'offline' || lead.role !== 'leader') return false;
+      if (lead === undefined || i === reg.leader - 1 || r.role === 'offline' || lead.role !== 'leader' || !reg.isr.includes(i + 1)) return false;
       const same = r.context.log.length === lead.context.log.length && r.context.log.every((e, k) => e.value === lead.context.log[k].value && e.epoch === lead.context.log[k].epoch);
-      return same && lead.context.remoteLeo[i] === lead.context.log.length;
+      // Its fetch can neither bring it records nor move the leader's HW (nothing left to commit).
+      return same && (lead.context.remoteLeo[i] === lead.context.log.length || lead.context.hw === lead.context.log.length);
     }),
   };
 }

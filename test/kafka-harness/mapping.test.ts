@@ -40,3 +40,17 @@ describe('the step mapping', () => {
     expect(fetchOvertakenByCrash(resent, 1)).toBeNull(); // that delivery is of a fetch sent after the crash
   });
 });
+
+describe('followers held from the start', () => {
+  it('a follower the trace drops for lag while its log equals the leader\'s must never fetch until then; one dropped after a send may', async () => {
+    const { neverFetchedUntil } = await import('../../src/kafka/reproduce.ts');
+    const view = (logs: string[][]) => ({ leader: 1, isr: [1, 2, 3], elr: [], proposedIsr: null, running: [true, true, true], fenced: [false, false, false], logs, acked: [], idle: [false, false, false] });
+    const steps: Step[] = [
+      { step: 'LeaderShrinkIsr', broker: 1, follower: 2 },
+      { step: 'ProducerSend', broker: 1, value: 1 },
+      { step: 'LeaderShrinkIsr', broker: 1, follower: 3 },
+    ];
+    const views = [view([[], [], []]), view([[], [], []]), view([['1'], [], []]), view([['1'], [], []])];
+    expect([...neverFetchedUntil(steps, views)]).toEqual([[2, 1]]);
+  });
+});
