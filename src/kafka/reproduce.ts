@@ -8,13 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Step } from '../../api/index.ts';
-import { KafkaCluster, type Observation, senderOf, waitFor } from './cluster.ts';
-import type { KafkaSettings } from './config.ts';
+import { KafkaCluster, type Observation, waitFor } from './cluster.ts';
+import { type KafkaSettings, TOPIC } from './config.ts';
 import type { Completion, Consumed } from './driver.ts';
 import type { Jars } from './environment.ts';
 import { HarnessError } from './errors.ts';
 import { type Fidelity, fetchOvertakenByCrash, planTrace, stepLine } from './mapping.ts';
-import { TOPIC } from './config.ts';
 
 /** What the model says after a step, in the terms the harness can observe. */
 export interface ModelView {
@@ -434,8 +433,7 @@ async function drive(c: KafkaCluster, o: ReproduceOptions, s: Step, index: numbe
       return a.ok ? undefined : `electLeaders: ${a.error}: ${a.message}`;
     }
     default:
-      // absorbed steps: Kafka does them by itself
-      void senderOf;
+      // The absorbed steps: Kafka does them by itself (mapping.ts).
       return undefined;
   }
 }
