@@ -30,6 +30,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { FrameSplitter, FramingError, apiName, parseRequestHeader, parseResponseCorrelationId } from './framing.ts';
+import { FETCH_VERSIONS, type FetchBody, FetchBodyError, parseFetchRequest, parseFetchResponse } from './fetch-body.ts';
 
 /** One frame as the proxy saw it. */
 export interface FrameInfo {
@@ -50,6 +51,13 @@ export interface FrameInfo {
   readonly at: number;
   /** On a response: the id of the request frame it answers, if that request was seen. */
   readonly requestId?: number;
+  /**
+   * On a Fetch request or response of version 12 to 18: the fetching replica, and per partition
+   * the fetch offset and last fetched epoch, or the high watermark, error, diverging epoch and
+   * batches returned (see fetch-body.ts). Absent when the body could not be read exactly, which
+   * is then one of `errors()`.
+   */
+  readonly fetch?: FetchBody;
 }
 
 export type Verdict = 'deliver' | 'hold' | 'drop';
@@ -67,6 +75,8 @@ export interface ProxyOptions {
   readonly decide?: (frame: FrameInfo) => Verdict;
   /** Told each problem on a connection (a stream that is not Kafka's framing, a target that cannot be reached), one line each. */
   readonly onError?: (message: string) => void;
+  /** Told each frame with its raw bytes (size prefix included) as it arrives, before its verdict: to keep a capture. The bytes must be copied to be kept. */
+  readonly capture?: (frame: FrameInfo, bytes: Buffer) => void;
 }
 
 /** A connection as `closeConnections` sees it: its id and the client id of its first request. */
@@ -357,6 +367,11 @@ export class KafkaProxy {
 
   private arrive(conn: Connection, direction: Direction, raw: Buffer): void {
     const info = this.describe(conn, direction, raw);
+    try {
+      this.options.capture?.(info, raw);
+    } catch (e) {
+      this.problem(`frame ${info.id}: capture threw: ${oneLine(asError(e).message)}`);
+    }
     const verdict = this.verdictOf(info);
     const entry = { ...info, verdict } as Queued['entry'];
     this.record(entry);
@@ -384,7 +399,7 @@ export class KafkaProxy {
       }
       if (conn.pending.size >= PENDING_LIMIT) conn.pending.delete(conn.pending.keys().next().value as number);
       conn.pending.set(header.correlationId, { id: base.id, apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId });
-      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey) });
+      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey), ...this.fetchOf(conn, base.id, header.apiKey, header.apiVersion, () => parseFetchRequest(raw)) });
     }
     const correlationId = parseResponseCorrelationId(raw);
     const request = conn.pending.get(correlationId);
@@ -394,7 +409,20 @@ export class KafkaProxy {
     }
     conn.pending.delete(correlationId);
     const { apiKey, apiVersion, clientId } = request;
-    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id });
+    const fetch = this.fetchOf(conn, base.id, apiKey, apiVersion, () => parseFetchResponse(raw, apiVersion));
+    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id, ...fetch });
+  }
+
+  /** The fetch fields of a Fetch frame of a version read, or nothing (a problem recorded if the body did not fit its layout). */
+  private fetchOf(conn: Connection, id: number, apiKey: number, apiVersion: number, parse: () => FetchBody): { fetch?: FetchBody } {
+    if (apiKey !== 1 || apiVersion < FETCH_VERSIONS.min || apiVersion > FETCH_VERSIONS.max) return {};
+    try {
+      return { fetch: parse() };
+    } catch (e) {
+      const reason = e instanceof FetchBodyError || e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
+      this.problem(`connection ${conn.id}: frame ${id}: Fetch v${apiVersion} body not read: ${reason}`);
+      return {};
+    }
   }
 
   private verdictOf(info: FrameInfo): Verdict {

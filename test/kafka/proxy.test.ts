@@ -78,8 +78,9 @@ class Client {
     });
   }
 
+  /** A request frame with an empty body, of version 4 (a Fetch of that version is not read for its body). */
   send(correlationId: number, apiKey = 1, clientId: string | null = 'broker-2-fetcher', body = Buffer.alloc(0)): void {
-    this.socket.write(encodeRequest({ apiKey, apiVersion: 17, correlationId, clientId }, body));
+    this.socket.write(encodeRequest({ apiKey, apiVersion: 4, correlationId, clientId }, body));
   }
 
   /** Resolves once `done` holds, checked after each chunk and on close; fails the test after 5 s. */
@@ -156,8 +157,8 @@ describe('KafkaProxy delivering', () => {
     const log = proxy.log();
     const request = log.find((f) => f.direction === 'request' && f.correlationId === 5)!;
     const response = log.find((f) => f.direction === 'response' && f.correlationId === 5)!;
-    expect(request).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 17, clientId: 'broker-3-alter-partition' });
-    expect(response).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 17, clientId: 'broker-3-alter-partition', requestId: request.id, size: 6 });
+    expect(request).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 4, clientId: 'broker-3-alter-partition' });
+    expect(response).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 4, clientId: 'broker-3-alter-partition', requestId: request.id, size: 6 });
     expect(log.find((f) => f.direction === 'response' && f.correlationId === 6)).toMatchObject({ apiName: 'BrokerHeartbeat', clientId: null });
     expect(proxy.errors()).toEqual([]);
   });
