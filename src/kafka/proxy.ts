@@ -23,16 +23,17 @@
  *
  * Frames still queued when a connection closes (held ones included) are logged as dropped. A
  * Kafka client closes a connection whose request outlives its request timeout, and reconnects:
- * a frame held longer than that is lost with its connection (seen on Kafka 4.1.0: a broker's
- * held heartbeat went after about a second, the next heartbeat on a new connection). Set the
- * cluster's timeouts with the holds a run needs in mind.
+ * a frame held longer than that is lost with its connection (seen on Kafka 4.1.0 and 4.4.0: a
+ * broker's held heartbeat went after about a second, the next heartbeat on a new connection).
+ * Set the cluster's timeouts with the holds a run needs in mind.
  *
- * Who is who on a broker's connections (Kafka 4.1.0, as seen through this proxy): a follower's
- * fetches come with client id `broker-N-fetcher-0` (N the follower); a broker's registration,
- * heartbeats and AlterPartition requests to the controller with client id `N`, the broker's node
- * id (heartbeats and AlterPartition on separate connections); the controllers' metadata log
- * fetches with `raft-client-N`; Kafka's Java clients as `producer-n`, `consumer-GROUP-n`,
- * `adminclient-n` unless configured otherwise.
+ * Who is who on a broker's connections (Kafka 4.1.0 and 4.4.0, as seen through this proxy): a
+ * follower's fetches come with client id `broker-N-fetcher-0` (N the follower); a broker's
+ * registration, heartbeats and AlterPartition requests to the controller with client id `N`, the
+ * broker's node id (heartbeats and AlterPartition on separate connections); the controllers'
+ * metadata log fetches with `raft-client-N`; Kafka's Java clients as `producer-n`,
+ * `consumer-GROUP-n`, `adminclient-n` unless configured otherwise.
+ *
  * Backpressure: a source socket is paused while its destination's write buffer is full, or while
  * more than a megabyte waits behind a held frame; nothing is buffered beyond that and the held
  * frames themselves. The log keeps the last 10,000 frames.
