@@ -347,8 +347,10 @@ export class KafkaProxy {
     client.setNoDelay(true);
     client.on('data', (chunk: Buffer) => this.receive(conn, 'request', chunk));
     upstream.on('data', (chunk: Buffer) => this.receive(conn, 'response', chunk));
+    let reached = false;
+    upstream.once('connect', () => (reached = true));
     upstream.on('error', (e: NodeJS.ErrnoException) => {
-      if (!upstream.connecting && e.code !== 'ECONNREFUSED') return;
+      if (reached) return;
       this.problem(`connection ${conn.id}: cannot reach the target ${host}:${port}: ${e.code ?? oneLine(e.message)}`);
     });
     // A reset from either side is a connection ending, which closeConnection handles.

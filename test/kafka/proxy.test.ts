@@ -174,6 +174,54 @@ describe('KafkaProxy delivering', () => {
   });
 });
 
+describe('KafkaProxy hooks', () => {
+  it('capture is given each frame with its raw bytes as it arrived', async () => {
+    const kafka = await FakeKafka.start();
+    cleanups.push(() => kafka.close());
+    const captured: [string, number, string][] = [];
+    const proxy = await KafkaProxy.start({
+      name: 'b',
+      listen: { port: 0 },
+      target: { host: '127.0.0.1', port: kafka.port },
+      capture: (f, bytes) => captured.push([f.direction, f.correlationId, bytes.toString('hex')]),
+    });
+    cleanups.push(() => proxy.close());
+    const client = await connect(proxy);
+    client.send(4, 63, 'x', Buffer.from([7, 7]));
+    await client.responsesUpTo(1);
+    expect(captured).toEqual([
+      ['request', 4, encodeRequest({ apiKey: 63, apiVersion: 4, correlationId: 4, clientId: 'x' }, Buffer.from([7, 7])).toString('hex')],
+      ['response', 4, client.raw[0].toString('hex')],
+    ]);
+  });
+
+  it('a decide or capture that throws, or a verdict that is none, delivers the frame and says so in one line', async () => {
+    const kafka = await FakeKafka.start();
+    cleanups.push(() => kafka.close());
+    const proxy = await KafkaProxy.start({
+      name: 'b',
+      listen: { port: 0 },
+      target: { host: '127.0.0.1', port: kafka.port },
+      decide: (f) => {
+        if (f.direction === 'request') throw new Error('no rule\nfor this');
+        return 'later' as 'hold';
+      },
+      capture: (f) => {
+        if (f.direction === 'response') throw new Error('disk full');
+      },
+    });
+    cleanups.push(() => proxy.close());
+    const client = await connect(proxy);
+    client.send(1);
+    await client.responsesUpTo(1);
+    expect(proxy.errors()).toEqual([
+      'b: frame 1: decide threw: no rule for this; delivered',
+      'b: frame 2: capture threw: disk full',
+      'b: frame 2: decide returned "later", not deliver, hold or drop; delivered',
+    ]);
+  });
+});
+
 describe('KafkaProxy holding', () => {
   it('holds a request, queues the frames behind it, and releases them in order', async () => {
     const { kafka, proxy, client } = await setUp((f) => (f.direction === 'request' && f.correlationId === 2 ? 'hold' : 'deliver'));
