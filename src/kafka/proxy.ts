@@ -159,6 +159,7 @@ export class KafkaProxy {
   private nextFrame = 1;
   private nextConnection = 1;
   private listeningPort = 0;
+  private accepting = true;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: ProxyOptions) {
@@ -237,6 +238,16 @@ export class KafkaProxy {
   /** Open connections, oldest first. */
   openConnections(): readonly ConnectionInfo[] {
     return [...this.connections.values()].map((c) => ({ connection: c.id, clientId: c.clientId }));
+  }
+
+  /**
+   * While not accepting, a connection arriving is closed at once, before any upstream connection
+   * is opened: to its client the target is unreachable (a partition that lasts, where
+   * `closeConnections` alone would see the client reconnect). Connections already open are not
+   * touched. Accepting by default.
+   */
+  setAccepting(accepting: boolean): void {
+    this.accepting = accepting;
   }
 
   /** Cuts the connections the filter accepts (all when none is given), as a network partition or a crash would. Returns how many. */
@@ -327,7 +338,7 @@ export class KafkaProxy {
   }
 
   private accept(client: net.Socket): void {
-    if (this.closing) {
+    if (this.closing || !this.accepting) {
       client.destroy();
       return;
     }
@@ -371,8 +382,8 @@ export class KafkaProxy {
         if (conn.closed) return;
       }
     } catch (e) {
-      if (!(e instanceof FramingError)) throw e;
-      this.problem(`connection ${conn.id}: ${direction}: ${e.message}; connection closed`);
+      const reason = e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
+      this.problem(`connection ${conn.id}: ${direction}: ${reason}; connection closed`);
       this.closeConnection(conn);
       return;
     }

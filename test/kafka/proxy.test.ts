@@ -373,6 +373,21 @@ describe('KafkaProxy dropping and cutting', () => {
     expect(kafka.connections).toBe(0);
   });
 
+  it('setAccepting(false) closes new connections at once and leaves open ones be', async () => {
+    const { kafka, proxy, client } = await setUp();
+    proxy.setAccepting(false);
+    const refused = await connect(proxy);
+    await refused.closing();
+    client.send(1);
+    await client.responsesUpTo(1);
+    expect(kafka.connections).toBe(1);
+    expect(proxy.openConnections()).toEqual([{ connection: 1, clientId: 'broker-2-fetcher' }]);
+    proxy.setAccepting(true);
+    const accepted = await connect(proxy);
+    accepted.send(2);
+    await accepted.responsesUpTo(1);
+  });
+
   it('a stream that is not Kafka framing closes that connection only, with one line', async () => {
     const { proxy, client } = await setUp();
     const other = await connect(proxy);
