@@ -16,14 +16,13 @@
  */
 
 import { parseRequestHeader } from './framing.ts';
+import { BodyError, Reader, bodyStart, safe } from './body-reader.ts';
 
 /** Fetch versions read here: the flexible ones Kafka 4.x speaks. */
 export const FETCH_VERSIONS = { min: 12, max: 18 } as const;
 
-/** A Fetch body that is not what its version's layout says. One line. */
-export class FetchBodyError extends Error {
-  override readonly name = 'FetchBodyError';
-}
+/** A Fetch body that is not what its version's layout says (the one error of every body reader). */
+export { BodyError as FetchBodyError };
 
 /** A topic as the fetch names it: by name (version 12) or by topic id (13 on). */
 export interface FetchTopic {
@@ -102,10 +101,9 @@ export type FetchBody = FetchRequestBody | FetchResponseBody;
  */
 export function parseFetchRequest(frame: Buffer): FetchRequestBody {
   const header = parseRequestHeader(frame);
-  if (header.apiKey !== 1) throw new FetchBodyError(`api key ${header.apiKey} is not Fetch (1)`);
+  if (header.apiKey !== 1) throw new BodyError(`api key ${header.apiKey} is not Fetch (1)`);
   const version = checkVersion(header.apiVersion);
-  const r = new Reader(frame, 14 + Math.max(0, frame.readInt16BE(12))); // past the client id
-  r.taggedFields(() => false); // request header v2
+  const r = new Reader(frame, bodyStart(frame, 'request'));
   let replicaId = version <= 14 ? r.int32() : -1;
   let replicaEpoch = -1;
   const maxWaitMs = r.int32();
@@ -161,8 +159,7 @@ export function parseFetchRequest(frame: Buffer): FetchRequestBody {
  */
 export function parseFetchResponse(frame: Buffer, version: number): FetchResponseBody {
   checkVersion(version);
-  const r = new Reader(frame, 8);
-  r.taggedFields(() => false); // response header v1
+  const r = new Reader(frame, bodyStart(frame, 'response'));
   r.int32(); // ThrottleTimeMs
   const errorCode = r.int16();
   const sessionId = r.int32();
@@ -235,9 +232,9 @@ function readBatches(records: Buffer): { batches: FetchedBatch[]; partialBytes: 
     const batchLength = records.readInt32BE(at + 8);
     const end = at + 12 + batchLength;
     if (end > records.length) break;
-    if (batchLength < 49) throw new FetchBodyError(`record batch at byte ${at} is ${batchLength} bytes long, shorter than a batch header`);
+    if (batchLength < 49) throw new BodyError(`record batch at byte ${at} is ${batchLength} bytes long, shorter than a batch header`);
     const magic = records.readInt8(at + 16);
-    if (magic !== 2) throw new FetchBodyError(`record batch at byte ${at} has magic ${magic}; only magic 2 is read`);
+    if (magic !== 2) throw new BodyError(`record batch at byte ${at} has magic ${magic}; only magic 2 is read`);
     const baseOffset = safe(records.readBigInt64BE(at), 'baseOffset');
     batches.push({
       baseOffset,
@@ -257,7 +254,7 @@ function readTopic(r: Reader, version: number): FetchTopic {
 
 function checkVersion(version: number): number {
   if (version < FETCH_VERSIONS.min || version > FETCH_VERSIONS.max) {
-    throw new FetchBodyError(`Fetch version ${version} is not read (versions ${FETCH_VERSIONS.min} to ${FETCH_VERSIONS.max} are)`);
+    throw new BodyError(`Fetch version ${version} is not read (versions ${FETCH_VERSIONS.min} to ${FETCH_VERSIONS.max} are)`);
   }
   return version;
 }
@@ -283,106 +280,8 @@ const ERRORS: ReadonlyMap<number, string> = new Map([
   [106, 'FETCH_SESSION_TOPIC_ID_ERROR'],
 ]);
 
+/** Kafka's name for an error code (Errors.java), or ERROR(n) for one this table does not know. */
 export function errorName(code: number): string {
   return ERRORS.get(code) ?? `ERROR(${code})`;
 }
 
-function safe(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new FetchBodyError(`${what} ${value} is beyond what a number holds exactly`);
-  }
-  return Number(value);
-}
-
-/** A bounds-checked cursor over a frame, reading Kafka's primitive types. */
-class Reader {
-  constructor(
-    private readonly buf: Buffer,
-    private at: number,
-    private readonly limit: number = buf.length,
-  ) {}
-
-  private take(n: number, what: string): number {
-    if (n < 0 || this.at + n > this.limit) throw new FetchBodyError(`${what} at byte ${this.at} runs past the end (byte ${this.limit})`);
-    const at = this.at;
-    this.at += n;
-    return at;
-  }
-
-  int8(): number {
-    return this.buf.readInt8(this.take(1, 'int8'));
-  }
-  int16(): number {
-    return this.buf.readInt16BE(this.take(2, 'int16'));
-  }
-  int32(): number {
-    return this.buf.readInt32BE(this.take(4, 'int32'));
-  }
-  int64(): number {
-    return safe(this.buf.readBigInt64BE(this.take(8, 'int64')), 'int64');
-  }
-  skip(n: number): void {
-    this.take(n, `${n} bytes`);
-  }
-  uuid(): string {
-    const at = this.take(16, 'uuid');
-    return this.buf.subarray(at, at + 16).toString('base64url');
-  }
-
-  /** Kafka's unsigned varint (ByteUtils.readUnsignedVarint): 7 bits a byte, at most 5 bytes. */
-  unsignedVarint(): number {
-    let value = 0;
-    for (let i = 0; i < 5; i++) {
-      const byte = this.buf[this.take(1, 'varint')];
-      value += (byte & 0x7f) * 2 ** (7 * i);
-      if ((byte & 0x80) === 0) {
-        if (value > 0xffffffff) break;
-        return value;
-      }
-    }
-    throw new FetchBodyError(`varint ending at byte ${this.at} is longer than 5 bytes or over 32 bits`);
-  }
-
-  /** A compact nullable string: length + 1 as an unsigned varint, 0 for null. */
-  compactString(): string | null {
-    const n = this.unsignedVarint();
-    if (n === 0) return null;
-    const at = this.take(n - 1, 'string');
-    return this.buf.toString('utf8', at, at + n - 1);
-  }
-
-  /** Compact nullable bytes (records included): length + 1, 0 for null. */
-  compactBytes(): Buffer | null {
-    const n = this.unsignedVarint();
-    if (n === 0) return null;
-    const at = this.take(n - 1, 'bytes');
-    return this.buf.subarray(at, at + n - 1);
-  }
-
-  /** A compact nullable array: count + 1, 0 for null; calls `item` for each element. */
-  array(item: () => void): void {
-    const n = this.unsignedVarint();
-    for (let i = 0; i < n - 1; i++) item();
-  }
-
-  /**
-   * A tagged-fields section: a count, then each tag, its size and its bytes. `field` reads the
-   * ones it knows from a reader bounded to the field's bytes and returns true; a field it
-   * returns false for is skipped. A known field not read to its end is refused.
-   */
-  taggedFields(field: (tag: number, reader: Reader) => boolean): void {
-    const count = this.unsignedVarint();
-    for (let i = 0; i < count; i++) {
-      const tag = this.unsignedVarint();
-      const size = this.unsignedVarint();
-      const at = this.take(size, `tagged field ${tag}`);
-      const reader = new Reader(this.buf, at, at + size);
-      if (field(tag, reader)) reader.end();
-    }
-  }
-
-  /** Refuses bytes left over: the layout read must cover the frame exactly. */
-  end(): void {
-    if (this.at !== this.limit) throw new FetchBodyError(`${this.limit - this.at} bytes left after the last field (byte ${this.at} of ${this.limit})`);
-  }
-}
