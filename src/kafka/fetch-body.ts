@@ -259,7 +259,7 @@ function checkVersion(version: number): number {
   return version;
 }
 
-/** Kafka's names (Errors.java) for the error codes a fetch answers with; others by number. */
+/** Kafka's names (Errors.java) for the error codes a fetch or an AlterPartition answers with; others by number. */
 const ERRORS: ReadonlyMap<number, string> = new Map([
   [-1, 'UNKNOWN_SERVER_ERROR'],
   [0, 'NONE'],
@@ -270,14 +270,22 @@ const ERRORS: ReadonlyMap<number, string> = new Map([
   [6, 'NOT_LEADER_OR_FOLLOWER'],
   [7, 'REQUEST_TIMED_OUT'],
   [9, 'REPLICA_NOT_AVAILABLE'],
+  [31, 'CLUSTER_AUTHORIZATION_FAILED'],
   [35, 'UNSUPPORTED_VERSION'],
+  [41, 'NOT_CONTROLLER'],
+  [42, 'INVALID_REQUEST'],
+  [55, 'OPERATION_NOT_ATTEMPTED'],
   [56, 'KAFKA_STORAGE_ERROR'],
   [70, 'FETCH_SESSION_ID_NOT_FOUND'],
   [71, 'INVALID_FETCH_SESSION_EPOCH'],
   [74, 'FENCED_LEADER_EPOCH'],
   [75, 'UNKNOWN_LEADER_EPOCH'],
+  [77, 'STALE_BROKER_EPOCH'],
+  [95, 'INVALID_UPDATE_VERSION'],
   [100, 'UNKNOWN_TOPIC_ID'],
   [106, 'FETCH_SESSION_TOPIC_ID_ERROR'],
+  [107, 'INELIGIBLE_REPLICA'],
+  [108, 'NEW_LEADER_ELECTED'],
 ]);
 
 /** Kafka's name for an error code (Errors.java), or ERROR(n) for one this table does not know. */

@@ -42,7 +42,9 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { FrameSplitter, FramingError, apiName, parseRequestHeader, parseResponseCorrelationId } from './framing.ts';
-import { FETCH_VERSIONS, type FetchBody, FetchBodyError, parseFetchRequest, parseFetchResponse } from './fetch-body.ts';
+import { FETCH_VERSIONS, type FetchBody, parseFetchRequest, parseFetchResponse } from './fetch-body.ts';
+import { ALTER_PARTITION_VERSIONS, type AlterPartitionBody, parseAlterPartitionRequest, parseAlterPartitionResponse } from './alter-partition-body.ts';
+import { BodyError } from './body-reader.ts';
 
 /** One frame as the proxy saw it. */
 export interface FrameInfo {
@@ -70,6 +72,12 @@ export interface FrameInfo {
    * is then one of `errors()`.
    */
   readonly fetch?: FetchBody;
+  /**
+   * On an AlterPartition request or response of version 2 or 3: the ISR the leader proposes, or
+   * the ISR and epochs the controller answers with (see alter-partition-body.ts). Absent when the
+   * body could not be read exactly, which is then one of `errors()`.
+   */
+  readonly alterPartition?: AlterPartitionBody;
 }
 
 export type Verdict = 'deliver' | 'hold' | 'drop';
@@ -424,7 +432,7 @@ export class KafkaProxy {
       }
       if (conn.pending.size >= PENDING_LIMIT) conn.pending.delete(conn.pending.keys().next().value as number);
       conn.pending.set(header.correlationId, { id: base.id, apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId });
-      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey), ...this.fetchOf(conn, base.id, header.apiKey, header.apiVersion, () => parseFetchRequest(raw)) });
+      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey), ...this.bodyOf(conn, base.id, 'request', header.apiKey, header.apiVersion, raw) });
     }
     const correlationId = parseResponseCorrelationId(raw);
     const request = conn.pending.get(correlationId);
@@ -434,20 +442,28 @@ export class KafkaProxy {
     }
     conn.pending.delete(correlationId);
     const { apiKey, apiVersion, clientId } = request;
-    const fetch = this.fetchOf(conn, base.id, apiKey, apiVersion, () => parseFetchResponse(raw, apiVersion));
-    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id, ...fetch });
+    const body = this.bodyOf(conn, base.id, 'response', apiKey, apiVersion, raw);
+    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id, ...body });
   }
 
-  /** The fetch fields of a Fetch frame of a version read, or nothing (a problem recorded if the body did not fit its layout). */
-  private fetchOf(conn: Connection, id: number, apiKey: number, apiVersion: number, parse: () => FetchBody): { fetch?: FetchBody } {
-    if (apiKey !== 1 || apiVersion < FETCH_VERSIONS.min || apiVersion > FETCH_VERSIONS.max) return {};
+  /**
+   * The body fields of a Fetch or AlterPartition frame of a version read, or nothing (a problem
+   * recorded if the body did not fit its layout).
+   */
+  private bodyOf(conn: Connection, id: number, direction: Direction, apiKey: number, apiVersion: number, raw: Buffer): Pick<FrameInfo, 'fetch' | 'alterPartition'> {
+    const within = (range: { min: number; max: number }) => apiVersion >= range.min && apiVersion <= range.max;
     try {
-      return { fetch: parse() };
+      if (apiKey === 1 && within(FETCH_VERSIONS)) {
+        return { fetch: direction === 'request' ? parseFetchRequest(raw) : parseFetchResponse(raw, apiVersion) };
+      }
+      if (apiKey === 56 && within(ALTER_PARTITION_VERSIONS)) {
+        return { alterPartition: direction === 'request' ? parseAlterPartitionRequest(raw) : parseAlterPartitionResponse(raw, apiVersion) };
+      }
     } catch (e) {
-      const reason = e instanceof FetchBodyError || e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
-      this.problem(`connection ${conn.id}: frame ${id}: Fetch v${apiVersion} body not read: ${reason}`);
-      return {};
+      const reason = e instanceof BodyError || e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
+      this.problem(`connection ${conn.id}: frame ${id}: ${apiName(apiKey)} v${apiVersion} body not read: ${reason}`);
     }
+    return {};
   }
 
   private verdictOf(info: FrameInfo): Verdict {

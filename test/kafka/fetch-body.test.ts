@@ -1,8 +1,7 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter, encodeRequest, encodeResponse, parseRequestHeader } from '../../src/kafka/framing.ts';
+import { encodeRequest, encodeResponse } from '../../src/kafka/framing.ts';
 import { FetchBodyError, parseFetchRequest, parseFetchResponse } from '../../src/kafka/fetch-body.ts';
-import { KafkaProxy } from '../../src/kafka/proxy.ts';
+import { exchange } from './fake-kafka.ts';
 
 /**
  * Fetch frames as Kafka sent them, captured through the proxy on a local cluster of one controller
@@ -334,29 +333,6 @@ describe('Fetch bodies built from the message definitions', () => {
 });
 
 describe('Fetch bodies on the proxy', () => {
-  /** Sends `request` through a proxy to a server that answers with `responseBody` after the correlation id; resolves with the proxy's log and errors. */
-  async function exchange(request: Buffer, responseBody: Buffer) {
-    const server = net.createServer((socket) => {
-      const splitter = new FrameSplitter();
-      socket.on('data', (chunk: Buffer) => {
-        for (const f of splitter.push(chunk)) socket.write(encodeResponse(parseRequestHeader(f).correlationId, responseBody));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const proxy = await KafkaProxy.start({ name: 'broker-1 replication', listen: { port: 0 }, target: { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port } });
-    const client = net.connect({ host: '127.0.0.1', port: proxy.port });
-    try {
-      const response = proxy.waitFor((f) => f.direction === 'response', 5000);
-      client.write(request);
-      await response;
-      return { log: proxy.log(), errors: proxy.errors() };
-    } finally {
-      client.destroy();
-      await proxy.close();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  }
-
   it("puts the fetching replica and the leader's high watermark on the frames", async () => {
     const { log, errors } = await exchange(frame('fetcherRequest18'), frame('fetcherResponse18').subarray(8));
     expect(errors).toEqual([]);
