@@ -53,6 +53,10 @@ export class Reader {
   int8(): number {
     return this.buf.readInt8(this.take(1, 'int8'));
   }
+  /** Kafka's boolean: one byte, 0 false, anything else true. */
+  bool(): boolean {
+    return this.buf.readInt8(this.take(1, 'bool')) !== 0;
+  }
   int16(): number {
     return this.buf.readInt16BE(this.take(2, 'int16'));
   }

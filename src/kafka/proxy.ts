@@ -44,6 +44,7 @@ import { performance } from 'node:perf_hooks';
 import { FrameSplitter, FramingError, apiName, parseRequestHeader, parseResponseCorrelationId } from './framing.ts';
 import { FETCH_VERSIONS, type FetchBody, parseFetchRequest, parseFetchResponse } from './fetch-body.ts';
 import { ALTER_PARTITION_VERSIONS, type AlterPartitionBody, parseAlterPartitionRequest, parseAlterPartitionResponse } from './alter-partition-body.ts';
+import { BROKER_HEARTBEAT_VERSIONS, type BrokerHeartbeatBody, parseBrokerHeartbeatRequest, parseBrokerHeartbeatResponse } from './broker-heartbeat-body.ts';
 import { BodyError } from './body-reader.ts';
 
 /** One frame as the proxy saw it. */
@@ -78,6 +79,12 @@ export interface FrameInfo {
    * body could not be read exactly, which is then one of `errors()`.
    */
   readonly alterPartition?: AlterPartitionBody;
+  /**
+   * On a BrokerHeartbeat request or response of version 0 to 2: the broker and its epoch, or
+   * whether the controller holds it fenced (see broker-heartbeat-body.ts). Absent when the body
+   * could not be read exactly, which is then one of `errors()`.
+   */
+  readonly brokerHeartbeat?: BrokerHeartbeatBody;
 }
 
 export type Verdict = 'deliver' | 'hold' | 'drop';
@@ -447,10 +454,10 @@ export class KafkaProxy {
   }
 
   /**
-   * The body fields of a Fetch or AlterPartition frame of a version read, or nothing (a problem
+   * The body fields of a Fetch, AlterPartition or BrokerHeartbeat frame of a version read, or nothing (a problem
    * recorded if the body did not fit its layout).
    */
-  private bodyOf(conn: Connection, id: number, direction: Direction, apiKey: number, apiVersion: number, raw: Buffer): Pick<FrameInfo, 'fetch' | 'alterPartition'> {
+  private bodyOf(conn: Connection, id: number, direction: Direction, apiKey: number, apiVersion: number, raw: Buffer): Pick<FrameInfo, 'fetch' | 'alterPartition' | 'brokerHeartbeat'> {
     const within = (range: { min: number; max: number }) => apiVersion >= range.min && apiVersion <= range.max;
     try {
       if (apiKey === 1 && within(FETCH_VERSIONS)) {
@@ -458,6 +465,9 @@ export class KafkaProxy {
       }
       if (apiKey === 56 && within(ALTER_PARTITION_VERSIONS)) {
         return { alterPartition: direction === 'request' ? parseAlterPartitionRequest(raw) : parseAlterPartitionResponse(raw, apiVersion) };
+      }
+      if (apiKey === 63 && within(BROKER_HEARTBEAT_VERSIONS)) {
+        return { brokerHeartbeat: direction === 'request' ? parseBrokerHeartbeatRequest(raw) : parseBrokerHeartbeatResponse(raw, apiVersion) };
       }
     } catch (e) {
       const reason = e instanceof BodyError || e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
