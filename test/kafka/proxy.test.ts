@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { encodeRequest } from '../../src/kafka/framing.ts';
 import { type FrameInfo, KafkaProxy, type ProxyOptions } from '../../src/kafka/proxy.ts';
 import { Client, FakeKafka } from './fake-kafka.ts';
@@ -203,6 +204,53 @@ describe('KafkaProxy holding', () => {
     proxy.releaseAll();
     await client.responsesUpTo(count);
     expect(kafka.received).toEqual([...Array(count).keys()]);
+  });
+});
+
+describe('KafkaProxy order', () => {
+  it('delivers every request and response once and in order, whatever is held and released when', async () => {
+    const range = (n: number) => [...Array(n).keys()];
+    const step = fc.record({ holdRequest: fc.boolean(), holdResponse: fc.boolean(), releaseAfter: fc.nat({ max: 2 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        const { kafka, proxy, client } = await setUp((f) => {
+          const s = steps[f.correlationId];
+          return (f.direction === 'request' ? s.holdRequest : s.holdResponse) ? 'hold' : 'deliver';
+        });
+        for (const [i, s] of steps.entries()) {
+          const arrived = proxy.waitFor((f) => f.direction === 'request' && f.correlationId === i, 5000);
+          client.send(i);
+          await arrived;
+          for (let r = 0; r < s.releaseAfter && proxy.held().length > 0; r++) proxy.release(proxy.held()[0].id);
+          // At any moment the broker has a prefix of the requests, short of the first one held.
+          const firstHeld = proxy.held().find((f) => f.direction === 'request')?.correlationId ?? Infinity;
+          expect(kafka.received).toEqual(range(kafka.received.length));
+          expect(kafka.received.length).toBeLessThanOrEqual(firstHeld);
+          expect(client.responses).toEqual(range(client.responses.length));
+        }
+        const later = proxy.held().slice(1);
+        if (later.length > 0 && later[0].direction === proxy.held()[0].direction && later[0].connection === proxy.held()[0].connection) {
+          expect(() => proxy.release(later[0].id)).toThrow('release that one first');
+        }
+        // The requests still held go first; once every response has reached the proxy (held or
+        // not), the responses still held go too.
+        const heldRequests = proxy.held().filter((f) => f.direction === 'request').length;
+        expect(proxy.releaseAll((f) => f.direction === 'request')).toBe(heldRequests);
+        const responses = () => proxy.log().filter((f) => f.direction === 'response').length;
+        for (let waited = 0; responses() < steps.length; waited += 50) {
+          if (waited > 5000) throw new Error(`${responses()} of ${steps.length} responses reached the proxy`);
+          await settle();
+        }
+        const heldResponses = proxy.held().length;
+        expect(proxy.releaseAll()).toBe(heldResponses);
+        await client.responsesUpTo(steps.length);
+        expect(kafka.received).toEqual(range(steps.length));
+        expect(client.responses).toEqual(range(steps.length));
+        expect(proxy.errors()).toEqual([]);
+        for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      }),
+      { seed: 26, numRuns: 25 },
+    );
   });
 });
 
