@@ -14,9 +14,10 @@
 
 /**
  * Kafka's API keys by number, with Kafka's own names (the `name` of each
- * clients/src/main/resources/common/message/*Request.json without its `Request` suffix).
- * Keys 4 to 7 (LeaderAndIsr, StopReplica, UpdateMetadata, ControlledShutdown) belonged to the
- * ZooKeeper-era controller; they are kept so that an older peer's frame is still named.
+ * common/message/*Request.json without its `Request` suffix), as kafka-clients 4.4.0 defines
+ * them. Keys 4 to 7 (LeaderAndIsr, StopReplica, UpdateMetadata, ControlledShutdown) belonged to
+ * the ZooKeeper-era controller and have no valid version from Kafka 4.0 on; they are kept so that
+ * an older peer's frame is still named.
  */
 export const API_NAMES: ReadonlyMap<number, string> = new Map([
   [0, 'Produce'],
@@ -107,6 +108,13 @@ export const API_NAMES: ReadonlyMap<number, string> = new Map([
   [85, 'WriteShareGroupState'],
   [86, 'DeleteShareGroupState'],
   [87, 'ReadShareGroupStateSummary'],
+  [88, 'StreamsGroupHeartbeat'],
+  [89, 'StreamsGroupDescribe'],
+  [90, 'DescribeShareGroupOffsets'],
+  [91, 'AlterShareGroupOffsets'],
+  [92, 'DeleteShareGroupOffsets'],
+  [93, 'StreamsGroupTopologyDescriptionUpdate'],
+  [94, 'UnregisterController'],
 ]);
 
 /** The API keys the harness refers to by name, so that a typo is a type error, not a silent miss. */

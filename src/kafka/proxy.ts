@@ -21,7 +21,19 @@
  *    The bytes forwarded before the drop still reach their peer, then the FIN;
  *    `closeConnections` instead cuts at once, losing what was in flight, as a crash would.
  *
- * Frames still queued when a connection closes (held ones included) are logged as dropped.
+ * Frames still queued when a connection closes (held ones included) are logged as dropped. A
+ * Kafka client closes a connection whose request outlives its request timeout, and reconnects:
+ * a frame held longer than that is lost with its connection (seen on Kafka 4.1.0 and 4.4.0: a
+ * broker's held heartbeat went after about a second, the next heartbeat on a new connection).
+ * Set the cluster's timeouts with the holds a run needs in mind.
+ *
+ * Who is who on a broker's connections (Kafka 4.1.0 and 4.4.0, as seen through this proxy): a
+ * follower's fetches come with client id `broker-N-fetcher-0` (N the follower); a broker's
+ * registration, heartbeats and AlterPartition requests to the controller with client id `N`, the
+ * broker's node id (heartbeats and AlterPartition on separate connections); the controllers'
+ * metadata log fetches with `raft-client-N`; Kafka's Java clients as `producer-n`,
+ * `consumer-GROUP-n`, `adminclient-n` unless configured otherwise.
+ *
  * Backpressure: a source socket is paused while its destination's write buffer is full, or while
  * more than a megabyte waits behind a held frame; nothing is buffered beyond that and the held
  * frames themselves. The log keeps the last 10,000 frames.
@@ -30,6 +42,10 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { FrameSplitter, FramingError, apiName, parseRequestHeader, parseResponseCorrelationId } from './framing.ts';
+import { FETCH_VERSIONS, type FetchBody, parseFetchRequest, parseFetchResponse } from './fetch-body.ts';
+import { ALTER_PARTITION_VERSIONS, type AlterPartitionBody, parseAlterPartitionRequest, parseAlterPartitionResponse } from './alter-partition-body.ts';
+import { BROKER_HEARTBEAT_VERSIONS, type BrokerHeartbeatBody, parseBrokerHeartbeatRequest, parseBrokerHeartbeatResponse } from './broker-heartbeat-body.ts';
+import { BodyError } from './body-reader.ts';
 
 /** One frame as the proxy saw it. */
 export interface FrameInfo {
@@ -50,6 +66,25 @@ export interface FrameInfo {
   readonly at: number;
   /** On a response: the id of the request frame it answers, if that request was seen. */
   readonly requestId?: number;
+  /**
+   * On a Fetch request or response of version 12 to 18: the fetching replica, and per partition
+   * the fetch offset and last fetched epoch, or the high watermark, error, diverging epoch and
+   * batches returned (see fetch-body.ts). Absent when the body could not be read exactly, which
+   * is then one of `errors()`.
+   */
+  readonly fetch?: FetchBody;
+  /**
+   * On an AlterPartition request or response of version 2 or 3: the ISR the leader proposes, or
+   * the ISR and epochs the controller answers with (see alter-partition-body.ts). Absent when the
+   * body could not be read exactly, which is then one of `errors()`.
+   */
+  readonly alterPartition?: AlterPartitionBody;
+  /**
+   * On a BrokerHeartbeat request or response of version 0 to 2: the broker and its epoch, or
+   * whether the controller holds it fenced (see broker-heartbeat-body.ts). Absent when the body
+   * could not be read exactly, which is then one of `errors()`.
+   */
+  readonly brokerHeartbeat?: BrokerHeartbeatBody;
 }
 
 export type Verdict = 'deliver' | 'hold' | 'drop';
@@ -67,6 +102,8 @@ export interface ProxyOptions {
   readonly decide?: (frame: FrameInfo) => Verdict;
   /** Told each problem on a connection (a stream that is not Kafka's framing, a target that cannot be reached), one line each. */
   readonly onError?: (message: string) => void;
+  /** Told each frame with its raw bytes (size prefix included) as it arrives, before its verdict: to keep a capture. The bytes must be copied to be kept. */
+  readonly capture?: (frame: FrameInfo, bytes: Buffer) => void;
 }
 
 /** A connection as `closeConnections` sees it: its id and the client id of its first request. */
@@ -137,6 +174,7 @@ export class KafkaProxy {
   private nextFrame = 1;
   private nextConnection = 1;
   private listeningPort = 0;
+  private accepting = true;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: ProxyOptions) {
@@ -215,6 +253,16 @@ export class KafkaProxy {
   /** Open connections, oldest first. */
   openConnections(): readonly ConnectionInfo[] {
     return [...this.connections.values()].map((c) => ({ connection: c.id, clientId: c.clientId }));
+  }
+
+  /**
+   * While not accepting, a connection arriving is closed at once, before any upstream connection
+   * is opened: to its client the target is unreachable (a partition that lasts, where
+   * `closeConnections` alone would see the client reconnect). Connections already open are not
+   * touched. Accepting by default.
+   */
+  setAccepting(accepting: boolean): void {
+    this.accepting = accepting;
   }
 
   /** Cuts the connections the filter accepts (all when none is given), as a network partition or a crash would. Returns how many. */
@@ -305,7 +353,7 @@ export class KafkaProxy {
   }
 
   private accept(client: net.Socket): void {
-    if (this.closing) {
+    if (this.closing || !this.accepting) {
       client.destroy();
       return;
     }
@@ -325,8 +373,10 @@ export class KafkaProxy {
     client.setNoDelay(true);
     client.on('data', (chunk: Buffer) => this.receive(conn, 'request', chunk));
     upstream.on('data', (chunk: Buffer) => this.receive(conn, 'response', chunk));
+    let reached = false;
+    upstream.once('connect', () => (reached = true));
     upstream.on('error', (e: NodeJS.ErrnoException) => {
-      if (!upstream.connecting && e.code !== 'ECONNREFUSED') return;
+      if (reached) return;
       this.problem(`connection ${conn.id}: cannot reach the target ${host}:${port}: ${e.code ?? oneLine(e.message)}`);
     });
     // A reset from either side is a connection ending, which closeConnection handles.
@@ -347,8 +397,8 @@ export class KafkaProxy {
         if (conn.closed) return;
       }
     } catch (e) {
-      if (!(e instanceof FramingError)) throw e;
-      this.problem(`connection ${conn.id}: ${direction}: ${e.message}; connection closed`);
+      const reason = e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
+      this.problem(`connection ${conn.id}: ${direction}: ${reason}; connection closed`);
       this.closeConnection(conn);
       return;
     }
@@ -357,6 +407,11 @@ export class KafkaProxy {
 
   private arrive(conn: Connection, direction: Direction, raw: Buffer): void {
     const info = this.describe(conn, direction, raw);
+    try {
+      this.options.capture?.(info, raw);
+    } catch (e) {
+      this.problem(`frame ${info.id}: capture threw: ${oneLine(asError(e).message)}`);
+    }
     const verdict = this.verdictOf(info);
     const entry = { ...info, verdict } as Queued['entry'];
     this.record(entry);
@@ -384,7 +439,7 @@ export class KafkaProxy {
       }
       if (conn.pending.size >= PENDING_LIMIT) conn.pending.delete(conn.pending.keys().next().value as number);
       conn.pending.set(header.correlationId, { id: base.id, apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId });
-      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey) });
+      return Object.freeze({ ...base, ...header, apiName: apiName(header.apiKey), ...this.bodyOf(conn, base.id, 'request', header.apiKey, header.apiVersion, raw) });
     }
     const correlationId = parseResponseCorrelationId(raw);
     const request = conn.pending.get(correlationId);
@@ -394,7 +449,31 @@ export class KafkaProxy {
     }
     conn.pending.delete(correlationId);
     const { apiKey, apiVersion, clientId } = request;
-    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id });
+    const body = this.bodyOf(conn, base.id, 'response', apiKey, apiVersion, raw);
+    return Object.freeze({ ...base, apiKey, apiName: apiName(apiKey), apiVersion, correlationId, clientId, requestId: request.id, ...body });
+  }
+
+  /**
+   * The body fields of a Fetch, AlterPartition or BrokerHeartbeat frame of a version read, or nothing (a problem
+   * recorded if the body did not fit its layout).
+   */
+  private bodyOf(conn: Connection, id: number, direction: Direction, apiKey: number, apiVersion: number, raw: Buffer): Pick<FrameInfo, 'fetch' | 'alterPartition' | 'brokerHeartbeat'> {
+    const within = (range: { min: number; max: number }) => apiVersion >= range.min && apiVersion <= range.max;
+    try {
+      if (apiKey === 1 && within(FETCH_VERSIONS)) {
+        return { fetch: direction === 'request' ? parseFetchRequest(raw) : parseFetchResponse(raw, apiVersion) };
+      }
+      if (apiKey === 56 && within(ALTER_PARTITION_VERSIONS)) {
+        return { alterPartition: direction === 'request' ? parseAlterPartitionRequest(raw) : parseAlterPartitionResponse(raw, apiVersion) };
+      }
+      if (apiKey === 63 && within(BROKER_HEARTBEAT_VERSIONS)) {
+        return { brokerHeartbeat: direction === 'request' ? parseBrokerHeartbeatRequest(raw) : parseBrokerHeartbeatResponse(raw, apiVersion) };
+      }
+    } catch (e) {
+      const reason = e instanceof BodyError || e instanceof FramingError ? e.message : `unexpected ${oneLine(String(e))}`;
+      this.problem(`connection ${conn.id}: frame ${id}: ${apiName(apiKey)} v${apiVersion} body not read: ${reason}`);
+    }
+    return {};
   }
 
   private verdictOf(info: FrameInfo): Verdict {

@@ -1,113 +1,8 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameSplitter, encodeRequest, encodeResponse, parseRequestHeader, parseResponseCorrelationId } from '../../src/kafka/framing.ts';
+import fc from 'fast-check';
+import { encodeRequest } from '../../src/kafka/framing.ts';
 import { type FrameInfo, KafkaProxy, type ProxyOptions } from '../../src/kafka/proxy.ts';
-
-/**
- * A small stand-in for a Kafka broker: it answers each request frame at once with a response
- * frame of the same correlation id, whose body is the request's api key (int16), and records the
- * correlation ids it received, in order.
- */
-class FakeKafka {
-  readonly received: number[] = [];
-  private readonly sockets = new Set<net.Socket>();
-  private constructor(readonly server: net.Server) {}
-
-  static async start(responseBody?: (correlationId: number) => Buffer): Promise<FakeKafka> {
-    let fake: FakeKafka | undefined;
-    const server = net.createServer((socket) => {
-      fake!.sockets.add(socket);
-      socket.on('close', () => fake!.sockets.delete(socket));
-      socket.on('error', () => {});
-      const splitter = new FrameSplitter();
-      socket.on('data', (chunk: Buffer) => {
-        for (const frame of splitter.push(chunk)) {
-          const header = parseRequestHeader(frame);
-          fake!.received.push(header.correlationId);
-          const body = responseBody?.(header.correlationId) ?? Buffer.from([header.apiKey >> 8, header.apiKey & 0xff]);
-          socket.write(encodeResponse(header.correlationId, body));
-        }
-      });
-    });
-    fake = new FakeKafka(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
-  }
-
-  get port(): number {
-    return (this.server.address() as net.AddressInfo).port;
-  }
-
-  get connections(): number {
-    return this.sockets.size;
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** A client of the proxy: sends request frames, collects the response frames' correlation ids. */
-class Client {
-  readonly responses: number[] = [];
-  readonly raw: Buffer[] = [];
-  closed = false;
-  private readonly splitter = new FrameSplitter();
-  private wake: (() => void) | undefined;
-
-  private constructor(readonly socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of this.splitter.push(chunk)) {
-        this.raw.push(frame);
-        this.responses.push(parseResponseCorrelationId(frame));
-      }
-      this.wake?.();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
-  }
-
-  static connect(port: number): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(new Client(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  send(correlationId: number, apiKey = 1, clientId: string | null = 'broker-2-fetcher', body = Buffer.alloc(0)): void {
-    this.socket.write(encodeRequest({ apiKey, apiVersion: 17, correlationId, clientId }, body));
-  }
-
-  /** Resolves once `done` holds, checked after each chunk and on close; fails the test after 5 s. */
-  until(done: () => boolean, what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        reject(new Error(`timed out waiting for ${what}`));
-      }, 5000);
-      const check = () => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      this.wake = check;
-      check();
-    });
-  }
-
-  responsesUpTo(n: number): Promise<void> {
-    return this.until(() => this.responses.length >= n, `${n} responses`);
-  }
-
-  closing(): Promise<void> {
-    return this.until(() => this.closed, 'the connection to close');
-  }
-}
+import { Client, FakeKafka } from './fake-kafka.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -156,8 +51,8 @@ describe('KafkaProxy delivering', () => {
     const log = proxy.log();
     const request = log.find((f) => f.direction === 'request' && f.correlationId === 5)!;
     const response = log.find((f) => f.direction === 'response' && f.correlationId === 5)!;
-    expect(request).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 17, clientId: 'broker-3-alter-partition' });
-    expect(response).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 17, clientId: 'broker-3-alter-partition', requestId: request.id, size: 6 });
+    expect(request).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 4, clientId: 'broker-3-alter-partition' });
+    expect(response).toMatchObject({ apiKey: 56, apiName: 'AlterPartition', apiVersion: 4, clientId: 'broker-3-alter-partition', requestId: request.id, size: 6 });
     expect(log.find((f) => f.direction === 'response' && f.correlationId === 6)).toMatchObject({ apiName: 'BrokerHeartbeat', clientId: null });
     expect(proxy.errors()).toEqual([]);
   });
@@ -170,6 +65,54 @@ describe('KafkaProxy delivering', () => {
     await client.responsesUpTo(1);
     expect(client.raw[0].subarray(8).equals(big)).toBe(true);
     expect(proxy.log().find((f) => f.direction === 'response')?.size).toBe(big.length + 4);
+  });
+});
+
+describe('KafkaProxy hooks', () => {
+  it('capture is given each frame with its raw bytes as it arrived', async () => {
+    const kafka = await FakeKafka.start();
+    cleanups.push(() => kafka.close());
+    const captured: [string, number, string][] = [];
+    const proxy = await KafkaProxy.start({
+      name: 'b',
+      listen: { port: 0 },
+      target: { host: '127.0.0.1', port: kafka.port },
+      capture: (f, bytes) => captured.push([f.direction, f.correlationId, bytes.toString('hex')]),
+    });
+    cleanups.push(() => proxy.close());
+    const client = await connect(proxy);
+    client.send(4, 63, 'x', Buffer.from([7, 7]));
+    await client.responsesUpTo(1);
+    expect(captured).toEqual([
+      ['request', 4, encodeRequest({ apiKey: 63, apiVersion: 4, correlationId: 4, clientId: 'x' }, Buffer.from([7, 7])).toString('hex')],
+      ['response', 4, client.raw[0].toString('hex')],
+    ]);
+  });
+
+  it('a decide or capture that throws, or a verdict that is none, delivers the frame and says so in one line', async () => {
+    const kafka = await FakeKafka.start();
+    cleanups.push(() => kafka.close());
+    const proxy = await KafkaProxy.start({
+      name: 'b',
+      listen: { port: 0 },
+      target: { host: '127.0.0.1', port: kafka.port },
+      decide: (f) => {
+        if (f.direction === 'request') throw new Error('no rule\nfor this');
+        return 'later' as 'hold';
+      },
+      capture: (f) => {
+        if (f.direction === 'response') throw new Error('disk full');
+      },
+    });
+    cleanups.push(() => proxy.close());
+    const client = await connect(proxy);
+    client.send(1);
+    await client.responsesUpTo(1);
+    expect(proxy.errors()).toEqual([
+      'b: frame 1: decide threw: no rule for this; delivered',
+      'b: frame 2: capture threw: disk full',
+      'b: frame 2: decide returned "later", not deliver, hold or drop; delivered',
+    ]);
   });
 });
 
@@ -264,6 +207,53 @@ describe('KafkaProxy holding', () => {
   });
 });
 
+describe('KafkaProxy order', () => {
+  it('delivers every request and response once and in order, whatever is held and released when', async () => {
+    const range = (n: number) => [...Array(n).keys()];
+    const step = fc.record({ holdRequest: fc.boolean(), holdResponse: fc.boolean(), releaseAfter: fc.nat({ max: 2 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        const { kafka, proxy, client } = await setUp((f) => {
+          const s = steps[f.correlationId];
+          return (f.direction === 'request' ? s.holdRequest : s.holdResponse) ? 'hold' : 'deliver';
+        });
+        for (const [i, s] of steps.entries()) {
+          const arrived = proxy.waitFor((f) => f.direction === 'request' && f.correlationId === i, 5000);
+          client.send(i);
+          await arrived;
+          for (let r = 0; r < s.releaseAfter && proxy.held().length > 0; r++) proxy.release(proxy.held()[0].id);
+          // At any moment the broker has a prefix of the requests, short of the first one held.
+          const firstHeld = proxy.held().find((f) => f.direction === 'request')?.correlationId ?? Infinity;
+          expect(kafka.received).toEqual(range(kafka.received.length));
+          expect(kafka.received.length).toBeLessThanOrEqual(firstHeld);
+          expect(client.responses).toEqual(range(client.responses.length));
+        }
+        const later = proxy.held().slice(1);
+        if (later.length > 0 && later[0].direction === proxy.held()[0].direction && later[0].connection === proxy.held()[0].connection) {
+          expect(() => proxy.release(later[0].id)).toThrow('release that one first');
+        }
+        // The requests still held go first; once every response has reached the proxy (held or
+        // not), the responses still held go too.
+        const heldRequests = proxy.held().filter((f) => f.direction === 'request').length;
+        expect(proxy.releaseAll((f) => f.direction === 'request')).toBe(heldRequests);
+        const responses = () => proxy.log().filter((f) => f.direction === 'response').length;
+        for (let waited = 0; responses() < steps.length; waited += 50) {
+          if (waited > 5000) throw new Error(`${responses()} of ${steps.length} responses reached the proxy`);
+          await settle();
+        }
+        const heldResponses = proxy.held().length;
+        expect(proxy.releaseAll()).toBe(heldResponses);
+        await client.responsesUpTo(steps.length);
+        expect(kafka.received).toEqual(range(steps.length));
+        expect(client.responses).toEqual(range(steps.length));
+        expect(proxy.errors()).toEqual([]);
+        for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      }),
+      { seed: 26, numRuns: 25 },
+    );
+  });
+});
+
 describe('KafkaProxy dropping and cutting', () => {
   it('a drop verdict closes the connection where the frame would have gone', async () => {
     const { kafka, proxy, client } = await setUp((f) => (f.direction === 'request' && f.correlationId === 2 ? 'drop' : 'deliver'));
@@ -322,6 +312,21 @@ describe('KafkaProxy dropping and cutting', () => {
     await client.closing();
     await settle();
     expect(kafka.connections).toBe(0);
+  });
+
+  it('setAccepting(false) closes new connections at once and leaves open ones be', async () => {
+    const { kafka, proxy, client } = await setUp();
+    proxy.setAccepting(false);
+    const refused = await connect(proxy);
+    await refused.closing();
+    client.send(1);
+    await client.responsesUpTo(1);
+    expect(kafka.connections).toBe(1);
+    expect(proxy.openConnections()).toEqual([{ connection: 1, clientId: 'broker-2-fetcher' }]);
+    proxy.setAccepting(true);
+    const accepted = await connect(proxy);
+    accepted.send(2);
+    await accepted.responsesUpTo(1);
   });
 
   it('a stream that is not Kafka framing closes that connection only, with one line', async () => {
