@@ -38,7 +38,9 @@ export const TIMING = {
   'replica.high.watermark.checkpoint.interval.ms': 100,
   'log.flush.offset.checkpoint.interval.ms': 100,
   'controller.quorum.request.timeout.ms': 2000,
-  'request.timeout.ms': 3000,
+  // The follower's fetcher times a request out after request.timeout.ms and drops its connection
+  // (a held fetch would go with it every few seconds): long enough to outlast a held fetch.
+  'request.timeout.ms': 30000,
 } as const;
 
 /** A node's listening endpoints (ports on 127.0.0.1). */
