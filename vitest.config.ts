@@ -16,6 +16,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *    fuzzing of the command line, the machines against xstate on random walks).
  *  - docs: the generated pages are what the sources generate now (test/docs/).
  *  - browser: the HTML viewer and the explorer in headless Chromium (test/browser/).
+ *  - kafka: real Kafka clusters (test/kafka-real/), `npm run test:kafka` only: the project exists
+ *    only when VITEST_KAFKA=1, so `npm test` never starts a JVM.
  *
  * A file is in unit unless EVIDENCE lists it or it sits under test/docs/ or test/browser/, so a
  * new test file joins the inner loop until it is measured to be slow. Measured by running all the
@@ -50,6 +52,8 @@ const EVIDENCE = [
 ];
 const DOCS = ['test/docs/**/*.test.ts'];
 const BROWSER = ['test/browser/**/*.test.ts'];
+/** Real Kafka clusters (Java 17+ and `npm run kafka:fetch`): `npm run test:kafka` only, never in `npm test`'s projects. */
+const KAFKA = ['test/kafka-real/**/*.test.ts'];
 
 /**
  * The longest files start first, longest first (as the evidence project measured them on a
@@ -106,7 +110,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...EVIDENCE, ...DOCS, ...BROWSER],
+          exclude: [...configDefaults.exclude, ...EVIDENCE, ...DOCS, ...BROWSER, ...KAFKA],
           // The unit files import the same spec and engine modules; importing them afresh for each
           // file took two fifths of the project's time (48 s against 29 s, run one after the other). So a
           // worker keeps its modules from one file to the next: a unit test that mocks a module or
@@ -118,6 +122,8 @@ export default defineConfig({
       { extends: true, test: { name: 'evidence', include: EVIDENCE } },
       { extends: true, test: { name: 'docs', include: DOCS } },
       { extends: true, test: { name: 'browser', include: BROWSER } },
+      // One cluster at a time: each is four JVMs on a two-core machine.
+      ...(process.env.VITEST_KAFKA === '1' ? [{ extends: true, test: { name: 'kafka', include: KAFKA, maxWorkers: 1, fileParallelism: false } }] : []),
     ],
   },
 });

@@ -87,13 +87,23 @@ export const SCALE = {
   },
 } as const;
 
+/** A real Kafka cluster (`reproduce`). */
+export const REAL = {
+  heading: 'Real Kafka:',
+  options: {
+    kafka: common('--kafka <version>', 'the Kafka release to run (default 4.1.2)'),
+    keep: common('--keep <dir>', "keep the logs and report here (default: a temp dir)"),
+    portBase: rare('--port-base <n>', 'use the ports from n on (default: any free ones)'),
+  },
+} as const;
+
 export interface Group {
   readonly heading: string;
   readonly options: Readonly<Record<string, OptionDecl>>;
 }
 
 /** Every group, in the order help shows them. */
-export const GROUPS: readonly Group[] = [CONFIGURATION, SEARCH, OUTPUT, SCALE];
+export const GROUPS: readonly Group[] = [CONFIGURATION, SEARCH, OUTPUT, SCALE, REAL];
 
 /** What a command takes from a group: which options, each with the group's help line or its own, and whether it is common here. */
 export type Use<G extends Group> = readonly (keyof G['options'] | readonly [keyof G['options'], Partial<Pick<OptionDecl, 'help' | 'common'>>])[];

@@ -7,7 +7,7 @@
 import { oneLine } from '../report/line.ts';
 import { Command, CommanderError } from 'commander';
 import { sizeHeapForSearch } from './heap.ts';
-import { addGroup, CONFIGURATION, HELP_ALL, helpOptions, OUTPUT, SCALE, SEARCH } from './flags.ts';
+import { addGroup, CONFIGURATION, HELP_ALL, helpOptions, OUTPUT, REAL, SCALE, SEARCH } from './flags.ts';
 import type { CheckFlags, Output } from './check.ts';
 import type { ReplayFlags } from './replay.ts';
 import type { MutateFlags } from './mutate.ts';
@@ -48,6 +48,12 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
   ], all);
   helpOptions(replay);
   replay.action(async (file: string, flags: ReplayFlags) => setExit((await import('./replay.ts')).runReplay(file, flags, io)));
+
+  const reproduce = command('reproduce', "replay a trace on a real local Kafka cluster (Java 17+, npm run kafka:fetch)").argument('<trace>');
+  addGroup(reproduce, REAL, ['kafka', 'keep', 'portBase'], all);
+  addGroup(reproduce, OUTPUT, ['json'], all);
+  helpOptions(reproduce);
+  reproduce.action(async (file: string, flags: { kafka?: string; keep?: string; portBase?: string; json?: boolean }) => setExit(await (await import('./reproduce.ts')).runReproduce(file, flags, io)));
 
   const guarantees = command('guarantees', 'explore the guarantees matrix and write docs/guarantees.md with its pages');
   addGroup(guarantees, OUTPUT, [['out', { help: 'output folder (default docs)' }], ['json', { help: 'print the cells as JSON instead of writing files' }], 'part'], all);
