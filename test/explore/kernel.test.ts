@@ -2,8 +2,9 @@
  * The breadth-first kernel against the engine it replaced, on six configurations small enough for
  * either (rf 2 and rf 3, five releases, one searched to completion) and two liveness checks: the
  * same distinct states, transitions, steps of each kind, shortest violation of each invariant,
- * first depth of each goal, and lassos, as the figures that engine produced (measured at commit
- * 9c678c2, in kernel-figures.json). Within the kernel, the same results and the same set of
+ * first depth of each goal, and lassos, as the figures that engine produced (kernel-figures.json:
+ * the engine of commit 9c678c2, run on today's model, that is with the controller's broker-epoch
+ * check of spec/controller.ts as it is now). Within the kernel, the same results and the same set of
  * fingerprints (an order-independent digest) on one thread and on two, whole and as shards.
  */
 import { describe, expect, it } from 'vitest';
