@@ -49,9 +49,8 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
     goalsImpossible: impossibleGoals(rules, bounds),
     configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
-    budgets: clusterBudgets(bounds),
-    independence: clusterIndependence(cluster),
-    sketch: sketchOf,
+    reduction: { independence: clusterIndependence(cluster) },
+    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds) },
     views: {
       participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
       heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,

@@ -122,14 +122,15 @@ export interface Model<S, A extends Action> {
   readonly goals: readonly Goal<S, A>[];
   /** Optional: what the liveness engine checks, and under which fairness. */
   readonly liveness?: Liveness<S, A>;
-  /** LEGACY */
+  /** Optional, to be grouped as `presentation`. */
   readonly stepKinds?: Readonly<Record<string, string | null>>;
   readonly views?: TraceViews<S, A>;
   readonly goalsImpossible?: Readonly<Record<string, string>>;
   readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[]; readonly brief?: string };
-  readonly budgets?: Readonly<Record<string, Budget<S>>>;
-  readonly independence?: Independence<S, A>;
-  sketch?(state: S): number;
+  /** Optional: which steps commute, for partial-order reduction. */
+  readonly reduction?: Reduction<S, A>;
+  /** Optional: what steers random runs and fewest-first search. */
+  readonly guidance?: Guidance<S>;
 }
 
 /**

@@ -185,7 +185,7 @@ export class SearchLimits {
   }
 }
 
-/** A bound on one of the model's budgets (`Model.budgets`): only states spending at most `spent` of it. */
+/** A bound on one of the model's budgets (`Model.guidance.budgets`): only states spending at most `spent` of it. */
 export interface BudgetCap {
   readonly budget: string;
   readonly spent: number;
@@ -199,7 +199,7 @@ export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boo
 /** Whether a state is within `cap`, or null without a cap. */
 export function capOf<S, A extends Action>(model: Model<S, A>, cap: BudgetCap | undefined): ((s: S) => boolean) | null {
   if (cap === undefined) return null;
-  const budget = model.budgets?.[cap.budget];
+  const budget = model.guidance?.budgets?.[cap.budget];
   if (budget === undefined) throw new Error(`the model declares no budget '${cap.budget}'`);
   return (s) => budget.spent(s) <= cap.spent;
 }
