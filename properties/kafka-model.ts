@@ -46,14 +46,16 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     invariants: invariants(rules),
     goals: goalsFor(rules, bounds),
     liveness: { properties: livenessProperties(rules), fairness: fairnessOf },
-    stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
-    goalsImpossible: impossibleGoals(rules, bounds),
-    configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
     reduction: { independence: clusterIndependence(cluster) },
     guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds) },
-    views: {
-      participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
-      heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
+    presentation: {
+      views: {
+        participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
+        heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
+      },
+      stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
+      goalsImpossible: impossibleGoals(rules, bounds),
+      configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
     },
   };
 }

@@ -122,15 +122,12 @@ export interface Model<S, A extends Action> {
   readonly goals: readonly Goal<S, A>[];
   /** Optional: what the liveness engine checks, and under which fairness. */
   readonly liveness?: Liveness<S, A>;
-  /** Optional, to be grouped as `presentation`. */
-  readonly stepKinds?: Readonly<Record<string, string | null>>;
-  readonly views?: TraceViews<S, A>;
-  readonly goalsImpossible?: Readonly<Record<string, string>>;
-  readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[]; readonly brief?: string };
   /** Optional: which steps commute, for partial-order reduction. */
   readonly reduction?: Reduction<S, A>;
   /** Optional: what steers random runs and fewest-first search. */
   readonly guidance?: Guidance<S>;
+  /** Optional: what reports and traces show of the model beyond `describe` and `summarize`. */
+  readonly presentation?: Presentation<S, A>;
 }
 
 /**

@@ -116,7 +116,7 @@ export interface Progress {
 
 /** The kinds of step the model says can happen in its configuration (all it declares, in order). */
 export function possibleStepKinds<S, A extends Action>(model: Model<S, A>): string[] {
-  return Object.entries(model.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
+  return Object.entries(model.presentation?.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
 }
 
 /** The kinds of step that can happen but that an exploration never took. */
@@ -257,7 +257,7 @@ export type Verdict = 'holds' | 'no-violation-found' | 'violated' | 'not-exercis
 export function notExercisedReason<S, A extends Action>(model: Model<S, A>, coverage: Coverage, invariant: Invariant<S>): string | null {
   const missing = (invariant.requires ?? []).filter((g) => (coverage.goals[g]?.count ?? 0) === 0);
   if (missing.length === 0) return null;
-  const why = (g: string) => model.goalsImpossible?.[g] ?? 'not reached within the bounds';
+  const why = (g: string) => model.presentation?.goalsImpossible?.[g] ?? 'not reached within the bounds';
   return missing.map((g) => `${g} (${why(g)})`).join(', ');
 }
 
