@@ -132,8 +132,7 @@ export interface Model<S, A extends Action> {
 
 /**
  * The liveness capability: the properties the liveness engine checks (src/explore/liveness.ts,
- * fair runs, lasso replay), and how each step counts for them. Kept apart from `invariants`, so
- * engines that check safety never meet it.
+ * fair runs, lasso replay), and how each step counts for them.
  */
 export interface Liveness<S, A extends Action> {
   /** The liveness properties, checked under `fairness`. */
