@@ -147,7 +147,7 @@ export function check(config: Configuration, options: CheckOptions = {}): CheckR
   const workers = count('workers', options.workers, 1, MAX_WORKERS);
   const timeLimitMs = count('timeLimitMs', options.timeLimitMs, 1) ?? defaultTimeLimitMs(engine, { depth, runs });
   const named = options.invariants === undefined ? undefined : [...options.invariants];
-  const liveness = (named ?? []).filter((n) => model.liveness?.some((p) => p.name === n));
+  const liveness = (named ?? []).filter((n) => model.liveness?.properties.some((p) => p.name === n));
   if (liveness.length > 0) throw new CheckOptionsError(oneLine(`${liveness.join(', ')}: liveness properties are checked by 'kafka-spec check --liveness', not by check()`));
   let checked: string[];
   try {

@@ -67,7 +67,7 @@ export function runExplorerCheck(request: CheckRequest, onProgress?: (p: Progres
     summary: checkSummary(model, result, checked),
     violations: result.violations.map((v) => ({ invariant: v.invariant, statement: v.statement, steps: v.trace })),
     goals: Object.entries(result.coverage.goals).map(([name, g]) => ({ name, count: g.count, firstDepth: g.firstDepth })),
-    goalsImpossible: model.goalsImpossible ?? {},
+    goalsImpossible: model.presentation?.goalsImpossible ?? {},
     neverTaken: stepKindsNeverTaken(model, result.coverage),
     stats: { states: result.stats.states, transitions: result.stats.transitions, depth: result.stats.depth, elapsedMs: result.stats.elapsedMs, complete: result.complete },
     report: checkText(model, result, checked),

@@ -92,9 +92,9 @@ export interface AvailabilityResult {
 /** Explores one row's graph and reads off, for each property, the largest k that holds. */
 export function availabilityOf(row: AvailabilityRow): AvailabilityResult {
   const base = kafkaModelOf(availabilityConfig(row));
-  const named = AVAILABILITY_PROPERTIES.map((n) => base.liveness!.find((p) => p.name === n)!);
+  const named = AVAILABILITY_PROPERTIES.map((n) => base.liveness!.properties.find((p) => p.name === n)!);
   const levels = Array.from({ length: row.rf }, (_, k) => k);
-  const model: KafkaModel = { ...base, liveness: named.flatMap((p) => levels.map((k) => atMostDown(p, k))) };
+  const model: KafkaModel = { ...base, liveness: { ...base.liveness, properties: named.flatMap((p) => levels.map((k) => atMostDown(p, k))) } };
   const r = exploreLiveness(model);
   const cells = Object.fromEntries(named.map((p) => {
     const failing = levels.map((k) => r.lassos.find((l) => l.property === `${p.name}@${k}`)).findIndex((l) => l !== undefined);

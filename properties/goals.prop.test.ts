@@ -47,7 +47,7 @@ describe('kinds of step: exactly those declared possible are taken', () => {
     it(name, () => {
       const model = kafkaModelOf(config);
       const r = exploreRandom(model, { runs, maxSteps: 40, seed: 3, invariants: ['hw-le-leo'] });
-      const kinds = Object.entries(model.stepKinds ?? {});
+      const kinds = Object.entries(model.presentation?.stepKinds ?? {});
       expect(kinds.length).toBeGreaterThan(15);
       for (const [kind, why] of kinds) {
         if (why === null) expect(r.coverage.steps[kind] ?? 0, `${kind} never taken`).toBeGreaterThan(0);

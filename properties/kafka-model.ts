@@ -45,17 +45,17 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     summarize: summarizeState,
     invariants: invariants(rules),
     goals: goalsFor(rules, bounds),
-    liveness: livenessProperties(rules),
-    fairness: fairnessOf,
-    stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
-    goalsImpossible: impossibleGoals(rules, bounds),
-    configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
-    budgets: clusterBudgets(bounds),
-    independence: clusterIndependence(cluster),
-    sketch: sketchOf,
-    views: {
-      participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
-      heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
+    liveness: { properties: livenessProperties(rules), fairness: fairnessOf },
+    reduction: { independence: clusterIndependence(cluster) },
+    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds) },
+    presentation: {
+      views: {
+        participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
+        heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
+      },
+      stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),
+      goalsImpossible: impossibleGoals(rules, bounds),
+      configuration: { values: { ...config }, lines: describeConfig(config), brief: briefConfig(config) },
     },
   };
 }

@@ -34,7 +34,7 @@ export function actionKey(a: ClusterAction): number {
 
 /**
  * The footprints of the cluster's steps, in the shape the engine's partial-order reduction asks of
- * a model (`independence`, wired in properties/kafka-model.ts): a key per action, and per action and
+ * a model (`reduction.independence`, wired in properties/kafka-model.ts): a key per action, and per action and
  * state the parts it reads (writes included) at `out[at .. at + words)` and writes after them.
  */
 export interface StepFootprints {

@@ -88,6 +88,11 @@ export type StepFairness = 'fault' | 'fair' | 'unfair';
 /**
  * A protocol model: states are immutable plain data (objects, arrays, numbers, strings, booleans,
  * null); `step` returns a new state and never mutates its argument.
+ *
+ * The core is what every engine needs: the initial state, the enabled steps, a step, the bounds,
+ * the properties and how to tell people about states and steps. What only one technique needs
+ * comes as an optional capability object (`liveness`, `reduction`, `guidance`, `presentation`),
+ * each documented by its interface below; a model without one gets that technique's default.
  */
 export interface Model<S, A extends Action> {
   /** Identifies the model in trace files, e.g. `kafka-replication`. */
@@ -115,17 +120,66 @@ export interface Model<S, A extends Action> {
   fingerprintView?(state: S): unknown;
   readonly invariants: readonly Invariant<S>[];
   readonly goals: readonly Goal<S, A>[];
-  /** Optional: liveness properties, checked under `fairness` by the liveness engine. */
-  readonly liveness?: readonly LivenessProperty<S>[];
+  /** Optional: what the liveness engine checks, and under which fairness. */
+  readonly liveness?: Liveness<S, A>;
+  /** Optional: which steps commute, for partial-order reduction. */
+  readonly reduction?: Reduction<S, A>;
+  /** Optional: what steers random runs and fewest-first search. */
+  readonly guidance?: Guidance<S>;
+  /** Optional: what reports and traces show of the model beyond `describe` and `summarize`. */
+  readonly presentation?: Presentation<S, A>;
+}
+
+/**
+ * The liveness capability: the properties the liveness engine checks (src/explore/liveness.ts,
+ * fair runs, lasso replay), and how each step counts for them.
+ */
+export interface Liveness<S, A extends Action> {
+  /** The liveness properties, checked under `fairness`. */
+  readonly properties: readonly LivenessProperty<S>[];
   /** Optional: the class of step `action` in `state`; every step counts as `fair` without it. */
   fairness?(state: S, action: A): StepFairness;
+}
+
+/** The reduction capability: what a partial-order reduction would prune with. */
+export interface Reduction<S, A extends Action> {
+  /**
+   * Which steps are independent. No engine prunes with it today (sleep sets took 0.89× the CPU
+   * of plain search for 5% fewer steps, and were removed); the footprints are kept, and tested to
+   * commute, for a reduction that pays.
+   */
+  readonly independence: Independence<S, A>;
+}
+
+/**
+ * The guidance capability: what steers which behaviours a search tries first. Pure; it only
+ * steers which behaviours are tried, never what a step or a verdict is.
+ */
+export interface Guidance<S> {
+  /**
+   * Optional: a coarse summary of a state, as a 32-bit integer, naming the few facts that bring a
+   * state near a violation (for a replicated log: each replica's role and how much of the committed
+   * history it holds, the ISR, the faults spent). Random search keeps the runs that meet a summary
+   * no run met before and starts later runs where those left off (src/explore/random.ts).
+   */
+  sketch?(state: S): number;
+  /**
+   * Optional: the budgets the model's bounds ration (leader changes, crashes, …), by name. The
+   * bounded strategy (src/explore/bounded.ts) searches the behaviours that spend little of one
+   * budget before those that spend more.
+   */
+  readonly budgets?: Readonly<Record<string, Budget<S>>>;
+}
+
+/** The presentation capability: what reports, trace files and the explorer show of the model. */
+export interface Presentation<S, A extends Action> {
+  /** Optional: how traces of this model are drawn (step tables, sequence diagrams). */
+  readonly views?: TraceViews<S, A>;
   /**
    * Optional: every kind of step (by name) with the reason this model's configuration rules it
    * out, or null when it can happen; reports use it to list the kinds exploration never took.
    */
   readonly stepKinds?: Readonly<Record<string, string | null>>;
-  /** Optional: how traces of this model are drawn (step tables, sequence diagrams). */
-  readonly views?: TraceViews<S, A>;
   /** Optional: the goals this model's configuration rules out, each with the reason. */
   readonly goalsImpossible?: Readonly<Record<string, string>>;
   /**
@@ -134,26 +188,6 @@ export interface Model<S, A extends Action> {
    * closing sentence (`brief`, e.g. `Kafka 4.1, rf 3, acks=all, …`).
    */
   readonly configuration?: { readonly values: Readonly<Record<string, unknown>>; readonly lines: readonly string[]; readonly brief?: string };
-  /**
-   * Optional: the budgets the model's bounds ration (leader changes, crashes, …), by name. The
-   * bounded strategy (src/explore/bounded.ts) searches the behaviours that spend little of one
-   * budget before those that spend more.
-   */
-  readonly budgets?: Readonly<Record<string, Budget<S>>>;
-  /**
-   * Optional: which steps are independent, for partial-order reduction. No engine prunes with it
-   * today (sleep sets took 0.89× the CPU of plain search for 5% fewer steps, and were removed);
-   * the footprints are kept, and tested to commute, for a reduction that pays.
-   */
-  readonly independence?: Independence<S, A>;
-  /**
-   * Optional: a coarse summary of a state, as a 32-bit integer, naming the few facts that bring a
-   * state near a violation (for a replicated log: each replica's role and how much of the committed
-   * history it holds, the ISR, the faults spent). Random search keeps the runs that meet a summary
-   * no run met before and starts later runs where those left off (src/explore/random.ts). Pure; it
-   * only steers which behaviours are tried, never what a step or a verdict is.
-   */
-  sketch?(state: S): number;
 }
 
 /**

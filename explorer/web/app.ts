@@ -308,14 +308,14 @@ function drawTrace(): void {
   if (view === null) return;
   const v = view;
   const replayed = v.states.length - 1;
-  $('trace-origin').textContent = `${v.origin} · ${v.steps.length} steps · ${v.model.configuration?.lines.join(' · ') ?? ''}`;
+  $('trace-origin').textContent = `${v.origin} · ${v.steps.length} steps · ${v.model.presentation?.configuration?.lines.join(' · ') ?? ''}`;
   $('violation').textContent = v.violation !== undefined
     ? `Violates ${v.violation.invariant} after step ${v.violation.step}: ${v.violation.statement}`
     : v.stopped !== undefined ? `Step ${v.stopped.step} is not possible here: ${v.stopped.reason}; no invariant violated before it.`
       : `No invariant violated by these ${replayed} steps (${v.invariants.length === 0 ? 'all invariants' : v.invariants.join(', ')} checked).`;
   $('violation').className = v.violation !== undefined ? 'bad' : v.stopped !== undefined ? 'warn' : 'ok';
   $<HTMLButtonElement>('replay').disabled = formConfig() === null;
-  const missing = v.violation === undefined ? null : v.model.views!.missing!(v.violation.invariant, v.states.slice(0, v.violation.step + 1));
+  const missing = v.violation === undefined ? null : v.model.presentation!.views!.missing!(v.violation.invariant, v.states.slice(0, v.violation.step + 1));
   $('missing').hidden = missing === null;
   $('missing').textContent = missing ?? '';
   const steps = v.steps.slice(0, replayed) as ClusterAction[];
@@ -325,7 +325,7 @@ function drawTrace(): void {
     messages: drawn.messages,
     unreplayed: v.steps.slice(replayed).map(formatAction),
   };
-  highlight = drawDiagram($('diagram'), v.model.views!.participants, diagram, v.violation?.step, (k) => show(Math.min(k, replayed)));
+  highlight = drawDiagram($('diagram'), v.model.presentation!.views!.participants, diagram, v.violation?.step, (k) => show(Math.min(k, replayed)));
   show(index);
 }
 
@@ -361,8 +361,8 @@ function drawState(): void {
   const v = view!;
   const table = $<HTMLTableElement>('state');
   table.textContent = '';
-  const cells = v.model.views!.cells(v.states[index]);
-  const before = index === 0 ? cells : v.model.views!.cells(v.states[index - 1]);
+  const cells = v.model.presentation!.views!.cells(v.states[index]);
+  const before = index === 0 ? cells : v.model.presentation!.views!.cells(v.states[index - 1]);
   for (const [key, text] of Object.entries(cells)) {
     const row = table.insertRow();
     const th = document.createElement('th');
@@ -390,7 +390,7 @@ function drawEnabled(): void {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = v.model.describe(a);
-    button.title = v.model.views!.narrate!(s, a, v.model.step(s, a)).join('; ');
+    button.title = v.model.presentation!.views!.narrate!(s, a, v.model.step(s, a)).join('; ');
     button.dataset.step = formatAction(a);
     const name = li.appendChild(document.createElement('small'));
     name.textContent = a.step;

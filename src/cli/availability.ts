@@ -74,7 +74,7 @@ function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: Durabil
   if (loss === null) return { tried: row.rf, proven, bounded, loss: null };
   const v = loss.violation;
   const trace = makeTrace({
-    model: loss.model.name, config: { ...loss.model.configuration?.values }, steps: v.trace,
+    model: loss.model.name, config: { ...loss.model.presentation?.configuration?.values }, steps: v.trace,
     violation: { invariant: name, statement: v.statement, step: v.length },
   });
   traces[file] = JSON.stringify(trace, null, 1) + '\n';
@@ -95,7 +95,7 @@ function withWider(row: AvailabilityRow, c: DurabilityCellLine, traces: Record<s
   const v = w.violation;
   const file = `counterexamples/availability-${rowId(row)}--acks-all-durable-with-check-faults.json`;
   traces[file] = JSON.stringify(makeTrace({
-    model: w.model.name, config: { ...w.model.configuration?.values }, steps: v.trace,
+    model: w.model.name, config: { ...w.model.presentation?.configuration?.values }, steps: v.trace,
     violation: { invariant: v.invariant, statement: v.statement, step: v.length },
   }), null, 1) + '\n';
   const wider: WiderLine = { crashes, runs: w.runs, loss: { length: v.length, shortest: v.certifiedMinimal === true, faults: faultsIn(v.trace), link: file } };

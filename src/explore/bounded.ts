@@ -1,6 +1,6 @@
 /**
  * Fewest-first bounded search (after CHESS's iterative context bounding): breadth-first search
- * over the behaviours that spend at most k of one budget the model declares (`Model.budgets`,
+ * over the behaviours that spend at most k of one budget the model declares (`Model.guidance.budgets`,
  * e.g. leader changes), for k = 0, 1, 2, … up to the budget's limit. A counterexample that needs
  * little of the budget is found in the graph of the behaviours spending at most that much, and
  * it comes with two facts:
@@ -24,7 +24,7 @@ import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { type Coverage, type ExploreResult, type StopReason, type Violation, searchVerdict, selectInvariants } from './result.ts';
 
 export interface BoundedOptions extends ExhaustiveOptions {
-  /** The budget to bound, by its name in `model.budgets`. */
+  /** The budget to bound, by its name in `model.guidance.budgets`. */
   readonly budget: string;
 }
 
@@ -45,9 +45,9 @@ export class UnknownBudgetError extends Error {
 
 /** The named budget of the model, or an error naming those it has. */
 export function budgetOf<S, A extends Action>(model: Model<S, A>, name: string) {
-  const budget = model.budgets?.[name];
+  const budget = model.guidance?.budgets?.[name];
   if (budget === undefined) {
-    const known = Object.keys(model.budgets ?? {});
+    const known = Object.keys(model.guidance?.budgets ?? {});
     throw new UnknownBudgetError(`unknown budget '${name}' (${known.length === 0 ? 'the model declares none' : `known: ${known.join(', ')}`})`);
   }
   return budget;

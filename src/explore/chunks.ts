@@ -138,7 +138,7 @@ export interface Recording {
   readonly cap?: BudgetCap;
   /** Whether goals are checked (a state graph needs none). */
   readonly goals: boolean;
-  /** Indices into `model.liveness` of the properties whose settled bits a state graph keeps; null: no graph. */
+  /** Indices into `model.liveness.properties` of the properties whose settled bits a state graph keeps; null: no graph. */
   readonly graph: readonly number[] | null;
 }
 
@@ -177,8 +177,8 @@ export class ChunkExpander<S, A extends Action> {
     this.inBounds = boundsOf(model);
     this.inCap = capOf(model, recording.cap);
     this.view = model.fingerprintView ?? ((s: S) => s);
-    this.live = recording.graph === null ? null : recording.graph.map((i) => model.liveness![i]);
-    this.fairness = model.fairness === undefined ? () => 'fair' : (s, a) => model.fairness!(s, a);
+    this.live = recording.graph === null ? null : recording.graph.map((i) => model.liveness!.properties[i]);
+    this.fairness = model.liveness?.fairness === undefined ? () => 'fair' : (s, a) => model.liveness!.fairness!(s, a);
   }
 
   /** A function expanding chunks of this level; call it in increasing chunk order (the state rebuilt last is reused). */

@@ -253,7 +253,7 @@ export function violationOf<S, A extends Action>(inv: Invariant<S>, trace: A[]):
 function settledOf<S, A extends Action>(model: Model<S, A>, recording: Recording, s: S): number {
   let bits = 0;
   recording.graph?.forEach((p, k) => {
-    if (model.liveness![p].settled(s)) bits |= 1 << k;
+    if (model.liveness!.properties[p].settled(s)) bits |= 1 << k;
   });
   return bits;
 }

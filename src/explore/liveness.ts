@@ -76,7 +76,7 @@ export interface LivenessResult<A extends Action> {
 
 /** The liveness properties named (all when `names` is empty or absent), in the model's order. */
 export function selectLiveness<S, A extends Action>(model: Model<S, A>, names?: readonly string[]): LivenessProperty<S>[] {
-  const all = model.liveness ?? [];
+  const all = model.liveness?.properties ?? [];
   if (names === undefined || names.length === 0) return [...all];
   for (const n of names) {
     if (!all.some((p) => p.name === n)) throw new UnknownInvariantError(`unknown liveness property '${n}' (known: ${all.map((p) => p.name).join(', ')})`);
@@ -86,7 +86,7 @@ export function selectLiveness<S, A extends Action>(model: Model<S, A>, names?: 
 
 /** The model's fairness classes, or every step fair when it declares none. */
 export function fairnessOf<S, A extends Action>(model: Model<S, A>): (s: S, a: A) => StepFairness {
-  return model.fairness === undefined ? () => 'fair' : (s, a) => model.fairness!(s, a);
+  return model.liveness?.fairness === undefined ? () => 'fair' : (s, a) => model.liveness!.fairness!(s, a);
 }
 
 /** Explores the graph, then checks each selected property on it. */
@@ -95,7 +95,7 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
   const properties = selectLiveness(model, options.properties);
   if (properties.length > 8) throw new Error('at most 8 liveness properties at once');
   const rows = new EdgeRows();
-  const graphed = properties.map((p) => model.liveness!.indexOf(p));
+  const graphed = properties.map((p) => model.liveness!.properties.indexOf(p));
   const scheduler: Scheduler = (options.workers ?? 1) > 1
     ? threadEngines().scheduler({ workers: options.workers!, source: options.source, threadsFrom: options.threadsFrom, recording: { goals: false, graph: graphed } })
     : inline;

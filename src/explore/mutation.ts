@@ -68,7 +68,7 @@ export function withModelErrors<S, A extends Action>(model: Model<S, A>): Model<
     fingerprintView: model.fingerprintView === undefined ? undefined : (s: S | ModelErrorState) => (isError(s) ? s : model.fingerprintView!(s)),
     invariants: [...model.invariants.map(tolerant), modelError],
     goals: model.goals.map((g) => ({ ...g, reached: (p, a, n) => !isError(p) && !isError(n) && g.reached(p, a, n) })),
-    views: undefined,
+    presentation: { ...model.presentation, views: undefined },
   };
 }
 

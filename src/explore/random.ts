@@ -4,7 +4,7 @@
  * checked after every step. Runs use swarm testing: each run draws a mask that leaves out some
  * kinds of step (by name) whenever others are enabled, so that rare orders — a crash before a
  * fetch completes, many deliveries before any fault — come up far more often than under one
- * uniform choice. With a model that sketches its states (`Model.sketch`), the search is also
+ * uniform choice. With a model that sketches its states (`Model.guidance.sketch`), the search is also
  * guided by coverage, as fuzzers are: a run that meets a sketch no earlier run met is kept, up to
  * the step that met it, and half of the later runs start where a kept run left off instead of at
  * the initial state (`KeptRuns`). Deep behaviours that need several rare steps in a row — two
@@ -61,7 +61,7 @@ export interface RandomOptions {
    */
   readonly workers?: number;
   readonly source?: ModelSource;
-  /** Start half the runs where runs that met a new sketch left off (default true; needs `Model.sketch`). */
+  /** Start half the runs where runs that met a new sketch left off (default true; needs `Model.guidance.sketch`). */
   readonly guide?: boolean;
   /** The counter of distinct states to use (an empty one, `DistinctStates.of(options)`), for a caller that merges it with others after. */
   readonly distinct?: DistinctStates;
@@ -199,7 +199,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
   const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0 };
-  const sketch = options.guide === false ? undefined : model.sketch?.bind(model);
+  const sketch = options.guide === false ? undefined : model.guidance?.sketch?.bind(model.guidance);
   const kept = new KeptRuns<S, A>();
   const walk = ([swarm, pick, choices]: readonly [number, number, readonly number[]]): Walk<A> => {
     const start = sketch === undefined ? null : kept.startOf(pick);

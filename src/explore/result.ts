@@ -116,7 +116,7 @@ export interface Progress {
 
 /** The kinds of step the model says can happen in its configuration (all it declares, in order). */
 export function possibleStepKinds<S, A extends Action>(model: Model<S, A>): string[] {
-  return Object.entries(model.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
+  return Object.entries(model.presentation?.stepKinds ?? {}).filter(([, why]) => why === null).map(([k]) => k);
 }
 
 /** The kinds of step that can happen but that an exploration never took. */
@@ -185,7 +185,7 @@ export class SearchLimits {
   }
 }
 
-/** A bound on one of the model's budgets (`Model.budgets`): only states spending at most `spent` of it. */
+/** A bound on one of the model's budgets (`Model.guidance.budgets`): only states spending at most `spent` of it. */
 export interface BudgetCap {
   readonly budget: string;
   readonly spent: number;
@@ -199,7 +199,7 @@ export function boundsOf<S, A extends Action>(model: Model<S, A>): (s: S) => boo
 /** Whether a state is within `cap`, or null without a cap. */
 export function capOf<S, A extends Action>(model: Model<S, A>, cap: BudgetCap | undefined): ((s: S) => boolean) | null {
   if (cap === undefined) return null;
-  const budget = model.budgets?.[cap.budget];
+  const budget = model.guidance?.budgets?.[cap.budget];
   if (budget === undefined) throw new Error(`the model declares no budget '${cap.budget}'`);
   return (s) => budget.spent(s) <= cap.spent;
 }
@@ -270,7 +270,7 @@ export type Verdict = 'holds' | 'no-violation-found' | 'violated' | 'not-exercis
 export function notExercisedReason<S, A extends Action>(model: Model<S, A>, coverage: Coverage, invariant: Invariant<S>): string | null {
   const missing = (invariant.requires ?? []).filter((g) => (coverage.goals[g]?.count ?? 0) === 0);
   if (missing.length === 0) return null;
-  const why = (g: string) => model.goalsImpossible?.[g] ?? 'not reached within the bounds';
+  const why = (g: string) => model.presentation?.goalsImpossible?.[g] ?? 'not reached within the bounds';
   return missing.map((g) => `${g} (${why(g)})`).join(', ');
 }
 

@@ -27,7 +27,7 @@ const ENGINE_TITLES: Record<CheckEngine, string> = {
 /** The first lines of a human report: the engine (or what is checked) and the configuration. */
 export function checkHeader(engine: CheckEngine | 'liveness', model: AnyModel): string {
   const title = engine === 'liveness' ? 'liveness under fairness, on the breadth-first graph' : ENGINE_TITLES[engine];
-  return [`kafka-spec check (${title})`, ...(model.configuration?.lines ?? []).map((l) => `  ${l}`)].join('\n');
+  return [`kafka-spec check (${title})`, ...(model.presentation?.configuration?.lines ?? []).map((l) => `  ${l}`)].join('\n');
 }
 
 /** One line of progress while an engine runs. */
@@ -61,7 +61,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     verdict: r.verdict,
     summary: checkSummary(model, r, checked, options.out),
     ...(r.verdict === 'violated' ? {} : { extent: extentPhrase(r) }),
-    config: model.configuration?.values ?? null,
+    config: model.presentation?.configuration?.values ?? null,
     invariants: verdicts,
     notExercised: verdicts.filter((v) => v.verdict === 'not-exercised').length,
     violations: r.violations.map((v, i) => ({
@@ -126,7 +126,7 @@ function stepCoverage(model: AnyModel, r: Result): Record<string, number> {
 
 /** Which kinds of step were never taken, and which cannot happen here (grouped by reason). */
 function stepLines(model: AnyModel, r: Result): string[] {
-  const kinds = Object.entries(model.stepKinds ?? {});
+  const kinds = Object.entries(model.presentation?.stepKinds ?? {});
   if (kinds.length === 0) return [];
   const possible = possibleStepKinds(model);
   const never = stepKindsNeverTaken(model, r.coverage);
@@ -226,7 +226,7 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
   for (const [name, g] of Object.entries(r.coverage.goals)) {
     lines.push(`  ${name.padEnd(28)} ${g.count === 0 ? 'NOT REACHED' : `${g.count.toLocaleString('en')} (earliest after ${plural(g.firstDepth ?? 0, 'step')})`}`);
   }
-  for (const [name, why] of Object.entries(model.goalsImpossible ?? {})) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
+  for (const [name, why] of Object.entries(model.presentation?.goalsImpossible ?? {})) lines.push(`  ${name.padEnd(28)} cannot happen here: ${why}`);
   lines.push(...stepLines(model, r));
   if (r.verdict !== 'violated' && Object.values(r.coverage.goals).some((g) => g.count === 0)) {
     lines.push('', 'Goals marked NOT REACHED are states this search never visited, so the pass says nothing about them;',

@@ -112,7 +112,7 @@ export function guaranteeCells(results: readonly RowResult[]): Cell[] {
     const { row, model } = r;
     const evidence: Evidence = {
       engine: 'exhaustive+random', depth: r.bfs.stats.depth, states: r.bfs.stats.states, random: r.random,
-      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: { ...(model.goalsImpossible ?? {}) },
+      goalsReached: reachedGoals(r), goalsMissed: missedGoals(r), goalsImpossible: { ...(model.presentation?.goalsImpossible ?? {}) },
       stepsNeverTaken: stepKindsNeverTaken(model, r.coverage),
     };
     return verdictsOfRow(r).map(({ invariant, verdict, reason }): Cell => {
@@ -153,8 +153,8 @@ function newlyBroken(b: BreakerResult, rows: readonly RowResult[]): Found[] {
   return b.violations.filter((v) => !(base?.violations.some((x) => x.invariant === v.invariant) ?? false));
 }
 
-const configOf = (model: AnyModel) => model.configuration?.values ?? null;
-const configLines = (model: AnyModel) => model.configuration?.lines ?? [];
+const configOf = (model: AnyModel) => model.presentation?.configuration?.values ?? null;
+const configLines = (model: AnyModel) => model.presentation?.configuration?.lines ?? [];
 
 const reachedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count > 0).map(([n]) => n);
 const missedGoals = (r: RowResult) => Object.entries(r.coverage.goals).filter(([, g]) => g.count === 0).map(([n]) => n);
@@ -303,7 +303,7 @@ function reachShort(r: RowResult): string {
 /** One row's evidence of reach: random steps, goals reached, missed and impossible, kinds of step never taken. */
 function reachLine(r: RowResult): string {
   const missed = missedGoals(r);
-  const impossible = Object.entries(r.model.goalsImpossible ?? {}).map(([n, why]) => `${n} — ${why}`);
+  const impossible = Object.entries(r.model.presentation?.goalsImpossible ?? {}).map(([n, why]) => `${n} — ${why}`);
   const never = stepKindsNeverTaken(r.model, r.coverage);
   const kinds = possibleStepKinds(r.model).length;
   const steps = never.length === 0 ? `every one of the ${kinds} kinds of step that can happen here was taken`

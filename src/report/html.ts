@@ -25,7 +25,7 @@ export interface DrawnMessage {
 
 /** Pairs each message sent with the step that took it, connection by connection (each is FIFO). */
 export function pairMessages<S, A extends Action>(model: Model<S, A>, steps: readonly A[], states: readonly S[]): DrawnMessage[] | null {
-  const traffic = model.views?.traffic;
+  const traffic = model.presentation?.views?.traffic;
   if (traffic === undefined) return null;
   const out: { from: string; to: string; label: string; sent: number; received: number | null; fate: DrawnMessage['fate'] }[] = [];
   const queues = new Map<string, number[]>();
@@ -59,7 +59,7 @@ export interface DrawnStep {
 
 /** The steps of a trace and its messages as a space-time diagram draws them (the HTML viewer and the explorer). */
 export function drawnTrace<S, A extends Action>(model: Model<S, A>, steps: readonly A[], states: readonly S[]): { steps: DrawnStep[]; messages: DrawnMessage[] } {
-  const views = model.views;
+  const views = model.presentation?.views;
   const participants = views?.participants ?? ['system'];
   const n = Math.min(steps.length, states.length - 1);
   const messages = pairMessages(model, steps, states) ?? [];
@@ -95,7 +95,7 @@ export function renderTraceHtml<S, A extends Action>(
   violation?: Violation,
   lasso?: { cycleStart: number },
 ): string {
-  const views = model.views;
+  const views = model.presentation?.views;
   const participants = views?.participants ?? ['system'];
   const n = Math.min(steps.length, states.length - 1);
   const drawn = drawnTrace(model, steps, states);

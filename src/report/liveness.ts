@@ -118,7 +118,7 @@ export function fairRunsText(f: FairRunsResult): string {
 export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][number]): Trace {
   const steps = [...l.prefix, ...l.cycle];
   return makeTrace({
-    model: model.name, config: { ...(model.configuration?.values ?? {}) }, steps,
+    model: model.name, config: { ...(model.presentation?.configuration?.values ?? {}) }, steps,
     violation: { invariant: l.property, statement: l.statement, step: steps.length }, lasso: { cycleStart: l.prefix.length },
   });
 }
@@ -130,7 +130,7 @@ export function livenessJson(model: AnyModel, r: Result, options: { timings?: bo
   return {
     verdict: r.verdict,
     summary: livenessSummary(model, r, options),
-    config: model.configuration?.values ?? null,
+    config: model.presentation?.configuration?.values ?? null,
     checked: r.checked,
     ...((r.fromSteps ?? 0) === 0 ? {} : { fromSteps: r.fromSteps }),
     lassos: r.lassos.map((l) => ({ property: l.property, prefix: l.prefix.length, cycle: l.cycle.length, trace: lassoTrace(model, l) })),

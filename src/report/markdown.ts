@@ -16,7 +16,7 @@ export function renderTraceMarkdown<S, A extends Action>(
   violation?: { invariant: string; statement: string; step: number },
   lasso?: { cycleStart: number },
 ): string {
-  const cells = (s: S) => model.views?.cells(s) ?? { state: model.summarize(s).replace(/\n/g, '<br>') };
+  const cells = (s: S) => model.presentation?.views?.cells(s) ?? { state: model.summarize(s).replace(/\n/g, '<br>') };
   const columns = Object.keys(cells(states[0]));
   const lines = [`| # | step | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---').join('|')}|`];
   let before = cells(states[0]);
@@ -25,14 +25,14 @@ export function renderTraceMarkdown<S, A extends Action>(
     const after = cells(states[i + 1]);
     const row = columns.map((c) => (after[c] === before[c] || !after[c] ? escape(after[c] ?? '') : `**${escape(after[c])}**`));
     const mark = lasso !== undefined ? (i >= lasso.cycleStart ? ' ↻' : '') : violation?.step === i + 1 ? ' ⚠' : '';
-    const told = model.views?.narrate?.(states[i], steps[i], states[i + 1]).join('; ') ?? model.describe(steps[i]);
+    const told = model.presentation?.views?.narrate?.(states[i], steps[i], states[i + 1]).join('; ') ?? model.describe(steps[i]);
     lines.push(`| ${i + 1}${mark} | ${escape(told)} | ${row.join(' | ')} |`);
     before = after;
   }
   if (lasso !== undefined && violation) {
     lines.push('', `**${lassoSentence(lasso.cycleStart, steps.length, `\`${violation.invariant}\``)}** (rows marked ↻ form the cycle) — ${violation.statement}`);
   } else if (violation) lines.push('', `**Violated after step ${violation.step}: \`${violation.invariant}\`** — ${violation.statement}`);
-  const missing = violation && model.views?.missing?.(violation.invariant, states.slice(0, violation.step + 1));
+  const missing = violation && model.presentation?.views?.missing?.(violation.invariant, states.slice(0, violation.step + 1));
   if (missing) lines.push('', missing);
   return lines.join('\n') + '\n';
 }

@@ -15,7 +15,7 @@ export function renderTraceMermaid<S, A extends Action>(
   violation?: { invariant: string; statement: string; step: number },
   lasso?: { cycleStart: number },
 ): string {
-  const views = model.views;
+  const views = model.presentation?.views;
   const lines = ['sequenceDiagram'];
   const people = views?.participants ?? ['system'];
   for (const p of people) lines.push(`  participant ${p}`);

@@ -18,7 +18,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** The configuration in one phrase, as the model gives it (its name otherwise). */
 export function configPhrase(model: AnyModel): string {
-  return model.configuration?.brief ?? model.name;
+  return model.presentation?.configuration?.brief ?? model.name;
 }
 
 /** Whether a counterexample is known to be the shortest of its invariant. */

@@ -70,7 +70,7 @@ describe.skipIf(!available)('HTML trace viewer in headless Chromium', () => {
   it('draws one box per step in Kafka\'s words, uncut, the step\'s name in its tooltip', async () => {
     const boxes = page.locator('#grid .box[data-step]');
     expect(await boxes.count()).toBe(v.length);
-    expect(await page.locator('svg line.lifeline').count()).toBe(model.views!.participants.length);
+    expect(await page.locator('svg line.lifeline').count()).toBe(model.presentation!.views!.participants.length);
     const truncation = steps.lastIndexOf('BrokerApplyMetadata') + 1;
     const box = page.locator(`#grid .box[data-step="${truncation}"]`);
     expect(await box.textContent()).toContain('broker 2 truncates its log to offset 0 (its HW)');
@@ -98,7 +98,7 @@ describe.skipIf(!available)('HTML trace viewer in headless Chromium', () => {
 
   it('shows the full state after the step chosen with the slider, the list or the keyboard', async () => {
     const expectCells = async (k: number) => {
-      const cells = model.views!.cells(states[k]);
+      const cells = model.presentation!.views!.cells(states[k]);
       for (const [key, text] of Object.entries(cells)) {
         expect(await page.locator(`#state td[data-cell="${key}"]`).textContent()).toBe(text);
       }

@@ -27,7 +27,7 @@ const walk: Model<Walk, { step: 'Forward' } | { step: 'Jump' }> = {
   summarize: (s) => `at ${s.at}`,
   invariants: [{ kind: 'state', name: 'below-six', statement: 'The walk stays below 6.', holds: (s) => s.at < 6 }],
   goals: [{ name: 'jumped', statement: 'A jump was taken.', reached: (_p, a) => a.step === 'Jump' }],
-  budgets: { jumps: { statement: 'jumps', limit: 2, spent: (s) => s.jumps } },
+  guidance: { budgets: { jumps: { statement: 'jumps', limit: 2, spent: (s) => s.jumps } } },
 };
 
 describe('fewest-first bounded search', () => {
@@ -84,7 +84,7 @@ describe('fewest-first bounded search on Kafka, against plain breadth-first sear
     expect(plain.violations.length).toBeGreaterThan(1);
     const r = exploreBounded(model, { budget, maxDepth });
     expect(r.violations.map((v) => v.invariant).sort()).toEqual(plain.violations.map((v) => v.invariant).sort());
-    const spend = model.budgets![budget].spent;
+    const spend = model.guidance!.budgets![budget].spent;
     for (const v of r.violations) {
       const shortest = plain.violations.find((p) => p.invariant === v.invariant)!;
       // Never shorter than the shortest, and never spending more than the shortest spends.

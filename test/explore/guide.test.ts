@@ -27,7 +27,7 @@ function lock(sketched: boolean): Model<{ readonly k: number }, Turn> {
     summarize: (s) => `k=${s.k}`,
     invariants: [{ kind: 'state', name: 'stays-locked', statement: 'The lock never opens.', holds: (s) => s.k < LENGTH }],
     goals: [],
-    ...(sketched ? { sketch: (s: { readonly k: number }) => s.k } : {}),
+    ...(sketched ? { guidance: { sketch: (s: { readonly k: number }) => s.k } } : {}),
   };
 }
 

@@ -35,8 +35,10 @@ function ring(finishEverywhere: boolean, spin: StepFairness): Model<Ring, Action
     summarize: (s) => `pos=${s.pos} done=${s.done}`,
     invariants: [],
     goals: [],
-    liveness: [{ kind: 'liveness', name: 'eventually-done', statement: 'done eventually holds', settled: (s) => s.done }],
-    fairness: (_s, a) => (a.step === 'Spin' ? spin : 'fair'),
+    liveness: {
+      properties: [{ kind: 'liveness', name: 'eventually-done', statement: 'done eventually holds', settled: (s) => s.done }],
+      fairness: (_s, a) => (a.step === 'Spin' ? spin : 'fair'),
+    },
   };
 }
 

@@ -47,8 +47,10 @@ function light(switchClass: StepFairness): Model<{ on: boolean; n: number }, Act
     summarize: (s) => `on=${s.on}`,
     invariants: [],
     goals: [],
-    liveness: [{ kind: 'liveness', name: 'eventually-on', statement: 'the light is eventually on', settled: (s) => s.on }],
-    fairness: (_s, a) => (a.step === 'Blink' ? 'unfair' : switchClass),
+    liveness: {
+      properties: [{ kind: 'liveness', name: 'eventually-on', statement: 'the light is eventually on', settled: (s) => s.on }],
+      fairness: (_s, a) => (a.step === 'Blink' ? 'unfair' : switchClass),
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import type { LivenessResult } from '../../src/explore/liveness.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 
 const toy = (buggy: boolean): Model<unknown, Action> => ({
-  ...(toyModel(buggy) as unknown as Model<unknown, Action>), configuration: { values: {}, lines: [], brief: 'the toy, 2 counters' },
+  ...(toyModel(buggy) as unknown as Model<unknown, Action>), presentation: { configuration: { values: {}, lines: [], brief: 'the toy, 2 counters' } },
 });
 const all = (m: Model<unknown, Action>) => m.invariants.map((i) => i.name);
 
@@ -106,9 +106,9 @@ describe('whether a counterexample is the shortest', () => {
 
 describe('the sentence names the configuration in Kafka\'s terms', () => {
   it('release, settings and the faults the bounds allow', () => {
-    expect(kafkaModelOf().configuration?.brief).toBe('Kafka 4.1, rf 3, acks=all, min.insync.replicas=2, unclean election off, ELR on, 2 records, ' +
+    expect(kafkaModelOf().presentation?.configuration?.brief).toBe('Kafka 4.1, rf 3, acks=all, min.insync.replicas=2, unclean election off, ELR on, 2 records, ' +
       'up to 1 crash (a power loss), 1 session expiry, 2 leader changes and 1 leader move');
-    expect(kafkaModelOf({ maxCrashes: 2, lossyCrashes: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0 }).configuration?.brief)
+    expect(kafkaModelOf({ maxCrashes: 2, lossyCrashes: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0 }).presentation?.configuration?.brief)
       .toMatch(/, up to 2 crashes \(1 may be a power loss\) and 2 leader changes$/);
   });
 });

@@ -124,7 +124,7 @@ describe('step footprints (partial-order reduction)', () => {
       const states = samples(model, 60, 30);
       expect(states.length).toBeGreaterThan(250);
       const pairs = { checked: 0 };
-      expect(faults(model, model.independence!, states, pairs)).toEqual([]);
+      expect(faults(model, model.reduction!.independence, states, pairs)).toEqual([]);
       expect(pairs.checked).toBeGreaterThan(300);
     });
   }
@@ -134,7 +134,7 @@ describe('step footprints (partial-order reduction)', () => {
     const byKey = new Map<number, string>();
     for (const s of samples(model, 20, 30)) {
       for (const a of model.enabled(s)) {
-        const key = model.independence!.key(a);
+        const key = model.reduction!.independence.key(a);
         expect(byKey.get(key) ?? JSON.stringify(a)).toBe(JSON.stringify(a));
         byKey.set(key, JSON.stringify(a));
       }
@@ -144,7 +144,7 @@ describe('step footprints (partial-order reduction)', () => {
 
   it('are caught when one leaves a part out', () => {
     const model = kafkaModelOf(CONFIGS['today, rf 3']);
-    const real = model.independence!;
+    const real = model.reduction!.independence;
     // Forgets that a follower's fetch writes its own slot: it then looks independent of the metadata it depends on.
     const careless: Independence<ClusterState, ClusterAction> = {
       ...real,

@@ -99,7 +99,7 @@ describe('step definitions', () => {
       const ruledOut = stepKinds(cl.rules, cl.bounds, cl.permanentFailures);
       const states = statesOf(name, model);
       expect(states.length).toBeGreaterThan(200);
-      const out = new Uint32Array(2 * model.independence!.words);
+      const out = new Uint32Array(2 * model.reduction!.independence.words);
       const faults = new Set<string>();
       const unreadable = /undefined|NaN|\[object/;
       for (const s of states) {
@@ -114,7 +114,7 @@ describe('step definitions', () => {
           const line = describeAction(a);
           if (typeof line !== 'string' || line === '' || unreadable.test(line)) faults.add(`${a.step} reads as ${line}`);
           if (!['fault', 'fair', 'unfair'].includes(fairnessOf(s, a))) faults.add(`${a.step} has no fairness class`);
-          model.independence!.footprint(s, a, out, 0);
+          model.reduction!.independence.footprint(s, a, out, 0);
           const next = model.step(s, a);
           const told = stepDefinition(a.step).tell(s, a as never, next);
           if (told !== null && (told === '' || unreadable.test(told))) faults.add(`${a.step} is told as ${told}`);
