@@ -14,6 +14,7 @@
  *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
  *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
  *  - liveness: liveness checking against safety on the same graph;
+ *  - real-kafka: one reproduction of an rf 3 counterexample on a real local Kafka cluster;
  *  - browser: the explorer's engine in headless Chromium against Node (bench/browser.ts);
  *  - startup: `kafka-spec --help` and `kafka-spec list` against `node -e 0`, run in turn;
  *  - limits: the young generation of a search, `--time-limit` kept, the time to refuse a malformed
@@ -357,6 +358,32 @@ function kernelMarkdown(r: ReturnType<typeof kernel>): string {
 }
 
 const BIN = fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url));
+
+/**
+ * One reproduction of an rf 3 counterexample on a real local Kafka cluster (`kafka-spec reproduce`,
+ * cluster start included), wall clock for the whole command: the two-power-loss trace on Kafka
+ * 4.1.2. Without Java or Kafka's jars (`npm run kafka:fetch`) the section records why it did not run.
+ */
+function realKafka() {
+  const trace = 'docs/traces/kafka-4.1-rf3-two-power-losses.json';
+  const kafka = '4.1.2';
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [BIN, 'reproduce', trace, '--kafka', kafka, '--json'], {
+    encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 600_000,
+  });
+  const wallMs = Date.now() - started;
+  if (r.status === 2) return { trace, kafka, ran: false, why: r.stderr.trim().split('\n')[0] };
+  const json = JSON.parse(r.stdout) as { verdict: string; startMs: number };
+  return { trace, kafka, ran: true, outcome: json.verdict, wallMs, clusterStartMs: json.startMs };
+}
+
+function realKafkaMarkdown(r: ReturnType<typeof realKafka>): string {
+  const line = r.ran
+    ? `\`kafka-spec reproduce ${r.trace} --kafka ${r.kafka}\`: **${r.outcome}** in **${((r.wallMs ?? 0) / 1000).toFixed(0)} s** wall for the whole command` +
+      (r.clusterStartMs === null || r.clusterStartMs === undefined ? '' : `, cluster start ${(r.clusterStartMs / 1000).toFixed(0)} s`) + ' (target: 2 minutes).'
+    : `not run: ${r.why}`;
+  return ['## A counterexample on a real Kafka cluster', '', line].join('\n');
+}
 
 /** One `kafka-spec ARGS` process: its JSON output and wall-clock milliseconds, exit 1 (a violation) allowed. */
 function cli(args: string[]): { json: any; ms: number } {
@@ -754,6 +781,7 @@ const SECTIONS: Record<string, Section> = {
   } },
   reduction: { key: 'reduction', run: () => reductions(flag('--depth')) },
   kernel: { key: 'kernel', run: () => kernel(flag('--rounds')) },
+  'real-kafka': { key: 'realKafka', run: () => realKafka() },
   memory: { key: 'memory', run: () => memory() },
   'memory-random': { key: 'memoryRandom', run: () => memoryRandom(flag('memory-random')) },
   'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
@@ -844,6 +872,7 @@ function markdown(r: Record<string, any>): string {
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
+    ...(r.realKafka === undefined ? [] : [realKafkaMarkdown(r.realKafka), '']),
     ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
     ...(r.limits === undefined ? [] : [limitsMarkdown(r.limits), '']),
