@@ -339,20 +339,26 @@ class ChunkBuilder {
 }
 
 /**
- * States whose state invariants one worker already checked: a direct-mapped cache of 2^20
- * fingerprints (8 MB). A state met again needs no second check: the table takes chunks in order
+ * States whose state invariants one thread already checked: a direct-mapped cache of 2^bits
+ * fingerprints (8 MB for a worker's 2^20). A state met again needs no second check: the table takes chunks in order
  * and each thread takes its chunks in increasing order, so the first time this thread met it was
- * earlier in the search, where the table added it (and took any violation). A miss only costs a check.
+ * earlier in the search, where the table added it (and took any violation), or will add it, earlier
+ * in the chunk it is met in again. A miss only costs a check: invariants are pure, and what must be
+ * counted once per state (a digest of the state space) is read from the table, not from them.
  */
 export class CheckedStates {
-  private static readonly BITS = 20;
-  private readonly hi = new Uint32Array(1 << CheckedStates.BITS);
-  private readonly lo = new Uint32Array(1 << CheckedStates.BITS);
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+
+  constructor(private readonly bits = 20) {
+    this.hi = new Uint32Array(1 << bits);
+    this.lo = new Uint32Array(1 << bits);
+  }
 
   /** True when `hi:lo` was marked before; marks it now. */
   readonly before = (hi: number, lo: number): boolean => {
     if (hi === 0 && lo === 0) return false; // what an empty slot holds
-    const slot = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> (32 - CheckedStates.BITS);
+    const slot = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> (32 - this.bits);
     if (this.hi[slot] === hi && this.lo[slot] === lo) return true;
     this.hi[slot] = hi;
     this.lo[slot] = lo;

@@ -10,7 +10,7 @@
  * those of one thread, stops included.
  */
 import { type Action, type Invariant, type Model, violates } from '../model.ts';
-import { type ChunkResult, ChunkExpander, type Recording, chunkSpan, traceThrough, traceTo } from './chunks.ts';
+import { CheckedStates, type ChunkResult, ChunkExpander, type Recording, chunkSpan, traceThrough, traceTo } from './chunks.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import type { EdgeRows } from './graph.ts';
@@ -130,8 +130,11 @@ export function searchLevels<S, A extends Action>(
   let transitions = 0;
   let capCut = Infinity;
   let cutStates = 0;
-  // This thread's own chunks: a state already in the table had its state invariants checked when it was added.
-  const expander = new ChunkExpander(model, recording, (hi, lo) => seen.has(hi, lo));
+  // This thread's own chunks: a state already in the table had its state invariants checked when it
+  // was added, and one met earlier in a chunk not yet taken in is marked in `checked` (2^14 entries:
+  // a chunk of up to 512 states has a few thousand successors).
+  const checked = new CheckedStates(14);
+  const expander = new ChunkExpander(model, recording, (hi, lo) => seen.has(hi, lo) || checked.before(hi, lo));
   const result = (stopReason: StopReason, depth: number): Levels<A> => ({
     stopReason, depth, seen, transitions, violations, coverage: coverage as CoverageCounter<unknown, A>, capCut, cutStates,
     threads: scheduler.joined(), frontierPeak: expander.peak,

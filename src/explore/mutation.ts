@@ -12,7 +12,6 @@
  */
 import type { Action, Invariant, Model } from '../model.ts';
 import { exploreExhaustive, type ExhaustiveOptions } from './exhaustive.ts';
-import { fingerprintInto } from './fingerprint.ts';
 import type { ExploreResult, Violation } from './result.ts';
 
 /** The invariant a mutant violates when the model throws. */
@@ -89,36 +88,30 @@ export interface StateSpace {
   readonly whole: boolean;
 }
 
-/** A state invariant that always holds and folds each distinct state it is shown into a digest. */
-function digestInvariant<S>(view: (s: S) => unknown): { invariant: Invariant<S>; digest: () => string } {
-  const fp = new Uint32Array(2);
+/** The order-independent digest of a visited-state table's fingerprints: sums and exclusive ors of each word. */
+export function digestOf(slots: { readonly hi: Uint32Array; readonly lo: Uint32Array }): string {
   const acc = new Uint32Array(4);
-  const invariant: Invariant<S> = {
-    name: 'state-digest', kind: 'state', statement: 'every state is counted in the digest (always holds)',
-    holds: (s) => {
-      fingerprintInto(view(s), fp);
-      acc[0] += fp[0];
-      acc[1] += fp[1];
-      acc[2] ^= fp[0];
-      acc[3] ^= fp[1];
-      return true;
-    },
-  };
-  return { invariant, digest: () => [...acc].map((w) => w.toString(16).padStart(8, '0')).join('') };
+  for (let i = 0; i < slots.hi.length; i++) {
+    if (slots.hi[i] === 0 && slots.lo[i] === 0) continue;
+    acc[0] += slots.hi[i];
+    acc[1] += slots.lo[i];
+    acc[2] ^= slots.hi[i];
+    acc[3] ^= slots.lo[i];
+  }
+  return [...acc].map((w) => w.toString(16).padStart(8, '0')).join('');
 }
 
-/** Breadth-first search of `model` that also records its state space (an extra fingerprint per distinct state). */
+/** Breadth-first search of `model` that also records its state space, digested from the visited-state table it hands over. */
 export function exploreWithStateSpace<S, A extends Action>(
   model: Model<S, A>, options: ExhaustiveOptions,
 ): { result: ExploreResult<A>; space: StateSpace } {
-  const d = digestInvariant<S>(model.fingerprintView ?? ((s) => s));
-  const names = options.invariants === undefined ? model.invariants.map((i) => i.name) : [...options.invariants];
-  const result = exploreExhaustive({ ...model, invariants: [...model.invariants, d.invariant] }, { ...options, invariants: [...names, 'state-digest'] });
+  let digest = '';
+  const result = exploreExhaustive(model, { ...options, keepStates: (slots) => (digest = digestOf(slots)) });
   const whole = result.stopReason === 'depth' || result.stopReason === 'exhausted';
   return {
     result,
     space: {
-      states: result.stats.states, digest: d.digest(), transitions: result.stats.transitions, steps: result.coverage.steps,
+      states: result.stats.states, digest, transitions: result.stats.transitions, steps: result.coverage.steps,
       goals: Object.fromEntries(Object.entries(result.coverage.goals).flatMap(([g, c]) => (c.firstDepth === null ? [] : [[g, c.firstDepth]]))),
       depth: result.stats.depth, whole,
     },
