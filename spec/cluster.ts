@@ -77,7 +77,7 @@ export type StateDraft = { -readonly [K in keyof ClusterState]: ClusterState[K] 
  * A copy of `s` for a step to change before it returns it, as `{ ...s, network }` would: one
  * literal with the keys in ClusterState's order, the optional ones kept exactly when `s` has them,
  * so every state of a configuration has one hidden class (spreads over states of many classes fall
- * to V8's generic clone, which multiplies them).
+ * to the JavaScript engine's generic clone, which multiplies them).
  */
 export function copyState(s: ClusterState): StateDraft {
   const next: StateDraft = {

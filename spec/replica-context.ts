@@ -78,7 +78,7 @@ export type Draft = { -readonly [K in keyof ReplicaContext]: ReplicaContext[K] }
 /**
  * A copy of `r` for a helper to change before it returns it, as `{ ...r, hw }` would: one literal
  * with every key in the order above, so every context has the same keys in the same order and one
- * hidden class. (Spreads over contexts of many classes fall to V8's generic clone, which made
+ * hidden class. (Spreads over contexts of many classes fall to the engine's generic clone, which made
  * dozens of classes, most with their fields out of line, and every read of a context polymorphic.)
  */
 export function draft(r: ReplicaContext): Draft {

@@ -117,7 +117,8 @@ export function searchLevels<S, A extends Action>(
   const started = Date.now();
   const split = more.split ?? null;
   const edges = more.edges ?? null;
-  const invs = selectInvariants(model, options.invariants);
+  // A state graph is built for liveness properties alone: no invariant is checked on it.
+  const invs = recording.graph === null ? selectInvariants(model, options.invariants) : [];
   const standing = new Set(invs.map((i) => model.invariants.indexOf(i)));
   const seen = more.seen ?? (edges === null ? new FingerprintSet(1 << 16, scheduler.shared) : FingerprintSet.withIds(1 << 16, scheduler.shared));
   const coverage = new CoverageCounter(model);

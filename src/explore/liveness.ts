@@ -99,7 +99,7 @@ export function exploreLiveness<S, A extends Action>(model: Model<S, A>, options
   const scheduler: Scheduler = (options.workers ?? 1) > 1
     ? threadEngines().scheduler({ workers: options.workers!, source: options.source, threadsFrom: options.threadsFrom, recording: { goals: false, graph: graphed } })
     : inline;
-  const levels = searchLevels(model, { ...options, invariants: [] }, { goals: false, graph: graphed }, scheduler, { edges: rows });
+  const levels = searchLevels(model, options, { goals: false, graph: graphed }, scheduler, { edges: rows });
   const graph = new StateGraph(levels.seen, rows);
   const lassos: Lasso<A>[] = [];
   properties.forEach((p, k) => {
