@@ -23,6 +23,7 @@ import { checkHeader, checkJson, checkText, progressLine, type CheckEngine } fro
 import { exploreLiveness } from '../explore/liveness.ts';
 import { exploreLivenessFrom, PrefixError, startOf } from '../explore/liveness-from.ts';
 import { fairRuns, type FairRunsResult } from '../explore/fair-runs.ts';
+import { lassosFromSuspects } from '../explore/suspects.ts';
 import { lassoTrace, livenessJson, livenessText } from '../report/liveness.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { type Prefix, readPrefix } from './prefix.ts';
@@ -207,7 +208,10 @@ const FAIR_STEPS = 400;
  * of a trace's steps (--from), then a search for lassos. When the graph is not complete, random
  * fair runs (--fair-runs, of --fair-steps fair steps after the faults, from --seed; half the time limit)
  * add evidence for the properties without a lasso: evidence only, so they never change the
- * verdict or the exit code.
+ * verdict or the exit code. A run that never settled (a suspect) is then taken back to where its
+ * faults stopped and the graph built from there without faults, in the time left
+ * (src/explore/suspects.ts): a lasso found there is a counterexample like any other, its prefix
+ * marked as not known to be the shortest.
  */
 function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: readonly string[], io: Output, prefix?: Prefix): number {
   const timeLimitMs = timeLimitOf('exhaustive', flags);
@@ -226,10 +230,15 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
   // The graph is built on every core, as breadth-first search is: its result does not depend on the threads.
   const threads = threadsOf(flags.workers, model.config, false, false);
   const options = { maxDepth, timeLimitMs: graphTime, properties, onProgress, ...limits, workers: threads.workers, source: threads.source };
-  const result = prefix === undefined ? exploreLiveness(model, options) : exploreLivenessFrom(model, prefix.steps, options);
+  let result = prefix === undefined ? exploreLiveness(model, options) : exploreLivenessFrom(model, prefix.steps, options);
   const unproven = result.checked.filter((p) => !result.lassos.some((l) => l.property === p));
   const fair: FairRunsResult | undefined = result.complete || runs === 0 || unproven.length === 0 ? undefined
     : fairRuns(model, { runs, fairSteps, seed, properties: unproven, from: prefix?.steps, timeLimitMs: timeLimitMs === undefined ? undefined : timeLimitMs - result.stats.elapsedMs });
+  // A suspect's own graph, from where its faults stopped, often closes the cycle the run could not.
+  const spent = result.stats.elapsedMs + (fair?.elapsedMs ?? 0);
+  const suspects = fair === undefined || fair.verdicts.every((v) => v.suspects.length === 0) || (timeLimitMs !== undefined && spent >= timeLimitMs) ? undefined
+    : lassosFromSuspects(model, fair, { from: prefix?.steps, timeLimitMs: timeLimitMs === undefined ? undefined : timeLimitMs - spent, ...limits });
+  if (suspects !== undefined && suspects.lassos.length > 0) result = { ...result, verdict: 'violated', lassos: [...result.lassos, ...suspects.lassos] };
   if (flags.out !== undefined && result.lassos.length > 0) {
     try {
       writeFileSync(flags.out, JSON.stringify(lassoTrace(model, result.lassos[0]), null, 2) + '\n');
@@ -237,7 +246,7 @@ function runLivenessCheck(flags: CheckFlags, model: KafkaModel, properties: read
       throw new UsageError(oneLine(`--out: cannot write '${flags.out}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
     }
   }
-  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { timings: flags.timings, fairRuns: fair, out: flags.out, from: prefix?.file }))
-    : livenessText(model, result, { out: flags.out, from: prefix?.file, fairRuns: fair }));
+  const report = { out: flags.out, from: prefix?.file, fairRuns: fair, suspects };
+  io.out(flags.json ? JSON.stringify(livenessJson(model, result, { ...report, timings: flags.timings })) : livenessText(model, result, report));
   return result.verdict === 'violated' ? 1 : 0;
 }

@@ -90,6 +90,39 @@ function stepAmong<S, A extends Action>(
   return null;
 }
 
+/**
+ * A run's first phase: up to `faultSteps` steps (the run draws how many) at random among every
+ * enabled step, faults included; the state it ends in, and each step taken pushed onto `taken`.
+ */
+function faultPhase<S, A extends Action>(
+  model: Model<S, A>, inBounds: (s: S) => boolean, start: S, random: () => number, faultSteps: number, taken?: A[],
+): S {
+  const atRandom = (left: readonly A[]) => Math.floor(random() * left.length);
+  let s = start;
+  const length = Math.floor(random() * (faultSteps + 1));
+  for (let i = 0; i < length; i++) {
+    const step = stepAmong(model, inBounds, s, model.enabled(s), atRandom);
+    if (step === null) break;
+    taken?.push(step.action);
+    s = step.next;
+  }
+  return s;
+}
+
+/**
+ * The steps run `seed` takes before its faults stop, after `from` (the options' `from` and
+ * `faultSteps` must be those of the runs), as the model enumerates them: where a suspect's lasso
+ * is looked for (suspects.ts).
+ */
+export function faultStepsOf<S, A extends Action>(
+  model: Model<S, A>, options: Pick<FairRunOptions, 'faultSteps' | 'from'>, seed: number,
+): A[] {
+  const start = startOf(model, options.from ?? []);
+  const taken: A[] = [...start.steps];
+  faultPhase(model, boundsOf(model), start.state, generator(seed), options.faultSteps ?? 60, taken);
+  return taken;
+}
+
 /** One run: for each property, whether it settled in the tail of the fair phase; and whether the run stuttered. */
 function fairRun<S, A extends Action>(
   model: Model<S, A>, properties: readonly LivenessProperty<S>[], start: S, seed: number, faultSteps: number, fairSteps: number,
@@ -97,14 +130,7 @@ function fairRun<S, A extends Action>(
   const random = generator(seed);
   const inBounds = boundsOf(model);
   const fairness = fairnessOf(model);
-  const atRandom = (left: readonly A[]) => Math.floor(random() * left.length);
-  let s = start;
-  const faultPhase = Math.floor(random() * (faultSteps + 1));
-  for (let i = 0; i < faultPhase; i++) {
-    const taken = stepAmong(model, inBounds, s, model.enabled(s), atRandom);
-    if (taken === null) break;
-    s = taken.next;
-  }
+  let s = faultPhase(model, inBounds, start, random, faultSteps);
   const settled = properties.map(() => false);
   const tailFrom = fairSteps - Math.ceil(fairSteps / 4);
   let waiting = new Map<string, number>();

@@ -46,6 +46,12 @@ export interface Lasso<A extends Action> {
   readonly prefix: A[];
   /** Empty when the behaviour stutters in the last state of the prefix (no fair step is enabled there). */
   readonly cycle: A[];
+  /**
+   * Set when the lasso came from a fair run's suspect (suspects.ts), not from the breadth-first
+   * graph: the run's seed, and how many of the prefix's steps are that run's (shortened) steps
+   * before its faults stopped, given steps included; such a prefix is not known to be the shortest.
+   */
+  readonly fromSuspect?: { readonly seed: number; readonly runSteps: number };
 }
 
 /** A liveness verdict: `holds` only on a complete graph, `no-lasso-found` on one that was not. */

@@ -5,7 +5,8 @@
  * sentence the check ends with.
  */
 import type { Action, Model } from '../model.ts';
-import type { LivenessResult } from '../explore/liveness.ts';
+import type { Lasso, LivenessResult } from '../explore/liveness.ts';
+import type { SuspectLassos } from '../explore/suspects.ts';
 import type { FairRunsResult } from '../explore/fair-runs.ts';
 import { replayLasso } from '../trace/replay.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
@@ -30,6 +31,12 @@ function startWords(r: Result, from: string | undefined): string {
   return (r.fromSteps ?? 0) === 0 && from === undefined ? '' : ` from the state after the ${r.fromSteps} steps of ${from ?? 'the given prefix'}`;
 }
 
+/** Where a lasso from a fair run's suspect came from, in words. */
+function suspectWords(from: NonNullable<Lasso<Action>['fromSuspect']>, prefix: number): string {
+  return `from fair run ${from.seed}, which never settled: ${plural(from.runSteps, 'step')} of that run before its faults stopped, ` +
+    `then ${prefix - from.runSteps} more without faults, the fewest from there: not known to be the shortest prefix`;
+}
+
 /** What was explored, in words. */
 export function livenessScope(r: Result, from?: string): string {
   const s = r.stats;
@@ -44,6 +51,8 @@ export interface LivenessTextOptions {
   readonly out?: string;
   readonly from?: string;
   readonly fairRuns?: FairRunsResult;
+  /** The graphs built from the fair runs' suspects, when there were any. */
+  readonly suspects?: SuspectLassos<Action>;
 }
 
 /** The human report: the scope, each lasso step by step, then the verdict on every property checked. */
@@ -53,7 +62,8 @@ export function livenessText(model: AnyModel, r: Result, options: LivenessTextOp
   for (const l of r.lassos) {
     const steps = [...l.prefix, ...l.cycle];
     const { states } = replayLasso(model, steps, l.prefix.length, l.property);
-    const how = (r.fromSteps ?? 0) === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps!} more, the fewest: breadth-first`;
+    const how = l.fromSuspect !== undefined ? suspectWords(l.fromSuspect, l.prefix.length)
+      : (r.fromSteps ?? 0) === 0 ? 'shortest prefix: breadth-first' : `the ${r.fromSteps} given steps, then ${l.prefix.length - r.fromSteps!} more, the fewest: breadth-first`;
     const shape = `${plural(l.prefix.length, 'step')} (${how}), then ${l.cycle.length === 0 ? 'no fair step is enabled' : `a cycle of ${l.cycle.length}`}`;
     lines.push('', `VIOLATED ${l.property}: ${l.statement}`, `Lasso: ${shape}`, '');
     lines.push(renderTraceText(model, steps, states, { invariant: l.property, statement: l.statement, step: steps.length }, { cycleStart: l.prefix.length }));
@@ -68,6 +78,7 @@ export function livenessText(model: AnyModel, r: Result, options: LivenessTextOp
       : `No lasso found for ${ok.join(', ')} in the part of the graph explored; the graph was not complete, so this is not a proof.`);
   }
   if (options.fairRuns !== undefined) lines.push('', fairRunsText(options.fairRuns));
+  if (options.suspects !== undefined && options.suspects.tried.length > 0) lines.push(suspectsText(options.suspects));
   lines.push('', livenessSummary(model, r, options));
   return lines.join('\n');
 }
@@ -85,7 +96,8 @@ export function livenessSummary(model: AnyModel, r: Result, options: LivenessTex
     const others = r.lassos.length === 1 ? '' : ` (${plural(r.lassos.length - 1, 'other property', 'other properties')} also fail)`;
     const cycle = l.cycle.length === 0 ? 'then no fair step is enabled' : `then a fair cycle of ${plural(l.cycle.length, 'step')} repeats`;
     const where = options.out === undefined ? '' : `; trace in ${options.out}`;
-    return `${head}: ${l.property} fails for ever after ${plural(l.prefix.length, 'step')}, ${cycle} (the shortest prefix${where})${others}.`;
+    const which = l.fromSuspect === undefined ? 'the shortest prefix' : `a prefix from fair run ${l.fromSuspect.seed}, not known to be the shortest`;
+    return `${head}: ${l.property} fails for ever after ${plural(l.prefix.length, 'step')}, ${cycle} (${which}${where})${others}.`;
   }
   const subject = r.checked.length === 1 ? `${r.checked[0]} holds` : `${r.checked.join(', ')} hold`;
   const states = plural(r.stats.states, 'state');
@@ -114,6 +126,13 @@ export function fairRunsText(f: FairRunsResult): string {
   return lines.join('\n');
 }
 
+/** The suspects taken to a graph of their own, in words. */
+export function suspectsText(s: SuspectLassos<Action>): string {
+  const each = s.tried.map((t) => `run ${t.seed} (${t.property}): ${plural(t.states, 'state')}${t.complete ? ', complete' : ', not complete'}, ` +
+    (t.lasso ? 'a lasso' : 'no lasso'));
+  return `  From where a suspect's faults stopped, faults left out: ${each.join('; ')}.`;
+}
+
 /** The trace file of a lasso. */
 export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][number]): Trace {
   const steps = [...l.prefix, ...l.cycle];
@@ -124,7 +143,7 @@ export function lassoTrace(model: AnyModel, l: LivenessResult<Action>['lassos'][
 }
 
 /** The machine-readable result; `fromSteps` and `fairRuns` only when the check started after given steps or made fair runs. */
-export function livenessJson(model: AnyModel, r: Result, options: { timings?: boolean; fairRuns?: FairRunsResult; out?: string; from?: string } = {}): unknown {
+export function livenessJson(model: AnyModel, r: Result, options: LivenessTextOptions & { timings?: boolean } = {}): unknown {
   const { elapsedMs, ...stats } = r.stats;
   const fair = options.fairRuns === undefined ? undefined : (({ elapsedMs: ms, ...rest }) => ({ ...rest, ...(options.timings === true ? { elapsedMs: ms } : {}) }))(options.fairRuns);
   return {
@@ -133,8 +152,12 @@ export function livenessJson(model: AnyModel, r: Result, options: { timings?: bo
     config: model.presentation?.configuration?.values ?? null,
     checked: r.checked,
     ...((r.fromSteps ?? 0) === 0 ? {} : { fromSteps: r.fromSteps }),
-    lassos: r.lassos.map((l) => ({ property: l.property, prefix: l.prefix.length, cycle: l.cycle.length, trace: lassoTrace(model, l) })),
+    lassos: r.lassos.map((l) => ({
+      property: l.property, prefix: l.prefix.length, cycle: l.cycle.length, shortestPrefix: l.fromSuspect === undefined,
+      ...(l.fromSuspect === undefined ? {} : { fromSuspect: l.fromSuspect }), trace: lassoTrace(model, l),
+    })),
     stats: { ...stats, ...(options.timings === true ? { elapsedMs } : {}), complete: r.complete, stopReason: r.stopReason },
     ...(fair === undefined ? {} : { fairRuns: fair }),
+    ...(options.suspects === undefined ? {} : { suspects: options.suspects.tried }),
   };
 }

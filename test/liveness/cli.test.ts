@@ -107,18 +107,26 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
     expect((await runCli('check', '--liveness', '--from', bad)).err).toBe(`kafka-spec: ${bad}: not valid JSON: Expected ',' or '}' after property value at line 1, column 30`);
   });
 
-  it('where the graph is not complete, fair runs report how many settled each property and name suspects by seed, without changing the verdict', async () => {
+  it('where the graph is not complete, fair runs report how many settled each property and name suspects by seed, and a suspect\'s own graph gives the lasso', async () => {
     const args = ['check', '--liveness', '--from', prefix, '--invariant', 'logs-converge', '--depth', '3', '--runs', '30', '--max-steps', '100'];
     const r = await runCli(...args);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('the graph was not complete, so this is not a proof');
+    // The graph to depth 3 has no lasso; the first suspect's graph, from where its faults stopped, has one.
+    expect(r.code).toBe(1);
     expect(r.out).toContain('Random fair runs, evidence and not proof: 30 runs, each up to 60 steps in which faults may happen, then 100 weakly fair steps without faults (seeds 0-29).');
     expect(r.out).toMatch(/logs-converge: settled again in \d+ of 30 runs; suspects \(never settled in the last quarter of their fair steps; not counterexamples, a lasso needs a cycle\): seeds \d+/);
+    expect(r.out).toMatch(/From where a suspect's faults stopped, faults left out: run \d+ \(logs-converge\): [\d,]+ states?, complete, a lasso\./);
+    expect(r.out).toMatch(/Lasso: \d+ steps \(from fair run \d+, which never settled: \d+ steps of that run before its faults stopped, then \d+ more without faults, the fewest from there: not known to be the shortest prefix\)/);
     const json = JSON.parse((await runCli(...args, '--json')).out);
-    expect(json).toMatchObject({ verdict: 'no-lasso-found', stats: { complete: false }, fairRuns: { runs: 30, fairSteps: 100 } });
-    expect(json.summary).toMatch(/^Kafka 0\.10 .* after the 14 steps of .*: no lasso found for logs-converge in the graph explored \([\d,]+ states, up to depth 3\); the graph was not complete, so not proven; 30 random fair runs add evidence, not proof\.$/);
+    expect(json).toMatchObject({ verdict: 'violated', stats: { complete: false }, fairRuns: { runs: 30, fairSteps: 100 } });
+    expect(json.lassos[0]).toMatchObject({ property: 'logs-converge', shortestPrefix: false, fromSuspect: { seed: json.suspects.at(-1).seed } });
+    expect(json.summary).toMatch(/^Kafka 0\.10 .* after the 14 steps of .*: logs-converge fails for ever after \d+ steps, then a fair cycle of \d+ steps repeats \(a prefix from fair run \d+, not known to be the shortest\)\.$/);
     expect(r.out.trimEnd().split('\n').at(-1)).toBe(json.summary);
-    expect(json.fairRuns.verdicts[0].suspects.length).toBeGreaterThan(0);
+    // The lasso replays on the whole model, without the prefix file.
+    const out = join(mkdtempSync(join(tmpdir(), 'suspect-')), 'lasso.json');
+    expect((await runCli(...args, '--out', out)).code).toBe(1);
+    const replayed = await runCli('replay', out);
+    expect(replayed.code).toBe(1);
+    expect(replayed.out).toContain('is violated for ever');
     const none = await runCli(...args.slice(0, -4), '--runs', '0');
     expect(none.out).not.toContain('Random fair runs');
   });
