@@ -402,6 +402,33 @@ function realKafkaMarkdown(r: ReturnType<typeof realKafka>): string {
   return ['## A counterexample on a real Kafka cluster', '', line].join('\n');
 }
 
+/**
+ * The liveness check at the default bounds where the whole graph is out of reach: rf 3,
+ * min.insync.replicas=3, one broker down for good, `writes-eventually-accepted`, the default
+ * minute, as a whole process on every core (target: a lasso within 60 s). The lasso comes from a
+ * fair run's suspect (src/explore/suspects.ts) when the graph from the initial state has none.
+ */
+function livenessLasso() {
+  const args = ['check', '--rf', '3', '--min-isr', '3', '--set', 'permanentFailures=1', '--invariant', 'writes-eventually-accepted', '--json', '--timings'];
+  const { json, ms } = cli(args);
+  const lasso = json.lassos[0];
+  return {
+    command: `kafka-spec ${args.filter((a) => a !== '--json' && a !== '--timings').join(' ')}`, wallMs: ms, verdict: json.verdict,
+    graphStates: json.stats.states, graphDepth: json.stats.depth, graphMs: json.stats.elapsedMs,
+    lasso: lasso === undefined ? null : { prefix: lasso.prefix, cycle: lasso.cycle, fromSuspect: lasso.fromSuspect ?? null },
+    suspectsTried: json.suspects?.length ?? 0,
+  };
+}
+
+function livenessLassoMarkdown(r: ReturnType<typeof livenessLasso>): string {
+  const found = r.lasso === null ? `**no lasso** (${r.verdict})`
+    : `**a lasso** of a ${r.lasso.prefix}-step prefix and a ${r.lasso.cycle}-step cycle` +
+      (r.lasso.fromSuspect === null ? ' from the graph' : ` from fair run ${r.lasso.fromSuspect.seed}'s suspect (${r.suspectsTried} tried)`);
+  return ['## A lasso at the default bounds', '',
+    `\`${r.command}\`: ${found} in **${(r.wallMs / 1000).toFixed(1)} s** wall for the whole command (target: 60 s); ` +
+    `the graph from the initial state had reached depth ${r.graphDepth} (${r.graphStates.toLocaleString('en')} states) in ${(r.graphMs / 1000).toFixed(1)} s.`].join('\n');
+}
+
 /** One `kafka-spec ARGS` process: its JSON output and wall-clock milliseconds, exit 1 (a violation) allowed. */
 function cli(args: string[]): { json: any; ms: number } {
   const start = process.hrtime.bigint();
@@ -807,6 +834,7 @@ const SECTIONS: Record<string, Section> = {
   workers: { key: 'workers', run: () => workerScaling(flag('--depth'), flag('--runs')) },
   shards: { key: 'shards', run: () => shardScaling(flag('--depth')) },
   liveness: { key: 'liveness', run: () => liveness() },
+  'liveness-lasso': { key: 'livenessLasso', run: () => livenessLasso() },
   browser: { key: 'browser', run: async () => (await import('./browser.ts')).browserBench() },
   startup: { key: 'startup', run: () => startup() },
   limits: { key: 'limits', run: () => limits() },
@@ -889,6 +917,7 @@ function markdown(r: Record<string, any>): string {
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
+    ...(r.livenessLasso === undefined ? [] : [livenessLassoMarkdown(r.livenessLasso), '']),
     ...(r.realKafka === undefined ? [] : [realKafkaMarkdown(r.realKafka), '']),
     ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
