@@ -24,7 +24,7 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -273,24 +273,62 @@ const BASELINE_RULES: readonly { readonly file: string; readonly from: string; r
 }];
 
 /**
- * Builds `commit` beside this checkout (its sources from git, compiled with this checkout's
- * packages) and returns its root; the build is kept in the temporary folder for the run.
+ * The last commit whose model `BASELINE_RULES` bring the baseline to. When the model has changed
+ * since (spec/ or properties/), this build's engine is measured on that commit's model, so that
+ * both builds still search the same graph: the section compares engines, not models.
+ */
+const MODEL_COMMIT = 'eb0ac51';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+/** Extracts `commit`'s `paths` (all of it when none) into `dir`. */
+function extract(commit: string, dir: string, paths: readonly string[] = []): void {
+  const r = spawnSync('sh', ['-c', `git -C '${REPO}' archive ${commit} ${paths.join(' ')} | tar -x -C '${dir}'`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot read commit ${commit}: ${r.stderr.trim()}`);
+}
+
+/** Compiles the sources in `dir` with this checkout's packages; `what` names them in an error. */
+function compile(dir: string, what: string, strict = true): void {
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  const built = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
+  // Put together from two commits, the command line may no longer type-check; the engine and the model must compile.
+  const emitted = existsSync(join(dir, 'dist/properties/kafka-model.js')) && existsSync(join(dir, 'dist/src/explore/index.js'));
+  if ((strict && built.status !== 0) || !emitted) throw new Error(`cannot build ${what}: ${built.stdout.trim().split('\n')[0]}`);
+}
+
+/**
+ * Builds `commit` beside this checkout (its sources from git, with `BASELINE_RULES` applied,
+ * compiled with this checkout's packages) and returns its root; the build is kept in the
+ * temporary folder for the run.
  */
 function buildBeside(commit: string): string {
-  const repo = fileURLToPath(new URL('..', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), `kafka-spec-${commit}-`));
-  const extract = spawnSync('sh', ['-c', `git -C '${repo}' archive ${commit} | tar -x -C '${dir}'`], { encoding: 'utf8' });
-  if (extract.status !== 0) throw new Error(`cannot read commit ${commit}: ${extract.stderr.trim()}`);
-  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  extract(commit, dir);
   for (const rule of BASELINE_RULES) {
     const file = join(dir, rule.file);
     const text = readFileSync(file, 'utf8');
     if (!text.includes(rule.from)) throw new Error(`commit ${commit}: ${rule.file} no longer holds what a rule change replaces`);
     writeFileSync(file, text.replace(rule.from, rule.to));
   }
-  const built = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`cannot build commit ${commit}: ${built.stdout.trim().split('\n')[0]}`);
+  compile(dir, `commit ${commit}`);
   return dir;
+}
+
+/**
+ * This checkout's engine on the model of `MODEL_COMMIT`: this checkout itself when its model is
+ * still that one, else a build of HEAD's sources with that commit's spec/ and properties/ (`built`:
+ * a temporary folder to remove afterwards).
+ */
+function buildHere(): { root: string; built: boolean } {
+  const same = spawnSync('git', ['-C', REPO, 'diff', '--quiet', MODEL_COMMIT, '--', 'spec', 'properties']).status === 0;
+  if (same) return { root: REPO, built: false };
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-engine-'));
+  extract('HEAD', dir);
+  rmSync(join(dir, 'spec'), { recursive: true });
+  rmSync(join(dir, 'properties'), { recursive: true });
+  extract(MODEL_COMMIT, dir, ['spec', 'properties']);
+  compile(dir, `this engine with the model of ${MODEL_COMMIT}`, false);
+  return { root: dir, built: true };
 }
 
 /**
@@ -328,7 +366,8 @@ function searchBuild(root: string, kind: 'safety' | 'liveness', depth: number): 
  */
 function kernel(rounds = 3) {
   const base = buildBeside(BASELINE);
-  const here = fileURLToPath(new URL('..', import.meta.url));
+  const engine = buildHere();
+  const here = engine.root;
   try {
     const compare = (kind: 'safety' | 'liveness', depth: number) => {
       const before: number[] = [];
@@ -352,9 +391,13 @@ function kernel(rounds = 3) {
         speedup: Number((beforeMs / nowMs).toFixed(2)),
       };
     };
-    return { baseline: BASELINE, rounds, searches: [compare('safety', 7), compare('safety', 8), compare('liveness', 7)] };
+    return {
+      baseline: BASELINE, model: engine.built ? MODEL_COMMIT : 'this checkout', rounds,
+      searches: [compare('safety', 7), compare('safety', 8), compare('liveness', 7)],
+    };
   } finally {
     rmSync(base, { recursive: true, force: true });
+    if (engine.built) rmSync(here, { recursive: true, force: true });
   }
 }
 
@@ -366,7 +409,8 @@ function kernelMarkdown(r: ReturnType<typeof kernel>): string {
   return [
     '## The search kernel against the commit before it', '',
     `Today's protocol with the default bounds, one thread; this build against commit ${r.baseline} built beside it (with the rule changes made since,`,
-    'so that both search the same graph: bench/run.ts `BASELINE_RULES`), each search in a process of its own,',
+    'so that both search the same graph: bench/run.ts `BASELINE_RULES`' +
+      (r.model === 'this checkout' ? '' : `; this engine run on the model of commit ${r.model}, since the model changed after it`) + '), each search in a process of its own,',
     `the two alternating, median of ${r.rounds} by CPU time of the search. Both searched the same states and transitions (edges, for the liveness graph).`, '',
     '| search | distinct states | transitions | CPU before | CPU now | states/s before | states/s now | speed-up |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
