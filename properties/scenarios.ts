@@ -24,7 +24,6 @@ import type { Model } from '../src/model.ts';
 import type { ClusterAction, StepName } from '../spec/actions.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import type { ClusterConfig } from '../spec/config.ts';
-import { STEPS } from '../spec/steps/index.ts';
 import { NO_LEADER } from '../spec/types.ts';
 import { GOALS } from './goals.ts';
 import { kafkaModel } from './kafka-model.ts';
@@ -72,8 +71,8 @@ export const STEP_PARAMS: { readonly [K in StepName]: Readonly<Record<string, Pa
   DeposedControllerSendMetadata: { broker: 'broker' },
 };
 
-const STEP_NAMES = Object.keys(STEPS) as StepName[];
-const GOAL_NAMES = GOALS.map((g) => g.name);
+/** Every kind of step, read off the table above rather than the step definitions, so that this module can be the first one a worker thread imports (spec/steps/ and spec/actions.ts import each other). */
+const STEP_NAMES = Object.keys(STEP_PARAMS) as StepName[];
 
 /** The top-level keys of a scenario file. */
 const FILE_KEYS = ['name', 'source', 'narrative', 'config', 'fixed', 'breaks', 'milestones', 'afterwards'] as const;
@@ -345,7 +344,7 @@ function milestoneOf(place: string, m: Record<string, unknown>, rf: number): M {
   }
   if (m.goal !== undefined) {
     const g = GOALS.find((x) => x.name === m.goal);
-    if (g === undefined) throw new ScenarioError(`${place}.goal`, `unknown goal ${JSON.stringify(m.goal)}`, typeof m.goal === 'string' ? { typed: m.goal, candidates: GOAL_NAMES } : undefined);
+    if (g === undefined) throw new ScenarioError(`${place}.goal`, `unknown goal ${JSON.stringify(m.goal)}`, typeof m.goal === 'string' ? { typed: m.goal, candidates: GOALS.map((x) => x.name) } : undefined);
     for (const key of Object.keys(m)) if (!['goal', 'only', 'note'].includes(key)) throw new ScenarioError(`${place}.${key}`, 'a goal milestone takes only "goal", "only" and "note"');
     return { kind: 'step', label: note ?? `goal ${g.name}`, reached: (prev, a, next) => g.reached(prev, a, next), ...restrict };
   }

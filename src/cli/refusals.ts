@@ -85,6 +85,20 @@ const SCENARIO = 'a scenario is searched breadth-first through its milestones, w
 
 /** Every combination check refuses, and why. */
 export const REFUSALS: readonly Refusal[] = [
+  // A scenario is its own search, so what cannot go with it is said first, before any mode's refusal.
+  { flag: F.engine, with: F.scenario, why: SCENARIO },
+  { flag: F.liveness, with: F.scenario, why: SCENARIO },
+  { flag: F.runs, with: F.scenario, why: SCENARIO },
+  { flag: F.maxSteps, with: F.scenario, why: SCENARIO },
+  { flag: F.seed, with: F.scenario, why: SCENARIO },
+  { flag: F.noGuide, with: F.scenario, why: SCENARIO },
+  { flag: F.fewest, with: F.scenario, why: 'the milestones order the search, not a budget' },
+  { flag: F.shard, with: F.scenario, why: DOES_NOT_COMPOSE.scenario!.shards! },
+  { flag: F.statesOut, with: F.scenario, why: 'the states of a scenario search are states of the product, not of the model' },
+  { flag: F.from, with: F.scenario, why: 'it starts a liveness check' },
+  { flag: F.fairRuns, with: F.scenario, why: FAIR },
+  { flag: F.fairSteps, with: F.scenario, why: FAIR },
+  { flag: F.config, with: F.scenario, why: 'the scenario file holds the configuration (--protocol, the named flags and --set move it)' },
   { flag: F.runs, modes: ['exhaustive'], why: RANDOM },
   { flag: F.maxSteps, modes: ['exhaustive'], why: RANDOM },
   { flag: F.seed, modes: ['exhaustive'], why: 'breadth-first search takes no seed' },
@@ -102,19 +116,6 @@ export const REFUSALS: readonly Refusal[] = [
   { flag: F.from, modes: ['both', 'exhaustive', 'random'], why: 'it starts a liveness check' },
   { flag: F.fairRuns, with: F.runs, why: '--runs is its old name in a liveness check: give one' },
   { flag: F.fairSteps, with: F.maxSteps, why: '--max-steps is its old name in a liveness check: give one' },
-  { flag: F.engine, with: F.scenario, why: SCENARIO },
-  { flag: F.liveness, with: F.scenario, why: SCENARIO },
-  { flag: F.runs, with: F.scenario, why: SCENARIO },
-  { flag: F.maxSteps, with: F.scenario, why: SCENARIO },
-  { flag: F.seed, with: F.scenario, why: SCENARIO },
-  { flag: F.noGuide, with: F.scenario, why: SCENARIO },
-  { flag: F.fewest, with: F.scenario, why: 'the milestones order the search, not a budget' },
-  { flag: F.shard, with: F.scenario, why: DOES_NOT_COMPOSE.scenario!.shards! },
-  { flag: F.statesOut, with: F.scenario, why: 'the states of a scenario search are states of the product, not of the model' },
-  { flag: F.from, with: F.scenario, why: 'it starts a liveness check' },
-  { flag: F.fairRuns, with: F.scenario, why: FAIR },
-  { flag: F.fairSteps, with: F.scenario, why: FAIR },
-  { flag: F.config, with: F.scenario, why: 'the scenario file holds the configuration (--protocol, the named flags and --set move it)' },
 ];
 
 /** How a mode reads in a refusal: the flag that chose it, or the default. */
