@@ -148,7 +148,7 @@ function stepPattern(place: string, v: unknown, rf: number, extra: readonly stri
   const params: [string, number][] = [];
   for (const [key, value] of Object.entries(obj)) {
     if (key === 'step' || extra.includes(key)) continue;
-    const kind = declared[key];
+    const kind = Object.hasOwn(declared, key) ? declared[key] : undefined;
     if (kind === undefined) {
       const names = Object.keys(declared);
       throw new ScenarioError(`${place}.${key}`, `${step} has no parameter '${key}' (${names.length === 0 ? 'it has none' : `it has ${names.join(', ')}`})`);
@@ -182,16 +182,11 @@ function onlyOf(place: string, v: unknown, rf: number): Allows | undefined {
   return (_s, a) => tests.some((t) => t(a));
 }
 
-/** The facts about a replica a milestone may state, each a predicate on its slot. */
-const REPLICA_FACTS = ['leo', 'hw', 'log', 'holds', 'fenced', 'offline', 'failed', 'role'] as const;
-/** The facts about the partition, from the controller's registration. */
-const STATE_FACTS = ['leader', 'leaderEpoch', 'leaderEpochAtLeast', 'isr', 'isrContains', 'elr', 'elrContains', 'replicas'] as const;
-const MILESTONE_KEYS = ['step', 'goal', 'only', 'note', ...STATE_FACTS];
-
 type Fact = { label: string; holds: (s: ClusterState) => boolean };
 
 const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && [...a].sort((x, y) => x - y).every((x, i) => x === b[i]);
 const setText = (l: readonly number[]) => `{${l.join(',')}}`;
+const sameValues = (log: readonly { readonly value: number }[], values: readonly number[]) => log.length === values.length && log.every((e, i) => e.value === values[i]);
 
 function boolean(place: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new ScenarioError(place, `expected true or false, got ${JSON.stringify(v)}`);
@@ -203,129 +198,117 @@ function count(place: string, v: unknown): number {
   return v;
 }
 
-/** The facts stated about broker `b`. */
-function replicaFacts(place: string, b: number, v: unknown): Fact[] {
-  if (!isObject(v)) throw new ScenarioError(place, 'expected an object of facts about the replica');
-  const facts: Fact[] = [];
-  const at = (s: ClusterState) => s.replicas[b - 1];
-  for (const [key, value] of Object.entries(v)) {
-    const p = `${place}.${key}`;
-    switch (key) {
-      case 'leo': {
-        const n = count(p, value);
-        facts.push({ label: `broker ${b}'s log ends at ${n}`, holds: (s) => at(s).context.log.length === n });
-        break;
-      }
-      case 'hw': {
-        const n = count(p, value);
-        facts.push({ label: `broker ${b}'s HW is ${n}`, holds: (s) => at(s).context.hw === n });
-        break;
-      }
-      case 'log': {
-        if (!Array.isArray(value) || value.some((x) => !wholeNumber(x) || x === 0)) throw new ScenarioError(p, 'expected the list of record values, by offset');
-        const values = value as number[];
-        facts.push({ label: `broker ${b}'s log is [${values.join(',')}]`, holds: (s) => sameValues(at(s).context.log, values) });
-        break;
-      }
-      case 'holds': {
-        const records = Array.isArray(value) ? value : [value];
-        records.forEach((r, i) => {
-          const rp = Array.isArray(value) ? `${p}[${i + 1}]` : p;
-          if (!isObject(r) || Object.keys(r).some((k) => k !== 'offset' && k !== 'value')) throw new ScenarioError(rp, 'expected { "offset": o, "value": v }');
-          const o = count(`${rp}.offset`, r.offset);
-          const val = count(`${rp}.value`, r.value);
-          facts.push({ label: `broker ${b} holds v${val} at offset ${o}`, holds: (s) => at(s).context.log[o]?.value === val });
-        });
-        break;
-      }
-      case 'fenced': {
-        const want = boolean(p, value);
-        facts.push({ label: `broker ${b} is ${want ? '' : 'not '}fenced`, holds: (s) => s.controller.fenced[b - 1] === want });
-        break;
-      }
-      case 'offline': {
-        const want = boolean(p, value);
-        facts.push({ label: `broker ${b} is ${want ? 'down' : 'running'}`, holds: (s) => (at(s).role === 'offline') === want });
-        break;
-      }
-      case 'failed': {
-        const want = boolean(p, value);
-        facts.push({ label: `broker ${b} has ${want ? '' : 'not '}failed for good`, holds: (s) => (s.permanentlyDown?.includes(b) ?? false) === want });
-        break;
-      }
-      case 'role': {
-        if (value !== 'leader' && value !== 'follower' && value !== 'offline') throw new ScenarioError(p, `expected leader, follower or offline, got ${JSON.stringify(value)}`);
-        facts.push({ label: `broker ${b} acts as ${value}`, holds: (s) => at(s).role === value });
-        break;
-      }
-      default:
-        throw new ScenarioError(p, `unknown fact about a replica (one of ${REPLICA_FACTS.join(', ')})`, { typed: key, candidates: REPLICA_FACTS });
-    }
-  }
-  return facts;
+/** The records `value` names (one `{ offset, value }` or a list of them), each with its place. */
+function records(place: string, value: unknown): { offset: number; value: number }[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((r, i) => {
+    const rp = Array.isArray(value) ? `${place}[${i + 1}]` : place;
+    if (!isObject(r) || Object.keys(r).some((k) => k !== 'offset' && k !== 'value')) throw new ScenarioError(rp, 'expected { "offset": o, "value": v }');
+    return { offset: count(`${rp}.offset`, r.offset), value: count(`${rp}.value`, r.value) };
+  });
 }
 
-function sameValues(log: readonly { readonly value: number }[], values: readonly number[]): boolean {
-  return log.length === values.length && log.every((e, i) => e.value === values[i]);
-}
+/** A fact about broker `b`, read from the value written for it at `place`. */
+type ReplicaFact = (place: string, b: number, value: unknown) => Fact[];
+const replica = (s: ClusterState, b: number) => s.replicas[b - 1];
+
+/** The facts a milestone may state about one replica: what `reproduce` observes of each broker. */
+const REPLICA_FACTS: Readonly<Record<string, ReplicaFact>> = {
+  leo: (p, b, v) => {
+    const n = count(p, v);
+    return [{ label: `broker ${b}'s log ends at ${n}`, holds: (s) => replica(s, b).context.log.length === n }];
+  },
+  hw: (p, b, v) => {
+    const n = count(p, v);
+    return [{ label: `broker ${b}'s HW is ${n}`, holds: (s) => replica(s, b).context.hw === n }];
+  },
+  log: (p, b, v) => {
+    if (!Array.isArray(v) || v.some((x) => !wholeNumber(x) || x === 0)) throw new ScenarioError(p, 'expected the list of record values, by offset');
+    const values = v as number[];
+    return [{ label: `broker ${b}'s log is [${values.join(',')}]`, holds: (s) => sameValues(replica(s, b).context.log, values) }];
+  },
+  holds: (p, b, v) => records(p, v).map((r) => ({
+    label: `broker ${b} holds v${r.value} at offset ${r.offset}`, holds: (s: ClusterState) => replica(s, b).context.log[r.offset]?.value === r.value,
+  })),
+  fenced: (p, b, v) => {
+    const want = boolean(p, v);
+    return [{ label: `broker ${b} is ${want ? '' : 'not '}fenced`, holds: (s) => s.controller.fenced[b - 1] === want }];
+  },
+  offline: (p, b, v) => {
+    const want = boolean(p, v);
+    return [{ label: `broker ${b} is ${want ? 'down' : 'running'}`, holds: (s) => (replica(s, b).role === 'offline') === want }];
+  },
+  failed: (p, b, v) => {
+    const want = boolean(p, v);
+    return [{ label: `broker ${b} has ${want ? '' : 'not '}failed for good`, holds: (s) => (s.permanentlyDown?.includes(b) ?? false) === want }];
+  },
+  role: (p, b, v) => {
+    if (v !== 'leader' && v !== 'follower' && v !== 'offline') throw new ScenarioError(p, `expected leader, follower or offline, got ${JSON.stringify(v)}`);
+    return [{ label: `broker ${b} acts as ${v}`, holds: (s) => replica(s, b).role === v }];
+  },
+};
+
+/** A fact about the partition, read from the value written for it at `place`. */
+type StateFact = (place: string, value: unknown, rf: number) => Fact[];
+const reg = (s: ClusterState) => s.controller.registration;
+
+/** The facts a milestone may state about the partition: the controller's registration, and `replicas`. */
+const STATE_FACTS: Readonly<Record<string, StateFact>> = {
+  leader: (p, v, rf) => {
+    const b = v === null ? NO_LEADER : brokerAt(p, v, rf);
+    return [{ label: b === NO_LEADER ? 'no leader' : `leader is broker ${b}`, holds: (s) => reg(s).leader === b }];
+  },
+  leaderEpoch: (p, v) => {
+    const n = count(p, v);
+    return [{ label: `leader epoch is ${n}`, holds: (s) => reg(s).leaderEpoch === n }];
+  },
+  leaderEpochAtLeast: (p, v) => {
+    const n = count(p, v);
+    return [{ label: `leader epoch ≥ ${n}`, holds: (s) => reg(s).leaderEpoch >= n }];
+  },
+  isr: (p, v, rf) => {
+    const l = brokerList(p, v, rf);
+    return [{ label: `ISR is ${setText(l)}`, holds: (s) => sameList(reg(s).isr, l) }];
+  },
+  isrContains: (p, v, rf) => {
+    const b = brokerAt(p, v, rf);
+    return [{ label: `ISR contains broker ${b}`, holds: (s) => reg(s).isr.includes(b) }];
+  },
+  elr: (p, v, rf) => {
+    const l = brokerList(p, v, rf);
+    return [{ label: `ELR is ${setText(l)}`, holds: (s) => sameList(reg(s).elr, l) }];
+  },
+  elrContains: (p, v, rf) => {
+    const b = brokerAt(p, v, rf);
+    return [{ label: `ELR contains broker ${b}`, holds: (s) => reg(s).elr.includes(b) }];
+  },
+  replicas: (p, v, rf) => {
+    if (!isObject(v)) throw new ScenarioError(p, 'expected an object keyed by broker id');
+    return Object.entries(v).flatMap(([id, facts]) => {
+      const b = brokerAt(`${p}.${id}`, /^\d+$/.test(id) ? Number(id) : id, rf);
+      if (!isObject(facts)) throw new ScenarioError(`${p}.${id}`, 'expected an object of facts about the replica');
+      return Object.entries(facts).flatMap(([key, value]) => {
+        const fact = Object.hasOwn(REPLICA_FACTS, key) ? REPLICA_FACTS[key] : undefined;
+        if (fact === undefined) throw new ScenarioError(`${p}.${id}.${key}`, `unknown fact about a replica (one of ${Object.keys(REPLICA_FACTS).join(', ')})`, { typed: key, candidates: Object.keys(REPLICA_FACTS) });
+        return fact(`${p}.${id}.${key}`, b, value);
+      });
+    });
+  },
+};
+
+/** The keys a milestone may have besides its facts. */
+const MILESTONE_KEYS = ['step', 'goal', 'only', 'note'];
 
 /** The facts a state milestone states, each with its label. */
 function stateFacts(place: string, m: Record<string, unknown>, rf: number): Fact[] {
-  const facts: Fact[] = [];
-  const reg = (s: ClusterState) => s.controller.registration;
-  for (const [key, value] of Object.entries(m)) {
-    const p = `${place}.${key}`;
-    switch (key) {
-      case 'note':
-      case 'only':
-        break;
-      case 'leader': {
-        const b = value === null ? NO_LEADER : brokerAt(p, value, rf);
-        facts.push({ label: b === NO_LEADER ? 'no leader' : `leader is broker ${b}`, holds: (s) => reg(s).leader === b });
-        break;
-      }
-      case 'leaderEpoch': {
-        const n = count(p, value);
-        facts.push({ label: `leader epoch is ${n}`, holds: (s) => reg(s).leaderEpoch === n });
-        break;
-      }
-      case 'leaderEpochAtLeast': {
-        const n = count(p, value);
-        facts.push({ label: `leader epoch ≥ ${n}`, holds: (s) => reg(s).leaderEpoch >= n });
-        break;
-      }
-      case 'isr': {
-        const l = brokerList(p, value, rf);
-        facts.push({ label: `ISR is ${setText(l)}`, holds: (s) => sameList(reg(s).isr, l) });
-        break;
-      }
-      case 'isrContains': {
-        const b = brokerAt(p, value, rf);
-        facts.push({ label: `ISR contains broker ${b}`, holds: (s) => reg(s).isr.includes(b) });
-        break;
-      }
-      case 'elr': {
-        const l = brokerList(p, value, rf);
-        facts.push({ label: `ELR is ${setText(l)}`, holds: (s) => sameList(reg(s).elr, l) });
-        break;
-      }
-      case 'elrContains': {
-        const b = brokerAt(p, value, rf);
-        facts.push({ label: `ELR contains broker ${b}`, holds: (s) => reg(s).elr.includes(b) });
-        break;
-      }
-      case 'replicas': {
-        if (!isObject(value)) throw new ScenarioError(p, 'expected an object keyed by broker id');
-        for (const [id, facts1] of Object.entries(value)) {
-          const b = brokerAt(`${p}.${id}`, /^\d+$/.test(id) ? Number(id) : id, rf);
-          facts.push(...replicaFacts(`${p}.${id}`, b, facts1));
-        }
-        break;
-      }
-      default:
-        throw new ScenarioError(p, `unknown key (a milestone is a "step", a "goal", or facts: ${STATE_FACTS.join(', ')})`, { typed: key, candidates: MILESTONE_KEYS });
+  const facts = Object.entries(m).filter(([key]) => key !== 'note' && key !== 'only').flatMap(([key, value]) => {
+    const fact = Object.hasOwn(STATE_FACTS, key) ? STATE_FACTS[key] : undefined;
+    if (fact === undefined) {
+      throw new ScenarioError(`${place}.${key}`, `unknown key (a milestone is a "step", a "goal", or facts: ${Object.keys(STATE_FACTS).join(', ')})`,
+        { typed: key, candidates: [...MILESTONE_KEYS, ...Object.keys(STATE_FACTS)] });
     }
-  }
+    return fact(`${place}.${key}`, value, rf);
+  });
   if (facts.length === 0) throw new ScenarioError(place, 'states nothing: give a "step", a "goal" or facts about the state');
   return facts;
 }

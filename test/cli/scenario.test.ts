@@ -77,6 +77,8 @@ describe('kafka-spec check --scenario', () => {
     ['bad configuration', (s) => { s.config.rf = 9; }, /^kafka-spec: --scenario .*: impossible configuration: /],
     ['unknown setting', (s) => { s.config.minInSync = 1; }, /^kafka-spec: --scenario .*: config: unknown setting 'minInSync'/],
     ['bad fix', (s) => { s.fixed = { truncation: 'kip999' }; }, /^kafka-spec: --scenario .*: impossible configuration: /],
+    ['fact named like an object property', (s) => { s.milestones[4].toString = 1; }, /: milestones\[5\]\.toString: unknown key/],
+    ['step parameter named like an object property', (s) => { s.milestones[1].constructor = 1; }, /: milestones\[2\]\.constructor: BrokerCrash has no parameter 'constructor'/],
     ['empty milestone', (s) => { s.milestones[0] = { note: 'nothing' }; }, /: milestones\[1\]: states nothing/],
   ];
   for (const [what, change, line] of refused) {
