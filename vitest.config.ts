@@ -37,6 +37,8 @@ const EVIDENCE = [
   'test/explore/frontier.test.ts',
   'test/explore/exercised.test.ts',
   'test/explore/fpset.test.ts',
+  // Every scenario of docs/scenarios/ searched under its bug and its fix: about a second each.
+  'test/scenario/scenarios.test.ts',
   'test/cli/merge.test.ts',
   'test/cli/fuzz.test.ts',
   'test/cli/workers.test.ts',

@@ -60,6 +60,12 @@ export function kafkaModelSource(config: ClusterConfig): ModelSource {
   return { module: module.href, exportName: 'kafkaModel', args: [config] };
 }
 
+/** How a worker thread rebuilds the product of `config`'s model and a scenario file: `kafkaScenarioModel(config, file)` from properties/scenarios. */
+export function scenarioModelSource(config: ClusterConfig, file: unknown): ModelSource {
+  const module = new URL(import.meta.url.endsWith('.ts') ? '../properties/scenarios.ts' : '../properties/scenarios.js', import.meta.url);
+  return { module: module.href, exportName: 'kafkaScenarioModel', args: [config, file] };
+}
+
 /**
  * The threads of a check given `workers` (undefined: not given). Given, both engines use that
  * many. Not given, breadth-first search uses every core, since its result does not depend on the

@@ -12,6 +12,7 @@
  *  - default-check: what `kafka-spec check` with no options covers in its minute;
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
  *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
+ *  - scenarios: each file of docs/scenarios/ searched under its buggy configuration, to its counterexample;
  *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
  *  - liveness: liveness checking against safety on the same graph;
  *  - real-kafka: one reproduction of an rf 3 counterexample on a real local Kafka cluster;
@@ -24,7 +25,7 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +39,8 @@ import { kafkaModelOf } from '../properties/kafka-model.ts';
 import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 import { exploreLiveness } from '../src/explore/liveness.ts';
+import { kafkaScenarioModel, readScenario } from '../properties/scenarios.ts';
+import { configFromFlags } from '../src/cli/options.ts';
 import { rememberParts } from '../src/explore/fingerprint.ts';
 
 type Sample = { value: string; context: ReplicaContext; event: ReplicaEvent };
@@ -129,6 +132,35 @@ function timeToCounterexample() {
     };
   }
   return out;
+}
+
+/**
+ * Each scenario of docs/scenarios/ under its buggy configuration, as `check --scenario FILE` runs it
+ * on one thread: the time to the shortest counterexample through its milestones, its length, and
+ * the states of the product searched. The target is each historical rf 3 shape in 5 s or less.
+ */
+function scenarios() {
+  const dir = new URL('../docs/scenarios/', import.meta.url);
+  const out: Record<string, unknown> = {};
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const file = readScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
+    const config = configFromFlags({}, { ...file.config });
+    const started = Date.now();
+    const r = exploreExhaustive(kafkaScenarioModel(config, file), { invariants: file.breaks, stopAtFirst: true, timeLimitMs: 60_000 });
+    const v = r.violations[0];
+    out[file.name] = { source: file.source, rf: config.rf, ms: Date.now() - started, states: r.stats.states, length: v?.length ?? null, invariant: v?.invariant ?? null };
+  }
+  return out;
+}
+
+function scenariosMarkdown(r: Record<string, any>): string {
+  return [
+    '## Scenarios to their counterexamples', '',
+    'Each file of docs/scenarios/ under its buggy configuration, searched breadth-first through its milestones on one thread',
+    '(`check --scenario FILE --workers 1`): the shortest behaviour that passes every milestone and then breaks the named invariant.', '',
+    '| scenario | source | rf | time | steps | invariant | product states |', '|---|---|---|---|---|---|---|',
+    ...Object.entries(r).map(([name, v]: [string, any]) => `| ${name} | ${v.source} | ${v.rf} | ${v.ms} ms | ${v.length ?? 'none'} | ${v.invariant ?? '—'} | ${v.states.toLocaleString('en')} |`),
+  ].join('\n');
 }
 
 /**
@@ -875,6 +907,7 @@ const SECTIONS: Record<string, Section> = {
   'default-check': { key: 'defaultCheck', run: () => defaultCheck() },
   counterexamples: { key: 'timeToCounterexample', run: () => timeToCounterexample() },
   rf3: { key: 'rf3Strategies', run: () => rf3Strategies(flag('--seconds') ?? 60) },
+  scenarios: { key: 'scenarios', run: () => scenarios() },
   workers: { key: 'workers', run: () => workerScaling(flag('--depth'), flag('--runs')) },
   shards: { key: 'shards', run: () => shardScaling(flag('--depth')) },
   liveness: { key: 'liveness', run: () => liveness() },
@@ -958,6 +991,7 @@ function markdown(r: Record<string, any>): string {
       `| ${name} | ${v.exhaustive.ms} ms, ${v.exhaustive.length} steps (${v.exhaustive.invariant}) | ${v.randomMedianMs} ms | ${v.randomFound}/5 | ${lengths(v.randomShrunkLengths)} | ${v.randomCertifiedMedianMs} ms | ${lengths(v.randomCertifiedLengths)} |`),
     '',
     ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
+    ...(r.scenarios === undefined ? [] : [scenariosMarkdown(r.scenarios), '']),
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),

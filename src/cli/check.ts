@@ -29,6 +29,7 @@ import type { KafkaModel } from '../../properties/kafka-model.ts';
 import { type Prefix, readPrefix } from './prefix.ts';
 import { type VisitedStates, writeStates } from './states-file.ts';
 import { modeOf, refusalOf, type ModeFlags } from './refusals.ts';
+import { runScenarioCheck } from './scenario.ts';
 
 export interface CheckFlags extends ModelFlags, ModeFlags {
   timeLimit?: string;
@@ -137,6 +138,8 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   if ('refused' in chosen) throw new UsageError(oneLine(chosen.refused));
   const refused = refusalOf(flags, chosen.mode);
   if (refused !== undefined) throw new UsageError(refused);
+  // A scenario is its own search: breadth-first through its milestones (src/cli/scenario.ts).
+  if (flags.scenario !== undefined) return runScenarioCheck(flags, io);
   const prefix = flags.from === undefined ? undefined : readPrefix(flags.from, flags);
   const config = prefix?.config ?? configFromFlags(flags);
   const model = kafkaModel(config);

@@ -53,6 +53,7 @@ export const SEARCH = {
     maxSteps: rare('--max-steps <n>', 'steps per random run (default 60)'),
     fewest: rare('--fewest <budget>', 'fewest of a budget first, e.g. leaderChanges'),
     from: rare('--from <trace>', 'liveness: start the graph where a trace\'s steps end'),
+    scenario: common('--scenario <file>', 'search through a scenario file\'s milestones'),
     fairRuns: rare('--fair-runs <n>', 'liveness: fair runs on an incomplete graph (200)'),
     fairSteps: rare('--fair-steps <n>', 'liveness: fair steps per fair run (400)'),
     liveness: rare('--liveness', 'the same as --engine liveness'),

@@ -77,15 +77,15 @@ export function parseSetting(text: string): [keyof ClusterConfig, unknown] {
  * Kafka value may be written as JSON text, number or boolean); the model's own keys are kept as
  * they are, for the schema to check. An unknown key is refused here, with the closest name.
  */
-function fromFile(file: Record<string, unknown>): Record<string, unknown> {
+function fromFile(file: Record<string, unknown>, where = 'config'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(file)) {
     if (key in DECLARATIONS) out[key] = value;
-    else if (KAFKA_NAMES[key] === undefined) throw unknownKey('config', key);
+    else if (KAFKA_NAMES[key] === undefined) throw unknownKey(where, key);
     else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new UsageError(oneLine(`config ${key}: expected ${KAFKA_NAMES[key].values}`));
+      throw new UsageError(oneLine(`${where} ${key}: expected ${KAFKA_NAMES[key].values}`));
     } else {
-      const [k, v] = setting('config', key, String(value));
+      const [k, v] = setting(where, key, String(value));
       out[k] = v;
     }
   }
@@ -146,9 +146,13 @@ function namedFlags(flags: ModelFlags): Partial<Record<keyof ClusterConfig, unkn
   return out;
 }
 
-/** The configuration the flags describe, validated; throws UsageError with one line. */
-export function configFromFlags(flags: ModelFlags): ClusterConfig {
-  const file = flags.config === undefined ? {} : fromFile(readConfigFile(flags.config));
+/**
+ * The configuration the flags describe, validated; throws UsageError with one line. `settings`,
+ * when given, stands for the `--config` file's settings (a scenario's configuration), and `where`
+ * names them in errors.
+ */
+export function configFromFlags(flags: ModelFlags, settings?: Record<string, unknown>, where = 'config'): ClusterConfig {
+  const file = settings !== undefined ? fromFile(settings, where) : flags.config === undefined ? {} : fromFile(readConfigFile(flags.config));
   const protocol = protocolOf(flags, file);
   const merged: Record<string, unknown> = { ...VERSIONS[protocol], ...DEFAULT_SETTINGS, ...DEFAULT_BOUNDS, ...file, protocol };
   Object.assign(merged, namedFlags(flags));

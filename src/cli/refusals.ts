@@ -38,6 +38,10 @@ export interface ModeFlags {
   statesOut?: string;
   /** Random runs: false (`--no-guide`) starts every run at the initial state. */
   guide?: boolean;
+  /** Breadth-first search of the model through a scenario's milestones (src/cli/scenario.ts). */
+  scenario?: string;
+  /** A file of settings; a scenario holds its own. */
+  config?: string;
 }
 
 /** A flag as the user wrote it, and whether the command line holds it. */
@@ -62,6 +66,10 @@ const F = {
   fairRuns: flag('--fair-runs', 'fairRuns'),
   fairSteps: flag('--fair-steps', 'fairSteps'),
   from: flag('--from', 'from'),
+  scenario: flag('--scenario', 'scenario'),
+  config: flag('--config', 'config'),
+  engine: { name: '--engine', given: (f) => f.engine !== undefined && f.engine !== 'exhaustive' },
+  liveness: { name: '--liveness', given: (f) => f.liveness === true },
 } as const satisfies Record<string, Flag>;
 
 /** A flag that cannot go with some modes, or with another flag; `why` completes the line. */
@@ -73,9 +81,24 @@ const RANDOM = 'it shapes random runs';
 const BREADTH_FIRST = 'it bounds breadth-first search';
 const ONE_SEARCH = 'it splits one engine\'s search: use --engine random or exhaustive';
 const FAIR = 'it shapes the fair runs of a liveness check';
+const SCENARIO = 'a scenario is searched breadth-first through its milestones, with no random runs';
 
 /** Every combination check refuses, and why. */
 export const REFUSALS: readonly Refusal[] = [
+  // A scenario is its own search, so what cannot go with it is said first, before any mode's refusal.
+  { flag: F.engine, with: F.scenario, why: SCENARIO },
+  { flag: F.liveness, with: F.scenario, why: SCENARIO },
+  { flag: F.runs, with: F.scenario, why: SCENARIO },
+  { flag: F.maxSteps, with: F.scenario, why: SCENARIO },
+  { flag: F.seed, with: F.scenario, why: SCENARIO },
+  { flag: F.noGuide, with: F.scenario, why: SCENARIO },
+  { flag: F.fewest, with: F.scenario, why: 'the milestones order the search, not a budget' },
+  { flag: F.shard, with: F.scenario, why: DOES_NOT_COMPOSE.scenario!.shards! },
+  { flag: F.statesOut, with: F.scenario, why: 'the states of a scenario search are states of the product, not of the model' },
+  { flag: F.from, with: F.scenario, why: 'it starts a liveness check' },
+  { flag: F.fairRuns, with: F.scenario, why: FAIR },
+  { flag: F.fairSteps, with: F.scenario, why: FAIR },
+  { flag: F.config, with: F.scenario, why: 'the scenario file holds the configuration (--protocol, the named flags and --set move it)' },
   { flag: F.runs, modes: ['exhaustive'], why: RANDOM },
   { flag: F.maxSteps, modes: ['exhaustive'], why: RANDOM },
   { flag: F.seed, modes: ['exhaustive'], why: 'breadth-first search takes no seed' },

@@ -5,7 +5,7 @@
  */
 
 /** The kernel's techniques, as a user names them. */
-export type Technique = 'breadth-first' | 'fewest-first' | 'liveness' | 'random' | 'fair-runs';
+export type Technique = 'breadth-first' | 'fewest-first' | 'liveness' | 'random' | 'fair-runs' | 'scenario';
 
 /** What a search is split over: worker threads of one process, or shards any batch system runs. */
 export type Split = 'threads' | 'shards';
@@ -17,6 +17,9 @@ export const DOES_NOT_COMPOSE: { readonly [T in Technique]?: { readonly [S in Sp
   },
   liveness: {
     shards: 'a lasso may run through states of every shard\'s block, so the liveness graph is built whole',
+  },
+  scenario: {
+    shards: 'a scenario search reports how far its behaviours got through the milestones, which shards of one search would each know only in part',
   },
   'fair-runs': {
     threads: 'fair runs are evidence made in the time a liveness check leaves, on the thread that built its graph',

@@ -180,13 +180,20 @@ describe('the refusals table', () => {
     '--fewest': ['--fewest', 'leaderChanges'], '--states-out': ['--states-out', '/dev/null'], '--first': ['--first'], '--runs': ['--runs', '3'],
     '--max-steps': ['--max-steps', '3'], '--seed': ['--seed', '1'], '--depth': ['--depth', '1'], '--fair-runs': ['--fair-runs', '3'],
     '--fair-steps': ['--fair-steps', '3'], '--from': ['--from', 'docs/traces/kip101-scenario2-prefix.json'],
+    '--scenario': ['--scenario', 'docs/scenarios/kip101-scenario2.json'], '--config': ['--config', 'docs/traces/kip101-scenario2-prefix.json'],
+    '--engine': ['--engine', 'random'], '--liveness': ['--liveness'],
   };
   const MODE: Readonly<Record<Mode, readonly string[]>> = {
     both: ['--engine', 'both'], exhaustive: ['--engine', 'exhaustive'], random: ['--engine', 'random'], liveness: ['--engine', 'liveness'],
   };
   const cases = REFUSALS.flatMap((r) => 'modes' in r
     ? r.modes.map((m) => ({ name: `${r.flag.name} with ${m}`, args: [...GIVE[r.flag.name], ...MODE[m]], why: r.why }))
-    : [{ name: `${r.flag.name} with ${r.with.name}`, args: [...GIVE[r.flag.name], ...GIVE[r.with.name], ...(r.flag.name.startsWith('--fair') ? MODE.liveness : MODE.exhaustive)], why: r.why }]);
+    : [{
+      name: `${r.flag.name} with ${r.with.name}`,
+      // A scenario chooses its own search, so its rows give no mode.
+      args: [...GIVE[r.flag.name], ...GIVE[r.with.name], ...(r.with.name === '--scenario' ? [] : r.flag.name.startsWith('--fair') ? MODE.liveness : MODE.exhaustive)],
+      why: r.why,
+    }]);
 
   it('names a mode that exists in every row', () => {
     for (const r of REFUSALS) if ('modes' in r) for (const m of r.modes) expect(MODES).toContain(m);
