@@ -40,6 +40,8 @@ export interface CheckFlags extends ModelFlags, ModeFlags {
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
+  /** Certify random counterexamples shortest, for up to this many seconds (true: the default). */
+  certify?: string | boolean;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */
@@ -67,6 +69,15 @@ function limitsOf(flags: CheckFlags): { maxStates?: number; maxMemoryBytes?: num
   if (maxStates === 0) throw new UsageError('--max-states must be at least 1');
   if (mb === 0) throw new UsageError('--max-memory must be at least 1 (MB)');
   return { maxStates, maxMemoryBytes: mb === undefined ? undefined : mb * 2 ** 20 };
+}
+
+/** `--certify [s]` as the search takes it: absent, or a time limit (none given: the default). */
+function certifyOf(flag: string | boolean | undefined): { timeLimitMs?: number } | undefined {
+  if (flag === undefined || flag === false) return undefined;
+  if (flag === true) return {};
+  const seconds = whole('--certify', flag, 0);
+  if (seconds === 0) throw new UsageError('--certify must be at least 1 (second)');
+  return { timeLimitMs: seconds * 1000 };
 }
 
 /** Fails before exploring, not after, when --out names a file in a folder that does not exist. */
@@ -155,6 +166,9 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
+  const asked = certifyOf(flags.certify);
+  // The certification's progress goes to stderr even with --json: it is the wait the user asked for.
+  const certify = asked === undefined ? undefined : { ...asked, onProgress: (p: Progress) => io.progress(`  … certifying shortest: ${progressLine(p).trim().slice(2)}`) };
   const budget = budgetFlag(model, flags.fewest);
   const shard = shardFlag(flags.shard);
   const threads = threadsOf(flags.workers, config, shard !== undefined && engine === 'random', seed !== undefined || limits.maxStates !== undefined);
@@ -171,7 +185,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const { result, traces } = searchSafety(model, {
     engine, maxDepth, timeLimitMs, runs, maxSteps, seed, invariants: flags.invariant, stopAtFirst: flags.first, threads, ...limits,
-    budget, shard, guide, distinct, keepStates, onProgress,
+    budget, shard, guide, distinct, keepStates, onProgress, certify,
   });
   if (flags.statesOut !== undefined) writeStates(flags.statesOut, distinct?.counted ?? visited!);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).
