@@ -43,13 +43,13 @@ export const CONFIGURATION = {
 export const SEARCH = {
   heading: 'Search (how to look):',
   options: {
-    engine: common('--engine <mode>', 'both (default: at once), exhaustive, random or liveness'),
+    engine: common('--engine <mode>', 'both (default), exhaustive, random or liveness'),
     depth: common('--depth <n>', 'breadth-first search: stop at this depth'),
     timeLimit: common('--time-limit <s>', 'seconds the whole command may take (default 60)'),
     invariant: common('--invariant <name>', 'check only this property (repeatable; see list)', true),
     seed: rare('--seed <n>', 'seed of random or fair runs (random: one thread)'),
     first: rare('--first', 'stop at the first violation found'),
-    certify: rare('--certify [s]', 'certify a random counterexample shortest (default 60 s)'),
+    certify: rare('--certify [s]', 'certify a random trace shortest (60 s)'),
     runs: rare('--runs <n>', 'random runs (default 10000 with --engine random)'),
     maxSteps: rare('--max-steps <n>', 'steps per random run (default 60)'),
     fewest: rare('--fewest <budget>', 'fewest of a budget first, e.g. leaderChanges'),

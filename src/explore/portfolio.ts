@@ -74,7 +74,9 @@ export function explorePortfolio<S, A extends Action>(model: Model<S, A>, option
     if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') raiseStop(stop);
     const left = options.timeLimitMs === undefined ? RANDOM_SILENCE_MS : Math.max(0, options.timeLimitMs - (Date.now() - started));
     const taken = aside.result(left + RANDOM_GRACE_MS);
-    const random = taken?.result === null || taken === null ? null : shifted(taken.result, taken.startedAt - started);
+    // A campaign stopped before its first run (breadth-first search was done before it began) ran no random runs.
+    const ran = taken !== null && taken.result !== null && !(taken.result.stats.runs === 0 && taken.result.stopReason === 'stopped');
+    const random = ran ? shifted(taken.result!, taken.startedAt - started) : null;
     return merged(model, options, { bfs, random, started, first });
   } finally {
     aside.close();

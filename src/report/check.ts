@@ -191,8 +191,12 @@ function distinctOf(s: Result['stats']): string {
 
 function combinedLines({ exhaustive, random, together }: Phases): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
-  if (together) {
-    lines.push(random === null ? 'At the same time at random: no result (the random runs did not answer in time).' : `At the same time at random: ${scopeOf(random)}.`);
+  if (together && random !== null) {
+    lines.push(`At the same time at random: ${scopeOf(random)}.`);
+  } else if (together && exhaustive.stopReason !== 'memory' && !exhaustive.complete && exhaustive.stopReason !== 'violation') {
+    lines.push('No random runs: their thread did not answer in time.');
+  } else if (together) {
+    lines.push(exhaustive.stopReason === 'memory' ? 'No random runs: the breadth-first phase stopped at the memory limit.' : 'No random runs: breadth-first search was done before they began.');
   } else if (random !== null) {
     const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
     lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
