@@ -129,6 +129,8 @@ function capped(r: Result): { statesCapped?: true } {
 function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object): unknown {
   const phase = (p: Result) => ({
     steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...machine(p.stats),
+    // With the wall-clock figures: when the random runs' first failing run ended, on their own clock.
+    ...('elapsedMs' in machine(p.stats) && p.stats.firstFoundMs !== undefined ? { firstFoundMs: p.stats.firstFoundMs } : {}),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random), ...(phases.together ? { together: true } : {}) };
