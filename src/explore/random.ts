@@ -322,7 +322,8 @@ function minimise<S, A extends Action>(
   model: Model<S, A>, failing: Walk<A>, seed: number, path: string, options: RandomOptions, deadline: number,
 ): Violation<A> {
   const inv = failing.failed as Invariant<S>;
-  const shrunk = shrinkTrace(model, failing.steps, inv, deadline);
+  // The quick shrink skips fast-check's shrinking, so it also tries dropping steps apart from each other.
+  const shrunk = shrinkTrace(model, failing.steps, inv, deadline, options.quickShrinkMs !== undefined);
   const found: Violation<A> = {
     invariant: inv.name, statement: inv.statement, trace: shrunk, length: shrunk.length, seed, path, shrunkFrom: failing.steps.length,
   };
