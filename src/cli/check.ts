@@ -80,6 +80,20 @@ function certifyOf(flag: string | boolean | undefined): { timeLimitMs?: number }
   return { timeLimitMs: seconds * 1000 };
 }
 
+/**
+ * Progress lines of a certification asked for (`--certify`), on stderr as `kafka-spec:` lines, so
+ * they show with --json and when stderr is not a terminal too: it is a wait the user chose, and
+ * may last a minute. One line for each new depth, and one at least every 5 s.
+ */
+function certifyProgress(io: Output): (p: Progress) => void {
+  let last = { depth: -1, at: 0 };
+  return (p) => {
+    if (p.depth === last.depth && p.elapsedMs - last.at < 5_000) return;
+    last = { depth: p.depth, at: p.elapsedMs };
+    io.progress(`kafka-spec: certifying shortest: every behaviour up to ${p.depth} steps done, ${p.states.toLocaleString('en')} states, ${(p.elapsedMs / 1000).toFixed(0)} s`);
+  };
+}
+
 /** Fails before exploring, not after, when --out names a file in a folder that does not exist. */
 function outFolderExists(out: string): void {
   const folder = dirname(resolve(out));
@@ -167,8 +181,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
   const asked = certifyOf(flags.certify);
-  // The certification's progress goes to stderr even with --json: it is the wait the user asked for.
-  const certify = asked === undefined ? undefined : { ...asked, onProgress: (p: Progress) => io.progress(`  … certifying shortest: ${progressLine(p).trim().slice(2)}`) };
+  const certify = asked === undefined ? undefined : { ...asked, onProgress: certifyProgress(io) };
   const budget = budgetFlag(model, flags.fewest);
   const shard = shardFlag(flags.shard);
   const threads = threadsOf(flags.workers, config, shard !== undefined && engine === 'random', seed !== undefined || limits.maxStates !== undefined);
