@@ -33,7 +33,8 @@ export const QUICK_SHRINK_MS = 1_000;
  * Threads for random runs out of `workers` (at least 2): one in four, at least one. Breadth-first
  * search keeps the rest, since its levels share out over threads and its verdict is the one that
  * can say "holds"; random runs find deep violations with a campaign or two. On 2 cores that is
- * one thread each.
+ * one thread each: two random threads there found the first failing run of the rf 3 loss cases
+ * later, not sooner (docs/scale.md).
  */
 export function randomThreadsOf(workers: number): number {
   return Math.max(1, Math.floor(workers / 4));
