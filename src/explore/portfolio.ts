@@ -71,13 +71,15 @@ export function explorePortfolio<S, A extends Action>(model: Model<S, A>, option
       maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: workers - randomThreads, source: options.source,
       stop, recordFound: true,
     });
-    // Breadth-first search done for good (complete, every invariant or the first one violated, out of memory): random runs have nothing to add.
-    if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') raiseStop(stop);
+    // Breadth-first search done for good (complete, every invariant or the first one violated, out of memory): random runs have
+    // nothing to add, and what they did before they stopped is left out, so that the report is the same on every run.
+    if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') {
+      raiseStop(stop);
+      return merged(model, options, { bfs, random: null, started, first });
+    }
     const left = options.timeLimitMs === undefined ? RANDOM_SILENCE_MS : Math.max(0, options.timeLimitMs - (Date.now() - started));
     const taken = aside.result(left + RANDOM_GRACE_MS);
-    // A campaign stopped before its first run (breadth-first search was done before it began) ran no random runs.
-    const ran = taken !== null && taken.result !== null && !(taken.result.stats.runs === 0 && taken.result.stopReason === 'stopped');
-    const random = ran ? shifted(taken.result!, taken.startedAt - started) : null;
+    const random = taken === null || taken.result === null ? null : shifted(taken.result, taken.startedAt - started);
     return merged(model, options, { bfs, random, started, first });
   } finally {
     aside.close();

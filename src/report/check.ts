@@ -195,10 +195,11 @@ function combinedLines({ exhaustive, random, together }: Phases): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
   if (together && random !== null) {
     lines.push(`At the same time at random: ${scopeOf(random)}.`);
-  } else if (together && exhaustive.stopReason !== 'memory' && !exhaustive.complete && exhaustive.stopReason !== 'violation') {
-    lines.push('No random runs: their thread did not answer in time.');
+  } else if (together && (exhaustive.complete || exhaustive.stopReason === 'violation' || exhaustive.stopReason === 'memory')) {
+    const done = exhaustive.stopReason === 'memory' ? 'stopped at the memory limit, which ends the search' : 'was done';
+    lines.push(`Random runs ran beside it until it ${done}; they are left out, so that this report is the same on every run.`);
   } else if (together) {
-    lines.push(exhaustive.stopReason === 'memory' ? 'No random runs: the breadth-first phase stopped at the memory limit.' : 'No random runs: breadth-first search was done before they began.');
+    lines.push('No random runs: their thread did not answer in time.');
   } else if (random !== null) {
     const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
     lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
