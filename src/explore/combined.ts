@@ -62,6 +62,11 @@ export interface CombinedResult<A extends Action> extends ExploreResult<A> {
   readonly phases: { readonly exhaustive: ExploreResult<A>; readonly random: ExploreResult<A> | null };
   /** The engines ran at once, on threads of their own (portfolio.ts), rather than one after the other. */
   readonly together?: boolean;
+  /**
+   * Run at once: the random runs stopped when breadth-first search ended the check by itself,
+   * left out of `phases` (and of the violations) since how far they got depends on the clock.
+   */
+  readonly leftOut?: ExploreResult<A>;
 }
 
 export function exploreCombined<S, A extends Action>(model: Model<S, A>, options: CombinedOptions): CombinedResult<A> {

@@ -75,7 +75,8 @@ export function explorePortfolio<S, A extends Action>(model: Model<S, A>, option
     // nothing to add, and what they did before they stopped is left out, so that the report is the same on every run.
     if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') {
       raiseStop(stop);
-      return merged(model, options, { bfs, random: null, started, first });
+      const stopped = aside.result(QUICK_SHRINK_MS + RANDOM_GRACE_MS)?.result ?? null;
+      return { ...merged(model, options, { bfs, random: null, started, first }), ...(stopped === null ? {} : { leftOut: stopped }) };
     }
     const left = options.timeLimitMs === undefined ? RANDOM_SILENCE_MS : Math.max(0, options.timeLimitMs - (Date.now() - started));
     const taken = aside.result(left + RANDOM_GRACE_MS);

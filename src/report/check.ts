@@ -133,7 +133,9 @@ function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object)
     ...('elapsedMs' in machine(p.stats) && p.stats.firstFoundMs !== undefined ? { firstFoundMs: p.stats.firstFoundMs } : {}),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
-  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random), ...(phases.together ? { together: true } : {}) };
+  // The random runs stopped when breadth-first search ended the check depend on the clock: shown with the other timings only.
+  const leftOut = phases.leftOut !== undefined && 'elapsedMs' in machine(phases.leftOut.stats) ? { randomLeftOut: phase(phases.leftOut) } : {};
+  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random), ...leftOut, ...(phases.together ? { together: true } : {}) };
 }
 
 /** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
@@ -191,13 +193,14 @@ function distinctOf(s: Result['stats']): string {
     : `${s.states.toLocaleString('en')} distinct states`;
 }
 
-function combinedLines({ exhaustive, random, together }: Phases): string[] {
+function combinedLines({ exhaustive, random, together, leftOut }: Phases): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
   if (together && random !== null) {
     lines.push(`At the same time at random: ${scopeOf(random)}.`);
   } else if (together && (exhaustive.complete || exhaustive.stopReason === 'violation' || exhaustive.stopReason === 'memory')) {
     const done = exhaustive.stopReason === 'memory' ? 'stopped at the memory limit, which ends the search' : 'was done';
-    lines.push(`Random runs ran beside it until it ${done}; they are left out, so that this report is the same on every run.`);
+    const far = leftOut === undefined ? '' : ` (${plural(leftOut.stats.runs ?? 0, 'run')}, ${plural(leftOut.stats.transitions, 'step')} in ${(leftOut.stats.elapsedMs / 1000).toFixed(1)} s; --json shows them with --timings)`;
+    lines.push(`Random runs ran beside it until it ${done}${far}; they are left out of the verdict and the counts, which are then the same on every run.`);
   } else if (together) {
     lines.push('No random runs: their thread did not answer in time.');
   } else if (random !== null) {

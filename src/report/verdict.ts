@@ -35,8 +35,10 @@ const CERTIFY_STOPS: Record<string, string> = {
 };
 
 /** The two phases of a combined exploration, and whether they ran at once, or null for a single engine's. */
-export function phasesOf(r: Result): (CombinedResult<Action>['phases'] & { readonly together: boolean }) | null {
-  return 'phases' in r ? { ...(r as CombinedResult<Action>).phases, together: (r as CombinedResult<Action>).together === true } : null;
+export function phasesOf(r: Result): (CombinedResult<Action>['phases'] & { readonly together: boolean; readonly leftOut?: Result }) | null {
+  if (!('phases' in r)) return null;
+  const c = r as CombinedResult<Action>;
+  return { ...c.phases, together: c.together === true, ...(c.leftOut === undefined ? {} : { leftOut: c.leftOut }) };
 }
 
 /** Whether breadth-first search found this violation (alone, or as the first phase of a combined check). */
