@@ -44,6 +44,10 @@ describe('breadth-first search and random runs at once', () => {
     expect(both.complete).toBe(true);
     expect(both.violations.map((v) => [v.invariant, v.trace])).toEqual(alone.violations.map((v) => [v.invariant, v.trace]));
     expect(both.stopReason).toBe('exhausted');
+    // The random runs beside it were stopped as soon as it was done, and are kept out of the result's counts.
+    expect(both.phases.random).toBeNull();
+    expect(both.leftOut?.stopReason).toBe('stopped');
+    expect(both.stats.elapsedMs).toBeLessThan(15_000);
   });
 
   it('with --first, ends at the first violation random runs reach, marked not certified, long before the time limit', () => {
