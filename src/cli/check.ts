@@ -40,8 +40,6 @@ export interface CheckFlags extends ModelFlags, ModeFlags {
   maxStates?: string;
   /** Stop once the process's resident memory passes this many MB. */
   maxMemory?: string;
-  /** Certify random counterexamples shortest, for up to this many seconds (true: the default). */
-  certify?: string | boolean;
 }
 
 /** Where the CLI writes: results to `out`, progress and one-line errors (`kafka-spec: …`) to `progress`. */

@@ -179,7 +179,7 @@ describe('the refusals table', () => {
     '--no-guide': ['--no-guide'], '--workers above 1': ['--workers', '2'], '--shard': ['--shard', '1/2'],
     '--fewest': ['--fewest', 'leaderChanges'], '--states-out': ['--states-out', '/dev/null'], '--first': ['--first'], '--runs': ['--runs', '3'],
     '--max-steps': ['--max-steps', '3'], '--seed': ['--seed', '1'], '--depth': ['--depth', '1'], '--fair-runs': ['--fair-runs', '3'],
-    '--fair-steps': ['--fair-steps', '3'], '--from': ['--from', 'docs/traces/kip101-scenario2-prefix.json'],
+    '--fair-steps': ['--fair-steps', '3'], '--from': ['--from', 'docs/traces/kip101-scenario2-prefix.json'], '--certify': ['--certify', '5'],
   };
   const MODE: Readonly<Record<Mode, readonly string[]>> = {
     both: ['--engine', 'both'], exhaustive: ['--engine', 'exhaustive'], random: ['--engine', 'random'], liveness: ['--engine', 'liveness'],
