@@ -43,7 +43,7 @@ export class CheckOptionsError extends Error {
 
 /** How to check: the `kafka-spec check` flags of the same names, with the same defaults. */
 export interface CheckOptions {
-  /** `both` (default: breadth-first for half the time, then random runs), `exhaustive` (breadth-first only) or `random`. */
+  /** `both` (default: breadth-first search and random runs at once on two threads or more, else breadth-first for half the time, then random runs), `exhaustive` (breadth-first only) or `random`. */
   readonly engine?: CheckEngine;
   /** Breadth-first search stops after this many steps (default: no depth limit but the time limit). */
   readonly depth?: number;

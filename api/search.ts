@@ -31,6 +31,8 @@ export const MAX_WORKERS = 64;
 /** Certifying a random counterexample minimal: a breadth-first search of at most this many states (and 30 s, under a time limit). */
 const CERTIFY_MAX_STATES = 3_000_000;
 const CERTIFY_TIME_LIMIT_MS = 30_000;
+/** A certification asked for with no time of its own (`--certify` alone) may take this long. */
+export const CERTIFY_ASKED_MS = 60_000;
 
 /**
  * The time limit of a check given none: a check whose every phase has its own bound
@@ -102,6 +104,12 @@ export interface SafetyPlan {
   readonly guide?: boolean;
   /** Random engine: the distinct states met are counted into this table. */
   readonly distinct?: DistinctStates;
+  /**
+   * A certification asked for (`--certify`): each random counterexample not already known to be
+   * shortest gets a breadth-first search up to one step shorter, of at most `timeLimitMs` (none:
+   * `CERTIFY_ASKED_MS`). Random runs on one thread certify as before without it, and with it for this long.
+   */
+  readonly certify?: { readonly timeLimitMs?: number; readonly onProgress?: (p: Progress) => void };
   /** Breadth-first engine: hands over its visited-state table at the end. */
   readonly keepStates?: (slots: { readonly hi: Uint32Array; readonly lo: Uint32Array }) => void;
   readonly onProgress?: (p: Progress) => void;
@@ -120,7 +128,13 @@ export function searchSafety(model: KafkaModel, plan: SafetyPlan): SafetyOutcome
   const breadthFirstThreads = { workers: threads.workers, source: threads.source };
   // Certifying is breadth-first search, so it uses the threads breadth-first search does; without
   // a time limit it is bounded by states alone, so it too does not depend on the clock.
-  const certify = { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: CERTIFY_TIME_LIMIT_MS }), ...breadthFirstThreads };
+  const certify = plan.certify === undefined
+    ? { maxStates: CERTIFY_MAX_STATES, ...(timeLimitMs === undefined ? {} : { timeLimitMs: CERTIFY_TIME_LIMIT_MS }), ...breadthFirstThreads }
+    : { timeLimitMs: plan.certify.timeLimitMs ?? CERTIFY_ASKED_MS, ...breadthFirstThreads };
+  const certifyProgress = plan.certify?.onProgress ?? onProgress;
+  // Both engines at once (with two threads or more) certify only when asked: shown progress, not a wait no one chose.
+  const together = (threads.workers ?? 1) > 1;
+  const combinedCertify = !together ? certify : plan.certify === undefined ? undefined : { ...certify, onProgress: certifyProgress };
   const common = { timeLimitMs, invariants, onProgress, ...limits };
   const result: ExploreResult<ClusterAction> = plan.engine === 'exhaustive'
     ? plan.budget === undefined
@@ -135,7 +149,7 @@ export function searchSafety(model: KafkaModel, plan: SafetyPlan): SafetyOutcome
       })
       : exploreCombined(model, {
         ...common, maxDepth: plan.maxDepth, budget: plan.budget, stopAtFirst: plan.stopAtFirst, maxSteps: plan.maxSteps, seed: plan.seed, guide: plan.guide,
-        certify, runs: plan.runs, ...threads,
+        certify: combinedCertify, runs: plan.runs, ...threads, recordFound: true,
       });
   const traces = result.violations.map((v) => makeTrace({
     model: MODEL_NAME, config: { ...model.config }, steps: v.trace,

@@ -13,6 +13,8 @@
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
  *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
  *  - scenarios: each file of docs/scenarios/ searched under its buggy configuration, to its counterexample;
+ *  - portfolio: `check --first` (both engines at once) on the two rf 3 cases TLC was timed on, as
+ *    whole processes, and the time to a certified-shortest counterexample with `--certify`;
  *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
  *  - liveness: liveness checking against safety on the same graph;
  *  - real-kafka: one reproduction of an rf 3 counterexample on a real local Kafka cluster;
@@ -216,6 +218,75 @@ function rf3Strategies(seconds: number) {
     };
   }
   return { seconds, randomSeconds: RANDOM_SECONDS, configurations: out };
+}
+
+/** TLC (one worker) on the public TLA+ specifications, same bug class, same machine class: seconds to the counterexample. */
+const TLC_SECONDS: Record<string, number> = { 'truncate-to-hw, rf 3 (kafka-0.10)': 2.7, 'one lossy crash, rf 3 (kafka-3.7)': 2.4 };
+
+/** `kafka-spec check` flags for a configuration of the RF3 table. */
+function configFlags(config: Partial<ClusterConfig>): string[] {
+  const named: Record<string, string> = { protocol: '--protocol', rf: '--rf', lossyCrashes: '--lossy-crashes' };
+  return Object.entries(config).flatMap(([k, v]) => (k in named ? [named[k], String(v)] : ['--set', `${k}=${v}`]));
+}
+
+/**
+ * One `kafka-spec check --first` on the loss invariants as a whole process (the compiled CLI, its
+ * start-up included), with --json --timings: the wall time, and from the report where the time
+ * went: the process before the search, the random runs' thread start, the first failing run, the
+ * quick shrink and any certification.
+ */
+function checkFirstInProcess(config: Partial<ClusterConfig>, extra: string[]) {
+  const args = [fileURLToPath(new URL('../bin/kafka-spec.mjs', import.meta.url)), 'check', '--first', ...configFlags(config),
+    ...LOSS.flatMap((i) => ['--invariant', i]), '--json', '--timings', ...extra];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallMs = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`kafka-spec check exited ${r.status}: ${r.stderr.trim()}`);
+  const json = JSON.parse(r.stdout);
+  const v = json.violations[0];
+  const random = json.stats.phases?.random;
+  const found = v?.foundBy;
+  // The random runs' own clock starts once their thread has loaded the model: the rest of `atMs` is the thread's start.
+  const threadStartMs = found?.engine === 'random' && random?.firstFoundMs !== undefined ? found.atMs - random.firstFoundMs : null;
+  return {
+    wallMs, searchMs: json.stats.elapsedMs, beforeSearchMs: wallMs - json.stats.elapsedMs,
+    engine: found?.engine ?? null, foundAtMs: found?.atMs ?? null, threadStartMs, firstFailingRunMs: random?.firstFoundMs ?? null,
+    length: v?.length ?? null, shrunkFrom: v?.shrunkFrom ?? null, shortest: v?.shortest ?? null, invariant: v?.invariant ?? null,
+    breadthFirstDepth: json.stats.phases?.exhaustive.depth ?? null,
+  };
+}
+
+/**
+ * The portfolio against TLC on the two rf 3 cases TLC was timed on: `check --first` as a whole
+ * process, `rounds` runs each (median wall time), and one run with `--certify` for the time to a
+ * certified-shortest counterexample (the target: TLC's time for the first, ten times it for the second).
+ */
+function portfolio(rounds = 3, certifySeconds = 60) {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(TLC_SECONDS)) {
+    const config = RF3[name];
+    const runs = Array.from({ length: rounds }, () => checkFirstInProcess(config, []));
+    const certified = checkFirstInProcess(config, ['--certify', String(certifySeconds)]);
+    out[name] = {
+      tlcSeconds: TLC_SECONDS[name],
+      firstMedianMs: median(runs.map((r) => r.wallMs)),
+      runs,
+      certifiedMs: certified.wallMs,
+      certified,
+    };
+  }
+  return { rounds, certifySeconds, invariants: LOSS, configurations: out };
+}
+
+function portfolioMarkdown(r: ReturnType<typeof portfolio>): string {
+  return [
+    '## The portfolio against TLC (rf 3)', '',
+    `\`kafka-spec check --first\` on the loss invariants (${r.invariants.join(', ')}), as a whole process, median of ${r.rounds} runs;`,
+    `then one run with \`--certify ${r.certifySeconds}\`. TLC: one worker on the public TLA+ specifications, same bug class.`, '',
+    '| configuration | TLC | check --first (median) | engine, length | certified shortest | certified length |', '|---|---:|---:|---|---:|---|',
+    ...Object.entries(r.configurations).map(([name, c]: [string, any]) =>
+      `| ${name} | ${c.tlcSeconds} s | ${(c.firstMedianMs / 1000).toFixed(1)} s (${(c.firstMedianMs / 1000 / c.tlcSeconds).toFixed(1)}×) | ${c.runs.map((x: any) => `${x.engine} ${x.length}`).join(', ')} | ${(c.certifiedMs / 1000).toFixed(1)} s (${(c.certifiedMs / 1000 / c.tlcSeconds).toFixed(1)}×) | ${c.certified.length} (${c.certified.shortest}) |`),
+  ].join('\n');
 }
 
 /** The target for an anomaly at rf 3: found within this many seconds. */
@@ -908,6 +979,7 @@ const SECTIONS: Record<string, Section> = {
   counterexamples: { key: 'timeToCounterexample', run: () => timeToCounterexample() },
   rf3: { key: 'rf3Strategies', run: () => rf3Strategies(flag('--seconds') ?? 60) },
   scenarios: { key: 'scenarios', run: () => scenarios() },
+  portfolio: { key: 'portfolio', run: () => portfolio(flag('--rounds'), flag('--certify')) },
   workers: { key: 'workers', run: () => workerScaling(flag('--depth'), flag('--runs')) },
   shards: { key: 'shards', run: () => shardScaling(flag('--depth')) },
   liveness: { key: 'liveness', run: () => liveness() },
@@ -992,6 +1064,7 @@ function markdown(r: Record<string, any>): string {
     '',
     ...(r.rf3Strategies === undefined ? [] : [rf3Markdown(r.rf3Strategies), '']),
     ...(r.scenarios === undefined ? [] : [scenariosMarkdown(r.scenarios), '']),
+    ...(r.portfolio === undefined ? [] : [portfolioMarkdown(r.portfolio), '']),
     ...(r.workers === undefined ? [] : [workersMarkdown(r.workers), '']),
     ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),

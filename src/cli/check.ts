@@ -71,6 +71,29 @@ function limitsOf(flags: CheckFlags): { maxStates?: number; maxMemoryBytes?: num
   return { maxStates, maxMemoryBytes: mb === undefined ? undefined : mb * 2 ** 20 };
 }
 
+/** `--certify [s]` as the search takes it: absent, or a time limit (none given: the default). */
+function certifyOf(flag: string | boolean | undefined): { timeLimitMs?: number } | undefined {
+  if (flag === undefined || flag === false) return undefined;
+  if (flag === true) return {};
+  const seconds = whole('--certify', flag, 0);
+  if (seconds === 0) throw new UsageError('--certify must be at least 1 (second)');
+  return { timeLimitMs: seconds * 1000 };
+}
+
+/**
+ * Progress lines of a certification asked for (`--certify`), on stderr as `kafka-spec:` lines, so
+ * they show with --json and when stderr is not a terminal too: it is a wait the user chose, and
+ * may last a minute. One line for each new depth, and one at least every 5 s.
+ */
+function certifyProgress(io: Output): (p: Progress) => void {
+  let last = { depth: -1, at: 0 };
+  return (p) => {
+    if (p.depth === last.depth && p.elapsedMs - last.at < 5_000) return;
+    last = { depth: p.depth, at: p.elapsedMs };
+    io.progress(`kafka-spec: certifying shortest: every behaviour up to ${p.depth} steps done, ${p.states.toLocaleString('en')} states, ${(p.elapsedMs / 1000).toFixed(0)} s`);
+  };
+}
+
 /** Fails before exploring, not after, when --out names a file in a folder that does not exist. */
 function outFolderExists(out: string): void {
   const folder = dirname(resolve(out));
@@ -159,6 +182,8 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const seed = flags.seed === undefined ? undefined : whole('--seed', flags.seed, 0);
   const runs = flags.runs === undefined ? undefined : whole('--runs', flags.runs, 0);
   const limits = limitsOf(flags);
+  const asked = certifyOf(flags.certify);
+  const certify = asked === undefined ? undefined : { ...asked, onProgress: certifyProgress(io) };
   const budget = budgetFlag(model, flags.fewest);
   const shard = shardFlag(flags.shard);
   const threads = threadsOf(flags.workers, config, shard !== undefined && engine === 'random', seed !== undefined || limits.maxStates !== undefined);
@@ -175,7 +200,7 @@ export function runCheck(flags: CheckFlags, io: Output): number {
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const { result, traces } = searchSafety(model, {
     engine, maxDepth, timeLimitMs, runs, maxSteps, seed, invariants: flags.invariant, stopAtFirst: flags.first, threads, ...limits,
-    budget, shard, guide, distinct, keepStates, onProgress,
+    budget, shard, guide, distinct, keepStates, onProgress, certify,
   });
   if (flags.statesOut !== undefined) writeStates(flags.statesOut, distinct?.counted ?? visited!);
   // The first trace is the shortest counterexample found (exhaustive search finds them in order).

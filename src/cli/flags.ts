@@ -49,6 +49,7 @@ export const SEARCH = {
     invariant: common('--invariant <name>', 'check only this property (repeatable; see list)', true),
     seed: rare('--seed <n>', 'seed of random or fair runs (random: one thread)'),
     first: rare('--first', 'stop at the first violation found'),
+    certify: rare('--certify [s]', 'certify a random trace shortest (60 s)'),
     runs: rare('--runs <n>', 'random runs (default 10000 with --engine random)'),
     maxSteps: rare('--max-steps <n>', 'steps per random run (default 60)'),
     fewest: rare('--fewest <budget>', 'fewest of a budget first, e.g. leaderChanges'),

@@ -34,7 +34,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
 
   const check = command('check', 'explore a configuration and report any invariant it violates');
   addGroup(check, CONFIGURATION, ['protocol', 'rf', 'acks', 'minIsr', 'unclean', 'elr', 'noElr', 'lossyCrashes', 'set', 'config', 'restartLeavesIsr', 'truncation'], all);
-  addGroup(check, SEARCH, ['engine', 'depth', 'timeLimit', 'invariant', 'seed', 'first', 'runs', 'maxSteps', 'fewest', 'from', 'fairRuns', 'fairSteps', 'liveness', 'scenario'], all);
+  addGroup(check, SEARCH, ['engine', 'depth', 'timeLimit', 'invariant', 'seed', 'first', 'certify', 'runs', 'maxSteps', 'fewest', 'from', 'fairRuns', 'fairSteps', 'liveness', 'scenario'], all);
   addGroup(check, OUTPUT, ['out', 'json', 'timings'], all);
   addGroup(check, SCALE, ['workers', 'maxStates', 'maxMemory', 'shard', 'statesOut', 'noGuide'], all);
   helpOptions(check, CHECK_EXAMPLES);

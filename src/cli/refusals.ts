@@ -7,7 +7,7 @@
  */
 import { DOES_NOT_COMPOSE } from '../explore/compose.ts';
 
-/** What check does: breadth-first then random runs (both), one of them alone, or a liveness check. */
+/** What check does: breadth-first search and random runs (both: at once on two threads or more, else one then the other), one of them alone, or a liveness check. */
 export type Mode = 'both' | 'exhaustive' | 'random' | 'liveness';
 export const MODES: readonly Mode[] = ['both', 'exhaustive', 'random', 'liveness'];
 
@@ -28,6 +28,8 @@ export interface ModeFlags {
   seed?: string;
   depth?: string;
   first?: boolean;
+  /** Certify random counterexamples shortest (`--certify [s]`). */
+  certify?: string | boolean;
   /** Breadth-first search bounded by this budget of the model, fewest first (e.g. leaderChanges). */
   fewest?: string;
   /** Threads (default: every core, except for random runs given a seed or a state limit). */
@@ -70,6 +72,7 @@ const F = {
   config: flag('--config', 'config'),
   engine: { name: '--engine', given: (f) => f.engine !== undefined && f.engine !== 'exhaustive' },
   liveness: { name: '--liveness', given: (f) => f.liveness === true },
+  certify: flag('--certify', 'certify'),
 } as const satisfies Record<string, Flag>;
 
 /** A flag that cannot go with some modes, or with another flag; `why` completes the line. */
@@ -92,6 +95,7 @@ export const REFUSALS: readonly Refusal[] = [
   { flag: F.maxSteps, with: F.scenario, why: SCENARIO },
   { flag: F.seed, with: F.scenario, why: SCENARIO },
   { flag: F.noGuide, with: F.scenario, why: SCENARIO },
+  { flag: F.certify, with: F.scenario, why: 'a scenario search is breadth-first, so what it finds is already shortest' },
   { flag: F.fewest, with: F.scenario, why: 'the milestones order the search, not a budget' },
   { flag: F.shard, with: F.scenario, why: DOES_NOT_COMPOSE.scenario!.shards! },
   { flag: F.statesOut, with: F.scenario, why: 'the states of a scenario search are states of the product, not of the model' },
@@ -111,6 +115,7 @@ export const REFUSALS: readonly Refusal[] = [
   { flag: F.statesOut, modes: ['both', 'liveness'], why: 'it writes the states one search of the invariants met: use --engine random or exhaustive' },
   { flag: F.statesOut, with: F.fewest, why: 'it writes the states of plain breadth-first search' },
   { flag: F.first, modes: ['liveness'], why: 'a liveness check finds every property\'s lasso in one graph' },
+  { flag: F.certify, modes: ['exhaustive', 'liveness'], why: 'it certifies what random runs find (breadth-first search finds the shortest already)' },
   { flag: F.fairRuns, modes: ['both', 'exhaustive', 'random'], why: FAIR },
   { flag: F.fairSteps, modes: ['both', 'exhaustive', 'random'], why: FAIR },
   { flag: F.from, modes: ['both', 'exhaustive', 'random'], why: 'it starts a liveness check' },

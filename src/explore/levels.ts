@@ -62,6 +62,8 @@ export interface LevelOptions extends SearchLimitOptions {
   readonly invariants?: readonly string[];
   /** Stop at the first violation; otherwise once every checked invariant has failed. */
   readonly stopAtFirst?: boolean;
+  /** Stamp each violation with when it was found (`Violation.found`), for a report that says which engine found what, and when. */
+  readonly recordFound?: boolean;
 }
 
 /** The threads a breadth-first search runs on. */
@@ -140,9 +142,11 @@ export function searchLevels<S, A extends Action>(
     stopReason, depth, seen, transitions, violations, coverage: coverage as CoverageCounter<unknown, A>, capCut, cutStates,
     threads: scheduler.joined(), frontierPeak: expander.peak,
   });
+  /** With `recordFound`, the violation with when it was found. */
+  const stamped = (v: Violation<A>): Violation<A> => (options.recordFound === true ? { ...v, found: { engine: 'breadth-first', atMs: Date.now() - started } } : v);
   /** Records a violation of invariant `index`; true when the search must stop. */
   const violated = (index: number, trace: () => A[]): boolean => {
-    violations.push(violationOf(model.invariants[index], trace()));
+    violations.push(stamped(violationOf(model.invariants[index], trace())));
     standing.delete(index);
     return options.stopAtFirst === true || standing.size === 0;
   };
@@ -214,7 +218,7 @@ export function searchLevels<S, A extends Action>(
   try {
     const initialBad = invs.find((inv) => violates(inv, undefined, model.initial));
     if (initialBad !== undefined) {
-      violations.push(violationOf(initialBad, []));
+      violations.push(stamped(violationOf(initialBad, [])));
       return result('violation', 0);
     }
     const maxDepth = options.maxDepth ?? Infinity;

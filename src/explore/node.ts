@@ -7,11 +7,11 @@
 import type { Action, Model } from '../model.ts';
 import { type ChunkResult, chunkSpan } from './chunks.ts';
 import type { LevelTask, Scheduler } from './levels.ts';
-import { provideThreadEngines, type ThreadedLevels } from './on-threads.ts';
+import { provideThreadEngines, type RandomAside, type RandomAsideOptions, type ThreadedLevels } from './on-threads.ts';
 import { type Counted, DistinctStates, exploreRandom, type RandomOptions } from './random.ts';
 import type { ExploreResult, Progress } from './result.ts';
 import { mergeShards } from './shard.ts';
-import { Pool } from './threads.ts';
+import { NO_ANSWER, Pool } from './threads.ts';
 
 /** The smallest level the worker threads start for, by default (see `ExhaustiveOptions.threadsFrom`). */
 export const THREADS_FROM = 2048;
@@ -98,7 +98,7 @@ function randomOnThreads<S, A extends Action>(model: Model<S, A>, options: Rando
   const outer = options.shard ?? { index: 1, count: 1 };
   const { onProgress, source, distinct: into, ...plain } = options;
   // Each shard certifies what it finds on its own thread: the threads are busy with the shards.
-  const certify = plain.certify === undefined ? undefined : { ...plain.certify, workers: undefined, source: undefined };
+  const certify = plain.certify === undefined ? undefined : { ...plain.certify, workers: undefined, source: undefined, onProgress: undefined };
   const seed = options.seed ?? freshSeed();
   const shard = (w: number): RandomOptions => ({
     ...plain, workers: 1, certify, seed, shard: { index: (outer.index - 1) * threads + w + 1, count: outer.count * threads },
@@ -142,11 +142,48 @@ export interface ShardProgress {
   readonly progress: Progress;
 }
 
-/** What a shard's thread posts when it is done: its result and, from a worker, the distinct states it counted. */
+/**
+ * What a shard's thread posts when it is done: its result and, from a worker, the distinct states
+ * it counted and when it started. A portfolio's campaign (`randomAside`) posts a null result when
+ * its time was up before its first pass.
+ */
 export interface ShardDone<A extends Action> {
   readonly index: number;
   readonly result: ExploreResult<A>;
   readonly counted?: Counted;
+  readonly startedAt?: number;
+}
+
+/**
+ * A campaign on `threads` worker threads of its own (on-threads.ts `RandomAside`), each a shard
+ * of it when there are several (from a fresh seed when none is given, as on threads above).
+ */
+function randomAside<A extends Action>(options: RandomAsideOptions): RandomAside<A> {
+  const { threads, source, everyInvariant, ...plain } = options;
+  const seed = threads === 1 ? plain.seed : plain.seed ?? freshSeed();
+  const shard = (w: number): RandomOptions => (threads === 1 ? plain : { ...plain, seed, shard: { index: w + 1, count: threads } });
+  const script = new URL(import.meta.url.endsWith('.ts') ? './random-worker.ts' : './random-worker.js', import.meta.url);
+  const pool = new Pool(script, threads, (w) => ({ source, options: shard(w), progress: false, passes: { everyInvariant, postedAt: Date.now() } }));
+  const done: ShardDone<A>[] = [];
+  return {
+    result(timeoutMs) {
+      try {
+        while (done.length < threads) done.push(pool.next(timeoutMs) as ShardDone<A>);
+      } catch (e) {
+        if ((e as Error).message === NO_ANSWER) return null;
+        throw e;
+      }
+      const results = done.sort((a, b) => a.index - b.index).map((d) => d.result).filter((r) => r !== null);
+      const startedAt = Math.min(...done.map((d) => d.startedAt ?? Infinity));
+      if (results.length === 0) return { result: null, startedAt };
+      const distinct = DistinctStates.of(plain);
+      for (const d of done) if (d.counted !== undefined) distinct.merge(d.counted);
+      const merged = results.length === 1 ? results[0] : mergeShards(results);
+      const { statesCapped: _, ...stats } = merged.stats;
+      return { result: { ...merged, stats: { ...stats, states: distinct.size, ...(distinct.capped ? { statesCapped: true } : {}), ...(threads > 1 ? { threads } : {}) } }, startedAt };
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** A seed for a campaign given none, from the clock and `Math.random` (fast-check draws its own when given none). */
@@ -154,4 +191,4 @@ function freshSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
 }
 
-provideThreadEngines({ scheduler: threadedScheduler, random: randomOnThreads });
+provideThreadEngines({ scheduler: threadedScheduler, random: randomOnThreads, randomAside });

@@ -30,10 +30,34 @@ export interface ThreadedLevels {
   readonly threadsFrom?: number;
 }
 
+/**
+ * Random runs on worker threads of their own while the calling thread does something else (a
+ * portfolio's breadth-first search): `threads` workers, each a shard of the campaign (one: the
+ * campaign itself, so a seed gives the runs it gives on one thread), each making passes until one
+ * finds nothing when `everyInvariant`. The options must be plain data: no progress callback.
+ */
+export interface RandomAsideOptions extends Omit<RandomOptions, 'onProgress' | 'distinct' | 'workers' | 'shard'> {
+  readonly threads: number;
+  readonly source: ModelSource;
+  readonly everyInvariant: boolean;
+}
+
+/** A campaign running aside, and how to take its result. */
+export interface RandomAside<A extends Action> {
+  /**
+   * The merged result once every worker is done, waiting at most `timeoutMs`; null when one did
+   * not answer in time. `startedAt` is when the first shard started (a `Date.now()` value).
+   */
+  result(timeoutMs: number): { readonly result: ExploreResult<A> | null; readonly startedAt: number } | null;
+  /** Ends the workers, done or not. */
+  close(): void;
+}
+
 export interface ThreadEngines {
   /** A scheduler sharing each large level among `workers` threads. */
   scheduler(options: ThreadedLevels): Scheduler;
   random<S, A extends Action>(model: Model<S, A>, options: RandomOptions): ExploreResult<A>;
+  randomAside<A extends Action>(options: RandomAsideOptions): RandomAside<A>;
 }
 
 let provided: ThreadEngines | undefined;

@@ -26,7 +26,7 @@ import { exploreExhaustive } from './exhaustive.ts';
 import { fingerprintInto } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import {
-  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, residentBytes, selectInvariants,
+  type ExploreResult, type Progress, type StopReason, type Violation, CoverageCounter, boundsOf, raiseStop, residentBytes, selectInvariants, stopRaised,
 } from './result.ts';
 import { shrinkTrace } from './shrink.ts';
 import { type Shard, shardOf } from './shard.ts';
@@ -65,6 +65,17 @@ export interface RandomOptions {
   readonly guide?: boolean;
   /** The counter of distinct states to use (an empty one, `DistinctStates.of(options)`), for a caller that merges it with others after. */
   readonly distinct?: DistinctStates;
+  /** A stop signal (see `SearchLimitOptions.stop`): the campaign stops between runs once it is raised (reason `stopped`). */
+  readonly stop?: Int32Array;
+  /** Raise `stop` as soon as a run fails, before shrinking, so that whatever else watches it stops at once (a portfolio's `--first`). */
+  readonly raiseOnFailure?: boolean;
+  /**
+   * A quick shrink: fast-check does not shrink the failing run, and the concrete shrink
+   * (shrink.ts) gets at most this many milliseconds; absent, both shrink to the time limit.
+   */
+  readonly quickShrinkMs?: number;
+  /** Stamp the violation with which run found it, and when (`Violation.found`). */
+  readonly recordFound?: boolean;
 }
 
 /** How many distinct states random runs count exactly by default: a fingerprint table of 32 MB. */
@@ -177,6 +188,7 @@ class KeptRuns<S, A> {
 
 /** Which limit, if any, stops the search before run number `runs` (counted from 1). */
 function limitReached(options: RandomOptions, seen: DistinctStates, runs: number): StopReason | null {
+  if (stopRaised(options.stop)) return 'stopped';
   if (options.maxStates !== undefined && seen.size > options.maxStates) return 'states';
   if (options.maxMemoryBytes !== undefined && (runs - 1) % 16 === 0 && residentBytes() > options.maxMemoryBytes) return 'memory';
   return null;
@@ -198,7 +210,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const seen = options.distinct ?? DistinctStates.of(options);
   let stopped: StopReason | null = null;
   const view = model.fingerprintView ?? ((s: S) => s);
-  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0 };
+  const counters = { transitions: 0, runs: 0, longest: 0, lastReport: started, failed: false, foundAt: 0, foundRun: 0 };
   const sketch = options.guide === false ? undefined : model.guidance?.sketch?.bind(model.guidance);
   const kept = new KeptRuns<S, A>();
   const walk = ([swarm, pick, choices]: readonly [number, number, readonly number[]]): Walk<A> => {
@@ -246,7 +258,11 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     report(options, counters, seen, started);
     const ok = walk(input).failed === null;
     kept.end(!ok);
-    if (!ok && !counters.failed) counters.foundAt = Date.now() - started;
+    if (!ok && !counters.failed) {
+      counters.foundAt = Date.now() - started;
+      counters.foundRun = counters.runs;
+      if (options.raiseOnFailure === true) raiseStop(options.stop);
+    }
     counters.failed ||= !ok;
     return ok;
   });
@@ -256,6 +272,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
     interruptAfterTimeLimit: options.timeLimitMs,
     markInterruptAsFailure: false,
     maxSkipsPerRun: 0,
+    endOnFailure: options.quickShrinkMs !== undefined,
   });
   const base = {
     complete: false,
@@ -271,7 +288,10 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
       stopReason: stopped ?? (details.interrupted ? 'time' : 'runs') };
   }
   const failing = walk(details.counterexample[0]);
-  const violation = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, deadline);
+  const shrinkBy = options.quickShrinkMs === undefined ? deadline : Math.min(deadline, Date.now() + options.quickShrinkMs);
+  const minimised = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, shrinkBy);
+  const violation: Violation<A> = options.recordFound === true
+    ? { ...minimised, found: { engine: 'random', atMs: counters.foundAt, seed: details.seed, run: counters.foundRun } } : minimised;
   return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started, firstFoundMs: counters.foundAt },
     stopReason: 'violation' };
 }
@@ -302,7 +322,8 @@ function minimise<S, A extends Action>(
   model: Model<S, A>, failing: Walk<A>, seed: number, path: string, options: RandomOptions, deadline: number,
 ): Violation<A> {
   const inv = failing.failed as Invariant<S>;
-  const shrunk = shrinkTrace(model, failing.steps, inv, deadline);
+  // The quick shrink skips fast-check's shrinking, so it also tries dropping steps apart from each other.
+  const shrunk = shrinkTrace(model, failing.steps, inv, deadline, options.quickShrinkMs !== undefined);
   const found: Violation<A> = {
     invariant: inv.name, statement: inv.statement, trace: shrunk, length: shrunk.length, seed, path, shrunkFrom: failing.steps.length,
   };
@@ -321,6 +342,8 @@ export interface CertifyBudget {
   readonly timeLimitMs?: number;
   readonly workers?: number;
   readonly source?: ModelSource;
+  /** Progress of the certifying search, as breadth-first search reports it. */
+  readonly onProgress?: (p: Progress) => void;
 }
 
 /**
@@ -333,7 +356,7 @@ export function certifyMinimal<S, A extends Action>(
   if (found.length === 0) return { ...found, certifiedMinimal: true };
   const bfs = exploreExhaustive(model, {
     maxDepth: found.length - 1, invariants: [found.invariant], maxStates: budget.maxStates, timeLimitMs: budget.timeLimitMs,
-    workers: budget.workers, source: budget.source,
+    workers: budget.workers, source: budget.source, onProgress: budget.onProgress,
   });
   const certification = { stopReason: bfs.stopReason, depth: bfs.stats.depth, states: bfs.stats.states };
   if (bfs.verdict === 'violated') {

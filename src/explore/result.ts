@@ -17,7 +17,11 @@ export interface Violation<A extends Action> {
    * Random engine: the breadth-first search run to certify the trace shortest (absent when none
    * ran): why it stopped, and the depth to which it covered every behaviour.
    */
-  readonly certification?: { readonly stopReason: StopReason; readonly depth: number; readonly states: number };
+  readonly certification?: {
+    readonly stopReason: StopReason; readonly depth: number; readonly states: number;
+    /** The breadth-first search was a portfolio's, run beside the random runs (portfolio.ts), not one run to certify this trace. */
+    readonly alongside?: boolean;
+  };
   /**
    * Bounded strategy only: the trace spends `spent` units of `budget`, and is a shortest among the
    * counterexamples spending at most that much; `proven` when the rounds with less all finished,
@@ -28,7 +32,18 @@ export interface Violation<A extends Action> {
   readonly seed?: number;
   readonly path?: string;
   readonly shrunkFrom?: number;
+  /** Which engine found it, and when (milliseconds from the start of the search that found it). */
+  readonly found?: FoundBy;
 }
+
+/**
+ * Which engine found a violation and when: breadth-first search, or random runs (the seed of the
+ * campaign or shard, and the number of the run that failed, from 1) with the time its failing run
+ * ended, before shrinking.
+ */
+export type FoundBy =
+  | { readonly engine: 'breadth-first'; readonly atMs: number }
+  | { readonly engine: 'random'; readonly atMs: number; readonly seed: number; readonly run: number };
 
 export interface GoalCoverage {
   /** Transitions that reached the goal. */
@@ -43,8 +58,11 @@ export interface Coverage {
   readonly steps: Record<string, number>;
 }
 
-/** Why a search stopped: `states` and `memory` are the `maxStates` and `maxMemoryBytes` limits. */
-export type StopReason = 'exhausted' | 'depth' | 'states' | 'memory' | 'time' | 'violation' | 'runs';
+/**
+ * Why a search stopped: `states` and `memory` are the `maxStates` and `maxMemoryBytes` limits;
+ * `stopped`, its `stop` signal (the other engine of a portfolio found a violation first, or is done).
+ */
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'memory' | 'time' | 'violation' | 'runs' | 'stopped';
 
 /**
  * What a search may claim: `violated` with a counterexample; `holds` only when the search was
@@ -155,6 +173,23 @@ export interface SearchLimitOptions {
   readonly maxStates?: number;
   readonly maxMemoryBytes?: number;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * A stop signal another thread may raise: the search stops (reason `stopped`) once `stop[0]` is
+   * not 0. Shared memory for a signal from another thread; a plain buffer works on one thread.
+   */
+  readonly stop?: Int32Array;
+}
+
+/** Whether `stop` (see `SearchLimitOptions.stop`) has been raised. */
+export function stopRaised(stop: Int32Array | undefined): boolean {
+  return stop !== undefined && Atomics.load(stop, 0) !== 0;
+}
+
+/** Raises `stop` (see `SearchLimitOptions.stop`) and wakes whoever waits on it. */
+export function raiseStop(stop: Int32Array | undefined): void {
+  if (stop === undefined) return;
+  Atomics.store(stop, 0, 1);
+  Atomics.notify(stop, 0);
 }
 
 /**
@@ -175,6 +210,7 @@ export class SearchLimits {
     const { options } = this;
     const now = Date.now();
     if (now > this.deadline) return 'time';
+    if (stopRaised(options.stop)) return 'stopped';
     if (options.maxStates !== undefined && states > options.maxStates) return 'states';
     if (options.maxMemoryBytes !== undefined && residentBytes() > options.maxMemoryBytes) return 'memory';
     if (options.onProgress && now - this.lastReport > 500) {

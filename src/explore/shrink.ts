@@ -39,10 +39,24 @@ export function sameAction(a: Action, b: Action): boolean {
 
 /**
  * The shortest trace delta debugging finds that still violates `inv`; past `deadline` (a
- * `Date.now()` value) it stops and returns the shortest found so far.
+ * `Date.now()` value) it stops and returns the shortest found so far. With `apart`, once no run
+ * of consecutive steps can go, it also tries dropping two, then three steps anywhere in the trace
+ * (a request and its response, say, with other steps between them), and starts over after each
+ * success.
  */
-export function shrinkTrace<S, A extends Action>(model: Model<S, A>, steps: readonly A[], inv: Invariant<S>, deadline = Infinity): A[] {
+export function shrinkTrace<S, A extends Action>(model: Model<S, A>, steps: readonly A[], inv: Invariant<S>, deadline = Infinity, apart = false): A[] {
   let current = steps.slice(0, Math.max(0, firstFailure(model, steps, inv)));
+  for (;;) {
+    current = dropRuns(model, current, inv, deadline);
+    const shorter = apart && Date.now() <= deadline ? dropApart(model, current, inv, deadline) : null;
+    if (shorter === null) return current;
+    current = shorter;
+  }
+}
+
+/** Drops runs of consecutive steps of every length, longest first, while the invariant still fails. */
+function dropRuns<S, A extends Action>(model: Model<S, A>, steps: A[], inv: Invariant<S>, deadline: number): A[] {
+  let current = steps;
   for (let chunk = current.length - 1; chunk >= 1; chunk--) {
     let start = 0;
     while (start < current.length) {
@@ -54,4 +68,33 @@ export function shrinkTrace<S, A extends Action>(model: Model<S, A>, steps: read
     }
   }
   return current;
+}
+
+/** The first shorter failing trace found by dropping two, then three steps not next to each other; null when none is (or time is up). */
+function dropApart<S, A extends Action>(model: Model<S, A>, steps: A[], inv: Invariant<S>, deadline: number): A[] | null {
+  const n = steps.length;
+  const without = (drop: readonly number[]) => steps.filter((_, i) => !drop.includes(i));
+  const attempt = (drop: readonly number[]): A[] | null => {
+    const candidate = without(drop);
+    const at = firstFailure(model, candidate, inv);
+    return at >= 0 ? candidate.slice(0, at) : null;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (Date.now() > deadline) return null;
+      const found = attempt([i, j]);
+      if (found !== null) return found;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      for (let k = j + 1; k < n; k++) {
+        if (k === i + 2) continue; // three in a row: dropRuns tried it
+        if (Date.now() > deadline) return null;
+        const found = attempt([i, j, k]);
+        if (found !== null) return found;
+      }
+    }
+  }
+  return null;
 }

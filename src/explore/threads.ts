@@ -23,6 +23,9 @@ export async function loadModel<S, A extends Action>(source: ModelSource): Promi
   return source.from === undefined ? model : { ...model, initial: startOf(model, source.from).state };
 }
 
+/** The message of the error `Pool.next` throws when no worker answered in time. */
+export const NO_ANSWER = 'no worker answered in time';
+
 /** What a worker reports when it fails: the message, on one line. */
 export interface WorkerFailure {
   readonly kind: 'failed';
@@ -114,7 +117,7 @@ export class Pool {
       const posted = Atomics.load(this.shared, 0);
       const value = got();
       if (value !== undefined) return value;
-      if (Date.now() - started > timeoutMs) throw new Error('no worker answered in time');
+      if (Date.now() - started > timeoutMs) throw new Error(NO_ANSWER);
       Atomics.wait(this.shared, 0, posted, 1000);
     }
   }

@@ -11,17 +11,17 @@ import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
 import { checkSummary, extentPhrase, phasesOf, plural, shortestStatus } from './verdict.ts';
 
-/** The engines `check` runs: both (breadth-first, then random runs), or one of them. */
+/** The engines `check` runs: both (at once on two threads or more, else breadth-first then random runs), or one of them. */
 export type CheckEngine = 'both' | 'exhaustive' | 'random';
 
 /** A model to report on: any model behind the seam (its configuration, if it has one, is shown). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any, Action>;
 type Result = ExploreResult<Action>;
-type Phases = CombinedResult<Action>['phases'];
+type Phases = NonNullable<ReturnType<typeof phasesOf>>;
 
 const ENGINE_TITLES: Record<CheckEngine, string> = {
-  both: 'breadth-first, then random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
+  both: 'breadth-first and random runs', exhaustive: 'exhaustive, breadth-first', random: 'random runs',
 };
 
 /** The first lines of a human report: the engine (or what is checked) and the configuration. */
@@ -66,7 +66,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     notExercised: verdicts.filter((v) => v.verdict === 'not-exercised').length,
     violations: r.violations.map((v, i) => ({
       invariant: v.invariant, ...anomalyOf(model, v.invariant), step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...shortestJson(r, v), ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
-      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), trace: traces[i],
+      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), ...foundJson(v, options.timings === true), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
       runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats),
@@ -77,6 +77,21 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
+}
+
+/** `{ foundBy }`: the engine that found the violation (random: the seed and the run), and with `timings` when; nothing when not recorded. */
+function foundJson(v: Result['violations'][number], timings: boolean): { foundBy?: unknown } {
+  if (v.found === undefined) return {};
+  const { atMs, ...which } = v.found;
+  return { foundBy: { ...which, ...(timings ? { atMs } : {}) } };
+}
+
+/** Which engine found a violation and when, in words: `found by random runs (seed 7, run 412) after 0.8 s`. */
+function foundWords(v: Result['violations'][number]): string {
+  const f = v.found;
+  if (f === undefined) return '';
+  const by = f.engine === 'breadth-first' ? 'breadth-first search' : `random runs (seed ${f.seed}, run ${f.run.toLocaleString('en')})`;
+  return `Found by ${by} after ${(f.atMs / 1000).toFixed(1)} s.`;
 }
 
 /** `{ shortest, shortestWhy }`: whether a counterexample is known to be shortest (breadth-first, certified or not), and why. */
@@ -114,9 +129,13 @@ function capped(r: Result): { statesCapped?: true } {
 function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object): unknown {
   const phase = (p: Result) => ({
     steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...machine(p.stats),
+    // With the wall-clock figures: when the random runs' first failing run ended, on their own clock.
+    ...('elapsedMs' in machine(p.stats) && p.stats.firstFoundMs !== undefined ? { firstFoundMs: p.stats.firstFoundMs } : {}),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
-  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random) };
+  // The random runs stopped when breadth-first search ended the check depend on the clock: shown with the other timings only.
+  const leftOut = phases.leftOut !== undefined && 'elapsedMs' in machine(phases.leftOut.stats) ? { randomLeftOut: phase(phases.leftOut) } : {};
+  return { exhaustive: phase(phases.exhaustive), random: phases.random === null ? null : phase(phases.random), ...leftOut, ...(phases.together ? { together: true } : {}) };
 }
 
 /** Transitions by kind of step, with 0 for each kind that can happen here but was never taken. */
@@ -150,7 +169,8 @@ function scopeOf(r: Result): string {
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
       (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '') + shareOf(s.split)
     : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
-  const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking and certifying`;
+  const certifying = r.violations.some((v) => v.certification !== undefined && v.certification.alongside !== true) ? ' and certifying' : '';
+  const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking${certifying}`;
   const threads = s.threads === undefined ? '' : ` on ${s.threads} threads`;
   const stop = r.stopReason === 'exhausted' && s.split !== undefined && s.split.at !== null ? 'every state this shard reaches within the bounds was explored' : STOPS[r.stopReason];
   return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${stop}${found})`;
@@ -173,9 +193,17 @@ function distinctOf(s: Result['stats']): string {
     : `${s.states.toLocaleString('en')} distinct states`;
 }
 
-function combinedLines({ exhaustive, random }: Phases): string[] {
+function combinedLines({ exhaustive, random, together, leftOut }: Phases): string[] {
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
-  if (random !== null) {
+  if (together && random !== null) {
+    lines.push(`At the same time at random: ${scopeOf(random)}.`);
+  } else if (together && (exhaustive.complete || exhaustive.stopReason === 'violation' || exhaustive.stopReason === 'memory')) {
+    const done = exhaustive.stopReason === 'memory' ? 'stopped at the memory limit, which ends the search' : 'was done';
+    const far = leftOut === undefined ? '' : ` (${plural(leftOut.stats.runs ?? 0, 'run')}, ${plural(leftOut.stats.transitions, 'step')} in ${(leftOut.stats.elapsedMs / 1000).toFixed(1)} s; --json shows them with --timings)`;
+    lines.push(`Random runs ran beside it until it ${done}${far}; they are left out of the verdict and the counts, which are then the same on every run.`);
+  } else if (together) {
+    lines.push('No random runs: their thread did not answer in time.');
+  } else if (random !== null) {
     const skipped = exhaustive.violations.length > 0 ? ' (on the invariants not already violated)' : '';
     lines.push(`Then at random${skipped}: ${scopeOf(random)}.`);
   } else if (exhaustive.stopReason === 'memory') {
@@ -194,6 +222,7 @@ const STOPS: Record<string, string> = {
   memory: 'stopped at the memory limit',
   runs: 'all runs done',
   violation: 'stopped at the first violation',
+  stopped: 'stopped when the other engine was done',
 };
 
 /**
@@ -209,7 +238,9 @@ export function checkText(model: AnyModel, r: Result, checked: readonly string[]
     const shrunk = v.shrunkFrom === undefined ? '' : `; shrunk from ${plural(v.shrunkFrom, 'step')}`;
     const fewest = v.fewest === undefined ? '' : `; spends ${v.fewest.spent} ${v.fewest.budget}, ${v.fewest.proven ? 'the fewest any counterexample spends' : 'fewer not ruled out'}, and is a shortest among those spending at most that`;
     const anomaly = anomalyOf(model, v.invariant).anomaly;
-    lines.push('', `VIOLATED ${v.invariant}${anomaly === undefined ? '' : ` (${anomaly})`}: ${v.statement}`, `Counterexample: ${plural(v.length, 'step')}${minimal}${shrunk}${fewest}`, '');
+    const found = foundWords(v);
+    lines.push('', `VIOLATED ${v.invariant}${anomaly === undefined ? '' : ` (${anomaly})`}: ${v.statement}`, `Counterexample: ${plural(v.length, 'step')}${minimal}${shrunk}${fewest}`,
+      ...(found === '' ? [] : [found]), '');
     const replayed = replay(model, v.trace, { invariants: [v.invariant] });
     lines.push(renderTraceText(model, v.trace, replayed.states, replayed.violation));
     if (out !== undefined) lines.push('', `Trace written to ${out}; replay it with: kafka-spec replay ${out}`);

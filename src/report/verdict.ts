@@ -34,9 +34,11 @@ const CERTIFY_STOPS: Record<string, string> = {
   time: 'the time limit', states: 'the state limit', memory: 'the memory limit', violation: 'a violation', runs: 'its run limit',
 };
 
-/** The two phases of a combined exploration, or null for a single engine's. */
-export function phasesOf(r: Result): CombinedResult<Action>['phases'] | null {
-  return 'phases' in r ? (r as CombinedResult<Action>).phases : null;
+/** The two phases of a combined exploration, and whether they ran at once, or null for a single engine's. */
+export function phasesOf(r: Result): (CombinedResult<Action>['phases'] & { readonly together: boolean; readonly leftOut?: Result }) | null {
+  if (!('phases' in r)) return null;
+  const c = r as CombinedResult<Action>;
+  return { ...c.phases, together: c.together === true, ...(c.leftOut === undefined ? {} : { leftOut: c.leftOut }) };
 }
 
 /** Whether breadth-first search found this violation (alone, or as the first phase of a combined check). */
@@ -64,9 +66,20 @@ export function shortestStatus(r: Result, v: Violation<Action>): ShortestStatus 
   }
   const c = v.certification;
   if (v.certifiedMinimal === true) {
-    return { shortest: 'certified', why: c === undefined ? 'it has no steps' : `a breadth-first search of every behaviour up to ${plural(v.length - 1, 'step')} found none shorter` };
+    return {
+      shortest: 'certified',
+      why: c === undefined ? 'it has no steps'
+        : c.alongside === true ? `the breadth-first search running beside the random runs covered every behaviour up to ${plural(v.length - 1, 'step')} and found none shorter`
+        : `a breadth-first search of every behaviour up to ${plural(v.length - 1, 'step')} found none shorter`,
+    };
   }
   if (c === undefined) return { shortest: 'not-certified', why: 'found by random runs, and no breadth-first search was run to certify it' };
+  if (c.alongside === true) {
+    return {
+      shortest: 'not-certified',
+      why: `found by random runs; the breadth-first search running beside them ${c.stopReason === 'stopped' ? 'was stopped' : `stopped at ${CERTIFY_STOPS[c.stopReason] ?? c.stopReason}`} after covering every behaviour up to ${plural(c.depth, 'step')} (${plural(c.states, 'state')}), so a behaviour of ${c.depth + 1} to ${v.length - 1} steps may be shorter (--certify asks for a search of them)`,
+    };
+  }
   return {
     shortest: 'not-certified',
     why: `found by random runs; the breadth-first search certifying it stopped at ${CERTIFY_STOPS[c.stopReason] ?? c.stopReason} after covering every behaviour up to ${plural(c.depth, 'step')} (${plural(c.states, 'state')}), so a behaviour of ${c.depth + 1} to ${v.length - 1} steps may be shorter`,

@@ -36,7 +36,9 @@ describe('kafka-spec check', () => {
     expect(json.violations[0].trace.format).toBe('kafka-spec-trace');
     expect(json.summary).toMatch(/^Kafka 4\.1, rf 3, acks=1, min\.insync\.replicas=2, .*: acks-one-durable fails \(lost acknowledged write\) in a 3-step behaviour \(the shortest\)\.$/);
     expect(json.stats.engine).toBe('exhaustive+random');
-    expect(json.stats.phases.random).toBeNull(); // --first: breadth-first search already found one
+    // --first: breadth-first search found it in a few milliseconds and stopped the random runs beside it.
+    expect(json.violations[0].foundBy).toEqual({ engine: 'breadth-first' });
+    expect(json.stats.phases.random?.violations ?? []).toEqual([]);
     expect(typeof json.coverage['lossy-crash']).toBe('number');
   });
 
@@ -57,8 +59,8 @@ describe('kafka-spec check', () => {
   });
 
 
-  it('by default runs breadth-first for half the time limit, then random runs, and reports both phases', async () => {
-    const r = await run('check', '--time-limit', '4', '--seed', '1', '--json', ...FAST);
+  it('by default runs breadth-first search and random runs at once for the whole time limit, and reports both', async () => {
+    const r = await run('check', '--time-limit', '4', '--seed', '1', '--json', '--workers', '2', ...FAST);
     const json = JSON.parse(r.out);
     expect(r.code).toBe(0);
     // A search stopped by the clock never says "holds", for the check or for any invariant.
@@ -69,8 +71,23 @@ describe('kafka-spec check', () => {
     expect(json.stats.phases.exhaustive).toMatchObject({ stopReason: 'time', violations: [] });
     expect(json.stats.phases.random.runs).toBeGreaterThan(0);
     expect(json.stats.steps).toBe(json.stats.phases.exhaustive.steps + json.stats.phases.random.steps);
-    const human = (await run('check', '--time-limit', '2', ...FAST)).out;
+    expect(json.stats.phases.together).toBe(true);
+    // Starting the random runs' thread takes part of the time limit (more when it compiles TypeScript, as here).
+    const human = (await run('check', '--time-limit', '4', '--workers', '2', ...FAST)).out;
     expect(human).toMatch(/Explored breadth-first: .* all behaviours up to depth \d+ and some of depth \d+ in /);
+    expect(human).toMatch(/At the same time at random: [\d,]+ random runs/);
+  });
+
+  it('on one thread runs breadth-first for half the time limit, then random runs, as a browser does', async () => {
+    const r = await run('check', '--time-limit', '4', '--seed', '1', '--json', '--timings', '--workers', '1', ...FAST);
+    const json = JSON.parse(r.out);
+    expect(json.stats.phases.together).toBeUndefined();
+    expect(json.stats.phases.exhaustive).toMatchObject({ stopReason: 'time', violations: [] });
+    // Half of the 4 s, give or take a check of the clock.
+    expect(json.stats.phases.exhaustive.elapsedMs).toBeGreaterThanOrEqual(2_000);
+    expect(json.stats.phases.exhaustive.elapsedMs).toBeLessThan(3_000);
+    expect(json.stats.phases.random.runs).toBeGreaterThan(0);
+    const human = (await run('check', '--time-limit', '2', '--workers', '1', ...FAST)).out;
     expect(human).toMatch(/Then at random: [\d,]+ random runs/);
   });
 

@@ -82,8 +82,13 @@ describe('check --json is deterministic', () => {
 describe('the time limit', () => {
   it('is 60 s for a check no flag bounds, and for the default engine given only one of --depth and --runs', async () => {
     for (const flags of [[], ['--depth', '3'], ['--runs', '20']]) {
-      await json('check', ...flags, '--seed', '1', '--json', '--set', 'consumer=false');
+      // On one thread the random runs certify what they find, for up to 30 s; with the engines at once that is asked for (--certify).
+      await json('check', ...flags, '--seed', '1', '--json', '--set', 'consumer=false', '--workers', '1');
       expect(lastCall()).toMatchObject({ engine: 'both', timeLimitMs: 60_000, certify: { timeLimitMs: 30_000 } });
+      await json('check', ...flags, '--seed', '1', '--json', '--set', 'consumer=false', '--workers', '2');
+      expect(lastCall()).toMatchObject({ engine: 'both', timeLimitMs: 60_000, certify: undefined });
+      await json('check', ...flags, '--seed', '1', '--json', '--set', 'consumer=false', '--workers', '2', '--certify', '5');
+      expect(lastCall()).toMatchObject({ engine: 'both', timeLimitMs: 60_000, certify: { timeLimitMs: 5_000 } });
     }
     await json('check', '--engine', 'exhaustive', '--json', '--set', 'consumer=false');
     expect(lastCall()).toMatchObject({ engine: 'exhaustive', timeLimitMs: 60_000 });

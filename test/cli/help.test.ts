@@ -181,7 +181,7 @@ describe('the refusals table', () => {
     '--max-steps': ['--max-steps', '3'], '--seed': ['--seed', '1'], '--depth': ['--depth', '1'], '--fair-runs': ['--fair-runs', '3'],
     '--fair-steps': ['--fair-steps', '3'], '--from': ['--from', 'docs/traces/kip101-scenario2-prefix.json'],
     '--scenario': ['--scenario', 'docs/scenarios/kip101-scenario2.json'], '--config': ['--config', 'docs/traces/kip101-scenario2-prefix.json'],
-    '--engine': ['--engine', 'random'], '--liveness': ['--liveness'],
+    '--engine': ['--engine', 'random'], '--liveness': ['--liveness'], '--certify': ['--certify', '5'],
   };
   const MODE: Readonly<Record<Mode, readonly string[]>> = {
     both: ['--engine', 'both'], exhaustive: ['--engine', 'exhaustive'], random: ['--engine', 'random'], liveness: ['--engine', 'liveness'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exploreExhaustive, exploreRandom, shrinkTrace } from '../../src/explore/index.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
+import type { Action, Model } from '../../src/model.ts';
 
 describe('random engine', () => {
   it('finds the toy bug, shrinks it to the exhaustive length and certifies it minimal', () => {
@@ -33,5 +34,20 @@ describe('random engine', () => {
 
     const inv = model.invariants.find((i) => i.name === 'not-both-full')!;
     expect(shrinkTrace(model, [...long], inv)).toHaveLength(6);
+  });
+
+  it('drops a pair of steps apart from each other when asked, where no run of consecutive steps can go', () => {
+    // A counter and a gate: Open and Close alternate; the invariant fails once n reaches 3 with the gate closed.
+    type G = { n: number; open: boolean };
+    const model: Model<G, Action> = {
+      name: 'gate', initial: { n: 0, open: false }, goals: [], describe: (a) => a.step, summarize: (g) => `${g.n}`,
+      enabled: (g) => [{ step: 'Inc' }, { step: g.open ? 'Close' : 'Open' }],
+      step: (g, a) => (a.step === 'Inc' ? { ...g, n: g.n + 1 } : { ...g, open: a.step === 'Open' }),
+      invariants: [{ kind: 'state', name: 'n-below-3-closed', statement: 'n < 3 while the gate is closed', holds: (g: G) => g.n < 3 || g.open }],
+    };
+    const trace = ['Inc', 'Open', 'Inc', 'Close', 'Inc'].map((step) => ({ step }));
+    const inv = model.invariants[0];
+    expect(shrinkTrace(model, trace, inv)).toHaveLength(5);
+    expect(shrinkTrace(model, trace, inv, Infinity, true).map((a) => a.step)).toEqual(['Inc', 'Inc', 'Inc']);
   });
 });
