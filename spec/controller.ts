@@ -131,8 +131,10 @@ export interface ChangeOrigin {
 
 /**
  * PartitionChangeBuilder: move to `targetIsr` (S5 keeps the last member without ELR), update the
- * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change (and, by M3,
- * on an ISR shrink the controller makes itself) and PE on any change.
+ * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change and, by M3,
+ * on an ISR shrink: one the controller makes itself (ZooKeeper; KRaft before KAFKA-15021) or one
+ * the leader asks for (KRaft before KAFKA-15021: `triggerLeaderEpochBumpIfNeeded` of 3.3-3.5
+ * bumps whenever the target ISR drops a member), and PE on any change.
  */
 export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
@@ -146,8 +148,9 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   const nextElrs = e === null ? elr : unclean ? [] : e.elr;
   const lastKnownLeader = leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader;
   if (leader === reg.leader && sameIds(reg.isr, nextIsr) && sameIds(reg.elr, nextElrs) && lastKnownLeader === reg.lastKnownLeader) return ctrl;
-  const shrunkByController = origin.byLeader !== true && leader !== NO_LEADER && nextIsr.length < reg.isr.length;
-  const bump = leader !== reg.leader || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
+  const shrunk = leader !== NO_LEADER && nextIsr.length < reg.isr.length;
+  const shrinkBumps = origin.byLeader === true ? k.controller.leaderShrinkBumpsLeaderEpoch : k.controller.shrinkBumpsLeaderEpoch;
+  const bump = leader !== reg.leader || (shrunk && shrinkBumps);
   const registration: Registration = {
     leader, isr: nextIsr, elr: nextElrs, lastKnownLeader, leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0), partitionEpoch: reg.partitionEpoch + 1,
   };

@@ -175,6 +175,12 @@ export interface Rules {
     readonly kind: 'zk' | 'kraft';
     /** M3: a controller-initiated ISR shrink bumps the leader epoch (ZooKeeper; KRaft before KAFKA-15021). */
     readonly shrinkBumpsLeaderEpoch: boolean;
+    /**
+     * M3/S6: a shrink the leader asks for with AlterPartition bumps it too. Only KRaft before
+     * KAFKA-15021: its PartitionChangeBuilder bumps on every shrink, whoever asks; the ZooKeeper
+     * controller keeps the leader's epoch.
+     */
+    readonly leaderShrinkBumpsLeaderEpoch: boolean;
     /** L7 (KRaft): a new incarnation registers fenced and is unfenced by its first heartbeat. */
     readonly registersFenced: boolean;
   };
@@ -242,6 +248,7 @@ export function resolveRules(c: ClusterConfig): Rules {
     controller: {
       kind: c.controller,
       shrinkBumpsLeaderEpoch: c.controller === 'zk' || c.bumpLeaderEpochOnIsrShrink,
+      leaderShrinkBumpsLeaderEpoch: c.controller === 'kraft' && c.bumpLeaderEpochOnIsrShrink,
       registersFenced: c.controller === 'kraft',
     },
     alterPartition: { checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState },

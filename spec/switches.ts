@@ -24,7 +24,7 @@ export const SWITCHES = {
   elr: flag('eligible leader replicas (R1-R5)', 'KIP-966', '4.1'),
   lastKnownLeaderElection: flag('with ELR, a partition whose ISR and ELR are empty elects its last leader (R3)', 'KIP-966', '4.1'),
   restartLeavesIsr: flag('a restarted broker keeps its place in the ISR (L7); false from KIP-380 on', 'KIP-380', '2.2'),
-  bumpLeaderEpochOnIsrShrink: flag('a KRaft controller bumps the leader epoch when it removes a replica from the ISR (M3); the ZooKeeper controller always does', 'KAFKA-15021', '3.6'),
+  bumpLeaderEpochOnIsrShrink: flag('a KRaft controller bumps the leader epoch on every ISR shrink, the leader\'s AlterPartition included (M3, S6); the ZooKeeper controller bumps it on the shrinks it makes itself, whatever this says', 'KAFKA-15021', '3.6'),
   controller: choice(['zk', 'kraft'] as const, 'the controller: ZooKeeper-based (controller epoch, zombie controllers) or the KRaft quorum (M4, M5)', 'KIP-500', '3.7'),
   lastKnownLeaderMustBeUnfenced: flag('the last-known-leader election (R3) skips a fenced last leader', 'KAFKA-19522', '4.1'),
   isrEligibilityChecksBrokerState: flag('ISR joins and fetches check broker state and broker epoch (F3, X2, S3)', 'KIP-841 / KIP-903', '3.5'),

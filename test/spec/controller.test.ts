@@ -86,9 +86,18 @@ describe('partition changes (S4-S6, M3, R2)', () => {
       .toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 1, partitionEpoch: 1 });
   });
 
-  it('S6: a shrink the leader asks for bumps only the partition epoch', () => {
-    const k = rules({ protocol: 'kafka-3.5' });
-    expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ isr: [1, 2], leaderEpoch: 0, partitionEpoch: 1 });
+  it('S6: a shrink the leader asks for bumps only the partition epoch with ZooKeeper, and in KRaft from KAFKA-15021', () => {
+    for (const k of [rules({ protocol: 'kafka-3.5' }), rules({ protocol: 'kafka-3.7' })]) {
+      expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ isr: [1, 2], leaderEpoch: 0, partitionEpoch: 1 });
+    }
+  });
+
+  it('M3/S6: a KRaft controller before KAFKA-15021 bumps the leader epoch on the leader\'s shrink too, and answers with it', () => {
+    const k = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 1, partitionEpoch: 1 });
+    const req: AlterPartition = { kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] };
+    expect(handleAlterPartition(k, controller(k), req).sent[0]).toMatchObject({ error: null, leaderEpoch: 1, isr: [1, 2] });
+    expect(applyChange(k, controller(k), [1, 2, 3], { byLeader: true })).toEqual(controller(k));
   });
 
   it('S5: without ELR the last ISR member stays, leaderless; with ELR the ISR empties', () => {
