@@ -249,10 +249,17 @@ export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: Alte
   if (req.partitionEpoch !== reg.partitionEpoch && k.alterPartition.checksPartitionEpoch) return 'INVALID_UPDATE_VERSION';
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
   if (req.isr.some((b) => isObserver(k, b))) return 'INELIGIBLE_REPLICA';
-  if (!k.alterPartition.checksBrokerState) return null;
-  // A member's broker epoch of -1 is one the leader has not heard in its epoch: Kafka's controller skips the check for it.
-  const eligible = req.isr.every((b, i) => !ctrl.fenced[b - 1] && (req.memberEpochs[i] === -1 || req.memberEpochs[i] === ctrl.brokerEpochs[b - 1]));
-  return eligible ? null : 'INELIGIBLE_REPLICA';
+  return req.isr.some((b, i) => isIneligible(k, ctrl, b, req.memberEpochs[i])) ? 'INELIGIBLE_REPLICA' : null;
+}
+
+/**
+ * S3 (ineligibleReplicasForIsr): with KIP-841 a fenced member (not alive, for the ZooKeeper
+ * controller); with KIP-903 (KRaft only) one at another broker epoch than the leader saw. A
+ * broker epoch of -1 is one the leader has not heard in its epoch: Kafka skips the check for it.
+ */
+function isIneligible(k: Rules, ctrl: ControllerContext, b: BrokerId, epoch: number): boolean {
+  if (k.alterPartition.checksBrokerState && ctrl.fenced[b - 1]) return true;
+  return k.alterPartition.checksBrokerEpoch && epoch !== -1 && epoch !== ctrl.brokerEpochs[b - 1];
 }
 
 /** Commit or refuse an AlterPartition and answer the leader. */

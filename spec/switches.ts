@@ -27,7 +27,9 @@ export const SWITCHES = {
   bumpLeaderEpochOnIsrShrink: flag('a KRaft controller bumps the leader epoch on every ISR shrink, the leader\'s AlterPartition included (M3, S6); the ZooKeeper controller bumps it on the shrinks it makes itself, whatever this says', 'KAFKA-15021', '3.6'),
   controller: choice(['zk', 'kraft'] as const, 'the controller: ZooKeeper-based (controller epoch, zombie controllers) or the KRaft quorum (M4, M5)', 'KIP-500', '3.7'),
   lastKnownLeaderMustBeUnfenced: flag('the last-known-leader election (R3) skips a fenced last leader', 'KAFKA-19522', '4.1'),
-  isrEligibilityChecksBrokerState: flag('ISR joins and fetches check broker state and broker epoch (F3, X2, S3)', 'KIP-841 / KIP-903', '3.5'),
+  isrEligibilityChecksBrokerState: flag('a fenced or shutting-down broker may not join the ISR, at the leader or the controller (X2, S3)', 'KIP-841', '3.3'),
+  isrEligibilityChecksBrokerEpoch: flag('in KRaft, ISR joins also check the broker epoch the follower fetched with (X2, S3); the ZooKeeper controller never does', 'KIP-903', '3.5'),
+  fetchChecksBrokerEpoch: flag('in KRaft, a follower fetch with an older broker epoch than the registered one is refused (F3); never with ZooKeeper', 'KAFKA-15221', '3.7'),
   consumerValidatesEpoch: flag('the consumer sends its leader epoch and validates its position after a leader change (C4, C5)', 'KIP-320 / KAFKA-7747', '2.3'),
   followerReadsIsrOnly: flag('the leader names only ISR members as a consumer\'s preferred read replica (C2)', 'KAFKA-14372', '3.4'),
 } as const;

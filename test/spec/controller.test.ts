@@ -191,6 +191,17 @@ describe('AlterPartition (S3, O4)', () => {
     expect(alterPartitionError(old, c, request())).toBeNull();
   });
 
+  it('S3: KIP-841 (3.3, both controllers) refuses a fenced member; KIP-903 (3.5) adds the broker epoch in KRaft only', () => {
+    const atOtherEpoch = controller(today, {}, { brokerEpochs: [1, 2, 1] });
+    const fencedMember = controller(today, {}, { fenced: fenced(2) });
+    const kafka33 = rules({ protocol: 'kafka-3.0', isrEligibilityChecksBrokerState: true });
+    const zk35 = rules({ protocol: 'kafka-3.5' });
+    const kraft35 = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    for (const k of [kafka33, zk35, kraft35]) expect(alterPartitionError(k, fencedMember, request())).toBe('INELIGIBLE_REPLICA');
+    for (const k of [kafka33, zk35]) expect(alterPartitionError(k, atOtherEpoch, request())).toBeNull();
+    expect(alterPartitionError(kraft35, atOtherEpoch, request())).toBe('INELIGIBLE_REPLICA');
+  });
+
   it('S3: a member whose broker epoch the leader sends as -1 (not heard from in its epoch) skips the broker-epoch check, as in Kafka', () => {
     const c = controller(today, {}, { brokerEpochs: [1, 2, 1] });
     expect(alterPartitionError(today, c, request({ memberEpochs: [1, -1] }))).toBeNull();

@@ -12,7 +12,7 @@ import {
 } from '../../spec/leader.ts';
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
-import { resolveRules } from '../../spec/rules.ts';
+import { isStaleIncarnation, resolveRules } from '../../spec/rules.ts';
 import type { AlterPartitionResponse, Entry, FetchRequest, MetadataImage } from '../../spec/types.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
@@ -153,6 +153,18 @@ describe('serving fetches (F4-F7, F9)', () => {
     expect(r.context.remoteLeo).toEqual([-1, -1, -1]);
   });
 
+  it('F3 (KAFKA-15221, 3.7, KRaft only): a fetch from an older incarnation than the registered one is refused', () => {
+    const r = leaderWith([e(0, 1)], { brokerEpochs: [1, 1, 2] });
+    const old = fetchFrom(3, 1, { brokerEpoch: 1 });
+    expect(isStaleIncarnation(today, r, old)).toBe(true);
+    expect(isStaleIncarnation(rules({ protocol: 'kafka-3.7' }), r, old)).toBe(true);
+    expect(isStaleIncarnation(today, r, fetchFrom(3, 1, { brokerEpoch: 2 }))).toBe(false);
+    // 3.5 and 3.6 record the broker epoch (KIP-903) but refuse nothing; a ZooKeeper leader never does.
+    for (const k of [rules({ protocol: 'kafka-3.5' }), rules({ protocol: 'kafka-3.5', controller: 'kraft' }), rules({ protocol: 'kafka-3.7', controller: 'zk' })]) {
+      expect(isStaleIncarnation(k, r, old)).toBe(false);
+    }
+  });
+
   it('F2: an OffsetsForLeaderEpoch refused carries the error and no answer', () => {
     const req = { kind: 'EpochRequest' as const, from: 2, to: 1, epoch: 0, currentLeaderEpoch: 0, sentInEpoch: 0, brokerEpoch: 1 };
     const r = rejectFetch(leaderWith([]), req, 'FENCED_LEADER_EPOCH');
@@ -200,6 +212,18 @@ describe('ISR expansion (X1-X3)', () => {
       expect(serveFetch(today, r, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
       expect(serveFetch(rules({ protocol: 'kafka-3.0' }), r, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
     }
+  });
+
+  it('X2: KIP-841 (3.3) refuses a fenced follower before KIP-903 (3.5, KRaft only) checks its broker epoch', () => {
+    const kafka33 = rules({ protocol: 'kafka-3.0', isrEligibilityChecksBrokerState: true });
+    const kraft35 = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    const zk35 = rules({ protocol: 'kafka-3.5' });
+    const stale = behind({ brokerEpochs: [1, 1, 2] });
+    const fenced = behind({ fenced: [false, false, true] });
+    for (const k of [kafka33, zk35, kraft35]) expect(serveFetch(k, fenced, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
+    // The ZooKeeper leader asks only whether the broker is alive (Partition.isReplicaIsrEligible).
+    for (const k of [kafka33, zk35]) expect(serveFetch(k, stale, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
+    expect(serveFetch(kraft35, stale, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
   });
 
   it('S2: no expansion while another change is in flight', () => {
