@@ -241,12 +241,20 @@ export function failOver(ctrl: ControllerContext): ControllerContext {
   return next;
 }
 
-/** S3: the checks the controller makes on AlterPartition, as an error code or null. */
+/**
+ * S3: the checks the controller makes on AlterPartition, in the order of
+ * ReplicationControlManager.validateAlterPartitionData, as an error code or null. A newer leader
+ * or partition epoch than the controller's means the sender has heard from a newer controller:
+ * NOT_CONTROLLER (the model's one controller never falls behind a leader, so only a hand-built
+ * request gets it).
+ */
 export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: AlterPartition): string | null {
   const reg = ctrl.registration;
+  const checksPe = k.alterPartition.checksPartitionEpoch;
+  if (req.leaderEpoch > reg.leaderEpoch || (checksPe && req.partitionEpoch > reg.partitionEpoch)) return 'NOT_CONTROLLER';
   if (req.leaderEpoch < reg.leaderEpoch) return 'FENCED_LEADER_EPOCH';
   if (req.from !== reg.leader) return 'INVALID_REQUEST';
-  if (req.partitionEpoch !== reg.partitionEpoch && k.alterPartition.checksPartitionEpoch) return 'INVALID_UPDATE_VERSION';
+  if (checksPe && req.partitionEpoch < reg.partitionEpoch) return 'INVALID_UPDATE_VERSION';
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
   if (req.isr.some((b) => isObserver(k, b))) return 'INELIGIBLE_REPLICA';
   return req.isr.some((b, i) => isIneligible(k, ctrl, b, req.memberEpochs[i])) ? 'INELIGIBLE_REPLICA' : null;

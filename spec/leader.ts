@@ -215,13 +215,26 @@ export function answersPendingProposal(r: ReplicaContext, res: AlterPartitionRes
 }
 
 /**
+ * The errors Partition.handleAlterPartitionError gives up on; it resubmits the proposal on any
+ * other (NOT_CONTROLLER among them), and rolls back to the committed ISR on the first two.
+ */
+const GIVES_UP: ReadonlySet<string> = new Set([
+  'OPERATION_NOT_ATTEMPTED', 'INELIGIBLE_REPLICA', 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID', 'FENCED_LEADER_EPOCH',
+  'INVALID_UPDATE_VERSION', 'INVALID_REQUEST', 'NEW_LEADER_ELECTED',
+]);
+const ROLLS_BACK: ReadonlySet<string> = new Set(['INELIGIBLE_REPLICA']);
+
+/**
  * H3/X3: an accepted change replaces the ISR and the HW is computed again. INELIGIBLE_REPLICA says
  * the change was not applied and the partition epoch is current, so the proposal is rolled back
- * to the committed ISR (and the HW is not computed again). Any other error, or an answer for an
- * older leader or partition epoch, leaves the proposal pending until metadata replaces it.
+ * to the committed ISR (and the HW is not computed again). An error outside Partition's handled
+ * set is retried: the proposal is sent again (with the broker epochs the leader knows now).
+ * Any other error, or an answer for an older leader or partition epoch, leaves the proposal
+ * pending until metadata replaces it.
  */
 export function applyAlterResult(k: Rules, r: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
-  const rejected = res.error === 'INELIGIBLE_REPLICA';
+  if (res.error !== null && !GIVES_UP.has(res.error)) return proposeIsr(r, r.pendingIsr!);
+  const rejected = res.error !== null && ROLLS_BACK.has(res.error);
   if (!rejected && (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch)) return quiet(r);
   const next = draft(r);
   next.pendingIsr = null;

@@ -183,6 +183,14 @@ describe('AlterPartition (S3, O4)', () => {
     expect(alterPartitionError(today, c, request({ leaderEpoch: 1, partitionEpoch: 1 }))).toBeNull();
   });
 
+  it('S3: a newer leader or partition epoch than the controller\'s is NOT_CONTROLLER, checked first (validateAlterPartitionData)', () => {
+    const c = controller(today, { leaderEpoch: 1, partitionEpoch: 1 });
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 2, partitionEpoch: 1 }))).toBe('NOT_CONTROLLER');
+    // A newer partition epoch comes before the older leader epoch and the sender that does not lead.
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 0, partitionEpoch: 2, from: 2 }))).toBe('NOT_CONTROLLER');
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 1, partitionEpoch: 2 }))).toBe('NOT_CONTROLLER');
+  });
+
   it('S3 (KIP-841, KIP-903): a fenced member, or one at another broker epoch, is INELIGIBLE_REPLICA; before 3.5 it was accepted', () => {
     const old = rules({ protocol: 'kafka-3.0' });
     const c = controller(today, {}, { brokerEpochs: [1, 2, 1] });

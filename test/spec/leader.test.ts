@@ -282,6 +282,12 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
     expect(r.context).toMatchObject({ isr: [1, 2, 3], pendingIsr: null, hw: 1 });
   });
 
+  it('X3: an error outside Partition\'s handled set (NOT_CONTROLLER) sends the same proposal again', () => {
+    const r = applyAlterResult(today, pending(), answer({ error: 'NOT_CONTROLLER', isr: [1, 2, 3], partitionEpoch: 0 }));
+    expect(r.context).toEqual(pending());
+    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] }]);
+  });
+
   it('any other error, or an answer for an older leader epoch, leaves the proposal pending', () => {
     for (const res of [answer({ error: 'INVALID_UPDATE_VERSION' }), answer({ leaderEpoch: -1 })]) {
       expect(applyAlterResult(today, pending(), res).context).toEqual(pending());
