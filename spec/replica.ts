@@ -20,7 +20,7 @@ import type {
 import { NO_LEADER } from './types.ts';
 import { type Draft, type ReplicaContext, draft, initialReplica, leo, truncateTo } from './replica-context.ts';
 import {
-  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
+  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader, forgetAlterInFlight,
   canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from './leader.ts';
 import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
@@ -164,6 +164,7 @@ export function createReplicaMachine(k: Rules) {
       proposeShrink: react((context: ReplicaContext, event: ReplicaEvent) => proposeShrink(k, context, as<'LagElapsed'>(event).follower)),
       applyAlterResult: react((context: ReplicaContext, event: ReplicaEvent) =>
         applyAlterResult(k, context, as<'AlterPartitionResponse'>(event).message)),
+      forgetAlterInFlight: assign(({ context }: Args) => forgetAlterInFlight(context)),
       crash: assign(({ context, event }: Args) => crash(context, as<'Crash'>(event).keep)),
       restart: assign(({ context, event }: Args) => restart(k, context, as<'Restart'>(event).incarnation)),
       shutDown: assign(({ context }: Args) => shutDown(context)),
@@ -190,6 +191,7 @@ export function createReplicaMachine(k: Rules) {
           FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
           FetchRequest: { actions: 'rejectNotLeader' },
           EpochRequest: { actions: 'rejectNotLeader' },
+          AlterPartitionResponse: { actions: 'forgetAlterInFlight' },
           Crash: { target: 'offline', actions: 'crash' },
           ShutDown: { target: 'offline', actions: 'shutDown' },
           CheckpointHw: { actions: 'checkpointHw' },
@@ -219,7 +221,10 @@ export function createReplicaMachine(k: Rules) {
             { actions: 'answerEpochQuery' },
           ],
           LagElapsed: { guard: 'canShrinkIsr', actions: 'proposeShrink' },
-          AlterPartitionResponse: { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
+          AlterPartitionResponse: [
+            { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
+            { actions: 'forgetAlterInFlight' },
+          ],
           Crash: { target: 'offline', actions: 'crash' },
           ShutDown: { target: 'offline', actions: 'shutDown' },
           CheckpointHw: { actions: 'checkpointHw' },

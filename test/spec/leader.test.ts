@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConfig, type ClusterConfig } from '../../spec/config.ts';
 import {
   advanceHw, answerDiverging, answerEpochQuery, answerOutOfRange, answersPendingProposal, appendAsLeader, applyAlterResult,
-  becomeLeader, canShrinkIsr, lacksMinIsr, maximalIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
+  becomeLeader, canShrinkIsr, forgetAlterInFlight, lacksMinIsr, maximalIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from '../../spec/leader.ts';
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
@@ -288,10 +288,29 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
     expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] }]);
   });
 
-  it('any other error, or an answer for an older leader epoch, leaves the proposal pending', () => {
+  it('any other error, or an answer for an older leader epoch, leaves the proposal pending (the request is answered)', () => {
     for (const res of [answer({ error: 'INVALID_UPDATE_VERSION' }), answer({ leaderEpoch: -1 })]) {
-      expect(applyAlterResult(today, pending(), res).context).toEqual(pending());
+      expect(applyAlterResult(today, pending(), res).context).toEqual({ ...pending(), alterInFlight: false });
     }
+  });
+
+  it('X3: OPERATION_NOT_ATTEMPTED rolls the proposal back like INELIGIBLE_REPLICA (Partition.handleAlterPartitionError)', () => {
+    const r = applyAlterResult(today, pending(), answer({ error: 'OPERATION_NOT_ATTEMPTED', isr: [1, 2, 3], partitionEpoch: 0 }));
+    expect(r.context).toMatchObject({ isr: [1, 2, 3], pendingIsr: null, alterInFlight: false, hw: 1 });
+  });
+
+  it('S2: while an AlterPartition is unanswered, even one metadata has overtaken, the leader proposes nothing (AlterPartitionManager)', () => {
+    // Metadata replaced the proposal; the controller's answer to it is still on its way.
+    const overtaken = { ...pending(), pendingIsr: null };
+    expect(overtaken.alterInFlight).toBe(true);
+    expect(canShrinkIsr(overtaken, 3)).toBe(false);
+    const expanding = serveFetch(today, { ...overtaken, isr: [1, 2], hw: 1 }, fetchFrom(3, 2));
+    expect(expanding.context.pendingIsr).toBeNull();
+    expect(expanding.sent.map((m) => m.kind)).toEqual(['FetchResponse']);
+    // Once the answer arrives, proposals may go out again.
+    const answered = forgetAlterInFlight(overtaken);
+    expect(canShrinkIsr(answered, 3)).toBe(true);
+    expect(serveFetch(today, { ...answered, isr: [1, 2], hw: 1 }, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
   });
 });
 
