@@ -112,6 +112,13 @@ export function createReplicaMachine(k: Rules) {
         isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>
         epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
+      /**
+       * F2 at a follower (Partition.getLocalLog): the epoch is checked before leadership, so a request
+       * in another epoch is fenced or unknown there too. A broker that has not replayed the partition's
+       * metadata since it restarted does not host it yet and answers NOT_LEADER_OR_FOLLOWER.
+       */
+      isEpochFencedAtFollower: ({ context, event }: Args) => context.knownMetadata >= 0 &&
+        epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
       isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(k, context, as<'FetchRequest'>(event).message),
       isDiverging: ({ context, event }: Args) => k.truncation.divergence(context, as<'FetchRequest'>(event).message) !== null,
       isBeyondLogEnd: ({ context, event }: Args) => as<'FetchRequest'>(event).message.fetchOffset > leo(context),
@@ -189,8 +196,14 @@ export function createReplicaMachine(k: Rules) {
           FetchResponse: { guard: 'isCurrentResponse', actions: 'handleFetchResponse' },
           EpochResponse: { guard: 'isCurrentResponse', actions: 'handleEpochResponse' },
           FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
-          FetchRequest: { actions: 'rejectNotLeader' },
-          EpochRequest: { actions: 'rejectNotLeader' },
+          FetchRequest: [
+            { guard: 'isEpochFencedAtFollower', actions: 'rejectEpoch' },
+            { actions: 'rejectNotLeader' },
+          ],
+          EpochRequest: [
+            { guard: 'isEpochFencedAtFollower', actions: 'rejectEpoch' },
+            { actions: 'rejectNotLeader' },
+          ],
           AlterPartitionResponse: { actions: 'forgetAlterInFlight' },
           Crash: { target: 'offline', actions: 'crash' },
           ShutDown: { target: 'offline', actions: 'shutDown' },
