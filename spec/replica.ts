@@ -120,6 +120,7 @@ export function createReplicaMachine(k: Rules) {
       isEpochFencedAtFollower: ({ context, event }: Args) => context.knownMetadata >= 0 &&
         epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
       isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(k, context, as<'FetchRequest'>(event).message),
+      hasUndefinedEpochEnd: ({ context, event }: Args) => k.truncation.hasUndefinedEpochEnd(context, as<'FetchRequest'>(event).message),
       isDiverging: ({ context, event }: Args) => k.truncation.divergence(context, as<'FetchRequest'>(event).message) !== null,
       isBeyondLogEnd: ({ context, event }: Args) => as<'FetchRequest'>(event).message.fetchOffset > leo(context),
       answersPendingProposal: ({ context, event }: Args) =>
@@ -225,6 +226,7 @@ export function createReplicaMachine(k: Rules) {
           FetchRequest: [
             { guard: 'isEpochFenced', actions: 'rejectEpoch' },
             { guard: 'isStaleIncarnation', actions: 'rejectNotLeader' },
+            { guard: 'hasUndefinedEpochEnd', actions: 'answerOutOfRange' },
             { guard: 'isDiverging', actions: 'answerDiverging' },
             { guard: 'isBeyondLogEnd', actions: 'answerOutOfRange' },
             { actions: 'serveFetch' },

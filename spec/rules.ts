@@ -40,6 +40,11 @@ export interface TruncationRule {
   lastFetchedEpoch(r: ReplicaContext): number;
   /** F4: the leader's end offset for the follower's last fetched epoch when the logs diverge, else null. */
   divergence(leader: ReplicaContext, req: FetchRequest): EpochEndOffset | null;
+  /**
+   * F4: the fetch carries a last fetched epoch whose end offset the leader cannot define; Kafka
+   * answers OFFSET_OUT_OF_RANGE (Partition.readRecords) before it looks for a divergence.
+   */
+  hasUndefinedEpochEnd(leader: ReplicaContext, req: FetchRequest): boolean;
 }
 
 /** T0 (before 0.11): truncate to the local HW; nothing is asked of the leader. */
@@ -51,6 +56,7 @@ const truncateToHw: TruncationRule = {
   truncationFor: (r) => ({ offset: Math.min(r.hw, leo(r)), done: true }),
   lastFetchedEpoch: () => -1,
   divergence: () => null,
+  hasUndefinedEpochEnd: () => false,
 };
 
 /**
@@ -101,7 +107,13 @@ const divergingEpoch: TruncationRule = {
   divergence: (leader, req) => {
     if (req.lastFetchedEpoch < 0) return null;
     const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
+    if (found.epoch < 0 || found.end < 0) return null;
     return found.epoch < req.lastFetchedEpoch || found.end < req.fetchOffset ? found : null;
+  },
+  hasUndefinedEpochEnd: (leader, req) => {
+    if (req.lastFetchedEpoch < 0) return false;
+    const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
+    return found.epoch < 0 || found.end < 0;
   },
 };
 

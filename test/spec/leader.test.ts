@@ -13,7 +13,10 @@ import {
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
 import { isStaleIncarnation, resolveRules } from '../../spec/rules.ts';
-import type { AlterPartitionResponse, Entry, FetchRequest, MetadataImage } from '../../spec/types.ts';
+import type { AlterPartitionResponse, Entry, FetchRequest, FetchResponse, MetadataImage } from '../../spec/types.ts';
+import { Cluster } from '../../spec/cluster.ts';
+import { handleFetchResponse } from '../../spec/follower.ts';
+import type { ReplicaEvent, SendEvent } from '../../spec/replica.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
 const today = rules();
@@ -163,6 +166,29 @@ describe('serving fetches (F4-F7, F9)', () => {
     for (const k of [rules({ protocol: 'kafka-3.5' }), rules({ protocol: 'kafka-3.5', controller: 'kraft' }), rules({ protocol: 'kafka-3.7', controller: 'zk' })]) {
       expect(isStaleIncarnation(k, r, old)).toBe(false);
     }
+  });
+
+  it('F4 (Partition.readRecords): a last fetched epoch whose end the leader cannot define is OFFSET_OUT_OF_RANGE, not a divergence', () => {
+    const config = makeConfig({ epochEntryOnBecomeLeader: false });
+    const k = resolveRules(config);
+    // Leading in epoch 2 without an entry for it; broker 2 wrote a record in epoch 1, which the leader never saw.
+    const leader = leaderWith([e(0, 1), e(0, 2)], { leaderEpoch: 2, hw: 1 });
+    const req = fetchFrom(2, 3, { lastFetchedEpoch: 1, currentLeaderEpoch: 2, sentInEpoch: 2 });
+    expect(k.truncation.hasUndefinedEpochEnd(leader, req)).toBe(true);
+    expect(k.truncation.divergence(leader, req)).toBeNull();
+    const r = new Cluster(config).replica.step('leader', leader, { type: 'FetchRequest', message: req } as ReplicaEvent);
+    const reply = (r!.emitted as SendEvent[]).flatMap((x) => x.messages)[0] as FetchResponse;
+    expect(reply).toMatchObject({ error: 'OFFSET_OUT_OF_RANGE', diverging: null, leaderLeo: 2 });
+    // F9: the follower truncates to the leader's LEO, not to its own HW.
+    const follower = { ...leaderWith([e(0, 1), e(0, 2), e(1, 3)], { leader: 1, leaderEpoch: 2, hw: 1 }, 2), fetchInFlight: true };
+    expect(handleFetchResponse(k, follower, { ...reply, fetchOffset: 3 }).log).toHaveLength(2);
+  });
+
+  it('F4: a defined end below the fetch offset is still a divergence', () => {
+    const leader = leaderWith([e(0, 1), e(2, 2)], { leaderEpoch: 2 });
+    const req = fetchFrom(2, 2, { lastFetchedEpoch: 1, currentLeaderEpoch: 2, sentInEpoch: 2 });
+    expect(today.truncation.hasUndefinedEpochEnd(leader, req)).toBe(false);
+    expect(today.truncation.divergence(leader, req)).toEqual({ epoch: 0, end: 1 });
   });
 
   it('F2: an OffsetsForLeaderEpoch refused carries the error and no answer', () => {
