@@ -146,7 +146,7 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   const nextIsr = e === null ? isr : e.isr;
   const unclean = e !== null && e.unclean;
   const nextElrs = e === null ? elr : unclean ? [] : e.elr;
-  const lastKnownLeader = leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader;
+  const lastKnownLeader = lastKnownLeaderAfter(k, reg, leader, nextIsr);
   if (leader === reg.leader && sameIds(reg.isr, nextIsr) && sameIds(reg.elr, nextElrs) && lastKnownLeader === reg.lastKnownLeader) return ctrl;
   const shrunk = leader !== NO_LEADER && nextIsr.length < reg.isr.length;
   const shrinkBumps = origin.byLeader === true ? k.controller.leaderShrinkBumpsLeaderEpoch : k.controller.shrinkBumpsLeaderEpoch;
@@ -159,6 +159,18 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   next.metadataOffset = ctrl.metadataOffset + 1;
   next.uncleanElections = ctrl.uncleanElections + (unclean ? 1 : 0);
   return next;
+}
+
+/**
+ * R3 (PartitionChangeBuilder.maybeUpdateLastKnownLeader, with ELR and the last-known-leader
+ * election on): the leader is recorded when a change empties the ISR, unless it is recorded
+ * already (a leader the partition had lost before is NO_LEADER, which no election takes), and
+ * forgotten once the partition has a leader again.
+ */
+function lastKnownLeaderAfter(k: Rules, reg: Registration, leader: BrokerId, isr: readonly BrokerId[]): BrokerId {
+  if (!k.election.elr || !k.election.lastKnownLeader) return reg.lastKnownLeader;
+  if (isr.length === 0 && reg.isr.length > 0 && reg.lastKnownLeader !== reg.leader) return reg.leader;
+  return leader !== NO_LEADER ? NO_LEADER : reg.lastKnownLeader;
 }
 
 const NO_ORIGIN: ChangeOrigin = {};

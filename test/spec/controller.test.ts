@@ -117,6 +117,17 @@ describe('partition changes (S4-S6, M3, R2)', () => {
     expect(applyChange(today, two, [1, 3], { byLeader: true }).registration.elr).toEqual([]);
   });
 
+  it('R3 (maybeUpdateLastKnownLeader): the last known leader is recorded when the ISR empties, not whenever the partition is leaderless', () => {
+    // A bounce that keeps the ISR (switch restartLeavesIsr) leaves the partition leaderless with ISR {1}: nothing is recorded.
+    const bounce = rules({ restartLeavesIsr: true });
+    const bounced = registerBroker(bounce, controller(bounce, { isr: [1] }), 1, 2, false).registration;
+    expect(bounced).toMatchObject({ leader: NO_LEADER, isr: [1], lastKnownLeader: NO_LEADER });
+    // Without the last-known-leader election Kafka keeps the field for the last known ELR, which the model does not have.
+    const noLastLeader = rules({ lastKnownLeaderElection: false });
+    expect(fenceBroker(noLastLeader, controller(noLastLeader, { isr: [1] }), 1).registration).toMatchObject({ isr: [], lastKnownLeader: NO_LEADER });
+    expect(fenceBroker(today, controller(today, { isr: [1] }), 1).registration).toMatchObject({ isr: [], lastKnownLeader: 1 });
+  });
+
   it('a change that changes nothing is no change: no epoch or offset moves', () => {
     const c = controller();
     expect(applyChange(today, c, [1, 2, 3])).toBe(c);
