@@ -95,7 +95,7 @@ const LOSS = 'today-rf2-two-crashes';
 export const BREAKERS: readonly Breaker[] = [
   flip('today-rf2', { hwRequiresMinIsr: false }, 'the min-ISR gate on the HW (KAFKA-15583)'),
   flip('today-rf2', { restartLeavesIsr: true }, 'a restart leaving the ISR (KIP-380)'),
-  flip('today-rf2', { isrEligibilityChecksBrokerState: false }, 'the broker-epoch check on ISR membership (KIP-903)'),
+  flip('today-rf2', { isrEligibilityChecksBrokerEpoch: false }, 'the broker-epoch check on ISR membership (KIP-903)'),
   flip(LOSS, { skipFollowerUpdateOnDiverging: false }, 'skipping follower state on a diverging fetch (KAFKA-13141)'),
   flip('today-rf2', { truncation: 'hw' }, 'leader-epoch truncation (KIP-101): followers truncate to their HW'),
   flip('today-rf2', { truncateBeforeHwUpdate: false }, 'truncating before taking the HW of a diverging response (KAFKA-14704)'),

@@ -164,13 +164,25 @@ const RENAMED: Readonly<Record<string, (v: unknown) => Record<string, unknown>>>
 };
 
 /**
+ * Switches that were one and are now several: a record that turned the old one off, written
+ * before the parts had keys of their own, turned every part off. (Until 2026-12-07
+ * `isrEligibilityChecksBrokerState` was KIP-841, KIP-903 and KAFKA-15221 together.)
+ */
+const SPLIT: Readonly<Record<string, readonly string[]>> = {
+  isrEligibilityChecksBrokerState: ['isrEligibilityChecksBrokerEpoch', 'fetchChecksBrokerEpoch'],
+};
+
+/**
  * The configuration a trace file records, as this version of the model reads it: renamed keys
- * are carried over, keys added since take the recorded protocol's (or the default) values, and
- * the result is validated like any other.
+ * are carried over, parts of a split switch follow a record that turned it off, keys added since
+ * take the recorded protocol's (or the default) values, and the result is validated like any other.
  */
 export function configOfRecord(raw: Record<string, unknown>): ClusterConfig {
   const upgraded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) Object.assign(upgraded, RENAMED[key]?.(value) ?? { [key]: value });
+  for (const [key, parts] of Object.entries(SPLIT)) {
+    if (raw[key] === false) for (const part of parts) if (!(part in raw)) upgraded[part] = false;
+  }
   const protocol = typeof upgraded.protocol === 'string' ? upgraded.protocol : CURRENT_VERSION;
   const switches = VERSIONS[protocol];
   if (switches === undefined) throw new ConfigError(`protocol: unknown protocol version '${protocol}'`);

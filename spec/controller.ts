@@ -131,8 +131,10 @@ export interface ChangeOrigin {
 
 /**
  * PartitionChangeBuilder: move to `targetIsr` (S5 keeps the last member without ELR), update the
- * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change (and, by M3,
- * on an ISR shrink the controller makes itself) and PE on any change.
+ * ELR, elect if the leader is no longer a valid one, then bump LE on a leader change and, by M3,
+ * on an ISR shrink: one the controller makes itself (ZooKeeper; KRaft before KAFKA-15021) or one
+ * the leader asks for (KRaft before KAFKA-15021: `triggerLeaderEpochBumpIfNeeded` of 3.3-3.5
+ * bumps whenever the target ISR drops a member), and PE on any change.
  */
 export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
@@ -144,10 +146,11 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   const nextIsr = e === null ? isr : e.isr;
   const unclean = e !== null && e.unclean;
   const nextElrs = e === null ? elr : unclean ? [] : e.elr;
-  const lastKnownLeader = leader !== NO_LEADER ? NO_LEADER : k.election.elr && reg.leader !== NO_LEADER ? reg.leader : reg.lastKnownLeader;
+  const lastKnownLeader = lastKnownLeaderAfter(k, reg, leader, nextIsr);
   if (leader === reg.leader && sameIds(reg.isr, nextIsr) && sameIds(reg.elr, nextElrs) && lastKnownLeader === reg.lastKnownLeader) return ctrl;
-  const shrunkByController = origin.byLeader !== true && leader !== NO_LEADER && nextIsr.length < reg.isr.length;
-  const bump = leader !== reg.leader || (shrunkByController && k.controller.shrinkBumpsLeaderEpoch);
+  const shrunk = leader !== NO_LEADER && nextIsr.length < reg.isr.length;
+  const shrinkBumps = origin.byLeader === true ? k.controller.leaderShrinkBumpsLeaderEpoch : k.controller.shrinkBumpsLeaderEpoch;
+  const bump = leader !== reg.leader || (shrunk && shrinkBumps);
   const registration: Registration = {
     leader, isr: nextIsr, elr: nextElrs, lastKnownLeader, leaderEpoch: reg.leaderEpoch + (bump ? 1 : 0), partitionEpoch: reg.partitionEpoch + 1,
   };
@@ -156,6 +159,18 @@ export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readon
   next.metadataOffset = ctrl.metadataOffset + 1;
   next.uncleanElections = ctrl.uncleanElections + (unclean ? 1 : 0);
   return next;
+}
+
+/**
+ * R3 (PartitionChangeBuilder.maybeUpdateLastKnownLeader, with ELR and the last-known-leader
+ * election on): the leader is recorded when a change empties the ISR, unless it is recorded
+ * already (a leader the partition had lost before is NO_LEADER, which no election takes), and
+ * forgotten once the partition has a leader again.
+ */
+function lastKnownLeaderAfter(k: Rules, reg: Registration, leader: BrokerId, isr: readonly BrokerId[]): BrokerId {
+  if (!k.election.elr || !k.election.lastKnownLeader) return reg.lastKnownLeader;
+  if (isr.length === 0 && reg.isr.length > 0 && reg.lastKnownLeader !== reg.leader) return reg.leader;
+  return leader !== NO_LEADER ? NO_LEADER : reg.lastKnownLeader;
 }
 
 const NO_ORIGIN: ChangeOrigin = {};
@@ -238,18 +253,33 @@ export function failOver(ctrl: ControllerContext): ControllerContext {
   return next;
 }
 
-/** S3: the checks the controller makes on AlterPartition, as an error code or null. */
+/**
+ * S3: the checks the controller makes on AlterPartition, in the order of
+ * ReplicationControlManager.validateAlterPartitionData, as an error code or null. A newer leader
+ * or partition epoch than the controller's means the sender has heard from a newer controller:
+ * NOT_CONTROLLER (the model's one controller never falls behind a leader, so only a hand-built
+ * request gets it).
+ */
 export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: AlterPartition): string | null {
   const reg = ctrl.registration;
+  const checksPe = k.alterPartition.checksPartitionEpoch;
+  if (req.leaderEpoch > reg.leaderEpoch || (checksPe && req.partitionEpoch > reg.partitionEpoch)) return 'NOT_CONTROLLER';
   if (req.leaderEpoch < reg.leaderEpoch) return 'FENCED_LEADER_EPOCH';
   if (req.from !== reg.leader) return 'INVALID_REQUEST';
-  if (req.partitionEpoch !== reg.partitionEpoch && k.alterPartition.checksPartitionEpoch) return 'INVALID_UPDATE_VERSION';
+  if (checksPe && req.partitionEpoch < reg.partitionEpoch) return 'INVALID_UPDATE_VERSION';
   if (!req.isr.includes(reg.leader)) return 'INVALID_REQUEST';
   if (req.isr.some((b) => isObserver(k, b))) return 'INELIGIBLE_REPLICA';
-  if (!k.alterPartition.checksBrokerState) return null;
-  // A member's broker epoch of -1 is one the leader has not heard in its epoch: Kafka's controller skips the check for it.
-  const eligible = req.isr.every((b, i) => !ctrl.fenced[b - 1] && (req.memberEpochs[i] === -1 || req.memberEpochs[i] === ctrl.brokerEpochs[b - 1]));
-  return eligible ? null : 'INELIGIBLE_REPLICA';
+  return req.isr.some((b, i) => isIneligible(k, ctrl, b, req.memberEpochs[i])) ? 'INELIGIBLE_REPLICA' : null;
+}
+
+/**
+ * S3 (ineligibleReplicasForIsr): with KIP-841 a fenced member (not alive, for the ZooKeeper
+ * controller); with KIP-903 (KRaft only) one at another broker epoch than the leader saw. A
+ * broker epoch of -1 is one the leader has not heard in its epoch: Kafka skips the check for it.
+ */
+function isIneligible(k: Rules, ctrl: ControllerContext, b: BrokerId, epoch: number): boolean {
+  if (k.alterPartition.checksBrokerState && ctrl.fenced[b - 1]) return true;
+  return k.alterPartition.checksBrokerEpoch && epoch !== -1 && epoch !== ctrl.brokerEpochs[b - 1];
 }
 
 /** Commit or refuse an AlterPartition and answer the leader. */

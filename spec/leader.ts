@@ -173,7 +173,7 @@ function recordFollowerFetch(k: Rules, r: ReplicaContext, req: FetchRequest): Re
   const updated = draft(r);
   updated.remoteLeo = r.remoteLeo.with(i, req.fetchOffset);
   updated.remoteBrokerEpoch = r.remoteBrokerEpoch.with(i, req.brokerEpoch);
-  const expanded = r.pendingIsr === null && canJoinIsr(k, updated, req.from)
+  const expanded = r.pendingIsr === null && !r.alterInFlight && canJoinIsr(k, updated, req.from)
     ? proposeIsr(updated, [...updated.isr, req.from].sort((a, b) => a - b))
     : quiet(updated);
   return andThen(expanded, advanceHw(k, expanded.context));
@@ -184,9 +184,13 @@ export function answerEpochQuery(k: Rules, r: ReplicaContext, req: EpochRequest)
   return sending(r, epochReply(r, req, null, k.truncation.epochAnswer(r, req.epoch)));
 }
 
-/** S1 abstracted: a follower is out of sync when its last fetched LEO is not the leader's LEO. */
+/**
+ * S1 abstracted: a follower is out of sync when its last fetched LEO is not the leader's LEO. S2:
+ * while an earlier AlterPartition is unanswered, AlterPartitionManager.submit refuses the shrink
+ * (OPERATION_NOT_ATTEMPTED) and the leader stays at its committed ISR, so nothing happens.
+ */
 export function canShrinkIsr(r: ReplicaContext, follower: BrokerId): boolean {
-  return r.pendingIsr === null && follower !== r.id && r.isr.includes(follower) && r.remoteLeo[follower - 1] !== leo(r);
+  return r.pendingIsr === null && !r.alterInFlight && follower !== r.id && r.isr.includes(follower) && r.remoteLeo[follower - 1] !== leo(r);
 }
 
 export function proposeShrink(k: Rules, r: ReplicaContext, follower: BrokerId): Reaction<ReplicaContext> {
@@ -198,6 +202,7 @@ export function proposeShrink(k: Rules, r: ReplicaContext, follower: BrokerId): 
 function proposeIsr(r: ReplicaContext, isr: readonly BrokerId[]): Reaction<ReplicaContext> {
   const next = draft(r);
   next.pendingIsr = isr;
+  next.alterInFlight = true;
   return sending(next, {
     kind: 'AlterPartition', from: r.id, to: 0, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch,
     isr, memberEpochs: isr.map((b) => (b === r.id ? r.incarnation : r.remoteBrokerEpoch[b - 1])),
@@ -215,13 +220,35 @@ export function answersPendingProposal(r: ReplicaContext, res: AlterPartitionRes
 }
 
 /**
- * H3/X3: an accepted change replaces the ISR and the HW is computed again. INELIGIBLE_REPLICA says
- * the change was not applied and the partition epoch is current, so the proposal is rolled back
- * to the committed ISR (and the HW is not computed again). Any other error, or an answer for an
- * older leader or partition epoch, leaves the proposal pending until metadata replaces it.
+ * The errors Partition.handleAlterPartitionError gives up on; it resubmits the proposal on any
+ * other (NOT_CONTROLLER among them), and rolls back to the committed ISR on the first two.
  */
-export function applyAlterResult(k: Rules, r: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
-  const rejected = res.error === 'INELIGIBLE_REPLICA';
+const GIVES_UP: ReadonlySet<string> = new Set([
+  'OPERATION_NOT_ATTEMPTED', 'INELIGIBLE_REPLICA', 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID', 'FENCED_LEADER_EPOCH',
+  'INVALID_UPDATE_VERSION', 'INVALID_REQUEST', 'NEW_LEADER_ELECTED',
+]);
+const ROLLS_BACK: ReadonlySet<string> = new Set(['OPERATION_NOT_ATTEMPTED', 'INELIGIBLE_REPLICA']);
+
+/** S2: the controller has answered this broker's AlterPartition; another may be sent. */
+export function forgetAlterInFlight(r: ReplicaContext): ReplicaContext {
+  if (!r.alterInFlight) return r;
+  const next = draft(r);
+  next.alterInFlight = false;
+  return next;
+}
+
+/**
+ * H3/X3: an accepted change replaces the ISR and the HW is computed again. INELIGIBLE_REPLICA (or
+ * OPERATION_NOT_ATTEMPTED, what an older controller answers instead) says the change was not applied and the partition epoch is current, so the proposal is rolled back
+ * to the committed ISR (and the HW is not computed again). An error outside Partition's handled
+ * set is retried: the proposal is sent again (with the broker epochs the leader knows now).
+ * Any other error, or an answer for an older leader or partition epoch, leaves the proposal
+ * pending until metadata replaces it.
+ */
+export function applyAlterResult(k: Rules, answered: ReplicaContext, res: AlterPartitionResponse): Reaction<ReplicaContext> {
+  if (res.error !== null && !GIVES_UP.has(res.error)) return proposeIsr(answered, answered.pendingIsr!);
+  const r = forgetAlterInFlight(answered);
+  const rejected = res.error !== null && ROLLS_BACK.has(res.error);
   if (!rejected && (res.error !== null || res.leaderEpoch !== r.leaderEpoch || res.partitionEpoch < r.partitionEpoch)) return quiet(r);
   const next = draft(r);
   next.pendingIsr = null;

@@ -52,6 +52,11 @@ export interface ReplicaContext {
   readonly pendingIsr: readonly BrokerId[] | null;
   /** acks=all requests parked in DelayedProduce. */
   readonly pendingAcks: readonly PendingAck[];
+  /**
+   * S2: this broker's AlterPartitionManager has a request out that the controller has not answered
+   * (kept across leadership changes, forgotten by a crash); no other may be sent until it is.
+   */
+  readonly alterInFlight: boolean;
   // --- follower only ---
   readonly fetchInFlight: boolean;
   /** KIP-101/KIP-279: the follower must ask OffsetsForLeaderEpoch before it fetches. */
@@ -87,7 +92,7 @@ export function draft(r: ReplicaContext): Draft {
     cleanShutdown: r.cleanShutdown, knownMetadata: r.knownMetadata, controllerEpoch: r.controllerEpoch, leader: r.leader,
     leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, isr: r.isr, brokerEpochs: r.brokerEpochs, fenced: r.fenced,
     leso: r.leso, remoteLeo: r.remoteLeo, remoteBrokerEpoch: r.remoteBrokerEpoch, pendingIsr: r.pendingIsr, pendingAcks: r.pendingAcks,
-    fetchInFlight: r.fetchInFlight, needsEpochQuery: r.needsEpochQuery, pendingTruncation: r.pendingTruncation,
+    alterInFlight: r.alterInFlight, fetchInFlight: r.fetchInFlight, needsEpochQuery: r.needsEpochQuery, pendingTruncation: r.pendingTruncation,
   };
 }
 
@@ -131,6 +136,7 @@ export function initialReplica(id: BrokerId, rf: number): Draft {
     remoteBrokerEpoch: blank.remoteBrokerEpoch,
     pendingIsr: null,
     pendingAcks: NONE,
+    alterInFlight: false,
     fetchInFlight: false,
     needsEpochQuery: false,
     pendingTruncation: -1,

@@ -20,7 +20,7 @@ import type {
 import { NO_LEADER } from './types.ts';
 import { type Draft, type ReplicaContext, draft, initialReplica, leo, truncateTo } from './replica-context.ts';
 import {
-  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
+  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader, forgetAlterInFlight,
   canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from './leader.ts';
 import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
@@ -112,7 +112,15 @@ export function createReplicaMachine(k: Rules) {
         isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>
         epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
+      /**
+       * F2 at a follower (Partition.getLocalLog): the epoch is checked before leadership, so a request
+       * in another epoch is fenced or unknown there too. A broker that has not replayed the partition's
+       * metadata since it restarted does not host it yet and answers NOT_LEADER_OR_FOLLOWER.
+       */
+      isEpochFencedAtFollower: ({ context, event }: Args) => context.knownMetadata >= 0 &&
+        epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
       isStaleIncarnation: ({ context, event }: Args) => isStaleIncarnation(k, context, as<'FetchRequest'>(event).message),
+      hasUndefinedEpochEnd: ({ context, event }: Args) => k.truncation.hasUndefinedEpochEnd(context, as<'FetchRequest'>(event).message),
       isDiverging: ({ context, event }: Args) => k.truncation.divergence(context, as<'FetchRequest'>(event).message) !== null,
       isBeyondLogEnd: ({ context, event }: Args) => as<'FetchRequest'>(event).message.fetchOffset > leo(context),
       answersPendingProposal: ({ context, event }: Args) =>
@@ -164,6 +172,7 @@ export function createReplicaMachine(k: Rules) {
       proposeShrink: react((context: ReplicaContext, event: ReplicaEvent) => proposeShrink(k, context, as<'LagElapsed'>(event).follower)),
       applyAlterResult: react((context: ReplicaContext, event: ReplicaEvent) =>
         applyAlterResult(k, context, as<'AlterPartitionResponse'>(event).message)),
+      forgetAlterInFlight: assign(({ context }: Args) => forgetAlterInFlight(context)),
       crash: assign(({ context, event }: Args) => crash(context, as<'Crash'>(event).keep)),
       restart: assign(({ context, event }: Args) => restart(k, context, as<'Restart'>(event).incarnation)),
       shutDown: assign(({ context }: Args) => shutDown(context)),
@@ -188,8 +197,15 @@ export function createReplicaMachine(k: Rules) {
           FetchResponse: { guard: 'isCurrentResponse', actions: 'handleFetchResponse' },
           EpochResponse: { guard: 'isCurrentResponse', actions: 'handleEpochResponse' },
           FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
-          FetchRequest: { actions: 'rejectNotLeader' },
-          EpochRequest: { actions: 'rejectNotLeader' },
+          FetchRequest: [
+            { guard: 'isEpochFencedAtFollower', actions: 'rejectEpoch' },
+            { actions: 'rejectNotLeader' },
+          ],
+          EpochRequest: [
+            { guard: 'isEpochFencedAtFollower', actions: 'rejectEpoch' },
+            { actions: 'rejectNotLeader' },
+          ],
+          AlterPartitionResponse: { actions: 'forgetAlterInFlight' },
           Crash: { target: 'offline', actions: 'crash' },
           ShutDown: { target: 'offline', actions: 'shutDown' },
           CheckpointHw: { actions: 'checkpointHw' },
@@ -210,6 +226,7 @@ export function createReplicaMachine(k: Rules) {
           FetchRequest: [
             { guard: 'isEpochFenced', actions: 'rejectEpoch' },
             { guard: 'isStaleIncarnation', actions: 'rejectNotLeader' },
+            { guard: 'hasUndefinedEpochEnd', actions: 'answerOutOfRange' },
             { guard: 'isDiverging', actions: 'answerDiverging' },
             { guard: 'isBeyondLogEnd', actions: 'answerOutOfRange' },
             { actions: 'serveFetch' },
@@ -219,7 +236,10 @@ export function createReplicaMachine(k: Rules) {
             { actions: 'answerEpochQuery' },
           ],
           LagElapsed: { guard: 'canShrinkIsr', actions: 'proposeShrink' },
-          AlterPartitionResponse: { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
+          AlterPartitionResponse: [
+            { guard: 'answersPendingProposal', actions: 'applyAlterResult' },
+            { actions: 'forgetAlterInFlight' },
+          ],
           Crash: { target: 'offline', actions: 'crash' },
           ShutDown: { target: 'offline', actions: 'shutDown' },
           CheckpointHw: { actions: 'checkpointHw' },

@@ -40,6 +40,11 @@ export interface TruncationRule {
   lastFetchedEpoch(r: ReplicaContext): number;
   /** F4: the leader's end offset for the follower's last fetched epoch when the logs diverge, else null. */
   divergence(leader: ReplicaContext, req: FetchRequest): EpochEndOffset | null;
+  /**
+   * F4: the fetch carries a last fetched epoch whose end offset the leader cannot define; Kafka
+   * answers OFFSET_OUT_OF_RANGE (Partition.readRecords) before it looks for a divergence.
+   */
+  hasUndefinedEpochEnd(leader: ReplicaContext, req: FetchRequest): boolean;
 }
 
 /** T0 (before 0.11): truncate to the local HW; nothing is asked of the leader. */
@@ -51,6 +56,7 @@ const truncateToHw: TruncationRule = {
   truncationFor: (r) => ({ offset: Math.min(r.hw, leo(r)), done: true }),
   lastFetchedEpoch: () => -1,
   divergence: () => null,
+  hasUndefinedEpochEnd: () => false,
 };
 
 /**
@@ -101,7 +107,13 @@ const divergingEpoch: TruncationRule = {
   divergence: (leader, req) => {
     if (req.lastFetchedEpoch < 0) return null;
     const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
+    if (found.epoch < 0 || found.end < 0) return null;
     return found.epoch < req.lastFetchedEpoch || found.end < req.fetchOffset ? found : null;
+  },
+  hasUndefinedEpochEnd: (leader, req) => {
+    if (req.lastFetchedEpoch < 0) return false;
+    const found = endOffsetForEpoch(leader.cache, leo(leader), req.lastFetchedEpoch);
+    return found.epoch < 0 || found.end < 0;
   },
 };
 
@@ -130,7 +142,7 @@ export interface Rules {
   readonly fetch: {
     /** F1/F2 (KIP-320): fetches carry the leader epoch and the serving replica fences on it. */
     readonly carriesLeaderEpoch: boolean;
-    /** F3 (KIP-903): a fetch from an older incarnation than the registered one is refused. */
+    /** F3 (KAFKA-15221, KRaft only): a fetch from an older incarnation than the registered one is refused. */
     readonly checksBrokerEpoch: boolean;
     /** F4 (KAFKA-13141): a diverging fetch does not update the follower's fetch state. */
     readonly divergingSkipsFollowerUpdate: boolean;
@@ -152,8 +164,10 @@ export interface Rules {
     readonly requiresHw: boolean;
     /** X2 (KAFKA-7128): the follower's LEO has reached the leader epoch start offset. */
     readonly requiresLeso: boolean;
-    /** X2 (KIP-841, KIP-903): the follower is unfenced at the broker epoch it fetched with. */
+    /** X2 (KIP-841): the follower's broker is unfenced (alive, for the ZooKeeper leader). */
     readonly checksBrokerState: boolean;
+    /** X2 (KIP-903, KRaft only): the follower fetched with the broker epoch the leader's metadata shows. */
+    readonly checksBrokerEpoch: boolean;
   };
   /** H1 (KAFKA-15583): the HW stays put while the ISR is below the effective min ISR. */
   readonly hwRequiresMinIsr: boolean;
@@ -175,14 +189,22 @@ export interface Rules {
     readonly kind: 'zk' | 'kraft';
     /** M3: a controller-initiated ISR shrink bumps the leader epoch (ZooKeeper; KRaft before KAFKA-15021). */
     readonly shrinkBumpsLeaderEpoch: boolean;
+    /**
+     * M3/S6: a shrink the leader asks for with AlterPartition bumps it too. Only KRaft before
+     * KAFKA-15021: its PartitionChangeBuilder bumps on every shrink, whoever asks; the ZooKeeper
+     * controller keeps the leader's epoch.
+     */
+    readonly leaderShrinkBumpsLeaderEpoch: boolean;
     /** L7 (KRaft): a new incarnation registers fenced and is unfenced by its first heartbeat. */
     readonly registersFenced: boolean;
   };
   readonly alterPartition: {
     /** S3: the request's partition epoch must be the controller's. */
     readonly checksPartitionEpoch: boolean;
-    /** S3 (KIP-841, KIP-903): every proposed member is unfenced at the broker epoch the leader saw. */
+    /** S3 (KIP-841): every proposed member is unfenced (alive, for the ZooKeeper controller). */
     readonly checksBrokerState: boolean;
+    /** S3 (KIP-903, KRaft only): every proposed member is at the broker epoch the leader saw, unless sent as -1. */
+    readonly checksBrokerEpoch: boolean;
   };
   readonly election: {
     /** R1-R5 (KIP-966): eligible leader replicas. */
@@ -226,14 +248,17 @@ export function resolveRules(c: ClusterConfig): Rules {
     restartFollowingOnEpochChange: c.truncateOnEveryEpochChange,
     fetch: {
       carriesLeaderEpoch: c.fetchCarriesLeaderEpoch,
-      checksBrokerEpoch: c.isrEligibilityChecksBrokerState,
+      checksBrokerEpoch: c.controller === 'kraft' && c.fetchChecksBrokerEpoch,
       divergingSkipsFollowerUpdate: c.skipFollowerUpdateOnDiverging,
       truncateBeforeHwUpdate: c.truncateBeforeHwUpdate,
       dropsStaleResponses: true,
       followersFetch: true,
     },
     newLeader: { writesEpochEntry: c.epochEntryOnBecomeLeader, forgetsFollowers: true },
-    isrJoin: { requiresHw: true, requiresLeso: c.isrJoinRequiresLeso, checksBrokerState: c.isrEligibilityChecksBrokerState },
+    isrJoin: {
+      requiresHw: true, requiresLeso: c.isrJoinRequiresLeso, checksBrokerState: c.isrEligibilityChecksBrokerState,
+      checksBrokerEpoch: c.controller === 'kraft' && c.isrEligibilityChecksBrokerEpoch,
+    },
     hwRequiresMinIsr: c.hwRequiresMinIsr,
     isrWrites: c.asyncAlterPartition ? 'alterPartition' : 'direct',
     // A direct write takes effect within the step that proposes it: the HW counts the ISR in effect.
@@ -242,9 +267,13 @@ export function resolveRules(c: ClusterConfig): Rules {
     controller: {
       kind: c.controller,
       shrinkBumpsLeaderEpoch: c.controller === 'zk' || c.bumpLeaderEpochOnIsrShrink,
+      leaderShrinkBumpsLeaderEpoch: c.controller === 'kraft' && c.bumpLeaderEpochOnIsrShrink,
       registersFenced: c.controller === 'kraft',
     },
-    alterPartition: { checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState },
+    alterPartition: {
+      checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState,
+      checksBrokerEpoch: c.controller === 'kraft' && c.isrEligibilityChecksBrokerEpoch,
+    },
     election: {
       elr: c.elr, lastKnownLeader: c.lastKnownLeaderElection, unclean: c.unclean,
       lastKnownLeaderMustBeUnfenced: c.lastKnownLeaderMustBeUnfenced,
@@ -278,22 +307,23 @@ export function epochFencing(k: Rules, r: ReplicaContext, requestEpoch: number):
   return null;
 }
 
-/** F3 (KIP-903): a fetch from an older incarnation than the registered one is refused. */
+/** F3 (KAFKA-15221, KRaft only): a fetch from an older incarnation than the registered one is refused (Replica.updateFetchStateOrThrow). */
 export function isStaleIncarnation(k: Rules, r: ReplicaContext, req: FetchRequest): boolean {
   return k.fetch.checksBrokerEpoch && req.brokerEpoch < r.brokerEpochs[req.from - 1];
 }
 
 /**
  * X2: a follower joins the ISR when it is not an observer, its LEO has reached the leader's HW
- * (and, from KAFKA-7128, the leader's epoch start offset), and, with KIP-841/903, the leader's
- * metadata shows it unfenced at the broker epoch it fetched with. No lag-time condition.
+ * (and, from KAFKA-7128, the leader's epoch start offset), with KIP-841 the leader's metadata
+ * shows it unfenced, and with KIP-903 (KRaft) at the broker epoch it fetched with
+ * (Partition.isReplicaIsrEligible). No lag-time condition.
  */
 export function canJoinIsr(k: Rules, leader: ReplicaContext, follower: BrokerId): boolean {
   const followerLeo = leader.remoteLeo[follower - 1];
   if (isObserver(k, follower) || leader.isr.includes(follower)) return false;
   const caughtUp = k.isrJoin.requiresHw ? followerLeo >= leader.hw : followerLeo >= 0;
   if (!caughtUp || (k.isrJoin.requiresLeso && followerLeo < leader.leso)) return false;
-  if (!k.isrJoin.checksBrokerState) return true;
   const i = follower - 1;
-  return !leader.fenced[i] && leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];
+  if (k.isrJoin.checksBrokerState && leader.fenced[i]) return false;
+  return !k.isrJoin.checksBrokerEpoch || leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];
 }

@@ -26,6 +26,8 @@ const kafka010: ProtocolSwitches = {
   controller: 'zk',
   lastKnownLeaderMustBeUnfenced: false,
   isrEligibilityChecksBrokerState: false,
+  isrEligibilityChecksBrokerEpoch: false,
+  fetchChecksBrokerEpoch: false,
   consumerValidatesEpoch: false,
   followerReadsIsrOnly: false,
 };
@@ -44,11 +46,14 @@ const kafka27: ProtocolSwitches = {
   ...kafka22, truncation: 'diverging-epoch', asyncAlterPartition: true, hwUsesMaximalIsr: true, consumerValidatesEpoch: true,
 };
 const kafka30: ProtocolSwitches = { ...kafka27, skipFollowerUpdateOnDiverging: true };
-// 3.5 is also the first preset after 3.4, whose leaders name only ISR members as read replicas (KAFKA-14372).
+// 3.5 is also the first preset after 3.3, which refuses fenced brokers in the ISR (KIP-841), and 3.4, whose
+// leaders name only ISR members as read replicas (KAFKA-14372). Its ZooKeeper controller ignores KIP-903's broker epochs.
 const kafka35: ProtocolSwitches = {
-  ...kafka30, truncateBeforeHwUpdate: true, isrEligibilityChecksBrokerState: true, followerReadsIsrOnly: true,
+  ...kafka30, truncateBeforeHwUpdate: true, isrEligibilityChecksBrokerState: true, isrEligibilityChecksBrokerEpoch: true, followerReadsIsrOnly: true,
 };
-const kafka37: ProtocolSwitches = { ...kafka35, hwRequiresMinIsr: true, controller: 'kraft', bumpLeaderEpochOnIsrShrink: false };
+const kafka37: ProtocolSwitches = {
+  ...kafka35, hwRequiresMinIsr: true, controller: 'kraft', bumpLeaderEpochOnIsrShrink: false, fetchChecksBrokerEpoch: true,
+};
 const kafka41: ProtocolSwitches = { ...kafka37, elr: true, lastKnownLeaderElection: true, lastKnownLeaderMustBeUnfenced: true };
 
 /** Named protocol versions, oldest first. */

@@ -86,9 +86,18 @@ describe('partition changes (S4-S6, M3, R2)', () => {
       .toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 1, partitionEpoch: 1 });
   });
 
-  it('S6: a shrink the leader asks for bumps only the partition epoch', () => {
-    const k = rules({ protocol: 'kafka-3.5' });
-    expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ isr: [1, 2], leaderEpoch: 0, partitionEpoch: 1 });
+  it('S6: a shrink the leader asks for bumps only the partition epoch with ZooKeeper, and in KRaft from KAFKA-15021', () => {
+    for (const k of [rules({ protocol: 'kafka-3.5' }), rules({ protocol: 'kafka-3.7' })]) {
+      expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ isr: [1, 2], leaderEpoch: 0, partitionEpoch: 1 });
+    }
+  });
+
+  it('M3/S6: a KRaft controller before KAFKA-15021 bumps the leader epoch on the leader\'s shrink too, and answers with it', () => {
+    const k = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 1, partitionEpoch: 1 });
+    const req: AlterPartition = { kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] };
+    expect(handleAlterPartition(k, controller(k), req).sent[0]).toMatchObject({ error: null, leaderEpoch: 1, isr: [1, 2] });
+    expect(applyChange(k, controller(k), [1, 2, 3], { byLeader: true })).toEqual(controller(k));
   });
 
   it('S5: without ELR the last ISR member stays, leaderless; with ELR the ISR empties', () => {
@@ -106,6 +115,17 @@ describe('partition changes (S4-S6, M3, R2)', () => {
     expect(two.registration).toMatchObject({ leader: 1, isr: [1], elr: [3] });
     expect(unfenceBroker(today, two, 3).registration.elr).toEqual([3]);
     expect(applyChange(today, two, [1, 3], { byLeader: true }).registration.elr).toEqual([]);
+  });
+
+  it('R3 (maybeUpdateLastKnownLeader): the last known leader is recorded when the ISR empties, not whenever the partition is leaderless', () => {
+    // A bounce that keeps the ISR (switch restartLeavesIsr) leaves the partition leaderless with ISR {1}: nothing is recorded.
+    const bounce = rules({ restartLeavesIsr: true });
+    const bounced = registerBroker(bounce, controller(bounce, { isr: [1] }), 1, 2, false).registration;
+    expect(bounced).toMatchObject({ leader: NO_LEADER, isr: [1], lastKnownLeader: NO_LEADER });
+    // Without the last-known-leader election Kafka keeps the field for the last known ELR, which the model does not have.
+    const noLastLeader = rules({ lastKnownLeaderElection: false });
+    expect(fenceBroker(noLastLeader, controller(noLastLeader, { isr: [1] }), 1).registration).toMatchObject({ isr: [], lastKnownLeader: NO_LEADER });
+    expect(fenceBroker(today, controller(today, { isr: [1] }), 1).registration).toMatchObject({ isr: [], lastKnownLeader: 1 });
   });
 
   it('a change that changes nothing is no change: no epoch or offset moves', () => {
@@ -174,12 +194,31 @@ describe('AlterPartition (S3, O4)', () => {
     expect(alterPartitionError(today, c, request({ leaderEpoch: 1, partitionEpoch: 1 }))).toBeNull();
   });
 
+  it('S3: a newer leader or partition epoch than the controller\'s is NOT_CONTROLLER, checked first (validateAlterPartitionData)', () => {
+    const c = controller(today, { leaderEpoch: 1, partitionEpoch: 1 });
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 2, partitionEpoch: 1 }))).toBe('NOT_CONTROLLER');
+    // A newer partition epoch comes before the older leader epoch and the sender that does not lead.
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 0, partitionEpoch: 2, from: 2 }))).toBe('NOT_CONTROLLER');
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 1, partitionEpoch: 2 }))).toBe('NOT_CONTROLLER');
+  });
+
   it('S3 (KIP-841, KIP-903): a fenced member, or one at another broker epoch, is INELIGIBLE_REPLICA; before 3.5 it was accepted', () => {
     const old = rules({ protocol: 'kafka-3.0' });
     const c = controller(today, {}, { brokerEpochs: [1, 2, 1] });
     expect(alterPartitionError(today, c, request())).toBe('INELIGIBLE_REPLICA');
     expect(alterPartitionError(today, controller(today, {}, { fenced: fenced(2) }), request())).toBe('INELIGIBLE_REPLICA');
     expect(alterPartitionError(old, c, request())).toBeNull();
+  });
+
+  it('S3: KIP-841 (3.3, both controllers) refuses a fenced member; KIP-903 (3.5) adds the broker epoch in KRaft only', () => {
+    const atOtherEpoch = controller(today, {}, { brokerEpochs: [1, 2, 1] });
+    const fencedMember = controller(today, {}, { fenced: fenced(2) });
+    const kafka33 = rules({ protocol: 'kafka-3.0', isrEligibilityChecksBrokerState: true });
+    const zk35 = rules({ protocol: 'kafka-3.5' });
+    const kraft35 = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    for (const k of [kafka33, zk35, kraft35]) expect(alterPartitionError(k, fencedMember, request())).toBe('INELIGIBLE_REPLICA');
+    for (const k of [kafka33, zk35]) expect(alterPartitionError(k, atOtherEpoch, request())).toBeNull();
+    expect(alterPartitionError(kraft35, atOtherEpoch, request())).toBe('INELIGIBLE_REPLICA');
   });
 
   it('S3: a member whose broker epoch the leader sends as -1 (not heard from in its epoch) skips the broker-epoch check, as in Kafka', () => {

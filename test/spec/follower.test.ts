@@ -10,7 +10,9 @@ import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, isC
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
 import { resolveRules } from '../../spec/rules.ts';
-import { NO_LEADER, type EpochResponse, type Entry, type FetchResponse, type MetadataImage } from '../../spec/types.ts';
+import { NO_LEADER, type EpochRequest, type EpochResponse, type Entry, type FetchRequest, type FetchResponse, type MetadataImage } from '../../spec/types.ts';
+import { Cluster } from '../../spec/cluster.ts';
+import type { ReplicaEvent, SendEvent } from '../../spec/replica.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
 const today = rules();
@@ -213,5 +215,48 @@ describe('applying an OffsetsForLeaderEpoch answer (T1, T2)', () => {
   it('an error only ends the request', () => {
     const r = followerWith([e(0, 1)], { needsEpochQuery: true, fetchInFlight: true });
     expect(handleEpochResponse(k, r, epochResponse({ epoch: -1, end: -1 }, 'FENCED_LEADER_EPOCH'))).toEqual({ ...r, fetchInFlight: false });
+  });
+});
+
+describe('requests that reach a follower (F2, S2)', () => {
+  const cluster = new Cluster(makeConfig());
+  /** Broker 2 steps as a follower in leader epoch 1; what it answers a request from broker 3. */
+  const answerOf = (request: FetchRequest | EpochRequest, fields: Partial<ReplicaContext> = {}) => {
+    const r = cluster.replica.step('follower', followerWith([e(0, 1)], { leaderEpoch: 1, ...fields }), {
+      type: request.kind, message: request,
+    } as ReplicaEvent);
+    return (r!.emitted as SendEvent[]).flatMap((x) => x.messages)[0] as FetchResponse | EpochResponse;
+  };
+  const fetch = (currentLeaderEpoch: number): FetchRequest => ({
+    kind: 'FetchRequest', from: 3, to: 2, fetchOffset: 1, lastFetchedEpoch: 0, currentLeaderEpoch, brokerEpoch: 1, sentInEpoch: currentLeaderEpoch,
+  });
+  const query = (currentLeaderEpoch: number): EpochRequest => ({
+    kind: 'EpochRequest', from: 3, to: 2, epoch: 0, currentLeaderEpoch, sentInEpoch: currentLeaderEpoch, brokerEpoch: 1,
+  });
+
+  it('F2 (Partition.getLocalLog): the epoch is checked before leadership, at a follower too', () => {
+    for (const request of [fetch, query]) {
+      expect(answerOf(request(0)).error).toBe('FENCED_LEADER_EPOCH');
+      expect(answerOf(request(2)).error).toBe('UNKNOWN_LEADER_EPOCH');
+      expect(answerOf(request(1)).error).toBe('NOT_LEADER_OR_FOLLOWER');
+    }
+  });
+
+  it('F2: a restarted broker that has not replayed metadata yet does not host the partition: NOT_LEADER_OR_FOLLOWER', () => {
+    expect(answerOf(fetch(2), { knownMetadata: -1 }).error).toBe('NOT_LEADER_OR_FOLLOWER');
+  });
+
+  it('F2: before KIP-320 requests carry no epoch, and a follower answers NOT_LEADER_OR_FOLLOWER', () => {
+    const old = new Cluster(makeConfig({ protocol: 'kafka-2.0' }));
+    const r = old.replica.step('follower', followerWith([e(0, 1)], { leaderEpoch: 1 }), { type: 'FetchRequest', message: fetch(0) } as ReplicaEvent);
+    expect(((r!.emitted as SendEvent[]).flatMap((x) => x.messages)[0] as FetchResponse).error).toBe('NOT_LEADER_OR_FOLLOWER');
+  });
+
+  it('S2: the controller\'s answer to an AlterPartition sent while leading frees the broker\'s one request slot', () => {
+    const r = cluster.replica.step('follower', followerWith([], { alterInFlight: true }), {
+      type: 'AlterPartitionResponse',
+      message: { kind: 'AlterPartitionResponse', from: 0, to: 2, error: null, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 1, proposedIsr: [1, 2], proposedAtEpoch: 0 },
+    } as ReplicaEvent);
+    expect((r!.context as ReplicaContext).alterInFlight).toBe(false);
   });
 });

@@ -8,12 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { makeConfig, type ClusterConfig } from '../../spec/config.ts';
 import {
   advanceHw, answerDiverging, answerEpochQuery, answerOutOfRange, answersPendingProposal, appendAsLeader, applyAlterResult,
-  becomeLeader, canShrinkIsr, lacksMinIsr, maximalIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
+  becomeLeader, canShrinkIsr, forgetAlterInFlight, lacksMinIsr, maximalIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
 } from '../../spec/leader.ts';
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
-import { resolveRules } from '../../spec/rules.ts';
-import type { AlterPartitionResponse, Entry, FetchRequest, MetadataImage } from '../../spec/types.ts';
+import { isStaleIncarnation, resolveRules } from '../../spec/rules.ts';
+import type { AlterPartitionResponse, Entry, FetchRequest, FetchResponse, MetadataImage } from '../../spec/types.ts';
+import { Cluster } from '../../spec/cluster.ts';
+import { handleFetchResponse } from '../../spec/follower.ts';
+import type { ReplicaEvent, SendEvent } from '../../spec/replica.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
 const today = rules();
@@ -153,6 +156,41 @@ describe('serving fetches (F4-F7, F9)', () => {
     expect(r.context.remoteLeo).toEqual([-1, -1, -1]);
   });
 
+  it('F3 (KAFKA-15221, 3.7, KRaft only): a fetch from an older incarnation than the registered one is refused', () => {
+    const r = leaderWith([e(0, 1)], { brokerEpochs: [1, 1, 2] });
+    const old = fetchFrom(3, 1, { brokerEpoch: 1 });
+    expect(isStaleIncarnation(today, r, old)).toBe(true);
+    expect(isStaleIncarnation(rules({ protocol: 'kafka-3.7' }), r, old)).toBe(true);
+    expect(isStaleIncarnation(today, r, fetchFrom(3, 1, { brokerEpoch: 2 }))).toBe(false);
+    // 3.5 and 3.6 record the broker epoch (KIP-903) but refuse nothing; a ZooKeeper leader never does.
+    for (const k of [rules({ protocol: 'kafka-3.5' }), rules({ protocol: 'kafka-3.5', controller: 'kraft' }), rules({ protocol: 'kafka-3.7', controller: 'zk' })]) {
+      expect(isStaleIncarnation(k, r, old)).toBe(false);
+    }
+  });
+
+  it('F4 (Partition.readRecords): a last fetched epoch whose end the leader cannot define is OFFSET_OUT_OF_RANGE, not a divergence', () => {
+    const config = makeConfig({ epochEntryOnBecomeLeader: false });
+    const k = resolveRules(config);
+    // Leading in epoch 2 without an entry for it; broker 2 wrote a record in epoch 1, which the leader never saw.
+    const leader = leaderWith([e(0, 1), e(0, 2)], { leaderEpoch: 2, hw: 1 });
+    const req = fetchFrom(2, 3, { lastFetchedEpoch: 1, currentLeaderEpoch: 2, sentInEpoch: 2 });
+    expect(k.truncation.hasUndefinedEpochEnd(leader, req)).toBe(true);
+    expect(k.truncation.divergence(leader, req)).toBeNull();
+    const r = new Cluster(config).replica.step('leader', leader, { type: 'FetchRequest', message: req } as ReplicaEvent);
+    const reply = (r!.emitted as SendEvent[]).flatMap((x) => x.messages)[0] as FetchResponse;
+    expect(reply).toMatchObject({ error: 'OFFSET_OUT_OF_RANGE', diverging: null, leaderLeo: 2 });
+    // F9: the follower truncates to the leader's LEO, not to its own HW.
+    const follower = { ...leaderWith([e(0, 1), e(0, 2), e(1, 3)], { leader: 1, leaderEpoch: 2, hw: 1 }, 2), fetchInFlight: true };
+    expect(handleFetchResponse(k, follower, { ...reply, fetchOffset: 3 }).log).toHaveLength(2);
+  });
+
+  it('F4: a defined end below the fetch offset is still a divergence', () => {
+    const leader = leaderWith([e(0, 1), e(2, 2)], { leaderEpoch: 2 });
+    const req = fetchFrom(2, 2, { lastFetchedEpoch: 1, currentLeaderEpoch: 2, sentInEpoch: 2 });
+    expect(today.truncation.hasUndefinedEpochEnd(leader, req)).toBe(false);
+    expect(today.truncation.divergence(leader, req)).toEqual({ epoch: 0, end: 1 });
+  });
+
   it('F2: an OffsetsForLeaderEpoch refused carries the error and no answer', () => {
     const req = { kind: 'EpochRequest' as const, from: 2, to: 1, epoch: 0, currentLeaderEpoch: 0, sentInEpoch: 0, brokerEpoch: 1 };
     const r = rejectFetch(leaderWith([]), req, 'FENCED_LEADER_EPOCH');
@@ -200,6 +238,18 @@ describe('ISR expansion (X1-X3)', () => {
       expect(serveFetch(today, r, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
       expect(serveFetch(rules({ protocol: 'kafka-3.0' }), r, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
     }
+  });
+
+  it('X2: KIP-841 (3.3) refuses a fenced follower before KIP-903 (3.5, KRaft only) checks its broker epoch', () => {
+    const kafka33 = rules({ protocol: 'kafka-3.0', isrEligibilityChecksBrokerState: true });
+    const kraft35 = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
+    const zk35 = rules({ protocol: 'kafka-3.5' });
+    const stale = behind({ brokerEpochs: [1, 1, 2] });
+    const fenced = behind({ fenced: [false, false, true] });
+    for (const k of [kafka33, zk35, kraft35]) expect(serveFetch(k, fenced, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
+    // The ZooKeeper leader asks only whether the broker is alive (Partition.isReplicaIsrEligible).
+    for (const k of [kafka33, zk35]) expect(serveFetch(k, stale, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
+    expect(serveFetch(kraft35, stale, fetchFrom(3, 2)).context.pendingIsr).toBeNull();
   });
 
   it('S2: no expansion while another change is in flight', () => {
@@ -258,10 +308,35 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
     expect(r.context).toMatchObject({ isr: [1, 2, 3], pendingIsr: null, hw: 1 });
   });
 
-  it('any other error, or an answer for an older leader epoch, leaves the proposal pending', () => {
+  it('X3: an error outside Partition\'s handled set (NOT_CONTROLLER) sends the same proposal again', () => {
+    const r = applyAlterResult(today, pending(), answer({ error: 'NOT_CONTROLLER', isr: [1, 2, 3], partitionEpoch: 0 }));
+    expect(r.context).toEqual(pending());
+    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] }]);
+  });
+
+  it('any other error, or an answer for an older leader epoch, leaves the proposal pending (the request is answered)', () => {
     for (const res of [answer({ error: 'INVALID_UPDATE_VERSION' }), answer({ leaderEpoch: -1 })]) {
-      expect(applyAlterResult(today, pending(), res).context).toEqual(pending());
+      expect(applyAlterResult(today, pending(), res).context).toEqual({ ...pending(), alterInFlight: false });
     }
+  });
+
+  it('X3: OPERATION_NOT_ATTEMPTED rolls the proposal back like INELIGIBLE_REPLICA (Partition.handleAlterPartitionError)', () => {
+    const r = applyAlterResult(today, pending(), answer({ error: 'OPERATION_NOT_ATTEMPTED', isr: [1, 2, 3], partitionEpoch: 0 }));
+    expect(r.context).toMatchObject({ isr: [1, 2, 3], pendingIsr: null, alterInFlight: false, hw: 1 });
+  });
+
+  it('S2: while an AlterPartition is unanswered, even one metadata has overtaken, the leader proposes nothing (AlterPartitionManager)', () => {
+    // Metadata replaced the proposal; the controller's answer to it is still on its way.
+    const overtaken = { ...pending(), pendingIsr: null };
+    expect(overtaken.alterInFlight).toBe(true);
+    expect(canShrinkIsr(overtaken, 3)).toBe(false);
+    const expanding = serveFetch(today, { ...overtaken, isr: [1, 2], hw: 1 }, fetchFrom(3, 2));
+    expect(expanding.context.pendingIsr).toBeNull();
+    expect(expanding.sent.map((m) => m.kind)).toEqual(['FetchResponse']);
+    // Once the answer arrives, proposals may go out again.
+    const answered = forgetAlterInFlight(overtaken);
+    expect(canShrinkIsr(answered, 3)).toBe(true);
+    expect(serveFetch(today, { ...answered, isr: [1, 2], hw: 1 }, fetchFrom(3, 2)).context.pendingIsr).toEqual([1, 2, 3]);
   });
 });
 

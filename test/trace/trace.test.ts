@@ -4,6 +4,7 @@ import { replay, ReplayError } from '../../src/trace/replay.ts';
 import { renderTraceText } from '../../src/report/text.ts';
 import { exploreExhaustive } from '../../src/explore/index.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
+import { configOfRecord } from '../../spec/config.ts';
 
 describe('trace files', () => {
   it('round-trip through JSON and replay to the recorded violation', () => {
@@ -40,5 +41,15 @@ describe('trace files', () => {
       expect((e as Error).message).toContain(where);
       expect((e as Error).message).not.toContain('\n');
     }
+  });
+});
+
+describe('trace headers written by earlier versions of the model', () => {
+  it('read a switch since split as all of its parts: isrEligibilityChecksBrokerState=false turned off KIP-841, KIP-903 and KAFKA-15221', () => {
+    const off = configOfRecord({ protocol: 'kafka-4.1', isrEligibilityChecksBrokerState: false });
+    expect(off).toMatchObject({ isrEligibilityChecksBrokerState: false, isrEligibilityChecksBrokerEpoch: false, fetchChecksBrokerEpoch: false });
+    const partOn = configOfRecord({ protocol: 'kafka-4.1', isrEligibilityChecksBrokerState: false, fetchChecksBrokerEpoch: true });
+    expect(partOn).toMatchObject({ isrEligibilityChecksBrokerEpoch: false, fetchChecksBrokerEpoch: true });
+    expect(configOfRecord({ protocol: 'kafka-4.1' })).toMatchObject({ isrEligibilityChecksBrokerEpoch: true, fetchChecksBrokerEpoch: true });
   });
 });
