@@ -3,8 +3,8 @@
  * either (rf 2 and rf 3, five releases, one searched to completion) and two liveness checks: the
  * same distinct states, transitions, steps of each kind, shortest violation of each invariant,
  * first depth of each goal, and lassos, as the figures that engine produced (kernel-figures.json:
- * the engine of commit 9c678c2, run on today's model, that is with the controller's broker-epoch
- * check of spec/controller.ts as it is now). Within the kernel, the same results and the same set of
+ * the engine of commit 9c678c2, run on today's model: `npx tsx test/explore/kernel-figures.pin.ts`
+ * writes them again after a change of the model). Within the kernel, the same results and the same set of
  * fingerprints (an order-independent digest) on one thread and on two, whole and as shards.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,30 +15,9 @@ import { exploreExhaustive, type ExhaustiveOptions, type ExploreResult, Fingerpr
 import { exploreLiveness, type LivenessResult } from '../../src/explore/liveness.ts';
 import type { Action } from '../../src/model.ts';
 import BEFORE from './kernel-figures.json' with { type: 'json' };
+import { LIVENESS, SAFETY } from './kernel-configurations.ts';
 
 type Slots = { readonly hi: Uint32Array; readonly lo: Uint32Array };
-
-const SAFETY: [string, Partial<ClusterConfig>, ExhaustiveOptions][] = [
-  ['today, rf 3, depth 5', {}, { maxDepth: 5 }],
-  ['kafka-0.10, rf 2, unclean, min ISR 1, depth 8', { protocol: 'kafka-0.10', rf: 2, unclean: true, minIsr: 1, consumer: false }, { maxDepth: 8 }],
-  ['kafka-3.5, rf 3, acks=1, depth 5', { protocol: 'kafka-3.5', rf: 3, acks: 1 }, { maxDepth: 5 }],
-  ['kafka-2.7, rf 2, min ISR 1, a consumer, depth 7', { protocol: 'kafka-2.7', rf: 2, minIsr: 1, consumer: true }, { maxDepth: 7 }],
-  ['today, rf 2, unclean, complete', {
-    rf: 2, minIsr: 1, unclean: true, maxRecords: 1, lossyCrashes: 0, maxCrashes: 1, consumer: false, maxLeaderMoves: 0, maxHeartbeatLosses: 0, maxLeaderChanges: 1,
-  }, {}],
-  ['kafka-3.7, rf 3, min ISR 2, one lossy crash, depth 6', { protocol: 'kafka-3.7', rf: 3, minIsr: 2, maxCrashes: 1, lossyCrashes: 1, consumer: false }, { maxDepth: 6 }],
-];
-
-const LIVENESS: [string, Partial<ClusterConfig>][] = [
-  ['today, rf 2, a broker down for good after a lag shrink', {
-    rf: 2, consumer: false, maxRecords: 1, maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderMoves: 0, maxLeaderChanges: 1, maxMessageLosses: 0,
-    minIsr: 1, permanentFailures: 1, maxLagShrinks: 1,
-  }],
-  ['today, rf 3, min ISR 3, a broker down for good', {
-    rf: 3, minIsr: 3, unclean: false, elr: true, lastKnownLeaderElection: true, acks: 'all', permanentFailures: 1, maxLeaderChanges: 1, maxLagShrinks: 0,
-    consumer: false, maxRecords: 1, maxCrashes: 0, lossyCrashes: 0, maxHeartbeatLosses: 0, maxLeaderMoves: 0, maxMessageLosses: 0, maxControllerFailovers: 0,
-  }],
-];
 
 const source = (config: Partial<ClusterConfig>): ModelSource => ({
   module: new URL('../../properties/kafka-model.ts', import.meta.url).href, exportName: 'kafkaModelOf', args: [config],
