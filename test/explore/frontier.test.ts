@@ -17,7 +17,10 @@
  *    connections in either order are one state, which merges states and keeps the violations; and
  *    again when a search that stopped before exhausting its bounds came to say 'no-violation-found'
  *    instead of 'holds': the digests of the three cut searches were checked to be the old ones
- *    with that one word put back);
+ *    with that one word put back; and again when a leader came to keep one AlterPartition out at a
+ *    time, to resubmit on an error it does not handle and a follower to answer a fetch in another
+ *    epoch with that epoch's error (rules.md S2, S3, F2), which removes states and keeps the
+ *    violations, the reference search below giving the same figures);
  *  - a reference search in this file that keeps the frontier as objects the way the previous
  *    engine did, compared result for result with the engine on the same models.
  */
@@ -62,11 +65,11 @@ const CASES: [string, () => Model<any, any>, ExhaustiveOptions, ReturnType<typeo
   ['toy, buggy, depth 5', () => toyModel(true), { maxDepth: 5 },
     { states: 15, transitions: 24, depth: 5, stop: 'depth', violations: [], digest: '02e3e32a730aab60' }],
   ['kafka rf 2, depth 7', kafka, { maxDepth: 7 },
-    { states: 7407, transitions: 15302, depth: 7, stop: 'depth', violations: [], digest: '16e7b0af8a5c27db' }],
+    { states: 7365, transitions: 15225, depth: 7, stop: 'depth', violations: [], digest: 'd01d167af79aa64b' }],
   ['kafka rf 2, depth 7, 5,000 states', kafka, { maxDepth: 7, maxStates: 5000 },
-    { states: 5021, transitions: 9846, depth: 6, stop: 'states', violations: [], digest: 'b647c5e5df484010' }],
+    { states: 5007, transitions: 9833, depth: 6, stop: 'states', violations: [], digest: '8ea5aa3eb95c36f6' }],
   ['kafka acks=1 rf 2, depth 5', acks1, { maxDepth: 5 },
-    { states: 2233, transitions: 4142, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: '6f509fc0479d26de' }],
+    { states: 2232, transitions: 4142, depth: 5, stop: 'depth', violations: ['acks-one-durable:3', 'write-order:4'], digest: '512472ae3e560c2f' }],
 ];
 
 describe('breadth-first search without a frontier of objects', () => {
