@@ -13,6 +13,7 @@
  *  - counterexamples: time to the first counterexample of four known-bad configurations;
  *  - rf3: time to a loss counterexample at rf 3, by strategy; workers: one thread against two;
  *  - scenarios: each file of docs/scenarios/ searched under its buggy configuration, to its counterexample;
+ *  - unguided: the rf 3 scenarios' configurations without milestones, `check --first` under the bug and with the fix;
  *  - portfolio: `check --first` (both engines at once) on the two rf 3 cases TLC was timed on, as
  *    whole processes, and the time to a certified-shortest counterexample with `--certify`;
  *  - shards: breadth-first search split into 2, 4 and 8 shards against the whole search;
@@ -153,6 +154,44 @@ function scenarios() {
     out[file.name] = { source: file.source, rf: config.rf, ms: Date.now() - started, states: r.stats.states, length: v?.length ?? null, invariant: v?.invariant ?? null };
   }
   return out;
+}
+
+/**
+ * The rf 3 shapes of docs/scenarios/ without their milestones: `kafka-spec check --first` (the default
+ * engines, the default minute, every core) on each file's configuration and invariant, once under the
+ * bug and once with the fix, as whole processes. A violation found under the bug shows the shape
+ * only when the fix's search finds none in the same time: otherwise the bounds break the
+ * invariant some other way too, and the find says nothing about the shape.
+ */
+function unguided(seconds = 60) {
+  const dir = new URL('../docs/scenarios/', import.meta.url);
+  const out: Record<string, unknown> = {};
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const file = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { name: string; source: string; config: Record<string, unknown>; fixed: Record<string, unknown>; breaks: string[] };
+    if (file.config.rf !== 3) continue;
+    const run = (config: Record<string, unknown>) => {
+      const args = ['check', '--first', '--time-limit', String(seconds), '--json', '--timings',
+        ...Object.entries(config).flatMap(([k, v]) => (k === 'protocol' ? ['--protocol', String(v)] : ['--set', `${k}=${v}`])),
+        ...file.breaks.flatMap((i) => ['--invariant', i])];
+      const { json, ms } = cli(args);
+      const v = json.violations?.[0];
+      return { ms, verdict: json.verdict as string, length: v?.length ?? null, engine: v?.foundBy?.engine ?? null };
+    };
+    out[file.name] = { source: file.source, invariants: file.breaks, buggy: run(file.config), fixed: run({ ...file.config, ...file.fixed }) };
+  }
+  return { seconds, shapes: out };
+}
+
+function unguidedMarkdown(r: ReturnType<typeof unguided>): string {
+  const cell = (x: { ms: number; verdict: string; length: number | null; engine: string | null }) =>
+    x.length === null ? `${x.verdict}, ${(x.ms / 1000).toFixed(1)} s` : `${x.length} steps (${x.engine}) in ${(x.ms / 1000).toFixed(1)} s`;
+  return [
+    '## The rf 3 scenarios without their milestones', '',
+    `\`kafka-spec check --first --time-limit ${r.seconds}\` on each rf 3 scenario file's configuration and invariants, under the bug and with the fix, whole processes on every core.`,
+    'A find under the bug shows the shape only when the fix gives none.', '',
+    '| scenario | source | invariant | under the bug | with the fix |', '|---|---|---|---|---|',
+    ...Object.entries(r.shapes).map(([name, v]: [string, any]) => `| ${name} | ${v.source} | ${v.invariants.join(', ')} | ${cell(v.buggy)} | ${cell(v.fixed)} |`),
+  ].join('\n');
 }
 
 function scenariosMarkdown(r: Record<string, any>): string {
@@ -984,6 +1023,7 @@ const SECTIONS: Record<string, Section> = {
   shards: { key: 'shards', run: () => shardScaling(flag('--depth')) },
   liveness: { key: 'liveness', run: () => liveness() },
   'liveness-lasso': { key: 'livenessLasso', run: () => livenessLasso() },
+  unguided: { key: 'unguided', run: () => unguided(flag('--seconds')) },
   browser: { key: 'browser', run: async () => (await import('./browser.ts')).browserBench() },
   startup: { key: 'startup', run: () => startup() },
   limits: { key: 'limits', run: () => limits() },
@@ -1069,6 +1109,7 @@ function markdown(r: Record<string, any>): string {
     ...(r.shards === undefined ? [] : [shardsMarkdown(r.shards), '']),
     ...(r.liveness === undefined ? [] : [livenessMarkdown(r.liveness), '']),
     ...(r.livenessLasso === undefined ? [] : [livenessLassoMarkdown(r.livenessLasso), '']),
+    ...(r.unguided === undefined ? [] : [unguidedMarkdown(r.unguided), '']),
     ...(r.realKafka === undefined ? [] : [realKafkaMarkdown(r.realKafka), '']),
     ...(r.browser === undefined ? [] : [browserMarkdown(r.browser), '']),
     startupMarkdown(r.startup),
