@@ -46,6 +46,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
     ['protocol', { help: 'replay under this release (settings as recorded)' }],
     ['set', { help: 'replay with this setting changed (repeatable)' }],
   ], all);
+  addGroup(replay, SEARCH, [['scenario', { help: 'where it passes each milestone of a scenario' }]], all);
   helpOptions(replay);
   replay.action(async (file: string, flags: ReplayFlags) => setExit((await import('./replay.ts')).runReplay(file, flags, io)));
 

@@ -11,10 +11,13 @@ import { moveConfig } from '../../api/configure.ts';
 import { VERSIONS } from '../../spec/versions.ts';
 import { retarget, retargetLine } from '../trace/retarget.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
+import type { ClusterState } from '../../spec/cluster.ts';
 import { parseTrace, type Trace, TraceError } from '../trace/schema.ts';
 import { replay, replayLasso, ReplayError, type LassoVerdict } from '../trace/replay.ts';
 import type { KafkaModel } from '../../properties/kafka-model.ts';
-import { UnknownInvariantError } from '../explore/index.ts';
+import { milestonesAlong, UnknownInvariantError } from '../explore/index.ts';
+import { compileScenario, ScenarioError } from '../../properties/scenarios.ts';
+import { loadScenario } from './scenario.ts';
 import { renderTraceMarkdown } from '../report/markdown.ts';
 import { renderTraceMermaid } from '../report/mermaid.ts';
 import { renderTraceItf } from '../report/itf.ts';
@@ -38,6 +41,8 @@ export interface ReplayFlags {
   protocol?: string;
   /** Replay with these settings changed (`key=value`, after --protocol). */
   set?: string[];
+  /** Say where the trace passes each milestone of this scenario file (docs/scenarios.md). */
+  scenario?: string;
 }
 
 /**
@@ -126,6 +131,9 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
     if (e instanceof ConfigError) throw bad(file, `config: ${e.message}`);
     throw e;
   }
+  if (flags.scenario !== undefined && (format !== 'text' || flags.protocol !== undefined || (flags.set ?? []).length > 0 || trace.lasso !== undefined)) {
+    throw new UsageError('--scenario goes with a plain replay of a trace that is not a lasso, as text or --json (not with --format, --protocol or --set)');
+  }
   if (flags.protocol !== undefined || (flags.set ?? []).length > 0) return runRetarget(file, trace, config, flags, io);
   const model = kafkaModel(config);
   if (trace.lasso !== undefined) return replayLassoFile(file, trace, model, format, flags, io);
@@ -139,7 +147,10 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   }
   const v = result.violation;
   const steps = trace.steps.slice(0, result.states.length - 1) as ClusterAction[];
-  const rendered = format === 'text' ? (flags.json ? replayJson(trace, result) : headerOf(file, config, trace) + replayText(model, trace, steps, result))
+  const passage = flags.scenario === undefined ? undefined : milestonesOf(flags.scenario, model, result.states, steps, v?.step);
+  const rendered = format === 'text' && passage !== undefined
+    ? (flags.json ? JSON.stringify({ ...JSON.parse(replayJson(trace, result)), scenario: passage.json }) : headerOf(file, config, trace) + replayText(model, trace, steps, result) + passage.text)
+    : format === 'text' ? (flags.json ? replayJson(trace, result) : headerOf(file, config, trace) + replayText(model, trace, steps, result))
     : format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))
@@ -151,6 +162,34 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
 }
 
 /** Prints a rendering, or writes it to --out and says what was written (`what`). */
+/**
+ * Where a replayed trace passes each milestone of the scenario in `path` (its milestones compiled
+ * for the trace's brokers; its configuration and the steps its milestones allow are not asked), and
+ * whether the violation, if any, comes after the last: whether the trace is that known shape.
+ */
+function milestonesOf(path: string, model: KafkaModel, states: readonly ClusterState[], steps: readonly ClusterAction[], violationStep: number | undefined) {
+  const { file } = loadScenario(path, {});
+  let scenario;
+  try {
+    scenario = compileScenario(file, model.rules.replicas.length);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(oneLine(`--scenario ${path}: for this trace's ${model.rules.replicas.length} brokers, ${e.message}`));
+    throw e;
+  }
+  const at = milestonesAlong(scenario, states, steps);
+  const all = scenario.milestones.length;
+  const passedAll = at.length === all;
+  const after = violationStep === undefined || !passedAll ? null : violationStep > (at[all - 1] ?? 0);
+  const where = at.map((step, k) => `${k + 1} at step ${step}`).join(', ');
+  const missing = passedAll ? '' : `; milestone ${at.length + 1} (${scenario.milestones[at.length].label}) not met`;
+  const verdict = !passedAll ? 'the trace is not that shape'
+    : violationStep === undefined ? 'no violation on the trace'
+    : after ? `the violation (step ${violationStep}) comes after the last milestone: the trace is that shape`
+    : `the violation (step ${violationStep}) comes before the last milestone`;
+  const text = `\nScenario ${file.name} (${file.source}): ${at.length} of ${all} milestones passed in order${at.length === 0 ? '' : ` (${where})`}${missing}; ${verdict}.\n`;
+  return { text, json: { name: file.name, source: file.source, milestones: all, passedAt: at, violationAfterLast: after } };
+}
+
 function emit(rendered: string, format: Format, flags: ReplayFlags, io: Output, what: string): void {
   if (flags.out === undefined) {
     io.out(format === 'text' ? rendered : rendered.trimEnd());

@@ -68,6 +68,25 @@ function advance<S, A extends Action>(milestones: readonly Milestone<S, A>[], fr
   return m;
 }
 
+/**
+ * Where a behaviour (`states[0]` the initial state, `states[i + 1]` after `actions[i]`) passes each
+ * milestone of `scenario`, in order: for each milestone passed, the number of steps taken when it
+ * was (0: in the initial state). The steps a milestone allows are not asked: a behaviour found by
+ * any search is judged by its milestones alone, which is how a find is told to be a known shape.
+ */
+export function milestonesAlong<S, A extends Action>(scenario: Scenario<S, A>, states: readonly S[], actions: readonly A[]): number[] {
+  const ms = scenario.milestones;
+  const at: number[] = [];
+  let m = advance(ms, 0, undefined, undefined, states[0]);
+  for (let k = 0; k < m; k++) at.push(0);
+  for (let i = 0; i < actions.length && m < ms.length; i++) {
+    const next = advance(ms, m, states[i], actions[i], states[i + 1]);
+    for (let k = m; k < next; k++) at.push(i + 1);
+    m = next;
+  }
+  return at;
+}
+
 /** The invariant `inv` of the model, judged on the product only once every milestone is passed. */
 function afterLast<S>(inv: Invariant<S>, last: number): Invariant<ScenarioState<S>> {
   const { name, statement, requires, anomaly } = inv;

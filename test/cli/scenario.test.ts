@@ -119,3 +119,46 @@ describe('kafka-spec check --scenario', () => {
     expect([two.stats.states, two.complete, two.violations.length]).toEqual([one.stats.states, true, 0]);
   });
 });
+
+describe('kafka-spec replay TRACE --scenario FILE', () => {
+  it('says where a trace passes each milestone, and whether its violation comes after the last: the trace is that shape', async () => {
+    const out = join(dir, 'kip101-shape.trace.json');
+    expect((await runCli('check', '--scenario', KIP101, '--workers', '1', '--out', out)).code).toBe(1);
+    const r = await runCli('replay', out, '--scenario', KIP101);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Scenario kip101-scenario2 \(KIP-101\): (\d+) of \1 milestones passed in order \(1 at step \d+.*\); the violation \(step 17\) comes after the last milestone: the trace is that shape\./);
+    const json = JSON.parse((await runCli('replay', out, '--scenario', KIP101, '--json')).out);
+    expect(json.scenario).toMatchObject({ name: 'kip101-scenario2', source: 'KIP-101', violationAfterLast: true });
+    expect(json.scenario.passedAt).toHaveLength(json.scenario.milestones);
+    // Passing times never go back, and the last comes before the violation.
+    expect([...json.scenario.passedAt].sort((a: number, b: number) => a - b)).toEqual(json.scenario.passedAt);
+    expect(json.scenario.passedAt.at(-1)).toBeLessThan(17);
+  });
+
+  it('names the first milestone a trace of another shape does not meet', async () => {
+    const other = new URL('../../docs/traces/kafka-4.1-rf3-crash-and-power-loss.json', import.meta.url).pathname;
+    const elr = new URL('../../docs/scenarios/elr-last-known-leader-loss.json', import.meta.url).pathname;
+    const r = await runCli('replay', other, '--scenario', elr);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Scenario elr-last-known-leader-loss \(KIP-966\): \d+ of \d+ milestones passed in order.*; milestone \d+ \(.+\) not met; the trace is not that shape\./);
+  });
+
+  it('refuses a scenario whose milestones name brokers the trace does not have, in one line', async () => {
+    const rf2 = new URL('../../docs/traces/truncate-to-hw-loss.json', import.meta.url).pathname;
+    const rf3 = new URL('../../docs/scenarios/elr-last-known-leader-loss.json', import.meta.url).pathname;
+    const r = await runCli('replay', rf2, '--scenario', rf3);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain("for this trace's 2 brokers");
+  });
+
+  it('refuses a file it cannot read, and a rendering other than text or JSON, in one line with exit 2', async () => {
+    const trace = new URL('../../docs/traces/truncate-to-hw-loss.json', import.meta.url).pathname;
+    const missing = await runCli('replay', trace, '--scenario', join(dir, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err.trim().split('\n')).toHaveLength(1);
+    const md = await runCli('replay', trace, '--scenario', KIP101, '--format', 'markdown');
+    expect(md.code).toBe(2);
+    expect(md.err).toContain('--scenario goes with a plain replay');
+  });
+});
