@@ -148,9 +148,9 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   const v = result.violation;
   const steps = trace.steps.slice(0, result.states.length - 1) as ClusterAction[];
   const passage = flags.scenario === undefined ? undefined : milestonesOf(flags.scenario, model, result.states, steps, v?.step);
-  const rendered = format === 'text' && passage !== undefined
-    ? (flags.json ? JSON.stringify({ ...JSON.parse(replayJson(trace, result)), scenario: passage.json }) : headerOf(file, config, trace) + replayText(model, trace, steps, result) + passage.text)
-    : format === 'text' ? (flags.json ? replayJson(trace, result) : headerOf(file, config, trace) + replayText(model, trace, steps, result))
+  const rendered = format === 'text'
+    ? (flags.json ? replayJson(trace, result, passage === undefined ? {} : { scenario: passage.json })
+      : headerOf(file, config, trace) + replayText(model, trace, steps, result) + (passage?.text ?? ''))
     : format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
     : format === 'vitest' ? renderTraceVitest(trace, importRootFor(flags.out), basename(file))

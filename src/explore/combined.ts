@@ -11,7 +11,7 @@ import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
 import { explorePortfolio } from './portfolio.ts';
 import { type CertifyBudget, exploreRandom, type RandomOptions } from './random.ts';
 import type { ModelSource } from './on-threads.ts';
-import { addCoverage, type ExploreResult, type Progress, type Violation, searchVerdict, selectInvariants, stopRaised } from './result.ts';
+import { addCoverage, type ExploreResult, type Progress, type StopReason, type Violation, searchVerdict, selectInvariants, stopRaised } from './result.ts';
 
 export interface CombinedOptions {
   /**
@@ -74,15 +74,34 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
   if (options.together ?? ((options.workers ?? 1) > 1 && options.source !== undefined)) return explorePortfolio(model, options);
   const started = Date.now();
   const checked = selectInvariants(model, options.invariants).map((i) => i.name);
-  const breadthFirst = options.budget === undefined ? exploreExhaustive : (m: Model<S, A>, o: ExhaustiveOptions) => exploreBounded(m, { ...o, budget: options.budget! });
-  const bfs = breadthFirst(model, {
+  const bfs = breadthFirstFor<S, A>(options.budget)(model, {
     maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs === undefined ? undefined : options.timeLimitMs * (options.exhaustiveShare ?? 0.5),
     invariants: checked, stopAtFirst: options.stopAtFirst, onProgress: options.onProgress,
     maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: options.workers, source: options.source,
   });
-  const done = bfs.complete || (options.stopAtFirst === true && bfs.verdict === 'violated') || bfs.stopReason === 'memory';
-  const random = done ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
+  const random = endsTheCheck(bfs) ? null : randomPhase(model, options, started, checked.filter((n) => !bfs.violations.some((v) => v.invariant === n)));
   const violations = [...bfs.violations, ...(random?.violations ?? [])];
+  return combinedResult(bfs, random, violations, random?.stopReason ?? bfs.stopReason, started);
+}
+
+/** Plain breadth-first search, or with a `budget` fewest-first (bounded.ts). */
+export function breadthFirstFor<S, A extends Action>(budget: string | undefined): (model: Model<S, A>, options: ExhaustiveOptions) => ExploreResult<A> {
+  return budget === undefined ? exploreExhaustive : (m, o) => exploreBounded(m, { ...o, budget });
+}
+
+/**
+ * Whether breadth-first search ended the check by itself: it exhausted its bounds, stopped at a
+ * violation (the first one asked for, or that of the last invariant standing) or at the memory
+ * limit. Random runs then have nothing to add.
+ */
+export function endsTheCheck(bfs: ExploreResult<Action>): boolean {
+  return bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory';
+}
+
+/** The two engines' results as one: breadth-first search's states and depth, both engines' steps and coverage, `violations` as given. */
+export function combinedResult<A extends Action>(
+  bfs: ExploreResult<A>, random: ExploreResult<A> | null, violations: Violation<A>[], stopReason: StopReason, started: number,
+): CombinedResult<A> {
   return {
     verdict: searchVerdict(violations, bfs.complete),
     complete: bfs.complete,
@@ -92,7 +111,7 @@ export function exploreCombined<S, A extends Action>(model: Model<S, A>, options
       depth: bfs.stats.depth, runs: random?.stats.runs, elapsedMs: Date.now() - started,
     },
     coverage: random === null ? bfs.coverage : addCoverage(bfs.coverage, random.coverage),
-    stopReason: random?.stopReason ?? bfs.stopReason,
+    stopReason,
     phases: { exhaustive: bfs, random },
   };
 }

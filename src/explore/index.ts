@@ -2,7 +2,7 @@
 export { exploreExhaustive, type ExhaustiveOptions } from './exhaustive.ts';
 export { type CertifyBudget, certifyMinimal, type Counted, DistinctStates, exploreRandom, type RandomOptions } from './random.ts';
 export { exploreBounded, budgetOf, UnknownBudgetError, type BoundedOptions, type BoundedRound } from './bounded.ts';
-export { exploreCombined, type CombinedOptions, type CombinedResult } from './combined.ts';
+export { endsTheCheck, exploreCombined, type CombinedOptions, type CombinedResult } from './combined.ts';
 export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts';
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';

@@ -126,11 +126,8 @@ function randomOnThreads<S, A extends Action>(model: Model<S, A>, options: Rando
     // A shard answers once, when it is done: after its time limit at the latest, if it has one.
     const silence = options.timeLimitMs === undefined ? Infinity : options.timeLimitMs + 600_000;
     while (done.length < threads) read(pool.next(silence) as ShardDone<A> | ShardProgress);
-    for (const d of done) if (d.counted !== undefined) distinct.merge(d.counted);
     // In shard order, whichever thread finished first, so the merge is the same on every run.
-    const merged = mergeShards(done.sort((a, b) => a.index - b.index).map((r) => r.result));
-    const { statesCapped: _, ...stats } = merged.stats;
-    return { ...merged, stats: { ...stats, states: distinct.size, ...(distinct.capped ? { statesCapped: true } : {}), threads } };
+    return campaignOf(done.sort((a, b) => a.index - b.index), distinct, threads);
   } finally {
     pool.close();
   }
@@ -173,17 +170,24 @@ function randomAside<A extends Action>(options: RandomAsideOptions): RandomAside
         if ((e as Error).message === NO_ANSWER) return null;
         throw e;
       }
-      const results = done.sort((a, b) => a.index - b.index).map((d) => d.result).filter((r) => r !== null);
+      const answered = done.sort((a, b) => a.index - b.index).filter((d) => d.result !== null);
       const startedAt = Math.min(...done.map((d) => d.startedAt ?? Infinity));
-      if (results.length === 0) return { result: null, startedAt };
-      const distinct = DistinctStates.of(plain);
-      for (const d of done) if (d.counted !== undefined) distinct.merge(d.counted);
-      const merged = results.length === 1 ? results[0] : mergeShards(results);
-      const { statesCapped: _, ...stats } = merged.stats;
-      return { result: { ...merged, stats: { ...stats, states: distinct.size, ...(distinct.capped ? { statesCapped: true } : {}), ...(threads > 1 ? { threads } : {}) } }, startedAt };
+      if (answered.length === 0) return { result: null, startedAt };
+      return { result: campaignOf(answered, DistinctStates.of(plain), threads), startedAt };
     },
     close: () => pool.close(),
   };
+}
+
+/**
+ * The shards of a campaign as one result, in the order given: their distinct states merged into
+ * `distinct` (each state once, whichever shards met it) and counted there, and the threads they ran on when more than one.
+ */
+function campaignOf<A extends Action>(shards: readonly ShardDone<A>[], distinct: DistinctStates, threads: number): ExploreResult<A> {
+  for (const d of shards) if (d.counted !== undefined) distinct.merge(d.counted);
+  const merged = shards.length === 1 ? shards[0].result : mergeShards(shards.map((d) => d.result));
+  const { statesCapped: _, ...stats } = merged.stats;
+  return { ...merged, stats: { ...stats, states: distinct.size, ...(distinct.capped ? { statesCapped: true } : {}), ...(threads > 1 ? { threads } : {}) } };
 }
 
 /** A seed for a campaign given none, from the clock and `Math.random` (fast-check draws its own when given none). */

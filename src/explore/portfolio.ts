@@ -19,12 +19,10 @@
  * after the other instead.
  */
 import type { Action, Model } from '../model.ts';
-import { exploreBounded } from './bounded.ts';
-import type { CombinedOptions, CombinedResult } from './combined.ts';
-import { type ExhaustiveOptions, exploreExhaustive } from './exhaustive.ts';
+import { breadthFirstFor, type CombinedOptions, type CombinedResult, combinedResult, endsTheCheck } from './combined.ts';
 import { threadEngines } from './on-threads.ts';
 import { certifyMinimal } from './random.ts';
-import { addCoverage, type ExploreResult, raiseStop, type StopReason, searchVerdict, selectInvariants, type Violation } from './result.ts';
+import { type ExploreResult, raiseStop, type StopReason, selectInvariants, type Violation } from './result.ts';
 
 /** Milliseconds the quick shrink of a random counterexample may take under `stopAtFirst`. */
 export const QUICK_SHRINK_MS = 1_000;
@@ -65,15 +63,14 @@ export function explorePortfolio<S, A extends Action>(model: Model<S, A>, option
     stop, raiseOnFailure: first, quickShrinkMs: first ? QUICK_SHRINK_MS : undefined, recordFound: true,
   });
   try {
-    const breadthFirst = options.budget === undefined ? exploreExhaustive : (m: Model<S, A>, o: ExhaustiveOptions) => exploreBounded(m, { ...o, budget: options.budget! });
-    const bfs = breadthFirst(model, {
+    const bfs = breadthFirstFor<S, A>(options.budget)(model, {
       maxDepth: options.maxDepth, timeLimitMs: options.timeLimitMs, invariants: checked, stopAtFirst: first, onProgress: options.onProgress,
       maxStates: options.maxStates, maxMemoryBytes: options.maxMemoryBytes, workers: workers - randomThreads, source: options.source,
       stop, recordFound: true,
     });
     // Breadth-first search done for good (complete, every invariant or the first one violated, out of memory): random runs have
     // nothing to add, and what they did before they stopped is left out, so that the report is the same on every run.
-    if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') {
+    if (endsTheCheck(bfs)) {
       raiseStop(stop);
       const stopped = aside.result(QUICK_SHRINK_MS + RANDOM_GRACE_MS)?.result ?? null;
       return { ...merged(model, options, { bfs, random: null, started, first }), ...(stopped === null ? {} : { leftOut: stopped }) };
@@ -105,25 +102,12 @@ function merged<S, A extends Action>(model: Model<S, A>, options: CombinedOption
   let violations = [...bfs.violations, ...fromRandom];
   if (first && violations.length > 1) violations = [violations.reduce((a, b) => ((b.found?.atMs ?? Infinity) < (a.found?.atMs ?? Infinity) ? b : a))];
   violations = violations.map((v) => (v.certifiedMinimal === false && options.certify !== undefined ? certifyAsked(model, v, options, started) : v));
-  const complete = bfs.complete;
-  return {
-    verdict: searchVerdict(violations, complete),
-    complete,
-    violations,
-    stats: {
-      engine: 'exhaustive+random', states: bfs.stats.states, transitions: bfs.stats.transitions + (random?.stats.transitions ?? 0),
-      depth: bfs.stats.depth, runs: random?.stats.runs, elapsedMs: Date.now() - started,
-    },
-    coverage: random === null ? bfs.coverage : addCoverage(bfs.coverage, random.coverage),
-    stopReason: stopReasonOf(bfs, random),
-    phases: { exhaustive: bfs, random },
-    together: true,
-  };
+  return { ...combinedResult(bfs, random, violations, stopReasonOf(bfs, random), started), together: true };
 }
 
 /** Why the portfolio stopped: breadth-first search's reason when it ended the search, the random runs' otherwise. */
 function stopReasonOf<A extends Action>(bfs: ExploreResult<A>, random: ExploreResult<A> | null): StopReason {
-  if (bfs.complete || bfs.stopReason === 'violation' || bfs.stopReason === 'memory') return bfs.stopReason;
+  if (endsTheCheck(bfs)) return bfs.stopReason;
   if (bfs.stopReason === 'stopped') return 'violation';
   return random === null || random.stopReason === 'stopped' ? bfs.stopReason : random.stopReason;
 }

@@ -85,22 +85,27 @@ export function lassosFromSuspects<S, A extends Action>(
     // Each graph of the shortening is kept to a few times the first one's size: a shorter prefix
     // whose graph is much larger costs more than the steps it saves are worth.
     const small = { ...limits, timeLimitMs: undefined, maxStates: Math.min(limits.maxStates, Math.max(10_000, 20 * graph.stats.states)) };
-    const short = shorten(model, faultless, steps, kept, small, deadline) ?? { lasso: { ...found, prefix: [...steps, ...found.prefix] }, steps };
+    const short = shorten(model, faultless, { lasso: { ...found, prefix: [...steps, ...found.prefix] }, steps }, kept, small, deadline);
     lassos.push({ ...short.lasso, fromSuspect: { seed, runSteps: short.steps.length } });
   }
   return { lassos, tried, elapsedMs: Date.now() - started };
 }
 
+/** A lasso and the run's steps it starts from (before its faults stopped). */
+interface FromSteps<A extends Action> {
+  readonly lasso: Lasso<A>;
+  readonly steps: readonly A[];
+}
+
 /**
- * A shorter lasso from the same suspect: each of its fault-phase steps after the first `kept`
- * dropped in turn, last first, and the drop kept when the steps left can still be taken and the
- * graph from where they lead still has a lasso (a random run's faults are mostly noise). The
- * lasso from the fewest steps and those steps, or undefined when the steps as given gave none
- * within the smaller state limit.
+ * A shorter lasso from the same suspect than `found`: each of its fault-phase steps after the
+ * first `kept` dropped in turn, last first, and the drop kept when the steps left can still be
+ * taken and the graph from where they lead still has a lasso (a random run's faults are mostly
+ * noise). The lasso from the fewest steps, and those steps.
  */
 function shorten<S, A extends Action>(
-  model: Model<S, A>, faultless: Model<S, A>, steps: readonly A[], kept: number, options: LivenessOptions, deadline: number,
-): { lasso: Lasso<A>; steps: readonly A[] } | undefined {
+  model: Model<S, A>, faultless: Model<S, A>, found: FromSteps<A>, kept: number, options: LivenessOptions, deadline: number,
+): FromSteps<A> {
   const property = options.properties![0];
   const lassoFrom = (candidate: readonly A[]): Lasso<A> | undefined => {
     let start;
@@ -113,12 +118,11 @@ function shorten<S, A extends Action>(
     const l = exploreLiveness({ ...faultless, initial: start.state }, options).lassos.find((x) => x.property === property);
     return l === undefined ? undefined : { ...l, prefix: [...start.steps, ...l.prefix] };
   };
-  let current = [...steps];
-  let best = lassoFrom(current);
-  for (let i = current.length - 1; i >= kept && best !== undefined && Date.now() < deadline; i--) {
+  let { lasso: best, steps: current } = found;
+  for (let i = current.length - 1; i >= kept && Date.now() < deadline; i--) {
     const candidate = [...current.slice(0, i), ...current.slice(i + 1)];
     const l = lassoFrom(candidate);
     if (l !== undefined) [current, best] = [candidate, l];
   }
-  return best === undefined ? undefined : { lasso: best, steps: current };
+  return { lasso: best, steps: current };
 }

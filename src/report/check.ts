@@ -5,7 +5,7 @@
  * same seeded, bounded check prints the same bytes on every run.
  */
 import type { Action, Model } from '../model.ts';
-import { possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
+import { endsTheCheck, possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
@@ -197,7 +197,7 @@ function combinedLines({ exhaustive, random, together, leftOut }: Phases): strin
   const lines = [`Explored breadth-first: ${scopeOf(exhaustive)}.`];
   if (together && random !== null) {
     lines.push(`At the same time at random: ${scopeOf(random)}.`);
-  } else if (together && (exhaustive.complete || exhaustive.stopReason === 'violation' || exhaustive.stopReason === 'memory')) {
+  } else if (together && endsTheCheck(exhaustive)) {
     const done = exhaustive.stopReason === 'memory' ? 'stopped at the memory limit, which ends the search' : 'was done';
     const far = leftOut === undefined ? '' : ` (${plural(leftOut.stats.runs ?? 0, 'run')}, ${plural(leftOut.stats.transitions, 'step')} in ${(leftOut.stats.elapsedMs / 1000).toFixed(1)} s; --json shows them with --timings)`;
     lines.push(`Random runs ran beside it until it ${done}${far}; they are left out of the verdict and the counts, which are then the same on every run.`);

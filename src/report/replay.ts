@@ -38,9 +38,9 @@ export function replayText<S, A extends Action>(model: Model<S, A>, trace: Trace
 
 /**
  * The verdict of a replay as one JSON object: verdict (`violated`, or `no-violation-on-trace`: a
- * replay judges one behaviour, so it never says "holds"), steps, the violation found and the one recorded.
+ * replay judges one behaviour, so it never says "holds"), steps, the violation found and the one recorded, and `extra` (e.g. where a scenario's milestones pass).
  */
-export function replayJson<S>(trace: Trace, result: ReplayResult<S>): string {
+export function replayJson<S>(trace: Trace, result: ReplayResult<S>, extra: Record<string, unknown> = {}): string {
   const v = result.violation;
-  return JSON.stringify({ verdict: v ? 'violated' : 'no-violation-on-trace', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null });
+  return JSON.stringify({ verdict: v ? 'violated' : 'no-violation-on-trace', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null, ...extra });
 }
