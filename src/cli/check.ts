@@ -128,6 +128,21 @@ function threadsOf(text: string | undefined, config: ClusterConfig, oneThread: b
   return threadsFor(config, workers, { oneThread, randomAlone });
 }
 
+/**
+ * What a breadth-first search of its own takes from the command line, read as `check` reads it:
+ * --depth, the time limit (none when --depth bounds it, else 60 s), --max-states, --max-memory and
+ * --workers (every core by default); and --out's folder checked before anything is explored.
+ */
+export function breadthFirstFlags(flags: CheckFlags, config: ClusterConfig): {
+  maxDepth: number; timeLimitMs?: number; maxStates?: number; maxMemoryBytes?: number; workers: number;
+} {
+  if (flags.out !== undefined) outFolderExists(flags.out);
+  return {
+    maxDepth: whole('--depth', flags.depth, DEFAULT_MAX_DEPTH), timeLimitMs: timeLimitOf('exhaustive', flags), ...limitsOf(flags),
+    workers: threadsOf(flags.workers, config, false, false).workers ?? 1,
+  };
+}
+
 /** `--shard k/n` (random runs or plain breadth-first search), or undefined when absent. */
 function shardFlag(text: string | undefined): Shard | undefined {
   if (text === undefined) return undefined;

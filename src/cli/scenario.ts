@@ -7,21 +7,19 @@
  * the scenario. Every problem with the file is one line naming the file and the place.
  */
 import '../explore/node.ts';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type KafkaModel, kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { compileScenario, readScenario, ScenarioError, type ScenarioFile } from '../../properties/scenarios.ts';
-import { DEFAULT_MAX_DEPTH, MAX_WORKERS, scenarioModelSource } from '../../api/search.ts';
+import { scenarioModelSource } from '../../api/search.ts';
 import { exploreExhaustive, type Progress, scenarioProduct, selectInvariants, UnknownInvariantError } from '../explore/index.ts';
 import { makeTrace, jsonSyntaxError } from '../trace/schema.ts';
 import { oneLine } from '../report/line.ts';
 import { progressLine } from '../report/check.ts';
 import { type ScenarioReportInput, scenarioJson, scenarioText } from '../report/scenario.ts';
 import type { ClusterConfig } from '../../spec/config.ts';
-import { availableParallelism } from 'node:os';
 import { configFromFlags, UsageError } from './options.ts';
 import { closest } from './suggest.ts';
-import type { CheckFlags, Output } from './check.ts';
+import { breadthFirstFlags, type CheckFlags, type Output } from './check.ts';
 
 /** A scenario read and checked: the file, and the configuration it runs under (the flags applied on top). */
 export interface LoadedScenario {
@@ -80,12 +78,6 @@ export function loadScenario(path: string, flags: CheckFlags): LoadedScenario {
   }
 }
 
-function whole(flag: string, text: string | undefined, fallback: number | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) === 0 || Number(text) > max) throw new UsageError(oneLine(`${flag} expects a whole number from 1 to ${max.toLocaleString('en')}, got '${text}'`));
-  return Number(text);
-}
-
 /**
  * Runs the scenario search; returns the exit code (1 when an invariant is broken after every
  * milestone, else 0). The time limit is --time-limit, or none when --depth bounds the search, or 60 s.
@@ -100,21 +92,12 @@ export function runScenarioCheck(flags: CheckFlags, io: Output): number {
     if (e instanceof UnknownInvariantError) throw new UsageError(oneLine(e.message));
     throw e;
   }
-  const maxDepth = whole('--depth', flags.depth, DEFAULT_MAX_DEPTH)!;
-  const seconds = whole('--time-limit', flags.timeLimit, undefined);
-  const timeLimitMs = seconds !== undefined ? seconds * 1000 : flags.depth !== undefined ? undefined : 60_000;
-  const maxStates = whole('--max-states', flags.maxStates, undefined);
-  const mb = whole('--max-memory', flags.maxMemory, undefined, 1 << 20);
-  const workers = whole('--workers', flags.workers, Math.min(availableParallelism(), MAX_WORKERS), MAX_WORKERS)!;
-  if (flags.out !== undefined) {
-    const folder = dirname(resolve(flags.out));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(oneLine(`--out: no folder '${folder}' to write '${flags.out}' in`));
-  }
+  const { maxDepth, timeLimitMs, maxStates, maxMemoryBytes, workers } = breadthFirstFlags(flags, config);
   const compiled = compileScenario(file, model.rules.replicas.length);
   const product = scenarioProduct(model, compiled);
   const onProgress = flags.json ? undefined : (p: Progress) => io.progress(progressLine(p));
   const result = exploreExhaustive(product, {
-    maxDepth, timeLimitMs, invariants: checked, stopAtFirst: true, onProgress, maxStates, maxMemoryBytes: mb === undefined ? undefined : mb * 2 ** 20,
+    maxDepth, timeLimitMs, invariants: checked, stopAtFirst: true, onProgress, maxStates, maxMemoryBytes,
     ...(workers > 1 ? { workers, source: scenarioModelSource(config, file) } : {}),
   });
   const v = result.violations[0];
