@@ -42,7 +42,7 @@ import { kafkaModelOf } from '../properties/kafka-model.ts';
 import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 import { exploreLiveness } from '../src/explore/liveness.ts';
-import { kafkaScenarioModel, readScenario } from '../properties/scenarios.ts';
+import { kafkaScenarioModel, readScenario, type ScenarioFile } from '../properties/scenarios.ts';
 import { configFromFlags } from '../src/cli/options.ts';
 import { rememberParts } from '../src/explore/fingerprint.ts';
 
@@ -137,16 +137,20 @@ function timeToCounterexample() {
   return out;
 }
 
+/** The files of docs/scenarios/, read and checked, in the order of their names. */
+function scenarioFiles(): ScenarioFile[] {
+  const dir = new URL('../docs/scenarios/', import.meta.url);
+  return readdirSync(dir).filter((x) => x.endsWith('.json')).sort().map((f) => readScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8'))));
+}
+
 /**
  * Each scenario of docs/scenarios/ under its buggy configuration, as `check --scenario FILE` runs it
  * on one thread: the time to the shortest counterexample through its milestones, its length, and
  * the states of the product searched. The target is each historical rf 3 shape in 5 s or less.
  */
 function scenarios() {
-  const dir = new URL('../docs/scenarios/', import.meta.url);
   const out: Record<string, unknown> = {};
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
-    const file = readScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
+  for (const file of scenarioFiles()) {
     const config = configFromFlags({}, { ...file.config });
     const started = Date.now();
     const r = exploreExhaustive(kafkaScenarioModel(config, file), { invariants: file.breaks, stopAtFirst: true, timeLimitMs: 60_000 });
@@ -164,12 +168,10 @@ function scenarios() {
  * invariant some other way too, and the find says nothing about the shape.
  */
 function unguided(seconds = 60) {
-  const dir = new URL('../docs/scenarios/', import.meta.url);
   const out: Record<string, unknown> = {};
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
-    const file = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { name: string; source: string; config: Record<string, unknown>; fixed: Record<string, unknown>; breaks: string[] };
+  for (const file of scenarioFiles()) {
     if (file.config.rf !== 3) continue;
-    const run = (config: Record<string, unknown>) => {
+    const run = (config: Readonly<Record<string, unknown>>) => {
       const args = ['check', '--first', '--time-limit', String(seconds), '--json', '--timings',
         ...Object.entries(config).flatMap(([k, v]) => (k === 'protocol' ? ['--protocol', String(v)] : ['--set', `${k}=${v}`])),
         ...file.breaks.flatMap((i) => ['--invariant', i])];
