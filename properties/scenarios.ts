@@ -252,6 +252,18 @@ const REPLICA_FACTS: Readonly<Record<string, ReplicaFact>> = {
 type StateFact = (place: string, value: unknown, rf: number) => Fact[];
 const reg = (s: ClusterState) => s.controller.registration;
 
+/** `NAME is {…}`: the set of brokers `of` gives is exactly the one named. */
+const setIs = (name: string, of: (s: ClusterState) => readonly number[]): StateFact => (p, v, rf) => {
+  const l = brokerList(p, v, rf);
+  return [{ label: `${name} is ${setText(l)}`, holds: (s) => sameList(of(s), l) }];
+};
+
+/** `NAME contains broker b`. */
+const setContains = (name: string, of: (s: ClusterState) => readonly number[]): StateFact => (p, v, rf) => {
+  const b = brokerAt(p, v, rf);
+  return [{ label: `${name} contains broker ${b}`, holds: (s) => of(s).includes(b) }];
+};
+
 /** The facts a milestone may state about the partition: the controller's registration, and `replicas`. */
 const STATE_FACTS: Readonly<Record<string, StateFact>> = {
   leader: (p, v, rf) => {
@@ -266,22 +278,10 @@ const STATE_FACTS: Readonly<Record<string, StateFact>> = {
     const n = count(p, v);
     return [{ label: `leader epoch ≥ ${n}`, holds: (s) => reg(s).leaderEpoch >= n }];
   },
-  isr: (p, v, rf) => {
-    const l = brokerList(p, v, rf);
-    return [{ label: `ISR is ${setText(l)}`, holds: (s) => sameList(reg(s).isr, l) }];
-  },
-  isrContains: (p, v, rf) => {
-    const b = brokerAt(p, v, rf);
-    return [{ label: `ISR contains broker ${b}`, holds: (s) => reg(s).isr.includes(b) }];
-  },
-  elr: (p, v, rf) => {
-    const l = brokerList(p, v, rf);
-    return [{ label: `ELR is ${setText(l)}`, holds: (s) => sameList(reg(s).elr, l) }];
-  },
-  elrContains: (p, v, rf) => {
-    const b = brokerAt(p, v, rf);
-    return [{ label: `ELR contains broker ${b}`, holds: (s) => reg(s).elr.includes(b) }];
-  },
+  isr: setIs('ISR', (s) => reg(s).isr),
+  isrContains: setContains('ISR', (s) => reg(s).isr),
+  elr: setIs('ELR', (s) => reg(s).elr),
+  elrContains: setContains('ELR', (s) => reg(s).elr),
   replicas: (p, v, rf) => {
     if (!isObject(v)) throw new ScenarioError(p, 'expected an object keyed by broker id');
     return Object.entries(v).flatMap(([id, facts]) => {
