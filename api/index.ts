@@ -170,7 +170,7 @@ export function check(config: Configuration, options: CheckOptions = {}): CheckR
     depth: result.stats.depth,
     states: result.stats.states,
     transitions: result.stats.transitions,
-    ...(result.stats.runs === undefined ? {} : { runs: result.stats.runs }),
+    ...(result.stats.random === undefined ? {} : { runs: result.stats.random.runs }),
     invariants: verdictsOf(model, result.coverage, result.violations, checked, result.complete),
     violations: result.violations.map((v, i) => {
       const { shortest, why } = shortestStatus(result, v);

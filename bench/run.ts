@@ -341,7 +341,7 @@ const RANDOM_SECONDS = 10;
 function randomWithin(model: ReturnType<typeof compiled.kafkaModelOf>, seconds: number, guide: boolean) {
   return [1, 2, 3, 4, 5].map((seed) => {
     const r = compiled.exploreRandom(model, { runs: 10_000_000, maxSteps: 60, seed, guide, invariants: LOSS, timeLimitMs: seconds * 1000 });
-    return { seed, firstFoundMs: r.stats.firstFoundMs ?? null, runs: r.stats.runs ?? 0, length: r.violations[0]?.length ?? null, invariant: r.violations[0]?.invariant ?? null };
+    return { seed, firstFoundMs: r.stats.random?.firstFoundMs ?? null, runs: r.stats.random?.runs ?? 0, length: r.violations[0]?.length ?? null, invariant: r.violations[0]?.invariant ?? null };
   });
 }
 
@@ -869,7 +869,7 @@ function liveness(rounds = 3) {
     states: live.stats.states, edges: live.stats.transitions, safetyStates: safety.stats.states, rounds,
     safetyMs: median(safetyMs), livenessMs: median(livenessMs),
     ratio: Number((median(livenessMs) / median(safetyMs)).toFixed(2)),
-    graphBytesPerState: live.stats.bytesPerState, tableBytesPerState: safety.stats.bytesPerState,
+    graphBytesPerState: live.stats.bytesPerState, tableBytesPerState: safety.stats.breadthFirst?.bytesPerState,
   };
 }
 
@@ -1004,11 +1004,11 @@ const SECTIONS: Record<string, Section> = {
   exhaustive: { key: 'exhaustive', run: () => {
     const ex = exploreExhaustive(kafkaModelOf(today), { timeLimitMs: 20_000 });
     return { states: ex.stats.states, transitions: ex.stats.transitions, depth: ex.stats.depth, elapsedMs: ex.stats.elapsedMs,
-      statesPerSecond: Math.round(ex.stats.states / (ex.stats.elapsedMs / 1000)), bytesPerState: ex.stats.bytesPerState };
+      statesPerSecond: Math.round(ex.stats.states / (ex.stats.elapsedMs / 1000)), bytesPerState: ex.stats.breadthFirst?.bytesPerState };
   } },
   random: { key: 'random', run: () => {
     const rnd = exploreRandom(kafkaModelOf(today), { runs: 5000, maxSteps: 60, seed: 1 });
-    return { runs: rnd.stats.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
+    return { runs: rnd.stats.random?.runs, steps: rnd.stats.transitions, elapsedMs: rnd.stats.elapsedMs,
       stepsPerSecond: Math.round(rnd.stats.transitions / (rnd.stats.elapsedMs / 1000)) };
   } },
   reduction: { key: 'reduction', run: () => reductions(flag('--depth')) },

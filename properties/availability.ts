@@ -298,7 +298,7 @@ export function widerLossOf(row: AvailabilityRow, crashes: number, search: Wider
   const r = exploreRandom(model, {
     runs: search.runs, maxSteps: search.maxSteps, seed: search.seed, invariants: ['acks-all-durable'], certify: { maxStates: search.certifyStates },
   });
-  return { crashes, runs: r.stats.runs ?? search.runs, violation: r.violations[0] ?? null, model };
+  return { crashes, runs: r.stats.random?.runs ?? search.runs, violation: r.violations[0] ?? null, model };
 }
 
 const FAULT_STEPS: Readonly<Record<string, [string, string]>> = {

@@ -92,7 +92,7 @@ export function exploreBounded<S, A extends Action>(model: Model<S, A>, options:
     stats: {
       ...last.stats, transitions: results.reduce((sum, r) => sum + r.stats.transitions, 0), elapsedMs: Date.now() - started,
       // All behaviours of the whole graph: up to where the last round's cap first left a state out.
-      depth: Math.min(last.stats.depth, (last.stats.capCut ?? Infinity) - 1),
+      depth: Math.min(last.stats.depth, (last.stats.breadthFirst?.capCut ?? Infinity) - 1),
     },
     coverage: widestCoverage(results.map((r) => r.coverage)),
     stopReason: violations.length > 0 && (standing.length === 0 || options.stopAtFirst === true) ? 'violation' : last.stopReason,

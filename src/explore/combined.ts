@@ -108,7 +108,9 @@ export function combinedResult<A extends Action>(
     violations,
     stats: {
       engine: 'exhaustive+random', states: bfs.stats.states, transitions: bfs.stats.transitions + (random?.stats.transitions ?? 0),
-      depth: bfs.stats.depth, runs: random?.stats.runs, elapsedMs: Date.now() - started,
+      depth: bfs.stats.depth, elapsedMs: Date.now() - started,
+      ...(bfs.stats.breadthFirst === undefined ? {} : { breadthFirst: bfs.stats.breadthFirst }),
+      ...(random?.stats.random === undefined ? {} : { random: random.stats.random }),
     },
     coverage: random === null ? bfs.coverage : addCoverage(bfs.coverage, random.coverage),
     stopReason,
@@ -146,7 +148,10 @@ export function randomPasses<S, A extends Action>(model: Model<S, A>, options: R
     violations.push(...pass.violations);
     total = total === null ? pass : {
       ...pass,
-      stats: { ...pass.stats, transitions: total.stats.transitions + pass.stats.transitions, elapsedMs: total.stats.elapsedMs + pass.stats.elapsedMs },
+      stats: {
+        ...pass.stats, transitions: total.stats.transitions + pass.stats.transitions, elapsedMs: total.stats.elapsedMs + pass.stats.elapsedMs,
+        random: { ...pass.stats.random, runs: (total.stats.random?.runs ?? 0) + (pass.stats.random?.runs ?? 0) },
+      },
       coverage: addCoverage(total.coverage, pass.coverage),
     };
     if (pass.verdict !== 'violated' || !everyInvariant) break;

@@ -54,10 +54,12 @@ export function exploreExhaustive<S, A extends Action>(model: Model<S, A>, optio
     violations: found.violations,
     stats: {
       engine: 'exhaustive', states: found.seen.size, transitions: found.transitions, depth: found.depth,
-      elapsedMs: Date.now() - started, bytesPerState: Math.round(found.seen.bytes / Math.max(1, found.seen.size)), frontierPeak: found.frontierPeak,
-      ...(found.capCut === Infinity ? {} : { capCut: found.capCut }),
-      ...(found.threads > 1 ? { threads: found.threads } : {}),
-      ...(split === null ? {} : { split: split.report }),
+      elapsedMs: Date.now() - started, ...(found.threads > 1 ? { threads: found.threads } : {}),
+      breadthFirst: {
+        bytesPerState: Math.round(found.seen.bytes / Math.max(1, found.seen.size)), frontierPeak: found.frontierPeak,
+        ...(found.capCut === Infinity ? {} : { capCut: found.capCut }),
+        ...(split === null ? {} : { split: split.report }),
+      },
     },
     coverage: found.coverage.snapshot(),
     stopReason: found.stopReason,

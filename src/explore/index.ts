@@ -7,7 +7,7 @@ export { shrinkTrace, firstFailure, findEnabled, sameAction } from './shrink.ts'
 export { fingerprint, fingerprintInto } from './fingerprint.ts';
 export { FingerprintSet } from './fpset.ts';
 export { type ModelSource } from './on-threads.ts';
-export { mergeShards, shardOf, shortestPerInvariant, type Shard } from './shard.ts';
+export { mergeShards, shardOf, shortestPerInvariant, type Shard, type SplitReport } from './shard.ts';
 export { milestoneGoal, milestonesAlong, type Milestone, type Scenario, scenarioProduct, type ScenarioState } from './scenario.ts';
 export { DOES_NOT_COMPOSE, refusal, type Split, type Technique } from './compose.ts';
 export * from './result.ts';

@@ -186,8 +186,11 @@ function randomAside<A extends Action>(options: RandomAsideOptions): RandomAside
 function campaignOf<A extends Action>(shards: readonly ShardDone<A>[], distinct: DistinctStates, threads: number): ExploreResult<A> {
   for (const d of shards) if (d.counted !== undefined) distinct.merge(d.counted);
   const merged = shards.length === 1 ? shards[0].result : mergeShards(shards.map((d) => d.result));
-  const { statesCapped: _, ...stats } = merged.stats;
-  return { ...merged, stats: { ...stats, states: distinct.size, ...(distinct.capped ? { statesCapped: true } : {}), ...(threads > 1 ? { threads } : {}) } };
+  const { statesCapped: _, ...random } = merged.stats.random ?? { runs: 0 };
+  return {
+    ...merged,
+    stats: { ...merged.stats, states: distinct.size, ...(threads > 1 ? { threads } : {}), random: { ...random, ...(distinct.capped ? { statesCapped: true } : {}) } },
+  };
 }
 
 /** A seed for a campaign given none, from the clock and `Math.random` (fast-check draws its own when given none). */

@@ -277,9 +277,11 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const base = {
     complete: false,
     stats: {
-      engine: 'random' as const, states: seen.size, ...(seen.capped ? { statesCapped: true } : {}), transitions: counters.transitions, depth: counters.longest,
-      runs: counters.runs, elapsedMs: 0,
-      ...(sketch === undefined ? {} : { guided: { sketches: kept.sketchesMet, resumedRuns: kept.resumed } }),
+      engine: 'random' as const, states: seen.size, transitions: counters.transitions, depth: counters.longest, elapsedMs: 0,
+      random: {
+        runs: counters.runs, ...(seen.capped ? { statesCapped: true } : {}),
+        ...(sketch === undefined ? {} : { guided: { sketches: kept.sketchesMet, resumedRuns: kept.resumed } }),
+      },
     },
     coverage: coverage.snapshot(),
   };
@@ -292,7 +294,7 @@ export function exploreRandom<S, A extends Action>(model: Model<S, A>, options: 
   const minimised = minimise(model, failing, details.seed, details.counterexamplePath ?? '', options, shrinkBy);
   const violation: Violation<A> = options.recordFound === true
     ? { ...minimised, found: { engine: 'random', atMs: counters.foundAt, seed: details.seed, run: counters.foundRun } } : minimised;
-  return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started, firstFoundMs: counters.foundAt },
+  return { ...base, verdict: 'violated', violations: [violation], stats: { ...base.stats, elapsedMs: Date.now() - started, random: { ...base.stats.random, firstFoundMs: counters.foundAt } },
     stopReason: 'violation' };
 }
 

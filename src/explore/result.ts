@@ -76,50 +76,66 @@ export function searchVerdict(violations: readonly unknown[], complete: boolean)
   return violations.length > 0 ? 'violated' : complete ? 'holds' : 'no-violation-found';
 }
 
+/**
+ * How far a search went: a core every engine fills in, and the part of each engine that ran
+ * (both, for a check that ran breadth-first search then random runs).
+ */
+export interface SearchStats {
+  readonly engine: 'exhaustive' | 'random' | 'exhaustive+random';
+  /** Distinct states visited (random: a lower bound when `random.statesCapped`). */
+  readonly states: number;
+  readonly transitions: number;
+  /** Exhaustive: every state up to this depth was expanded. Random: the longest run. */
+  readonly depth: number;
+  readonly elapsedMs: number;
+  /** Threads that expanded levels (exhaustive: workers start only for large levels) or ran shards (random), when more than one did. */
+  readonly threads?: number;
+  readonly breadthFirst?: BreadthFirstStats;
+  readonly random?: RandomStats;
+}
+
+/** Breadth-first search's own figures. */
+export interface BreadthFirstStats {
+  /** Bytes per distinct state of the visited-state table (fingerprints and parent links). */
+  readonly bytesPerState: number;
+  /** The most states held as objects at once on the calling thread (the ancestors of the state being expanded, one per depth). */
+  readonly frontierPeak: number;
+  /**
+   * With a budget cap: the fewest steps after which the cap left a state out, absent when it
+   * left none out; up to one step less, every behaviour of the uncapped graph was explored.
+   */
+  readonly capCut?: number;
+  /**
+   * As one shard of a search (shard.ts `LevelSplit`): which shard, and where it split. `depth`
+   * and `states` are then this shard's; with a split, `complete` is false even when the shard's
+   * own part was exhausted.
+   */
+  readonly split?: SplitReport;
+}
+
+/** Random runs' own figures. */
+export interface RandomStats {
+  readonly runs: number;
+  /** Counting stopped at `states` to bound memory, so more distinct states were visited. */
+  readonly statesCapped?: boolean;
+  /**
+   * With a violation: milliseconds from the start to the end of the first run that broke an
+   * invariant, before shrinking and certifying (with threads, the earliest of the shards').
+   */
+  readonly firstFoundMs?: number;
+  /**
+   * Runs guided by the model's sketches: how many distinct sketches the runs met, and how many
+   * runs started where a run that met a new one left off.
+   */
+  readonly guided?: { readonly sketches: number; readonly resumedRuns: number };
+}
+
 export interface ExploreResult<A extends Action> {
   readonly verdict: SearchVerdict;
   /** Exhaustive only: the whole reachable space (within the model's own bounds) was explored. */
   readonly complete: boolean;
   readonly violations: Violation<A>[];
-  readonly stats: {
-    readonly engine: 'exhaustive' | 'random' | 'exhaustive+random';
-    /** Distinct states visited (random: a lower bound when `statesCapped`). */
-    readonly states: number;
-    /** Random only: counting stopped at `states` to bound memory, so more distinct states were visited. */
-    readonly statesCapped?: boolean;
-    readonly transitions: number;
-    /** Exhaustive: every state up to this depth was expanded. Random: the longest run. */
-    readonly depth: number;
-    readonly runs?: number;
-    readonly elapsedMs: number;
-    /** Exhaustive: bytes per distinct state of the visited-state table (fingerprints and parent links). */
-    readonly bytesPerState?: number;
-    /**
-     * Exhaustive with a budget cap: the fewest steps after which the cap left a state out, absent
-     * when it left none out; up to one step less, every behaviour of the uncapped graph was explored.
-     */
-    readonly capCut?: number;
-    /** Threads that expanded levels (exhaustive: workers start only for large levels) or ran shards (random), when more than one did. */
-    readonly threads?: number;
-    /** Exhaustive: the most states held as objects at once on the calling thread (the ancestors of the state being expanded, one per depth). */
-    readonly frontierPeak?: number;
-    /**
-     * Random, with a violation: milliseconds from the start to the end of the first run that broke
-     * an invariant, before shrinking and certifying (with threads, the earliest of the shards').
-     */
-    readonly firstFoundMs?: number;
-    /**
-     * Random runs guided by the model's sketches: how many distinct sketches the runs met, and how
-     * many runs started where a run that met a new one left off.
-     */
-    readonly guided?: { readonly sketches: number; readonly resumedRuns: number };
-    /**
-     * Exhaustive, as one shard of a search (shard.ts `LevelSplit`): which shard, and where it
-     * split. `depth` and `states` are then this shard's; with a split, `complete` is false
-     * even when the shard's own part was exhausted.
-     */
-    readonly split?: SplitReport;
-  };
+  readonly stats: SearchStats;
   readonly coverage: Coverage;
   readonly stopReason: StopReason;
 }

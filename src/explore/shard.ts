@@ -56,7 +56,7 @@ function stopReasonOf(reasons: readonly StopReason[]): StopReason {
 
 /** The earliest time a shard's run first broke an invariant, if any did. */
 function firstFound<A extends Action>(results: readonly ExploreResult<A>[]): { firstFoundMs?: number } {
-  const times = results.map((r) => r.stats.firstFoundMs).filter((t): t is number => t !== undefined);
+  const times = results.map((r) => r.stats.random?.firstFoundMs).filter((t): t is number => t !== undefined);
   return times.length === 0 ? {} : { firstFoundMs: Math.min(...times) };
 }
 
@@ -82,11 +82,13 @@ export function mergeShards<A extends Action>(results: readonly ExploreResult<A>
     violations,
     stats: {
       engine: results[0].stats.engine, states: sum((r) => r.stats.states), transitions: sum((r) => r.stats.transitions),
-      ...(results.some((r) => r.stats.statesCapped) ? { statesCapped: true } : {}),
-      depth: Math.max(...results.map((r) => r.stats.depth)), runs: sum((r) => r.stats.runs ?? 0),
-      elapsedMs: Math.max(...results.map((r) => r.stats.elapsedMs)),
-      ...firstFound(results),
-      ...sumGuidance(results.map((r) => r.stats.guided)),
+      depth: Math.max(...results.map((r) => r.stats.depth)), elapsedMs: Math.max(...results.map((r) => r.stats.elapsedMs)),
+      random: {
+        runs: sum((r) => r.stats.random?.runs ?? 0),
+        ...(results.some((r) => r.stats.random?.statesCapped) ? { statesCapped: true } : {}),
+        ...firstFound(results),
+        ...sumGuidance(results.map((r) => r.stats.random?.guided)),
+      },
     },
     coverage: results.slice(1).reduce((c, r) => addCoverage(c, r.coverage), results[0].coverage),
     stopReason: stopReasonOf(results.map((r) => r.stopReason)),

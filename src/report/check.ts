@@ -5,7 +5,7 @@
  * same seeded, bounded check prints the same bytes on every run.
  */
 import type { Action, Model } from '../model.ts';
-import { endsTheCheck, possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult, type ExploreResult, type Progress } from '../explore/index.ts';
+import { endsTheCheck, possibleStepKinds, stepKindsNeverTaken, verdictsOf, type CombinedResult, type ExploreResult, type Progress, type SplitReport } from '../explore/index.ts';
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
@@ -69,9 +69,9 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
       ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), ...foundJson(v, options.timings === true), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
-      runs: r.stats.runs, ...guidedOf(r), ...machine(r.stats),
-      ...(r.stats.split === undefined ? {} : { split: r.stats.split }),
-      ...(options.timings === true && r.stats.firstFoundMs !== undefined ? { firstFoundMs: r.stats.firstFoundMs } : {}),
+      runs: r.stats.random?.runs, ...guidedOf(r), ...machine(r.stats),
+      ...(r.stats.breadthFirst?.split === undefined ? {} : { split: r.stats.breadthFirst.split }),
+      ...(options.timings === true && r.stats.random?.firstFoundMs !== undefined ? { firstFoundMs: r.stats.random.firstFoundMs } : {}),
       complete: r.complete, stopReason: r.stopReason,
       ...(phases === null ? {} : { phases: phasesJson(phases, machine) }) },
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
@@ -118,19 +118,19 @@ function exerciseLines(model: AnyModel, r: Result, checked: readonly string[]): 
 
 /** `{ guided }` (sketches met, runs resumed) when random runs were guided by the model's sketches; nothing otherwise. */
 function guidedOf(r: Result): { guided?: { sketches: number; resumedRuns: number } } {
-  return r.stats.guided === undefined ? {} : { guided: { ...r.stats.guided } };
+  return r.stats.random?.guided === undefined ? {} : { guided: { ...r.stats.random.guided } };
 }
 
 /** `statesCapped: true` when `states` is a lower bound (random runs stop counting past a cap); nothing otherwise. */
 function capped(r: Result): { statesCapped?: true } {
-  return r.stats.statesCapped === true ? { statesCapped: true } : {};
+  return r.stats.random?.statesCapped === true ? { statesCapped: true } : {};
 }
 
 function phasesJson(phases: Phases, machine: (stats: Result['stats']) => object): unknown {
   const phase = (p: Result) => ({
-    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.runs, ...guidedOf(p), ...machine(p.stats),
+    steps: p.stats.transitions, states: p.stats.states, ...capped(p), depth: p.stats.depth, runs: p.stats.random?.runs, ...guidedOf(p), ...machine(p.stats),
     // With the wall-clock figures: when the random runs' first failing run ended, on their own clock.
-    ...('elapsedMs' in machine(p.stats) && p.stats.firstFoundMs !== undefined ? { firstFoundMs: p.stats.firstFoundMs } : {}),
+    ...('elapsedMs' in machine(p.stats) && p.stats.random?.firstFoundMs !== undefined ? { firstFoundMs: p.stats.random.firstFoundMs } : {}),
     stopReason: p.stopReason, violations: p.violations.map((v) => v.invariant),
   });
   // The random runs stopped when breadth-first search ended the check depend on the clock: shown with the other timings only.
@@ -163,21 +163,23 @@ function stepLines(model: AnyModel, r: Result): string[] {
 /** What one engine explored, in words. */
 function scopeOf(r: Result): string {
   const s = r.stats;
-  const guided = s.guided === undefined ? ''
-    : ` (${s.guided.resumedRuns.toLocaleString('en')} resuming a run kept for meeting one of ${s.guided.sketches.toLocaleString('en')} state sketches first)`;
+  const split = s.breadthFirst?.split;
+  const { runs = 0, guided: g, firstFoundMs } = s.random ?? {};
+  const guided = g === undefined ? ''
+    : ` (${g.resumedRuns.toLocaleString('en')} resuming a run kept for meeting one of ${g.sketches.toLocaleString('en')} state sketches first)`;
   const scope = s.engine === 'exhaustive'
     ? `${s.states.toLocaleString('en')} distinct states, ${s.transitions.toLocaleString('en')} transitions, all behaviours up to depth ${s.depth}` +
-      (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '') + shareOf(s.split)
-    : `${(s.runs ?? 0).toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
+      (r.stopReason === 'time' || r.stopReason === 'states' || r.stopReason === 'memory' ? ` and some of depth ${s.depth + 1}` : '') + shareOf(split)
+    : `${runs.toLocaleString('en')} random runs${guided}, ${s.transitions.toLocaleString('en')} steps, ${distinctOf(s)}, runs up to ${s.depth} steps`;
   const certifying = r.violations.some((v) => v.certification !== undefined && v.certification.alongside !== true) ? ' and certifying' : '';
-  const found = s.firstFoundMs === undefined ? '' : `; the first failing run ended after ${(s.firstFoundMs / 1000).toFixed(1)} s, then shrinking${certifying}`;
+  const found = firstFoundMs === undefined ? '' : `; the first failing run ended after ${(firstFoundMs / 1000).toFixed(1)} s, then shrinking${certifying}`;
   const threads = s.threads === undefined ? '' : ` on ${s.threads} threads`;
-  const stop = r.stopReason === 'exhausted' && s.split !== undefined && s.split.at !== null ? 'every state this shard reaches within the bounds was explored' : STOPS[r.stopReason];
+  const stop = r.stopReason === 'exhausted' && split !== undefined && split.at !== null ? 'every state this shard reaches within the bounds was explored' : STOPS[r.stopReason];
   return `${scope} in ${(s.elapsedMs / 1000).toFixed(1)} s${threads} (${stop}${found})`;
 }
 
 /** What part of the whole search a breadth-first shard made, in words; nothing for the whole search. */
-function shareOf(split: Result['stats']['split']): string {
+function shareOf(split: SplitReport | undefined): string {
   if (split === undefined) return '';
   const shard = `shard ${split.index} of ${split.count}`;
   if (split.at === null) return ` (${shard}, not split: no level it reached was large enough, so this is the whole search's)`;
@@ -188,7 +190,7 @@ function shareOf(split: Result['stats']['split']): string {
 
 /** Random runs' distinct states: exact, or a lower bound once counting stopped to bound memory. */
 function distinctOf(s: Result['stats']): string {
-  return s.statesCapped === true
+  return s.random?.statesCapped === true
     ? `at least ${s.states.toLocaleString('en')} distinct states (counting stops there to bound memory)`
     : `${s.states.toLocaleString('en')} distinct states`;
 }
@@ -199,7 +201,7 @@ function combinedLines({ exhaustive, random, together, leftOut }: Phases): strin
     lines.push(`At the same time at random: ${scopeOf(random)}.`);
   } else if (together && endsTheCheck(exhaustive)) {
     const done = exhaustive.stopReason === 'memory' ? 'stopped at the memory limit, which ends the search' : 'was done';
-    const far = leftOut === undefined ? '' : ` (${plural(leftOut.stats.runs ?? 0, 'run')}, ${plural(leftOut.stats.transitions, 'step')} in ${(leftOut.stats.elapsedMs / 1000).toFixed(1)} s; --json shows them with --timings)`;
+    const far = leftOut === undefined ? '' : ` (${plural(leftOut.stats.random?.runs ?? 0, 'run')}, ${plural(leftOut.stats.transitions, 'step')} in ${(leftOut.stats.elapsedMs / 1000).toFixed(1)} s; --json shows them with --timings)`;
     lines.push(`Random runs ran beside it until it ${done}${far}; they are left out of the verdict and the counts, which are then the same on every run.`);
   } else if (together) {
     lines.push('No random runs: their thread did not answer in time.');

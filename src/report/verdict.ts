@@ -59,7 +59,7 @@ export function shortestStatus(r: Result, v: Violation<Action>): ShortestStatus 
       : { shortest: 'not-certified', why: `a shortest among the behaviours spending at most ${v.fewest.spent} ${v.fewest.budget}; a shorter one spending more is not ruled out` };
   }
   if (foundBreadthFirst(r, v)) {
-    const at = r.stats.split?.at;
+    const at = r.stats.breadthFirst?.split?.at;
     return at !== undefined && at !== null && v.length > at.depth
       ? { shortest: 'not-certified', why: `the shortest through this shard's block only; a shorter one through another shard's block is not ruled out (merge the shards)` }
       : { shortest: 'breadth-first', why: 'found by breadth-first search, which tries every shorter behaviour first' };
@@ -92,10 +92,11 @@ export function extentPhrase(r: Result): string {
   const phases = phasesOf(r);
   const bfs = phases?.exhaustive ?? (r.stats.engine === 'exhaustive' ? r : null);
   const random = phases === null ? (r.stats.engine === 'random' ? r : null) : phases.random;
-  const sampled = random === null ? '' : `${plural(random.stats.runs ?? 0, 'random run')} of up to ${plural(random.stats.depth, 'step')}`;
+  const sampled = random === null ? '' : `${plural(random.stats.random?.runs ?? 0, 'random run')} of up to ${plural(random.stats.depth, 'step')}`;
   if (bfs === null) return `in ${sampled} (${plural(random!.stats.states, 'state')}); the behaviours they missed are not proven`;
   const upTo = bfs.stats.depth === 0 ? 'in the initial state only, not in every 1-step behaviour' : `in any behaviour up to ${plural(bfs.stats.depth, 'step')}`;
-  const covered = `${upTo} (${plural(bfs.stats.states, 'state')}${bfs.stats.split === undefined ? '' : `, shard ${bfs.stats.split.index} of ${bfs.stats.split.count}`}${roundsOf(bfs)})`;
+  const split = bfs.stats.breadthFirst?.split;
+  const covered = `${upTo} (${plural(bfs.stats.states, 'state')}${split === undefined ? '' : `, shard ${split.index} of ${split.count}`}${roundsOf(bfs)})`;
   return random === null ? `${covered}; longer behaviours were not explored` : `${covered}; longer behaviours were sampled (${sampled}), not proven`;
 }
 

@@ -40,7 +40,7 @@ describe('fewest-first bounded search', () => {
     expect(v).toMatchObject({ length: 6, fewest: { budget: 'jumps', spent: 0, proven: true }, certifiedMinimal: false });
     expect(r.rounds.map((x) => x.spent)).toEqual([0]);
     // A jump is one step from the start, so of the whole graph only the empty behaviour was explored.
-    expect(r.stats).toMatchObject({ capCut: 1, depth: 0 });
+    expect(r.stats).toMatchObject({ depth: 0, breadthFirst: { capCut: 1 } });
   });
 
   it('raises the budget until a counterexample needs it, and proves that fewer is not enough', () => {
@@ -50,7 +50,7 @@ describe('fewest-first bounded search', () => {
     // The last round is the whole graph, so its counterexample is a shortest one outright.
     expect(r.violations[0]).toMatchObject({ length: 2, fewest: { spent: 2, proven: true }, certifiedMinimal: true });
     // The round at the limit leaves nothing out: its depth is the whole graph's.
-    expect(r.stats.capCut).toBeUndefined();
+    expect(r.stats.breadthFirst?.capCut).toBeUndefined();
     expect(r.stats.depth).toBe(r.rounds[2].depth);
   });
 

@@ -4,7 +4,7 @@
  * changes only which behaviours are tried — every trace is still a behaviour from the initial state.
  */
 import { describe, expect, it } from 'vitest';
-import { exploreRandom } from '../../src/explore/index.ts';
+import { exploreRandom, type SearchStats } from '../../src/explore/index.ts';
 import type { Model } from '../../src/model.ts';
 import { violates } from '../../src/model.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
@@ -31,19 +31,19 @@ function lock(sketched: boolean): Model<{ readonly k: number }, Turn> {
   };
 }
 
-const withoutClock = <T extends { stats: object }>(r: T) => ({ ...r, stats: { ...r.stats, elapsedMs: 0, firstFoundMs: 0 } });
+const withoutClock = <T extends { stats: SearchStats }>(r: T) => ({ ...r, stats: { ...r.stats, elapsedMs: 0, random: { ...r.stats.random, firstFoundMs: 0 } } });
 
 describe('random runs guided by sketches', () => {
   it('open the lock that plain runs never open in the same runs, with a trace from the initial state', () => {
     const options = { runs: 3_000, maxSteps: 60, seed: 7 };
     const plain = exploreRandom(lock(true), { ...options, guide: false });
     expect(plain.verdict).toBe('no-violation-found');
-    expect(plain.stats.guided).toBeUndefined();
+    expect(plain.stats.random?.guided).toBeUndefined();
 
     const guided = exploreRandom(lock(true), options);
     expect(guided.verdict).toBe('violated');
-    expect(guided.stats.guided?.resumedRuns).toBeGreaterThan(0);
-    expect(guided.stats.guided?.sketches).toBe(LENGTH + 1);
+    expect(guided.stats.random?.guided?.resumedRuns).toBeGreaterThan(0);
+    expect(guided.stats.random?.guided?.sketches).toBe(LENGTH + 1);
     // The trace starts at the initial state and every step is enabled where it is taken.
     const model = lock(true);
     let s = model.initial;
@@ -70,6 +70,6 @@ describe('random runs guided by sketches', () => {
     const model = kafkaModelOf({ protocol: 'kafka-3.7', rf: 3, lossyCrashes: 1, consumer: false, maxLeaderMoves: 0 });
     const r = exploreRandom(model, { runs: 20_000, maxSteps: 60, seed: 1, invariants: ['leader-completeness', 'no-committed-loss', 'acks-all-durable'] });
     expect(r.verdict).toBe('violated');
-    expect(r.stats.guided?.resumedRuns).toBeGreaterThan(0);
+    expect(r.stats.random?.guided?.resumedRuns).toBeGreaterThan(0);
   });
 });

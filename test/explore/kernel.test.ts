@@ -82,7 +82,7 @@ describe('the breadth-first kernel gives the figures of the engine it replaced',
       const shortest = new Map<string, number>();
       for (let index = 1; index <= 3; index++) {
         const shard = searched(config, { ...options, shard: { index, count: 3 }, splitPerShard: 50 });
-        expect(shard.result.stats.split?.at).not.toBeNull();
+        expect(shard.result.stats.breadthFirst?.split?.at).not.toBeNull();
         union.addAll(shard.slots);
         for (const v of shard.result.violations) shortest.set(v.invariant, Math.min(v.length, shortest.get(v.invariant) ?? Infinity));
       }

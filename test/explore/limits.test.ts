@@ -38,27 +38,27 @@ describe('random search limits', () => {
     const r = exploreRandom(kafka(), { runs: 1000, maxSteps: 20, seed: 1, maxStates: 200 });
     expect(r.stopReason).toBe('states');
     expect(r.verdict).toBe('no-violation-found');
-    expect(r.stats.runs).toBeLessThan(1000);
+    expect(r.stats.random?.runs).toBeLessThan(1000);
     expect(r.stats.states).toBeGreaterThan(200);
-    expect(r.stats.statesCapped).toBeUndefined();
+    expect(r.stats.random?.statesCapped).toBeUndefined();
   });
 
   it('stops before the first run when resident memory is already past maxMemoryBytes', () => {
     const r = exploreRandom(kafka(), { runs: 1000, maxSteps: 20, seed: 1, maxMemoryBytes: 1 });
     expect(r).toMatchObject({ stopReason: 'memory', verdict: 'no-violation-found', violations: [] });
-    expect(r.stats.runs).toBe(0);
+    expect(r.stats.random?.runs).toBe(0);
   });
 
   it('counts distinct states up to the cap, then says the count is a lower bound', () => {
     const capped = exploreRandom(kafka(), { runs: 50, maxSteps: 20, seed: 1, maxDistinctStates: 100 });
     expect(capped.stats.states).toBe(100);
-    expect(capped.stats.statesCapped).toBe(true);
+    expect(capped.stats.random?.statesCapped).toBe(true);
     const exact = exploreRandom(kafka(), { runs: 50, maxSteps: 20, seed: 1 });
     expect(exact.stats.states).toBeGreaterThan(100);
-    expect(exact.stats.statesCapped).toBeUndefined();
+    expect(exact.stats.random?.statesCapped).toBeUndefined();
     // The cap changes the count only: the same runs, steps and coverage.
-    expect({ ...capped, stats: { ...capped.stats, states: 0, statesCapped: undefined, elapsedMs: 0 } })
-      .toEqual({ ...exact, stats: { ...exact.stats, states: 0, statesCapped: undefined, elapsedMs: 0 } });
+    const count = (r: typeof exact) => ({ ...r, stats: { ...r.stats, states: 0, elapsedMs: 0, random: { ...r.stats.random, statesCapped: undefined } } });
+    expect(count(capped)).toEqual(count(exact));
   });
 
   it('still finds, shrinks and certifies a counterexample when limits are set but not reached', () => {

@@ -15,7 +15,9 @@ const kafka: ModelSource = { module: new URL('../../properties/kafka-model.ts', 
 const toy: ModelSource = { module: new URL('../fixtures/toy-model.ts', import.meta.url).href, exportName: 'toyModel', args: [true] };
 
 /** A result without its wall-clock figure, the single-threaded search's frontier statistic and the threads used. */
-const same = <A extends Action>(r: ExploreResult<A>) => ({ ...r, stats: { ...r.stats, elapsedMs: 0, frontierPeak: undefined, threads: undefined } });
+const same = <A extends Action>(r: ExploreResult<A>) => ({
+  ...r, stats: { ...r.stats, elapsedMs: 0, threads: undefined, breadthFirst: { ...r.stats.breadthFirst, frontierPeak: undefined } },
+});
 
 /** Start the workers at the first level, however small (the default waits for a level of 2,048 states). */
 const EVERY_LEVEL = { threadsFrom: 1 };

@@ -20,7 +20,7 @@ describe('random engine', () => {
   it('finds no violation on the bug-free toy (random runs never claim it holds), with coverage accumulated over runs', () => {
     const r = exploreRandom(toyModel(false), { runs: 50, maxSteps: 20, seed: 1 });
     expect(r.verdict).toBe('no-violation-found');
-    expect(r.stats.runs).toBe(50);
+    expect(r.stats.random?.runs).toBe(50);
     expect(r.stats.states).toBeLessThanOrEqual(16);
     expect(r.coverage.goals['a-full'].count).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import '../../src/explore/node.ts';
-import { exploreRandom, mergeShards, shardOf, shortestPerInvariant, type ModelSource } from '../../src/explore/index.ts';
+import { exploreRandom, mergeShards, shardOf, shortestPerInvariant, type ModelSource, type SearchStats } from '../../src/explore/index.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
 
@@ -13,9 +13,9 @@ const config = { rf: 2, acks: 1 as const, consumer: false, maxLeaderMoves: 0 };
 const toy: ModelSource = { module: new URL('../fixtures/toy-model.ts', import.meta.url).href, exportName: 'toyModel', args: [false] };
 const source: ModelSource = { module: new URL('../../properties/kafka-model.ts', import.meta.url).href, exportName: 'kafkaModelOf', args: [config] };
 /** The result without its wall-clock figures (the time spent, and when a failing run was first met). */
-const withoutClock = <T extends { stats: { elapsedMs: number; firstFoundMs?: number } }>(r: T) => {
-  const { firstFoundMs: _, ...stats } = r.stats;
-  return { ...r, stats: { ...stats, elapsedMs: 0 } };
+const withoutClock = <T extends { stats: SearchStats }>(r: T) => {
+  const { firstFoundMs: _, ...random } = r.stats.random ?? { runs: 0 };
+  return { ...r, stats: { ...r.stats, elapsedMs: 0, random } };
 };
 
 describe('shards of a random campaign', () => {
@@ -39,7 +39,7 @@ describe('shards of a random campaign', () => {
     const merged = mergeShards(shards);
     expect(threads.stats.threads).toBe(2);
     expect(withoutClock({ ...threads, stats: { ...threads.stats, states: 0, threads: undefined } })).toEqual(withoutClock({ ...merged, stats: { ...merged.stats, states: 0 } }));
-    expect(threads.stats.runs).toBe(shards[0].stats.runs! + shards[1].stats.runs!);
+    expect(threads.stats.random?.runs).toBe(shards[0].stats.random?.runs! + shards[1].stats.random?.runs!);
     // The shards share their first steps, so the union is smaller than the sum and at least either shard.
     expect(threads.stats.states).toBeLessThan(merged.stats.states);
     expect(threads.stats.states).toBeGreaterThanOrEqual(Math.max(shards[0].stats.states, shards[1].stats.states));

@@ -62,7 +62,7 @@ describe('breadth-first search in shards', () => {
       expect(union).toEqual(all);
       expect(outline(parts)).toEqual(outline([whole!]));
       // A real split, below the violations' depth for at least one invariant, and every shard smaller than the whole.
-      const at = parts.map((p) => p.stats.split?.at);
+      const at = parts.map((p) => p.stats.breadthFirst?.split?.at);
       expect(new Set(at.map((a) => `${a?.depth}/${a?.levelStates}`)).size).toBe(1);
       expect(at[0]!.depth).toBeGreaterThan(0);
       expect(whole!.violations.some((v) => v.length > at[0]!.depth + 1)).toBe(true);
@@ -86,7 +86,7 @@ describe('breadth-first search in shards', () => {
     const texts = [1, 2].map((index) => {
       let r: ExploreResult<Action> | undefined;
       for (const fp of visitedBy((keepStates) => (r = exploreExhaustive(model, { shard: { index, count: 2 }, splitPerShard: 1, keepStates })))) union.add(fp);
-      expect([r!.stopReason, r!.complete, r!.stats.split?.at?.depth]).toEqual(['exhausted', false, 1]);
+      expect([r!.stopReason, r!.complete, r!.stats.breadthFirst?.split?.at?.depth]).toEqual(['exhausted', false, 1]);
       return checkText(model, r!, ['in-range', 'not-both-full']);
     });
     expect(union.size).toBe(16);

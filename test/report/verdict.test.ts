@@ -93,7 +93,7 @@ describe('whether a counterexample is the shortest', () => {
   });
 
   it('is not certified past the split of a breadth-first shard', () => {
-    const r: ExploreResult<Action> = { ...bfs, stats: { ...bfs.stats, split: { index: 1, count: 2, at: { depth: 3, levelStates: 4, from: 0, to: 2 } } } };
+    const r: ExploreResult<Action> = { ...bfs, stats: { ...bfs.stats, breadthFirst: { bytesPerState: 0, frontierPeak: 1, split: { index: 1, count: 2, at: { depth: 3, levelStates: 4, from: 0, to: 2 } } } } };
     expect(shortestStatus(r, found).shortest).toBe('not-certified');
   });
 
