@@ -20,8 +20,9 @@
  *
  * Abstracted away: time (a timeout, `request.timeout.ms` and `delivery.timeout.ms`, is a retry that
  * may happen at any step while retries remain), batches of more than one record, the order of
- * in-flight requests (any outstanding batch may be resent; the leader's sequence check orders an
- * idempotent producer's), giving up on a batch, and transactions.
+ * in-flight requests without idempotence (any outstanding batch may be resent), giving up on a
+ * batch (`delivery.timeout.ms`, and the unresolved sequences an expired batch leaves), and
+ * transactions. New batches are sent while older ones are outstanding (max.in.flight 5).
  */
 import type { Rules } from './rules.ts';
 import type { Entry, ProduceErrorCode, ProducerBatch } from './types.ts';
@@ -126,10 +127,18 @@ export function sendNew(p: ProducerState, value: number): ProducerState {
   return { ...p, nextSequence: p.nextSequence + 1, outstanding: p.outstanding.concat({ value, sequence: p.nextSequence }) };
 }
 
-/** P8: whether the producer may resend `value` (outstanding, retries left). */
-export function canResend(p: ProducerState, maxRetries: number, value: number): boolean {
-  return p.retries < maxRetries && p.outstanding.some((b) => b.value === value);
+/**
+ * P8/P12: the values the producer may resend while retries remain. Without idempotence any
+ * outstanding batch (up to max.in.flight.requests.per.connection=5 requests are out, and retries
+ * reorder them). An idempotent producer drains a partition's retries in sequence order and sends a
+ * resent batch only when it is the first in flight (`RecordAccumulator.shouldStopDrainBatchesForPartition`),
+ * so only its oldest outstanding batch.
+ */
+export function resendable(k: Rules, p: ProducerState, maxRetries: number): readonly number[] {
+  if (p.retries >= maxRetries || p.outstanding.length === 0) return NOTHING;
+  return k.producer.idempotent ? [p.outstanding[0].value] : p.outstanding.map((b) => b.value);
 }
+const NOTHING: readonly number[] = [];
 
 /** P8: a resend spends one retry. */
 export function spendRetry(p: ProducerState): ProducerState {

@@ -11,7 +11,7 @@ import {
   consumerExpireReadReplica, consumerFetch, consumerRefreshMetadata, consumerValidatePosition, leaderSelectReadReplica,
   validatesPosition,
 } from '../client.ts';
-import { canResend } from '../producer.ts';
+import { resendable } from '../producer.ts';
 import { type Reasons, type StepPicture, defineStep } from './define.ts';
 import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
 
@@ -45,14 +45,18 @@ function answered(before: ClusterState, a: { broker: BrokerId; value: number }, 
   return p !== undefined && log.some((e) => e.value === a.value) ? ', which holds it already and appends nothing' : ', which refuses it';
 }
 
-/** P8: the producer resends a batch it holds no ack for (after a timeout or an error), spending a retry; the leader's duplicate check answers an idempotent one (P9). */
+/**
+ * P8: the producer resends a batch it holds no ack for (after a timeout or an error), spending a
+ * retry; the leader's duplicate check answers an idempotent one (P9). An idempotent producer
+ * resends its oldest outstanding batch only (P12).
+ */
 export const ProducerRetry = defineStep<{ step: 'ProducerRetry'; broker: BrokerId; value: number }>({
   enabled: {
     each: 'broker',
     actions(cl, s, b, out) {
       const p = s.producer;
-      if (p === undefined || s.replicas[b - 1].role !== 'leader' || p.retries >= cl.maxRetries) return;
-      for (const batch of p.outstanding) if (canResend(p, cl.maxRetries, batch.value)) out.push({ step: 'ProducerRetry', broker: b, value: batch.value });
+      if (p === undefined || s.replicas[b - 1].role !== 'leader') return;
+      for (const value of resendable(cl.rules, p, cl.maxRetries)) out.push({ step: 'ProducerRetry', broker: b, value });
     },
   },
   apply: (cl, s, a) => cl.produce(s, a.broker, a.value, true),
