@@ -465,7 +465,7 @@ export const noDuplicateCommitted: Inv = {
   name: 'no-duplicate-committed',
   requires: ['producer-resent', 'record-committed'],
   anomaly: 'duplicate record',
-  statement: 'No value the producer sent sits at two offsets of the committed history: a resent batch is not appended again (P8, P9).',
+  statement: 'No value the producer sent sits at two offsets of the committed history: a resent batch is not appended again (T-9).',
   holds: (s) => {
     const c = s.ghost.committed;
     for (let i = 0; i < c.length; i++) if (occurrences(c, c[i].value) > 1) return false;
@@ -478,7 +478,7 @@ export const ackedExactlyOnce: Inv = {
   name: 'acked-exactly-once',
   requires: ['producer-resent', 'acks-all-acknowledged'],
   anomaly: 'acknowledged write duplicated or lost',
-  statement: 'Every write acknowledged with acks=all sits at exactly one offset of the committed history (P8, P9).',
+  statement: 'Every write acknowledged with acks=all sits at exactly one offset of the committed history: neither lost nor duplicated (T-10).',
   holds: (s) => {
     const acked = s.ghost.acked;
     for (let i = 0; i < acked.length; i++) if (acked[i].acks === 'all' && occurrences(s.ghost.committed, acked[i].value) !== 1) return false;

@@ -1,10 +1,10 @@
 /**
- * The producer's retries and idempotence (P8-P12), on both sides of a produce request.
+ * The producer's retries and idempotence (P8-P13), on both sides of a produce request.
  *
  * The broker side is Kafka's `ProducerStateManager`: for each producer, the epoch of its latest
  * batch and the metadata of its last five batches in that epoch (`ProducerStateEntry`,
  * NUM_BATCHES_TO_RETAIN), against which `ProducerAppendInfo` checks a client's batch. The model
- * has one producer, and computes that state from the log itself (`producerStateOf`): without
+ * has one producer, and computes that state from the log itself (`producerStateOf`, P13): without
  * retention, what Kafka rebuilds after a truncation or a restart is exactly that, since
  * `ProducerStateManager.truncateAndReload` deletes the snapshots above the log end offset (a power
  * loss may leave one behind for records it lost) and `UnifiedLog.rebuildProducerState` replays the
