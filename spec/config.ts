@@ -292,7 +292,7 @@ export const KAFKA_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
   'zookeeper.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   retries: 'retries are counted over the whole behaviour, not per batch: --set maxRetries=N (0..4)',
   'delivery.timeout.ms': `${TIME}: a retry may happen at any step while retries remain (maxRetries)`,
-  'max.in.flight.requests.per.connection': 'every batch the producer holds no ack for may be resent at any step, in any order (maxRetries); the leader\'s sequence check keeps an idempotent producer\'s batches in order',
+  'max.in.flight.requests.per.connection': 'new batches go out while older ones are outstanding; without idempotence any outstanding batch may be resent at any step, an idempotent producer resends its oldest (maxRetries, P8, P12)',
   'transactional.id': 'transactions are not modelled',
   'isolation.level': 'transactions are not modelled',
   'retention.ms': 'logs start at offset 0 and nothing is deleted',
