@@ -75,6 +75,36 @@ describe('an idempotent producer that retries', () => {
     expect(s.producer).toMatchObject({ retries: 1, outstanding: [{ value: 1, sequence: 0 }] });
   });
 
+  it('resends after NOT_LEADER_OR_FOLLOWER: the new leader copied the batch, holds its producer state and answers the resend as a duplicate', () => {
+    const moved = [
+      { step: 'ProducerSend', broker: 1, value: 1 }, { step: 'FollowerFetch', broker: 2 }, { step: 'LeaderHandleFetch', broker: 1, from: 2 },
+      { step: 'FollowerHandleFetchResponse', broker: 2, from: 1 }, { step: 'BrokerControlledShutdown', broker: 1 }, { step: 'BrokerApplyMetadata', broker: 2 },
+    ];
+    const config = { ...SMALL, maxLeaderMoves: 1 };
+    const handedOver = after(config, moved);
+    expect(handedOver.replicas[0].role).toBe('offline');
+    expect(handedOver.producer!.outstanding).toEqual([{ value: 1, sequence: 0 }]);
+    const s = after(config, [...moved, { step: 'ProducerRetry', broker: 2, value: 1 }]);
+    expect(values(s, 2)).toEqual([1]);
+    expect(s.ghost.acked).toMatchObject([{ value: 1, offset: 0, acks: 'all' }]);
+    expect(s.producer!.outstanding).toEqual([]);
+  });
+
+  it('resends after NOT_ENOUGH_REPLICAS: the refused batch stays outstanding and is appended once the ISR is large enough again', () => {
+    const config = { ...SMALL, minIsr: 2, maxLagShrinks: 1 };
+    const shrunk = [
+      { step: 'LeaderShrinkIsr', broker: 1, follower: 2 }, { step: 'ControllerHandleAlterPartition', leader: 1 },
+      { step: 'LeaderHandleAlterPartitionResponse', broker: 1, from: 0 }, { step: 'ProducerSend', broker: 1, value: 1 },
+    ];
+    const refused = after(config, shrunk);
+    expect(values(refused, 1)).toEqual([]);
+    expect(refused.producer!.outstanding).toEqual([{ value: 1, sequence: 0 }]);
+    const rejoined = [...shrunk, { step: 'FollowerFetch', broker: 2 }, { step: 'LeaderHandleFetch', broker: 1, from: 2 },
+      { step: 'ControllerHandleAlterPartition', leader: 1 }, { step: 'LeaderHandleAlterPartitionResponse', broker: 1, from: 0 },
+      { step: 'ProducerRetry', broker: 1, value: 1 }];
+    expect(values(after(config, rejoined), 1)).toEqual([1]);
+  });
+
   /** v1 is lost with broker 1's power; broker 2, holding nothing of the producer, takes v2 at sequence 1. */
   const GAP = [
     { step: 'ProducerSend', broker: 1, value: 1 }, { step: 'BrokerLossyCrash', broker: 1, keep: 0 }, { step: 'ControllerFenceBroker', broker: 1 },
