@@ -17,7 +17,8 @@ export function describeConfig(c: ClusterConfig): string[] {
     `bounds: records ≤ ${c.maxRecords}, leader changes ≤ ${c.maxLeaderChanges}, crashes ≤ ${c.maxCrashes} ` +
       `(lossy ≤ ${c.lossyCrashes}), heartbeat losses ≤ ${c.maxHeartbeatLosses}, lost fetch messages ≤ ${c.maxMessageLosses}, ` +
       `leader moves ≤ ${c.maxLeaderMoves}, controller failovers ≤ ${c.maxControllerFailovers}${c.hwCheckpointLags ? ', HW checkpoints lag' : ''}` +
-      `${c.permanentFailures ? `, brokers down for good ≤ ${c.permanentFailures}` : ''}${c.maxLagShrinks === undefined ? '' : `, live followers dropped for lag ≤ ${c.maxLagShrinks}`}`,
+      `${c.permanentFailures ? `, brokers down for good ≤ ${c.permanentFailures}` : ''}${c.maxLagShrinks === undefined ? '' : `, live followers dropped for lag ≤ ${c.maxLagShrinks}`}` +
+      `${c.maxRetries ? `, producer retries ≤ ${c.maxRetries} (${c.idempotentProducer && c.acks === 'all' ? 'idempotent' : 'not idempotent'})` : ''}`,
     ...changedSwitches(c),
     ...(c.mutation === undefined ? [] : [`MUTATION ${c.mutation}: ${MUTATIONS[c.mutation]}`]),
     ...(c.forcedGuard === undefined ? [] : [`FORCED GUARD ${c.forcedGuard}: the guard answers so whatever it is asked`]),
@@ -38,7 +39,7 @@ export function briefConfig(c: ClusterConfig): string {
   const forced = c.forcedGuard === undefined ? '' : ` with ${c.forcedGuard} forced`;
   const settings = [`${release}${changed}${broken}${forced}`, `rf ${c.rf}`, `acks=${c.acks}`, `min.insync.replicas=${c.minIsr}`,
     `unclean election ${on(c.unclean)}`, `ELR ${on(c.elr)}`, ...(c.observers ? [`${c.observers} observer${c.observers === 1 ? '' : 's'}`] : []),
-    count(c.maxRecords, 'record')];
+    count(c.maxRecords, 'record'), ...retriesOf(c)];
   const faults = faultsOf(c);
   return `${settings.join(', ')}, ${faults.length === 0 ? 'no faults' : `up to ${andList(faults)}`}`;
 }
@@ -59,6 +60,12 @@ export function faultsOf(c: ClusterConfig): string[] {
     c.maxLeaderMoves === 0 ? '' : count(c.maxLeaderMoves, 'leader move'),
     c.maxControllerFailovers === 0 ? '' : count(c.maxControllerFailovers, 'controller failover'),
   ].filter((f) => f !== '');
+}
+
+/** A producer that retries, for the brief: how often, and whether it is idempotent (P8, P9); nothing when it does not. */
+function retriesOf(c: ClusterConfig): string[] {
+  if (!c.maxRetries) return [];
+  return [`${count(c.maxRetries, 'producer retry', 'producer retries')} (${c.idempotentProducer && c.acks === 'all' ? 'idempotent' : 'not idempotent'})`];
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

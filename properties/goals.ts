@@ -224,6 +224,34 @@ export const GOALS: readonly G[] = [
   hwLowerAfterRestart, controllerFailover,
 ];
 
+export const producerResent: G = {
+  name: 'producer-resent',
+  statement: 'The producer resent a batch it held no ack for (P8).',
+  reached: (_prev, a) => a.step === 'ProducerRetry',
+};
+
+export const duplicateFound: G = {
+  name: 'duplicate-batch-found',
+  statement: 'A leader found a resent batch among the last five it appended and appended nothing (P9).',
+  reached: (prev, a, next) => a.step === 'ProducerRetry' && next.replicas[a.broker - 1].context.log.length === prev.replicas[a.broker - 1].context.log.length &&
+    prev.replicas[a.broker - 1].context.log.some((e) => e.value === a.value),
+};
+
+export const producerEpochBumped: G = {
+  name: 'producer-epoch-bumped',
+  statement: 'A leader refused a batch out of sequence and the producer bumped its epoch (P10, P11).',
+  reached: (prev, _a, next) => next.producer !== undefined && prev.producer !== undefined && next.producer.epoch > prev.producer.epoch,
+};
+
+/** The producer's goals, asked only of a producer that retries (so other configurations' goals stay as they were). */
+export const PRODUCER_GOALS: readonly G[] = [producerResent, duplicateFound, producerEpochBumped];
+
+/** Why a producer goal cannot be reached when the producer retries, or null. */
+function producerGoalImpossible(k: Rules, goal: string): string | null {
+  if (goal === producerResent.name) return null;
+  return k.producer.idempotent ? null : 'the producer is not idempotent (idempotentProducer off, or acks other than all)';
+}
+
 /** Why a goal cannot be reached under these rules and bounds (so it is not reported as missed), or null. */
 export function notApplicable(k: Rules, c: Bounds, goal: string): string | null {
   switch (goal) {
@@ -310,10 +338,17 @@ export function impossibleGoals(k: Rules, c: Bounds): Record<string, string> {
     const why = notApplicable(k, c, g.name);
     if (why !== null) out[g.name] = why;
   }
+  if (k.producer.retries) {
+    for (const g of PRODUCER_GOALS) {
+      const why = producerGoalImpossible(k, g.name);
+      if (why !== null) out[g.name] = why;
+    }
+  }
   return out;
 }
 
 /** The goals that can be reached under these rules and bounds. */
 export function goalsFor(k: Rules, c: Bounds): G[] {
-  return GOALS.filter((g) => notApplicable(k, c, g.name) === null);
+  const goals = GOALS.filter((g) => notApplicable(k, c, g.name) === null);
+  return k.producer.retries ? goals.concat(PRODUCER_GOALS.filter((g) => producerGoalImpossible(k, g.name) === null)) : goals;
 }

@@ -453,8 +453,42 @@ export const leaderHwMonotonic: StepInv = {
   },
 };
 
-/** Every invariant, in the order they are reported. */
+/** How many times `value` sits in `log`. */
+function occurrences(log: readonly Entry[], value: number): number {
+  let n = 0;
+  for (let o = 0; o < log.length; o++) if (log[o].value === value) n++;
+  return n;
+}
+
+export const noDuplicateCommitted: Inv = {
+  kind: 'state',
+  name: 'no-duplicate-committed',
+  requires: ['producer-resent', 'record-committed'],
+  anomaly: 'duplicate record',
+  statement: 'No value the producer sent sits at two offsets of the committed history: a resent batch is not appended again (T-9).',
+  holds: (s) => {
+    const c = s.ghost.committed;
+    for (let i = 0; i < c.length; i++) if (occurrences(c, c[i].value) > 1) return false;
+    return true;
+  },
+};
+
+export const ackedExactlyOnce: Inv = {
+  kind: 'state',
+  name: 'acked-exactly-once',
+  requires: ['producer-resent', 'acks-all-acknowledged'],
+  anomaly: 'acknowledged write duplicated or lost',
+  statement: 'Every write acknowledged with acks=all sits at exactly one offset of the committed history: neither lost nor duplicated (T-10).',
+  holds: (s) => {
+    const acked = s.ghost.acked;
+    for (let i = 0; i < acked.length; i++) if (acked[i].acks === 'all' && occurrences(s.ghost.committed, acked[i].value) !== 1) return false;
+    return true;
+  },
+};
+
+/** Every invariant, in the order they are reported: the producer's two only when it retries, so other configurations check what they did. */
 export function invariants(k: Rules): (Inv | StepInv)[] {
+  const producer = k.producer.retries ? [noDuplicateCommitted, ackedExactlyOnce] : [];
   return [
     hwLeLeo, leaderInIsr, isrElrValid(k), elrOnlyBelowMinIsr(k), isrNeverEmptyWithoutElr(k), noFencedInIsr(k),
     replicationQuorumSuperset(k), validHw,
@@ -462,6 +496,6 @@ export function invariants(k: Rules): (Inv | StepInv)[] {
     weakIsr, strongIsr, leaderCompleteness, logMatching, noCommittedLoss,
     hwOnlyCommitted, committedHistoryStable, acksAllDurable, acksOneDurable, writeOrder,
     consistentRead, monotonicReads, readsOnlyCommitted,
-    leaderHwMonotonic,
+    leaderHwMonotonic, ...producer,
   ];
 }

@@ -47,7 +47,7 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     goals: goalsFor(rules, bounds),
     liveness: { properties: livenessProperties(rules), fairness: fairnessOf },
     reduction: { independence: clusterIndependence(cluster) },
-    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds) },
+    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds, cluster.maxRetries) },
     presentation: {
       views: {
         participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,

@@ -69,6 +69,7 @@ export const STEP_PARAMS: { readonly [K in StepName]: Readonly<Record<string, Pa
   BrokerCheckpointHw: { broker: 'broker' },
   ControllerFailover: {},
   DeposedControllerSendMetadata: { broker: 'broker' },
+  ProducerRetry: { broker: 'broker', value: 'value' },
 };
 
 /** Every kind of step, read off the table above rather than the step definitions, so that this module can be the first one a worker thread imports (spec/steps/ and spec/actions.ts import each other). */

@@ -34,7 +34,7 @@ export const ENUMERATION = [
   {
     each: 'broker',
     steps: [
-      'BrokerRestart', 'ProducerSend', 'FollowerFetch', 'LeaderShrinkIsr', 'BrokerApplyMetadata', 'BrokerCrash', 'BrokerLossyCrash',
+      'BrokerRestart', 'ProducerSend', 'ProducerRetry', 'FollowerFetch', 'LeaderShrinkIsr', 'BrokerApplyMetadata', 'BrokerCrash', 'BrokerLossyCrash',
       'ControllerFenceBroker', 'ControllerUnfenceBroker', 'BrokerControlledShutdown', 'BrokerFailPermanently', 'BrokerCheckpointHw',
       'DeposedControllerSendMetadata',
     ],
@@ -179,6 +179,7 @@ export function stepKinds(k: Rules, c: Bounds, permanentFailures = 0): Record<St
     noCrash: c.maxCrashes === 0 ? 'no crash in the bounds' : null,
     noConsumer: k.consumer.enabled ? null : 'no consumer',
     noNewEpoch: leaderEpochFixed(k, c) ? 'no leader-epoch change in the bounds' : null,
+    retries: k.producer.retries,
   };
   return Object.fromEntries(NAMES.map((name) => [name, steps[name].ruledOut(why)])) as Record<StepName, string | null>;
 }

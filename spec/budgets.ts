@@ -26,8 +26,11 @@ const SPENT_BY_BOUND = {
 type Counted = keyof typeof SPENT_BY_BOUND;
 const COUNTED = Object.keys(SPENT_BY_BOUND) as Counted[];
 
-/** Every budget of a configuration's bounds, `faults` (their sum) last. */
-export function clusterBudgets(bounds: Bounds): Record<string, ClusterBudget> {
+/**
+ * Every budget of a configuration's bounds, `faults` (their sum) last; with `maxRetries` above 0,
+ * the producer's resends after it (not a fault: a timeout or an error answer the producer acts on).
+ */
+export function clusterBudgets(bounds: Bounds, maxRetries = 0): Record<string, ClusterBudget> {
   const out: Record<string, ClusterBudget> = {};
   for (const name of COUNTED) {
     const [bound, statement] = SPENT_BY_BOUND[name];
@@ -38,5 +41,6 @@ export function clusterBudgets(bounds: Bounds): Record<string, ClusterBudget> {
     limit: COUNTED.reduce((sum, name) => sum + bounds[SPENT_BY_BOUND[name][0]], 0),
     spent: (s) => COUNTED.reduce((sum, name) => sum + s.spent[name], 0),
   };
+  if (maxRetries > 0) out.retries = { statement: 'producer resends', limit: maxRetries, spent: (s) => s.producer?.retries ?? 0 };
   return out;
 }

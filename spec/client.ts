@@ -20,10 +20,13 @@
  * A request that would be refused (fenced, not the leader) or answered empty changes nothing the
  * consumer keeps, so it is not a step of its own.
  *
- * Abstracted away: producer retries and idempotence (each value is sent once), consumer groups
- * and committed offsets, `read_committed`, and the OFFSET_NOT_AVAILABLE a leader answers to
- * ListOffsets(latest) while its HW is below its epoch start offset (the model's consumer takes that
- * HW as it is, which can only make it read records again).
+ * The producer's retries and idempotence, when a configuration gives it retries, are in
+ * spec/producer.ts (P8-P13); without them each value is sent once.
+ *
+ * Abstracted away: consumer groups and committed offsets, `read_committed`, and the
+ * OFFSET_NOT_AVAILABLE a leader answers to ListOffsets(latest) while its HW is below its epoch
+ * start offset (the model's consumer takes that HW as it is, which can only make it read records
+ * again).
  */
 import { type Rules, epochFencing } from './rules.ts';
 import { type BrokerId, type Registration, NO_LEADER } from './types.ts';

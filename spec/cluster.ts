@@ -26,6 +26,7 @@ import { type ClusterAction, enumerateActions, stepDefinition } from './actions.
 import type { Connection } from './steps/define.ts';
 import { type ConsumerState, startConsumer } from './client.ts';
 import { type Rules, resolveRules } from './rules.ts';
+import { type ProducerState, NEW_PRODUCER, acknowledged, afterError, batchOf, sendNew, spendRetry } from './producer.ts';
 
 export interface ReplicaSlot {
   readonly role: ReplicaRole;
@@ -68,6 +69,11 @@ export interface ClusterState {
   readonly permanentlyDown?: readonly BrokerId[];
   /** Live followers dropped from the ISR for lagging so far; present only when `maxLagShrinks` bounds them. */
   readonly lagShrinks?: number;
+  /**
+   * The producer's outstanding batches, epoch and retries (spec/producer.ts); present only when it
+   * may retry (`maxRetries`), so every other configuration's states are as they were.
+   */
+  readonly producer?: ProducerState;
 }
 
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
@@ -86,6 +92,7 @@ export function copyState(s: ClusterState): StateDraft {
   };
   if ('permanentlyDown' in s) next.permanentlyDown = s.permanentlyDown;
   if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
+  if ('producer' in s) next.producer = s.producer;
   return next;
 }
 
@@ -126,11 +133,13 @@ export class Cluster {
   readonly permanentFailures: number;
   /** How many times a live follower may be dropped from the ISR for lagging (Infinity: no bound). */
   readonly maxLagShrinks: number;
+  /** How many resends the producer may make (0: it sends each value once). */
+  readonly maxRetries: number;
 
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
-    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks } = optionalBounds(config));
+    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks, maxRetries: this.maxRetries } = optionalBounds(config));
     this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
     this.initial = this.start();
@@ -153,6 +162,7 @@ export class Cluster {
       deposed: null,
       ...(this.permanentFailures > 0 ? { permanentlyDown: [] } : {}),
       ...(this.maxLagShrinks !== Infinity ? { lagShrinks: 0 } : {}),
+      ...(this.maxRetries > 0 ? { producer: NEW_PRODUCER } : {}),
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
@@ -183,6 +193,25 @@ export class Cluster {
   /** Takes step `a`: its definition in spec/steps/ names the helpers below that it calls. */
   step(s: ClusterState, a: ClusterAction): ClusterState {
     return stepDefinition(a.step).apply(this, s, a);
+  }
+
+  /**
+   * P1/P8: the producer sends `value` to broker `b`, a new batch or (`resend`) one it holds no ack
+   * for, which spends a retry. A producer that may retry keeps the batch outstanding and, when
+   * idempotent, stamps it with its epoch and sequence (P9).
+   */
+  produce(s: ClusterState, b: BrokerId, value: number, resend: boolean): ClusterState {
+    const p = s.producer;
+    const event = { type: 'Produce' as const, value, acks: this.rules.acks };
+    if (p === undefined) return this.toReplica(withField(s, 'nextValue', s.nextValue + 1), b, event);
+    const batch = batchOf(this.rules, p, value);
+    const next = copyState(s);
+    if (resend) next.producer = spendRetry(p);
+    else {
+      next.producer = sendNew(p, value);
+      next.nextValue = s.nextValue + 1;
+    }
+    return this.toReplica(next, b, batch === undefined ? event : { ...event, batch });
   }
 
   /** Hands the oldest message on connection `d` to its receiver, or loses it. */
@@ -229,8 +258,10 @@ export class Cluster {
 
   private send(s: ClusterState, m: Outgoing): ClusterState {
     if (m.kind === 'ProduceAck') {
-      return withField(s, 'ghost', recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks, sentAfter: s.nextValue }));
+      const acked = withField(s, 'ghost', recordAck(s.ghost, { value: m.value, offset: m.offset, acks: m.acks, sentAfter: s.nextValue }));
+      return s.producer === undefined ? acked : withField(acked, 'producer', acknowledged(s.producer, m.value));
     }
+    if (m.kind === 'ProduceError') return s.producer === undefined ? s : withField(s, 'producer', afterError(s.producer, m.value, m.error));
     if (m.kind === 'AlterPartition' && this.rules.isrWrites === 'direct') return this.toController(s, { type: 'AlterPartition', message: m });
     if (m.kind === 'AlterPartitionResponse' && this.rules.isrWrites === 'direct') {
       return this.toReplica(s, m.to, { type: 'AlterPartitionResponse', message: m });

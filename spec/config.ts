@@ -61,6 +61,12 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
    * every append can be followed by a shrink and a rejoin, and the graph grows with each.
    */
   readonly maxLagShrinks?: number;
+  /**
+   * Resends the producer may make in all (P8): each resends a batch it holds no ack for, to the
+   * broker it believes leads. Absent or 0: the producer sends each value once and never retries,
+   * so configurations and trace headers written before it stay as they were.
+   */
+  readonly maxRetries?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -132,9 +138,16 @@ const maxLagShrinks = custom<number | undefined>(
   'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely',
 );
 
+const maxRetries = custom<number | undefined>(
+  z.number().int().min(0).max(4).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..4',
+  'resends the producer may make in all, after a timeout or an error (P8); absent: 0, each value is sent once',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxRetries, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -209,9 +222,12 @@ export function validateConfig(raw: unknown): ClusterConfig {
   return c;
 }
 
-/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded. */
-export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number } {
-  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity };
+/**
+ * The bounds a configuration may leave out, with what their absence means: no permanent failure,
+ * lag shrinks unbounded, no producer retries.
+ */
+export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxRetries: number } {
+  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxRetries: c.maxRetries ?? 0 };
 }
 
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */
@@ -258,6 +274,7 @@ export const KAFKA_NAMES: Readonly<Record<string, KafkaName>> = {
     key: 'flushEveryRecord', values: `1 | ${NEVER_FLUSH}`, parse: (t) => (t === '1' ? true : t === NEVER_FLUSH ? false : undefined),
   },
   'auto.offset.reset': sameAs('autoOffsetReset'),
+  'enable.idempotence': sameAs('idempotentProducer'),
   'replica.selector.class': {
     key: 'followerReads',
     values: 'org.apache.kafka.common.replica.RackAwareReplicaSelector | org.apache.kafka.common.replica.LeaderSelector',
@@ -273,9 +290,9 @@ export const KAFKA_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
   'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   'broker.heartbeat.interval.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   'zookeeper.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
-  'enable.idempotence': 'the producer sends each value once, without retries',
-  retries: 'the producer sends each value once, without retries',
-  'max.in.flight.requests.per.connection': 'the producer sends each value once, without retries',
+  retries: 'retries are counted over the whole behaviour, not per batch: --set maxRetries=N (0..4)',
+  'delivery.timeout.ms': `${TIME}: a retry may happen at any step while retries remain (maxRetries)`,
+  'max.in.flight.requests.per.connection': 'new batches go out while older ones are outstanding; without idempotence any outstanding batch may be resent at any step, an idempotent producer resends its oldest (maxRetries, P8, P12)',
   'transactional.id': 'transactions are not modelled',
   'isolation.level': 'transactions are not modelled',
   'retention.ms': 'logs start at offset 0 and nothing is deleted',

@@ -45,7 +45,7 @@ export interface StepFootprints {
 
 /** The footprints of a cluster's steps (see the file comment). */
 export function clusterIndependence(cl: Cluster): StepFootprints {
-  const f = new Footprint(cl.rules.isrWrites === 'direct');
+  const f = new Footprint(cl.rules.isrWrites === 'direct', cl.rules.producer.retries);
   return {
     words: WORDS,
     key: actionKey,

@@ -6,6 +6,7 @@
  */
 import type {
   AlterPartitionResponse, BrokerId, Entry, EpochEndOffset, EpochRequest, EpochResponse, FetchError, FetchRequest, FetchResponse, MetadataImage,
+  ProduceErrorCode, ProducerBatch,
 } from './types.ts';
 import { assignEpoch } from './log.ts';
 import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
@@ -82,16 +83,42 @@ export function lacksMinIsr(k: Rules, r: ReplicaContext, acks: Rules['acks']): b
   return acks === 'all' && r.isr.length < k.effectiveMinIsr;
 }
 
+/** The record a leader appends: the value in its leader epoch, with the producer's epoch and sequence when the batch has them (P9). */
+function entryOf(leaderEpoch: number, value: number, batch: ProducerBatch | undefined): Entry {
+  if (batch === undefined) return { epoch: leaderEpoch, value };
+  return { epoch: leaderEpoch, value, producerEpoch: batch.producerEpoch, sequence: batch.sequence };
+}
+
 /** P2/P4/P5: stamp the record with the leader epoch, ack acks=1 at once, park acks=all. */
-export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks: Rules['acks']): Reaction<ReplicaContext> {
+export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks: Rules['acks'], batch?: ProducerBatch): Reaction<ReplicaContext> {
   const offset = leo(r);
   const appended = draft(r);
-  appended.log = r.log.concat({ epoch: r.leaderEpoch, value });
+  appended.log = r.log.concat(entryOf(r.leaderEpoch, value, batch));
   appended.cache = assignEpoch(r.cache, r.leaderEpoch, offset);
   appended.flushedTo = k.flushEveryRecord ? offset + 1 : r.flushedTo;
   appended.pendingAcks = acks === 'all' ? r.pendingAcks.concat({ value, offset }) : r.pendingAcks;
   const acked = acks === 1 ? sending(appended, { kind: 'ProduceAck', value, offset, acks }) : quiet(appended);
   return andThen(acked, advanceHw(k, acked.context));
+}
+
+/**
+ * P9 (`UnifiedLog.analyzeAndValidateProducerState` returns the duplicate's metadata;
+ * `Partition.appendRecordsToLeader` still calls `maybeIncrementLeaderHW`): nothing is appended; the
+ * answer names the offset the batch already has, at once for acks=1, and for acks=all once the HW
+ * passes it (a request already parked for it is not parked twice). The HW is computed again.
+ */
+export function answerDuplicate(k: Rules, r: ReplicaContext, value: number, offset: number, acks: Rules['acks']): Reaction<ReplicaContext> {
+  if (acks === 1) return andThen(sending(r, { kind: 'ProduceAck', value, offset, acks }), advanceHw(k, r));
+  if (acks === 0) return advanceHw(k, r);
+  const waiting = draft(r);
+  if (!r.pendingAcks.some((p) => p.value === value && p.offset === offset)) waiting.pendingAcks = r.pendingAcks.concat({ value, offset });
+  const advanced = advanceHw(k, waiting);
+  return andThen(advanced, completeAcks(k, advanced.context));
+}
+
+/** P10: the leader refuses a batch out of sequence; the error reaches a producer that retries. */
+export function rejectSequence(r: ReplicaContext, value: number, error: ProduceErrorCode): Reaction<ReplicaContext> {
+  return sending(r, { kind: 'ProduceError', value, error });
 }
 
 /**

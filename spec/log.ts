@@ -78,7 +78,7 @@ export function sameEntry(a: Entry | undefined, b: Entry | undefined): boolean {
   return a !== undefined && b !== undefined && a.epoch === b.epoch && a.value === b.value;
 }
 
-/** `v3@e1` style: value 3 appended in leader epoch 1. */
+/** `v3@e1` style: value 3 appended in leader epoch 1; `v3@e1/p0s2` for an idempotent producer's batch (producer epoch 0, sequence 2). */
 export function formatEntry(e: Entry): string {
-  return `v${e.value}@e${e.epoch}`;
+  return e.sequence === undefined ? `v${e.value}@e${e.epoch}` : `v${e.value}@e${e.epoch}/p${e.producerEpoch}s${e.sequence}`;
 }

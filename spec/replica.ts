@@ -15,14 +15,15 @@
  */
 import { assign, setup } from 'xstate';
 import type {
-  Acks, AlterPartitionResponse, EpochRequest, EpochResponse, FetchRequest, FetchResponse, MetadataImage,
+  Acks, AlterPartitionResponse, EpochRequest, EpochResponse, FetchRequest, FetchResponse, MetadataImage, ProducerBatch,
 } from './types.ts';
 import { NO_LEADER } from './types.ts';
 import { type Draft, type ReplicaContext, draft, initialReplica, leo, truncateTo } from './replica-context.ts';
 import {
-  answerDiverging, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader, forgetAlterInFlight,
-  canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, serveFetch,
+  answerDiverging, answerDuplicate, answersPendingProposal, answerEpochQuery, answerOutOfRange, appendAsLeader, applyAlterResult, becomeLeader,
+  forgetAlterInFlight, canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, rejectSequence, serveFetch,
 } from './leader.ts';
+import { duplicateOffset, sequenceError } from './producer.ts';
 import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
 import { type Rules, epochFencing, isStaleIncarnation } from './rules.ts';
 import { type SendEvent, react } from './xstate/react.ts';
@@ -31,7 +32,7 @@ export type { SendEvent } from './xstate/react.ts';
 
 export type ReplicaEvent =
   | { type: 'MetadataUpdate'; image: MetadataImage; offset: number }
-  | { type: 'Produce'; value: number; acks: Acks }
+  | { type: 'Produce'; value: number; acks: Acks; batch?: ProducerBatch }
   | { type: 'FetchTick' }
   | { type: 'FetchRequest'; message: FetchRequest }
   | { type: 'FetchResponse'; message: FetchResponse }
@@ -107,6 +108,16 @@ export function createReplicaMachine(k: Rules) {
         return reg.leader === context.id && reg.leaderEpoch === context.leaderEpoch;
       },
       lacksMinIsr: ({ context, event }: Args) => lacksMinIsr(k, context, as<'Produce'>(event).acks),
+      /** P9: the leader remembers a batch with this producer epoch and sequence (only an idempotent producer's batches carry them). */
+      isDuplicateBatch: ({ context, event }: Args) => {
+        const batch = as<'Produce'>(event).batch;
+        return batch !== undefined && duplicateOffset(context.log, batch) >= 0;
+      },
+      /** P10: the batch's epoch or sequence does not follow what the leader holds for the producer. */
+      isOutOfSequence: ({ context, event }: Args) => {
+        const batch = as<'Produce'>(event).batch;
+        return batch !== undefined && sequenceError(k, context.log, batch) !== null;
+      },
       canFetch: ({ context }: Args) => k.fetch.followersFetch && canFetch(context),
       isCurrentResponse: ({ context, event }: Args) =>
         isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
@@ -153,7 +164,17 @@ export function createReplicaMachine(k: Rules) {
       rejectProduce: () => {},
       appendAsLeader: react((context: ReplicaContext, event: ReplicaEvent) => {
         const e = as<'Produce'>(event);
-        return appendAsLeader(k, context, e.value, e.acks);
+        return appendAsLeader(k, context, e.value, e.acks, e.batch);
+      }),
+      answerDuplicate: react((context: ReplicaContext, event: ReplicaEvent) => {
+        const e = as<'Produce'>(event);
+        // A batch is always there unless a guard mutant forces the question (spec/guards.ts).
+        return answerDuplicate(k, context, e.value, e.batch === undefined ? -1 : duplicateOffset(context.log, e.batch), e.acks);
+      }),
+      rejectSequence: react((context: ReplicaContext, event: ReplicaEvent) => {
+        const e = as<'Produce'>(event);
+        const error = e.batch === undefined ? null : sequenceError(k, context.log, e.batch);
+        return rejectSequence(context, e.value, error ?? 'OUT_OF_ORDER_SEQUENCE_NUMBER');
       }),
       sendFetch: react((context: ReplicaContext) => sendFetch(k, context)),
       handleFetchResponse: assign(({ context, event }: Args) => handleFetchResponse(k, context, as<'FetchResponse'>(event).message)),
@@ -221,6 +242,8 @@ export function createReplicaMachine(k: Rules) {
           ],
           Produce: [
             { guard: 'lacksMinIsr', actions: 'rejectProduce' },
+            { guard: 'isDuplicateBatch', actions: 'answerDuplicate' },
+            { guard: 'isOutOfSequence', actions: 'rejectSequence' },
             { actions: 'appendAsLeader' },
           ],
           FetchRequest: [

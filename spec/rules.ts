@@ -229,6 +229,18 @@ export interface Rules {
     /** C5/C6: auto.offset.reset. */
     readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
   };
+  readonly producer: {
+    /** P8: the producer resends batches it holds no ack for (maxRetries > 0). */
+    readonly retries: boolean;
+    /**
+     * P9 (KIP-679 made it the default in 3.0): batches carry a producer epoch and sequence that the
+     * leader checks. Only with acks=all, as ProducerConfig turns idempotence off by default otherwise.
+     * A producer that does not retry sends no sequences (spec/producer.ts), so it matters only with retries.
+     */
+    readonly idempotent: boolean;
+    /** P10 (KIP-360, 2.5): a leader with no state for the producer accepts any sequence, not only 0. */
+    readonly unknownProducerAcceptsAnySequence: boolean;
+  };
   /** A guard mutant (guards.ts): one machine guard forced to one answer; null for a real protocol. */
   readonly forcedGuard: ForcedGuard | null;
 }
@@ -282,6 +294,11 @@ export function resolveRules(c: ClusterConfig): Rules {
     consumer: {
       enabled: c.consumer, followerReads: c.followerReads, followerReadsIsrOnly: c.followerReadsIsrOnly,
       validatesEpoch: c.consumerValidatesEpoch, autoOffsetReset: c.autoOffsetReset,
+    },
+    producer: {
+      retries: (c.maxRetries ?? 0) > 0,
+      idempotent: c.idempotentProducer && c.acks === 'all',
+      unknownProducerAcceptsAnySequence: c.unknownProducerAcceptsAnySequence,
     },
     forcedGuard: c.forcedGuard === undefined ? null : parseForcedGuard(c.forcedGuard) ?? null,
   };

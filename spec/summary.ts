@@ -7,6 +7,7 @@ import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import type { Message } from './types.ts';
 import { formatConsumer } from './client.ts';
+import { formatProducer } from './producer.ts';
 import { set } from './words.ts';
 
 export function summarizeState(s: ClusterState): string {
@@ -21,6 +22,7 @@ export function summarizeState(s: ClusterState): string {
     `controller leader ${reg.leader} LE ${reg.leaderEpoch} PE ${reg.partitionEpoch} ISR ${set(reg.isr)} ELR ${set(reg.elr)} fenced ${set(fenced)}`,
   );
   if (s.network.length > 0) lines.push(`in flight: ${s.network.map(formatMessage).join(', ')}`);
+  if (s.producer !== undefined) lines.push(formatProducer(s.producer));
   const g = s.ghost;
   const acked = g.acked.map((a) => `v${a.value}@${a.offset}(acks=${a.acks})`).join(' ');
   lines.push(`committed [${g.committed.map(formatEntry).join(' ')}] acked [${acked}]` +

@@ -31,6 +31,8 @@ export const SWITCHES = {
   isrEligibilityChecksBrokerEpoch: flag('in KRaft, ISR joins also check the broker epoch the follower fetched with (X2, S3); the ZooKeeper controller never does', 'KIP-903', '3.5'),
   fetchChecksBrokerEpoch: flag('in KRaft, a follower fetch with an older broker epoch than the registered one is refused (F3); never with ZooKeeper', 'KAFKA-15221', '3.7'),
   consumerValidatesEpoch: flag('the consumer sends its leader epoch and validates its position after a leader change (C4, C5)', 'KIP-320 / KAFKA-7747', '2.3'),
+  unknownProducerAcceptsAnySequence: flag('a leader with no state for a producer accepts any sequence from it; false = UNKNOWN_PRODUCER_ID unless it is 0 (P10)', 'KIP-360', '2.5'),
+  idempotentProducer: flag('the producer is idempotent (enable.idempotence, on by default with acks=all): its batches carry a producer epoch and sequence the leader checks (P9-P12); it matters only when the producer retries (maxRetries)', 'KIP-679', '3.0'),
   followerReadsIsrOnly: flag('the leader names only ISR members as a consumer\'s preferred read replica (C2)', 'KAFKA-14372', '3.4'),
 } as const;
 

@@ -8,10 +8,23 @@
 export type BrokerId = number;
 export const NO_LEADER = -1;
 
-/** A record in a replica's log: the value the producer sent and the leader epoch that appended it. */
+/**
+ * A record in a replica's log: the value the producer sent and the leader epoch that appended it.
+ * A batch from the idempotent producer also carries its producer epoch and sequence number
+ * (RecordBatch `producerEpoch`, `baseSequence`); the keys are absent otherwise, so logs of a
+ * producer that does not retry are as they always were.
+ */
 export interface Entry {
   readonly epoch: number;
   readonly value: number;
+  readonly producerEpoch?: number;
+  readonly sequence?: number;
+}
+
+/** What the idempotent producer stamps on a batch: its producer epoch and the batch's sequence (P9). */
+export interface ProducerBatch {
+  readonly producerEpoch: number;
+  readonly sequence: number;
 }
 
 /** One row of the leader-epoch cache: `epoch` began at offset `start` (LeaderEpochFileCache). */
@@ -150,5 +163,15 @@ export interface ProduceAck {
   readonly acks: Acks;
 }
 
-/** Everything a machine can emit: messages to deliver and acks to the producer. */
-export type Outgoing = Message | ProduceAck;
+/** The produce errors the producer acts on (P10, P11); the others leave it to retry as it would anyway. */
+export type ProduceErrorCode = 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'UNKNOWN_PRODUCER_ID' | 'INVALID_PRODUCER_EPOCH';
+
+/** A leader's error answer to a produce request, sent only to a producer that retries. */
+export interface ProduceError {
+  readonly kind: 'ProduceError';
+  readonly value: number;
+  readonly error: ProduceErrorCode;
+}
+
+/** Everything a machine can emit: messages to deliver, and acks and errors to the producer. */
+export type Outgoing = Message | ProduceAck | ProduceError;

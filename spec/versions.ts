@@ -29,6 +29,8 @@ const kafka010: ProtocolSwitches = {
   isrEligibilityChecksBrokerEpoch: false,
   fetchChecksBrokerEpoch: false,
   consumerValidatesEpoch: false,
+  unknownProducerAcceptsAnySequence: false,
+  idempotentProducer: false,
   followerReadsIsrOnly: false,
 };
 const kafka011: ProtocolSwitches = { ...kafka010, truncation: 'kip101' };
@@ -41,11 +43,14 @@ const kafka21: ProtocolSwitches = {
   isrJoinRequiresLeso: true,
 };
 const kafka22: ProtocolSwitches = { ...kafka21, restartLeavesIsr: false };
-// 2.7 is the first preset after the 2.3 client that validates its position (KAFKA-7747).
+// 2.7 is the first preset after the 2.3 client that validates its position (KAFKA-7747), and after 2.5,
+// whose leaders accept any sequence from a producer they hold no state for (KIP-360).
 const kafka27: ProtocolSwitches = {
   ...kafka22, truncation: 'diverging-epoch', asyncAlterPartition: true, hwUsesMaximalIsr: true, consumerValidatesEpoch: true,
+  unknownProducerAcceptsAnySequence: true,
 };
-const kafka30: ProtocolSwitches = { ...kafka27, skipFollowerUpdateOnDiverging: true };
+// 3.0's producer is idempotent by default (KIP-679).
+const kafka30: ProtocolSwitches = { ...kafka27, skipFollowerUpdateOnDiverging: true, idempotentProducer: true };
 // 3.5 is also the first preset after 3.3, which refuses fenced brokers in the ISR (KIP-841), and 3.4, whose
 // leaders name only ISR members as read replicas (KAFKA-14372). Its ZooKeeper controller ignores KIP-903's broker epochs.
 const kafka35: ProtocolSwitches = {

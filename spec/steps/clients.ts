@@ -1,15 +1,17 @@
 /**
- * The clients' steps: the producer sends the next value (P1-P7), and the consumer fetches, learns a
+ * The clients' steps: the producer sends the next value (P1-P7) and, when it may retry, resends
+ * a batch it holds no ack for (P8-P12), and the consumer fetches, learns a
  * newer leader, validates its position, is told to read from a follower, and forgets that choice
  * (C1-C6). The rules they follow are in spec/client.ts and spec/leader.ts; each step here names them.
  */
-import { type ClusterState, withField } from '../cluster.ts';
+import type { ClusterState } from '../cluster.ts';
 import type { BrokerId } from '../types.ts';
 import {
   canConsumerExpireReadReplica, canConsumerFetch, canConsumerRefreshMetadata, canConsumerValidate, canLeaderSelectReadReplica,
   consumerExpireReadReplica, consumerFetch, consumerRefreshMetadata, consumerValidatePosition, leaderSelectReadReplica,
   validatesPosition,
 } from '../client.ts';
+import { resendable } from '../producer.ts';
 import { type Reasons, type StepPicture, defineStep } from './define.ts';
 import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
 
@@ -21,12 +23,9 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
       if (s.replicas[b - 1].role === 'leader' && s.nextValue <= cl.bounds.maxRecords) out.push({ step: 'ProducerSend', broker: b, value: s.nextValue });
     },
   },
-  apply: (cl, s, a) => cl.toReplica(withField(s, 'nextValue', s.nextValue + 1), a.broker, { type: 'Produce', value: a.value, acks: cl.rules.acks }),
+  apply: (cl, s, a) => cl.produce(s, a.broker, a.value, false),
   describe: (a) => `producer sends v${a.value} to broker ${a.broker}`,
-  tell: (before, a, after) => {
-    const appended = after.replicas[a.broker - 1].context.log.length > before.replicas[a.broker - 1].context.log.length;
-    return `the producer sends v${a.value} to leader ${a.broker}${appended ? '' : ', which refuses it'}`;
-  },
+  tell: (before, a, after) => `the producer sends v${a.value} to leader ${a.broker}${answered(before, a, after)}`,
   fairness: 'fair',
   // The controller is read for the goal that asks whether a deposed leader appended.
   footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
@@ -35,6 +34,41 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
     return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
   },
   ruledOut: () => null,
+});
+
+/** How the leader took a produce request: appended, or (said after it) refused, refused out of sequence, or holding it already. */
+function answered(before: ClusterState, a: { broker: BrokerId; value: number }, after: ClusterState): string {
+  const log = before.replicas[a.broker - 1].context.log;
+  if (after.replicas[a.broker - 1].context.log.length > log.length) return '';
+  const p = after.producer;
+  if (p !== undefined && before.producer !== undefined && p.epoch > before.producer.epoch) return `, which refuses it out of sequence: the producer bumps its epoch to ${p.epoch}`;
+  return p !== undefined && log.some((e) => e.value === a.value) ? ', which holds it already and appends nothing' : ', which refuses it';
+}
+
+/**
+ * P8: the producer resends a batch it holds no ack for (after a timeout or an error), spending a
+ * retry; the leader's duplicate check answers an idempotent one (P9). An idempotent producer
+ * resends its oldest outstanding batch only (P12).
+ */
+export const ProducerRetry = defineStep<{ step: 'ProducerRetry'; broker: BrokerId; value: number }>({
+  enabled: {
+    each: 'broker',
+    actions(cl, s, b, out) {
+      const p = s.producer;
+      if (p === undefined || s.replicas[b - 1].role !== 'leader') return;
+      for (const value of resendable(cl.rules, p, cl.maxRetries)) out.push({ step: 'ProducerRetry', broker: b, value });
+    },
+  },
+  apply: (cl, s, a) => cl.produce(s, a.broker, a.value, true),
+  describe: (a) => `producer resends v${a.value} to broker ${a.broker}`,
+  tell: (before, a, after) => `the producer resends v${a.value} to leader ${a.broker}${answered(before, a, after)}`,
+  fairness: 'fair',
+  footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
+  picture(prev, a, next) {
+    const acked = next.ghost.acked.length > prev.ghost.acked.length;
+    return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value} (retry)${acked ? ' (acked)' : ''}` }], notes: [] };
+  },
+  ruledOut: (why) => (why.retries ? null : 'the producer does not retry (maxRetries 0)'),
 });
 
 /** What a consumer step touches: the consumer, the ghost that records its reads, and the broker it asks. */

@@ -68,6 +68,8 @@ export interface Reasons {
   readonly noCrash: string | null;
   readonly noConsumer: string | null;
   readonly noNewEpoch: string | null;
+  /** Whether the producer may resend (P8). */
+  readonly retries: boolean;
 }
 
 /** One kind of step, defined once. */

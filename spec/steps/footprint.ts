@@ -33,8 +33,12 @@ export class Footprint {
   out!: Uint32Array;
   at = 0;
 
-  /** `direct`: ISR changes are written synchronously (before KIP-497), so a leader's proposal reaches the controller within its step. */
-  constructor(private readonly direct: boolean) {}
+  /**
+   * `direct`: ISR changes are written synchronously (before KIP-497), so a leader's proposal reaches
+   * the controller within its step. `producerHearsAcks`: a producer that retries forgets a batch when
+   * a leader's step acknowledges it (P8).
+   */
+  constructor(private readonly direct: boolean, private readonly producerHearsAcks = false) {}
 
   reads(parts: number): this {
     this.out[this.at] |= parts;
@@ -58,11 +62,11 @@ export class Footprint {
 
   /**
    * What a step of broker `b`'s replica machine may touch besides its slot when the broker leads:
-   * the ghost (its HW exposes records, acks name the producer's next value) and an ISR proposal,
-   * which before KIP-497 the controller handles within the step.
+   * the ghost (its HW exposes records, acks name the producer's next value), the producer when it
+   * hears acks, and an ISR proposal, which before KIP-497 the controller handles within the step.
    */
   leading(b: BrokerId): this {
-    this.writes(context(b) | GHOST).reads(lifecycle(b) | PRODUCER).link(b, 0);
+    this.writes(context(b) | GHOST | (this.producerHearsAcks ? PRODUCER : 0)).reads(lifecycle(b) | PRODUCER).link(b, 0);
     return this.direct ? this.writes(CONTROLLER | BUDGETS) : this;
   }
 

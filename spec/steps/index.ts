@@ -8,7 +8,7 @@
  */
 import type { StepDefinition } from './define.ts';
 import {
-  ConsumerExpireReadReplica, ConsumerFetch, ConsumerRefreshMetadata, ConsumerValidatePosition, LeaderSelectReadReplica, ProducerSend,
+  ConsumerExpireReadReplica, ConsumerFetch, ConsumerRefreshMetadata, ConsumerValidatePosition, LeaderSelectReadReplica, ProducerRetry, ProducerSend,
 } from './clients.ts';
 import {
   ControllerHandleAlterPartition, FollowerFetch, FollowerHandleEpochResponse, FollowerHandleFetchResponse, LeaderHandleAlterPartitionResponse,
@@ -52,6 +52,8 @@ export const STEPS = {
   BrokerCheckpointHw,
   ControllerFailover,
   DeposedControllerSendMetadata,
+  // Last, so that the other steps keep their indices (and action keys, spec/independence.ts).
+  ProducerRetry,
 } as const;
 
 type ActionOf<D> = D extends StepDefinition<infer A> ? A : never;

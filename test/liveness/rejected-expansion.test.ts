@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exploreLiveness } from '../../src/explore/liveness.ts';
+import { exploreLivenessFrom } from '../../src/explore/liveness-from.ts';
 import { replayLasso } from '../../src/trace/replay.ts';
 import { parseTrace } from '../../src/trace/schema.ts';
 import { kafkaModelOf } from '../../properties/kafka-model.ts';
@@ -61,5 +62,28 @@ describe('the HW after a rejected ISR expansion', () => {
     const trace = parseTrace(readFileSync(TRACE, 'utf8'), 'trace');
     const { states } = replayLasso(model, [...trace.steps, { step: 'ProducerSend', broker: 1, value: 2 }], trace.steps.length + 1, 'hw-eventually-advances');
     expect(leaderView(states[states.length - 1])).toMatchObject({ hw: 2, leo: 2 });
+  });
+
+  it('heals with producer retries (P8), as in Kafka: the resend is a duplicate that appends nothing and still computes the HW', () => {
+    const model = kafkaModelOf({ ...CONFIG, maxRetries: 1 });
+    const trace = parseTrace(readFileSync(TRACE, 'utf8'), 'trace');
+    const from = exploreLivenessFrom(model, trace.steps, { properties: ['hw-eventually-advances'] });
+    expect(from).toMatchObject({ verdict: 'holds', complete: true });
+    const { states } = replayLasso(model, [...trace.steps, { step: 'ProducerRetry', broker: 1, value: 1 }], trace.steps.length + 1, 'hw-eventually-advances');
+    const healed = states[states.length - 1];
+    expect(leaderView(healed)).toMatchObject({ hw: 1, leo: 1 });
+    expect(healed.ghost.acked.map((a) => a.value)).toEqual([1]);
+  });
+
+  it('stays stuck with retries only when the producer spent them all while the expansion was pending (time is abstracted: Kafka retries after request.timeout.ms)', () => {
+    const model = kafkaModelOf({ ...CONFIG, maxRetries: 1 });
+    const r = exploreLiveness(model, { properties: ['hw-eventually-advances'] });
+    expect(r).toMatchObject({ verdict: 'violated', complete: true });
+    const [lasso] = r.lassos;
+    const { states } = replayLasso(model, lasso.prefix, lasso.prefix.length, lasso.property);
+    const retried = lasso.prefix.findIndex((a) => a.step === 'ProducerRetry');
+    expect(retried).toBeGreaterThan(0);
+    expect(leaderView(states[retried]).pendingIsr).not.toBeNull();
+    expect(states[states.length - 1].producer!.retries).toBe(1);
   });
 });

@@ -45,6 +45,10 @@ const CONFIGS: Record<string, ClusterConfig> = {
   'kafka-0.11': makeConfig({ protocol: 'kafka-0.11', maxCrashes: 2 }),
   'kafka-2.0': makeConfig({ protocol: 'kafka-2.0', maxCrashes: 2, acks: 1 }),
   'kafka-3.0': makeConfig({ protocol: 'kafka-3.0', followerReads: true, maxMessageLosses: 1 }),
+  'today, an idempotent producer that retries': makeConfig({ rf: 2, minIsr: 1, maxRetries: 3, maxRecords: 3, maxCrashes: 2 }),
+  'kafka-2.2, an idempotent producer that retries (UNKNOWN_PRODUCER_ID)': makeConfig({
+    protocol: 'kafka-2.2', idempotentProducer: true, rf: 2, minIsr: 1, maxRetries: 3, maxRecords: 3, maxCrashes: 2,
+  }),
 };
 
 describe('compiled machines agree with xstate transition()', () => {

@@ -19,6 +19,8 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'kafka-2.7, rf 2, min ISR 1, lagging HW checkpoints': { protocol: 'kafka-2.7', rf: 2, minIsr: 1, hwCheckpointLags: true, maxMessageLosses: 1 },
   'kafka-3.7, permanent failure and lag shrinks bounded': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1 },
   'today, rf 4 with an observer, acks 0': { rf: 4, observers: 1, acks: 0, maxControllerFailovers: 1, autoOffsetReset: 'latest' },
+  'today, rf 2, min ISR 1, an idempotent producer that retries': { rf: 2, minIsr: 1, maxRetries: 2 },
+  'kafka-2.2, a producer that retries without idempotence': { protocol: 'kafka-2.2', maxRetries: 2 },
 };
 
 /** The parts of a state a step may change, named as the footprint bits name them. */
@@ -33,7 +35,7 @@ function changedParts(s: ClusterState, n: ClusterState): { parts: number; links:
   });
   if (!same(s.controller, n.controller)) parts |= 1 << 10;
   if (!same(s.ghost, n.ghost)) parts |= 1 << 11;
-  if (s.nextValue !== n.nextValue) parts |= 1 << 12;
+  if (s.nextValue !== n.nextValue || !same(s.producer, n.producer)) parts |= 1 << 12;
   if (!same(s.consumer, n.consumer)) parts |= 1 << 13;
   if (!same([s.spent, s.lagShrinks, s.permanentlyDown, s.deposed], [n.spent, n.lagShrinks, n.permanentlyDown, n.deposed])) parts |= 1 << 14;
   const links: [number, number][] = [];

@@ -26,6 +26,7 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'kafka-3.7, a permanent failure, leader moves': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1, maxLeaderMoves: 1 },
   'today, rf 2, min ISR 1, acks 1 (the consumer validates its position)': { rf: 2, minIsr: 1, acks: 1 },
   'today, rf 1, no consumer': { rf: 1, minIsr: 1, consumer: false },
+  'today, rf 2, min ISR 1, an idempotent producer that retries': { rf: 2, minIsr: 1, maxRetries: 2 },
 };
 
 const PARTS = ['enabled', 'apply', 'describe', 'fairness', 'footprint', 'picture', 'tell', 'ruledOut'] as const;
@@ -66,7 +67,7 @@ function enumeratedBy(cl: Cluster, s: ClusterState, name: StepName): ClusterActi
 describe('step definitions', () => {
   it('give every part for every kind of step, in the order reports list them', () => {
     const names = Object.keys(STEPS);
-    expect(names.length).toBe(28);
+    expect(names.length).toBe(29);
     for (const name of names) {
       const d = stepDefinition(name as StepName) as unknown as Record<string, unknown>;
       for (const part of PARTS) expect(d[part], `${name}.${part}`).toBeDefined();
