@@ -45,6 +45,10 @@ export const MATRIX: readonly MatrixRow[] = [
   { id: 'today-rf2-two-crashes', title: 'Kafka 4.1 at rf 2, two crashes (both possibly lossy)', config: { ...rf2, maxCrashes: 2, lossyCrashes: 2 }, depth: RF2_DEPTH },
   { id: 'today-rf2-moves', title: 'Kafka 4.1 at rf 2 with one leader move (preferred election or controlled shutdown)', config: { ...rf2, maxLeaderMoves: 1 }, depth: RF2_DEPTH },
   { id: 'follower-reads', title: 'Kafka 4.1 at rf 2, the consumer reading from followers (KIP-392)', config: { ...rf2, followerReads: true }, depth: RF2_DEPTH },
+  {
+    id: 'retries-rf2', title: 'Kafka 4.1 at rf 2, the producer retrying once (idempotent, its default since 3.0)',
+    config: { ...rf2, maxRetries: 1 }, depth: RF2_DEPTH,
+  },
   { id: 'acks-1', title: 'Kafka 4.1 at rf 2 with acks=1', config: { ...rf2, acks: 1 }, depth: RF2_DEPTH },
   { id: 'acks-0', title: 'Kafka 4.1 at rf 2 with acks=0', config: { ...rf2, acks: 0 }, depth: RF2_DEPTH },
   { id: 'unclean-rf2', title: 'Kafka 4.1 at rf 2, min ISR 1, unclean election on', config: { ...rf2, minIsr: 1, unclean: true, lossyCrashes: 0 }, depth: RF2_DEPTH },
@@ -103,6 +107,7 @@ export const BREAKERS: readonly Breaker[] = [
   flip('follower-reads', { followerReadsIsrOnly: false }, 'naming only ISR members as read replicas (KAFKA-14372)'),
   mutate('today-rf2', 'isr-join-ignores-hw'),
   mutate('today-rf2', 'stale-fetch-responses-accepted'),
+  flip('retries-rf2', { idempotentProducer: false }, 'the idempotent producer (KIP-679)'),
 ];
 
 
