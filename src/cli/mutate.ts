@@ -48,9 +48,15 @@ const WIDER: Partial<Record<'maxRecords' | 'maxLeaderChanges' | 'maxHeartbeatLos
   maxRecords: 3, maxLeaderChanges: 4, maxHeartbeatLosses: 2, maxMessageLosses: 1,
 };
 
-/** The wider stage's budgets: each the larger of the configuration's and WIDER's. */
+/** Producer retries in the wider stage, so that the producer's switches and guards (P8-P13) have behaviours to change. */
+const WIDER_RETRIES = 1;
+
+/** The wider stage's budgets: each the larger of the configuration's and WIDER's, and a producer that retries. */
 function widerBounds(config: ClusterConfig): Partial<ClusterConfig> {
-  return Object.fromEntries(Object.entries(WIDER).map(([k, v]) => [k, Math.max(v, config[k as keyof typeof WIDER])]));
+  return {
+    ...Object.fromEntries(Object.entries(WIDER).map(([k, v]) => [k, Math.max(v, config[k as keyof typeof WIDER])])),
+    maxRetries: Math.max(WIDER_RETRIES, config.maxRetries ?? 0),
+  };
 }
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
