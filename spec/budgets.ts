@@ -3,7 +3,9 @@
  * (`Spent`, counted by the cluster's steps) and the configured limit. Spending only grows along
  * a step, so a search may explore the behaviours that spend at most k before those that spend
  * more. `faults` counts every fault at once: crashes, lost heartbeats and messages, elections
- * after a failure, leader moves and controller failovers.
+ * after a failure, leader moves and controller failovers. `lateDeliveries` is not a fault but a
+ * measure of implausible timing (spec/steps/timing.ts): it is counted only when the configuration
+ * bounds it (`maxLateDeliveries`), since a count in every state would multiply the states.
  */
 import type { Bounds } from './config.ts';
 import type { ClusterState, Spent } from './cluster.ts';
@@ -12,6 +14,8 @@ export interface ClusterBudget {
   readonly statement: string;
   readonly limit: number;
   spent(state: ClusterState): number;
+  /** Why the configuration does not count it, and what to set so that it does. */
+  readonly unavailable?: string;
 }
 
 const SPENT_BY_BOUND = {
@@ -26,8 +30,14 @@ const SPENT_BY_BOUND = {
 type Counted = keyof typeof SPENT_BY_BOUND;
 const COUNTED = Object.keys(SPENT_BY_BOUND) as Counted[];
 
-/** Every budget of a configuration's bounds, `faults` (their sum) last. */
-export function clusterBudgets(bounds: Bounds): Record<string, ClusterBudget> {
+/** What late deliveries are, as a budget's statement. */
+const LATE = 'late deliveries: messages handled after a restart or session expiry ended their sender';
+
+/**
+ * Every budget of a configuration's bounds, `faults` (their sum) last, then `lateDeliveries`,
+ * which is unavailable unless `maxLateDeliveries` (null: absent) bounds it.
+ */
+export function clusterBudgets(bounds: Bounds, maxLateDeliveries: number | null = null): Record<string, ClusterBudget> {
   const out: Record<string, ClusterBudget> = {};
   for (const name of COUNTED) {
     const [bound, statement] = SPENT_BY_BOUND[name];
@@ -38,5 +48,8 @@ export function clusterBudgets(bounds: Bounds): Record<string, ClusterBudget> {
     limit: COUNTED.reduce((sum, name) => sum + bounds[SPENT_BY_BOUND[name][0]], 0),
     spent: (s) => COUNTED.reduce((sum, name) => sum + s.spent[name], 0),
   };
+  out.lateDeliveries = maxLateDeliveries === null
+    ? { statement: LATE, limit: 0, spent: () => 0, unavailable: 'late deliveries are counted only when bounded: set maxLateDeliveries (e.g. --set maxLateDeliveries=2)' }
+    : { statement: LATE, limit: maxLateDeliveries, spent: (s) => s.lateDeliveries ?? 0 };
   return out;
 }

@@ -61,6 +61,12 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
    * every append can be followed by a shrink and a rejoin, and the graph grows with each.
    */
   readonly maxLagShrinks?: number;
+  /**
+   * Late deliveries a behaviour may contain (spec/steps/timing.ts); absent means they are not
+   * counted, so the states of every configuration without it stay as they were. Set it to search
+   * fewest-first by late deliveries (`--fewest lateDeliveries`).
+   */
+  readonly maxLateDeliveries?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -132,9 +138,16 @@ const maxLagShrinks = custom<number | undefined>(
   'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely',
 );
 
+const maxLateDeliveries = custom<number | undefined>(
+  z.number().int().min(0).max(6).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..6',
+  'late deliveries a behaviour may contain: messages handled after a restart or session expiry ended their sender (W1-W4); absent: not counted',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxLateDeliveries, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -209,9 +222,14 @@ export function validateConfig(raw: unknown): ClusterConfig {
   return c;
 }
 
-/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded. */
-export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number } {
-  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity };
+/**
+ * The bounds a configuration may leave out, with what their absence means: no permanent failure,
+ * lag shrinks unbounded, late deliveries not counted (null).
+ */
+export function optionalBounds(c: ClusterConfig): {
+  readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxLateDeliveries: number | null;
+} {
+  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxLateDeliveries: c.maxLateDeliveries ?? null };
 }
 
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */

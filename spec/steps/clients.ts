@@ -11,6 +11,7 @@ import {
   validatesPosition,
 } from '../client.ts';
 import { type Reasons, type StepPicture, defineStep } from './define.ts';
+import { onTime } from './timing.ts';
 import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
 
 /** P1: the producer sends its next value to a broker whose replica believes it leads (a zombie included). */
@@ -35,6 +36,7 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
     return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
   },
   ruledOut: () => null,
+  late: onTime,
 });
 
 /** What a consumer step touches: the consumer, the ghost that records its reads, and the broker it asks. */
@@ -82,6 +84,7 @@ export const ConsumerFetch = defineStep<{ step: 'ConsumerFetch'; broker: BrokerI
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer,
+  late: onTime,
 });
 
 /** C5: the consumer learns a newer leader epoch from a broker's metadata. */
@@ -99,6 +102,7 @@ export const ConsumerRefreshMetadata = defineStep<{ step: 'ConsumerRefreshMetada
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer ?? why.noNewEpoch,
+  late: onTime,
 });
 
 /** C5: OffsetsForLeaderEpoch for the epoch of the last record consumed, at the leader the consumer knows. */
@@ -116,6 +120,7 @@ export const ConsumerValidatePosition = defineStep<{ step: 'ConsumerValidatePosi
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer ?? (validatesPosition(why.rules) ? why.noNewEpoch : 'the consumer does not validate its position (C5)'),
+  late: onTime,
 });
 
 /** C2 (KIP-392): the leader names a follower for the consumer to read from. */
@@ -136,6 +141,7 @@ export const LeaderSelectReadReplica = defineStep<{ step: 'LeaderSelectReadRepli
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: noFollowerReads,
+  late: onTime,
 });
 
 /** C2: the consumer's choice of a read replica expires (metadata.max.age.ms); it returns to the leader. */
@@ -153,4 +159,5 @@ export const ConsumerExpireReadReplica = defineStep<{ step: 'ConsumerExpireReadR
   footprint: consumerFootprint,
   picture: (_prev, a) => ({ arrows: [], notes: [{ over: 'consumer', text: `forgets read replica b${a.broker}` }] }),
   ruledOut: noFollowerReads,
+  late: onTime,
 });
