@@ -14,7 +14,7 @@ export interface ClusterBudget {
   readonly statement: string;
   readonly limit: number;
   spent(state: ClusterState): number;
-  /** Why the configuration does not count it, and what to set so that it does. */
+  /** Set when the configuration does not count it: a phrase saying so and what to set so that it does. */
   readonly unavailable?: string;
 }
 
@@ -34,8 +34,8 @@ const COUNTED = Object.keys(SPENT_BY_BOUND) as Counted[];
 const LATE = 'late deliveries: messages handled after a restart or session expiry ended their sender';
 
 /**
- * Every budget of a configuration's bounds, `faults` (their sum) last, then `lateDeliveries`,
- * which is unavailable unless `maxLateDeliveries` (null: absent) bounds it.
+ * Every budget of a configuration's bounds, `faults` (the sum of the faults) last; before it
+ * `lateDeliveries`, which is unavailable unless `maxLateDeliveries` (null: absent) bounds it.
  */
 export function clusterBudgets(bounds: Bounds, maxLateDeliveries: number | null = null): Record<string, ClusterBudget> {
   const out: Record<string, ClusterBudget> = {};
@@ -43,13 +43,13 @@ export function clusterBudgets(bounds: Bounds, maxLateDeliveries: number | null 
     const [bound, statement] = SPENT_BY_BOUND[name];
     out[name] = { statement, limit: bounds[bound], spent: (s) => s.spent[name] };
   }
+  out.lateDeliveries = maxLateDeliveries === null
+    ? { statement: LATE, limit: 0, spent: () => 0, unavailable: 'is counted only when the configuration bounds it: set maxLateDeliveries (e.g. --set maxLateDeliveries=2)' }
+    : { statement: LATE, limit: maxLateDeliveries, spent: (s) => s.lateDeliveries ?? 0 };
   out.faults = {
-    statement: 'faults of every kind (each budget above)',
+    statement: 'faults of every kind (each budget above but late deliveries, which are timing, not faults)',
     limit: COUNTED.reduce((sum, name) => sum + bounds[SPENT_BY_BOUND[name][0]], 0),
     spent: (s) => COUNTED.reduce((sum, name) => sum + s.spent[name], 0),
   };
-  out.lateDeliveries = maxLateDeliveries === null
-    ? { statement: LATE, limit: 0, spent: () => 0, unavailable: 'late deliveries are counted only when bounded: set maxLateDeliveries (e.g. --set maxLateDeliveries=2)' }
-    : { statement: LATE, limit: maxLateDeliveries, spent: (s) => s.lateDeliveries ?? 0 };
   return out;
 }

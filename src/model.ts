@@ -233,9 +233,9 @@ export interface Budget<S> {
   readonly limit: number;
   spent(state: S): number;
   /**
-   * Optional: why this configuration does not count the budget, and what to set so that it does
-   * (a budget counted only when bounded keeps the states of the other configurations as they
-   * were). Fewest-first search by it is refused with this reason.
+   * Optional: set when this configuration does not count the budget, a phrase saying so and what
+   * to set so that it does (`is counted only when …`); a budget counted only when bounded keeps the
+   * states of the other configurations as they were. Fewest-first search by it is refused with it.
    */
   readonly unavailable?: string;
 }
