@@ -288,7 +288,8 @@ const TIME = 'time is abstracted into steps that may happen at any moment';
 export const KAFKA_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
   'replica.lag.time.max.ms': `${TIME}: a leader may drop a lagging follower at any step (bound it with maxLagShrinks)`,
   'log.flush.interval.ms': `${TIME}: log.flush.interval.messages=1 flushes every record`,
-  'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
+  'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses); a message handled after its sender's session expired is a late delivery (bound them with maxLateDeliveries)`,
+  'request.timeout.ms': `${TIME}: a lost fetch times out (bound it with maxMessageLosses); an AlterPartition never times out in Kafka`,
   'broker.heartbeat.interval.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   'zookeeper.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   'enable.idempotence': 'the producer sends each value once, without retries',
