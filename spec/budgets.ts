@@ -6,6 +6,11 @@
  * after a failure, leader moves and controller failovers. `lateDeliveries` is not a fault but a
  * measure of implausible timing (spec/steps/timing.ts): it is counted only when the configuration
  * bounds it (`maxLateDeliveries`), since a count in every state would multiply the states.
+ * Fewest-first search by it stays sound: with the bound the count is in the state, so states that
+ * differ in it are distinct and "spent at most k" is a property of a state; a step adds one when
+ * its definition calls it late and never subtracts; and it is the count a replay of the trace gives,
+ * since both read each step's `late` on the state before it. Without the bound the budget is
+ * refused (`unavailable`) rather than read as zero.
  */
 import type { Bounds } from './config.ts';
 import type { ClusterState, Spent } from './cluster.ts';
