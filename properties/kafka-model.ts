@@ -4,7 +4,7 @@
  * models here, so they check the same thing.
  */
 import type { Model } from '../src/model.ts';
-import { describeAction, stepKinds, type ClusterAction } from '../spec/actions.ts';
+import { describeAction, lateReason, stepKinds, type ClusterAction } from '../spec/actions.ts';
 import { Cluster, type ClusterState } from '../spec/cluster.ts';
 import { type Bounds, type ClusterConfig, makeConfig } from '../spec/config.ts';
 import type { Rules } from '../spec/rules.ts';
@@ -47,10 +47,10 @@ export function kafkaModel(config: ClusterConfig): KafkaModel {
     goals: goalsFor(rules, bounds),
     liveness: { properties: livenessProperties(rules), fairness: fairnessOf },
     reduction: { independence: clusterIndependence(cluster) },
-    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds, cluster.maxRetries) },
+    guidance: { sketch: sketchOf, budgets: clusterBudgets(bounds, { maxRetries: cluster.maxRetries, maxLateDeliveries: cluster.maxLateDeliveries }) },
     presentation: {
       views: {
-        participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere,
+        participants: participants(rules.replicas.length), cells, picture, narrate, traffic, missing: missingWhere, late: lateReason,
         heading: `${config.protocol}${config.mutation !== undefined ? ` (mutant ${config.mutation})` : ''} · rf ${rules.replicas.length}`,
       },
       stepKinds: stepKinds(rules, bounds, cluster.permanentFailures),

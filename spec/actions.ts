@@ -150,6 +150,11 @@ export function describeAction(a: ClusterAction): string {
   return steps[a.step].describe(a);
 }
 
+/** Why step `a` is a late delivery in state `s` (spec/steps/timing.ts), or null when it is on time. */
+export function lateReason(s: ClusterState, a: ClusterAction): string | null {
+  return steps[a.step].late(s, a);
+}
+
 /** The definition of step `name`, as the tables derived in other files call it (on any action). */
 export function stepDefinition(name: StepName): StepDefinition<ClusterAction> {
   return steps[name];

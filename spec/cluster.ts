@@ -74,6 +74,12 @@ export interface ClusterState {
    * may retry (`maxRetries`), so every other configuration's states are as they were.
    */
   readonly producer?: ProducerState;
+  /**
+   * Late deliveries so far (spec/steps/timing.ts); present only when `maxLateDeliveries` bounds
+   * them. Absent, nothing counts them and no state differs by them, so configurations without the
+   * bound have the states (and fingerprints) they had before late deliveries were defined.
+   */
+  readonly lateDeliveries?: number;
 }
 
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
@@ -93,6 +99,7 @@ export function copyState(s: ClusterState): StateDraft {
   if ('permanentlyDown' in s) next.permanentlyDown = s.permanentlyDown;
   if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
   if ('producer' in s) next.producer = s.producer;
+  if ('lateDeliveries' in s) next.lateDeliveries = s.lateDeliveries;
   return next;
 }
 
@@ -135,11 +142,15 @@ export class Cluster {
   readonly maxLagShrinks: number;
   /** How many resends the producer may make (0: it sends each value once). */
   readonly maxRetries: number;
+  /** How many late deliveries a behaviour may contain; null: they are not counted (nor in the state). */
+  readonly maxLateDeliveries: number | null;
 
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
-    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks, maxRetries: this.maxRetries } = optionalBounds(config));
+    ({
+      permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks, maxRetries: this.maxRetries, maxLateDeliveries: this.maxLateDeliveries,
+    } = optionalBounds(config));
     this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
     this.initial = this.start();
@@ -163,16 +174,18 @@ export class Cluster {
       ...(this.permanentFailures > 0 ? { permanentlyDown: [] } : {}),
       ...(this.maxLagShrinks !== Infinity ? { lagShrinks: 0 } : {}),
       ...(this.maxRetries > 0 ? { producer: NEW_PRODUCER } : {}),
+      ...(this.maxLateDeliveries !== null ? { lateDeliveries: 0 } : {}),
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
 
   /**
    * Whether a state stays within the budgets that a step cannot check before it is taken (the
-   * leader changes an election makes); the engine explores no further than such a state.
+   * leader changes an election makes, the late deliveries when counted); the engine explores no
+   * further than such a state.
    */
   withinBounds(s: ClusterState): boolean {
-    return s.spent.leaderChanges <= this.bounds.maxLeaderChanges;
+    return s.spent.leaderChanges <= this.bounds.maxLeaderChanges && (s.lateDeliveries ?? 0) <= (this.maxLateDeliveries ?? 0);
   }
 
   enabled(s: ClusterState): ClusterAction[] {
@@ -190,9 +203,16 @@ export class Cluster {
     return this.replica.select(slot.role, slot.context, event) >= 0;
   }
 
-  /** Takes step `a`: its definition in spec/steps/ names the helpers below that it calls. */
+  /**
+   * Takes step `a`: its definition in spec/steps/ names the helpers below that it calls. When late
+   * deliveries are counted, a late one adds one to the count: the count only grows along a step,
+   * which is what fewest-first search by it needs (src/explore/bounded.ts).
+   */
   step(s: ClusterState, a: ClusterAction): ClusterState {
-    return stepDefinition(a.step).apply(this, s, a);
+    const definition = stepDefinition(a.step);
+    const next = definition.apply(this, s, a);
+    if (s.lateDeliveries === undefined || definition.late(s, a) === null) return next;
+    return withField(next, 'lateDeliveries', s.lateDeliveries + 1);
   }
 
   /**

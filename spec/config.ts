@@ -67,6 +67,12 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
    * so configurations and trace headers written before it stay as they were.
    */
   readonly maxRetries?: number;
+  /**
+   * Late deliveries a behaviour may contain (spec/steps/timing.ts); absent means they are not
+   * counted, so the states of every configuration without it stay as they were. Set it to search
+   * fewest-first by late deliveries (`--fewest lateDeliveries`).
+   */
+  readonly maxLateDeliveries?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -145,9 +151,16 @@ const maxRetries = custom<number | undefined>(
   'resends the producer may make in all, after a timeout or an error (P8); absent: 0, each value is sent once',
 );
 
+const maxLateDeliveries = custom<number | undefined>(
+  z.number().int().min(0).max(6).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..6',
+  'late deliveries a behaviour may contain: messages handled after a restart or session expiry ended their sender (W1-W4); absent: not counted',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxRetries, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxRetries, maxLateDeliveries, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -224,10 +237,15 @@ export function validateConfig(raw: unknown): ClusterConfig {
 
 /**
  * The bounds a configuration may leave out, with what their absence means: no permanent failure,
- * lag shrinks unbounded, no producer retries.
+ * lag shrinks unbounded, no producer retries, late deliveries not counted (null).
  */
-export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxRetries: number } {
-  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxRetries: c.maxRetries ?? 0 };
+export function optionalBounds(c: ClusterConfig): {
+  readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxRetries: number; readonly maxLateDeliveries: number | null;
+} {
+  return {
+    permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxRetries: c.maxRetries ?? 0,
+    maxLateDeliveries: c.maxLateDeliveries ?? null,
+  };
 }
 
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */
@@ -287,7 +305,8 @@ const TIME = 'time is abstracted into steps that may happen at any moment';
 export const KAFKA_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
   'replica.lag.time.max.ms': `${TIME}: a leader may drop a lagging follower at any step (bound it with maxLagShrinks)`,
   'log.flush.interval.ms': `${TIME}: log.flush.interval.messages=1 flushes every record`,
-  'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
+  'broker.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses); a message handled after its sender's session expired is a late delivery (bound them with maxLateDeliveries)`,
+  'request.timeout.ms': `${TIME}: a lost fetch times out (bound it with maxMessageLosses); an AlterPartition never times out in Kafka`,
   'broker.heartbeat.interval.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   'zookeeper.session.timeout.ms': `${TIME}: a lost heartbeat is a step (bound it with maxHeartbeatLosses)`,
   retries: 'retries are counted over the whole behaviour, not per batch: --set maxRetries=N (0..4)',

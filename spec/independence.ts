@@ -15,10 +15,10 @@
  * part a step changes is in its footprint, and that steps declared independent commute, keep
  * each other enabled and are judged alike by every transition invariant and goal in either order.
  */
-import { type ClusterAction, type StepName, stepDefinition } from './actions.ts';
+import { type ClusterAction, type StepName, deliveryOf, stepDefinition } from './actions.ts';
 import type { Cluster, ClusterState } from './cluster.ts';
 import { STEPS } from './steps/index.ts';
-import { Footprint, WORDS } from './steps/footprint.ts';
+import { BUDGETS, CONTROLLER, Footprint, WORDS, lifecycle } from './steps/footprint.ts';
 
 /** Every step name, in the order of the definitions: an action's key starts with its index here. */
 const STEP_INDEX = new Map((Object.keys(STEPS) as StepName[]).map((name, i) => [name, i]));
@@ -43,9 +43,14 @@ export interface StepFootprints {
   footprint(state: ClusterState, action: ClusterAction, out: Uint32Array, at: number): void;
 }
 
-/** The footprints of a cluster's steps (see the file comment). */
+/**
+ * The footprints of a cluster's steps (see the file comment). When late deliveries are counted
+ * (`maxLateDeliveries`), whether a delivery is late depends on its sender's lifecycle and on the
+ * controller's fencing (spec/steps/timing.ts), and a late one adds to the count, a budget.
+ */
 export function clusterIndependence(cl: Cluster): StepFootprints {
   const f = new Footprint(cl.rules.isrWrites === 'direct', cl.rules.producer.retries);
+  const countsLate = cl.maxLateDeliveries !== null;
   return {
     words: WORDS,
     key: actionKey,
@@ -54,6 +59,8 @@ export function clusterIndependence(cl: Cluster): StepFootprints {
       f.out = out;
       f.at = at;
       stepDefinition(a.step).footprint(f, s, a);
+      const d = countsLate ? deliveryOf(a) : null;
+      if (d !== null) f.reads(CONTROLLER | (d.from > 0 ? lifecycle(d.from) : 0)).writes(BUDGETS);
     },
   };
 }

@@ -232,6 +232,12 @@ export interface Budget<S> {
   readonly statement: string;
   readonly limit: number;
   spent(state: S): number;
+  /**
+   * Optional: set when this configuration does not count the budget, a phrase saying so and what
+   * to set so that it does (`is counted only when …`); a budget counted only when bounded keeps the
+   * states of the other configurations as they were. Fewest-first search by it is refused with it.
+   */
+  readonly unavailable?: string;
 }
 
 /** What a sequence diagram shows of one step: messages between participants, and notes. */
@@ -249,6 +255,12 @@ export interface TraceViews<S, A extends Action> {
   picture(prev: S, action: A, next: S): StepPicture;
   /** Optional: the protocol and its size in a few words for a page's title, e.g. `kafka-4.1 · rf 3`. */
   readonly heading?: string;
+  /**
+   * Optional: why a step is a late delivery (a message handled after a timeout that would have
+   * ended it, so the behaviour needs implausible timing), read from the state before it; null when
+   * it is on time. Reports count a trace's late deliveries with it (src/report/late.ts).
+   */
+  late?(prev: S, action: A): string | null;
   /** Optional: what a step did in the protocol's own words, one clause a line, read from the states around it. */
   narrate?(prev: S, action: A, next: S): string[];
   /**

@@ -9,6 +9,7 @@ import type { BrokerId } from '../types.ts';
 import { leo } from '../replica-context.ts';
 import { leaderName } from '../words.ts';
 import { defineStep, noteOfStep, running } from './define.ts';
+import { onTime } from './timing.ts';
 import { CONTROLLER } from './footprint.ts';
 
 /** A broker that is up and not fenced replays the controller's metadata up to its newest record. */
@@ -31,6 +32,7 @@ export const BrokerApplyMetadata = defineStep<{ step: 'BrokerApplyMetadata'; bro
   footprint: (f, s, a) => f.metadata(s, a.broker, s.controller.registration.leader).reads(CONTROLLER),
   picture: noteOfStep,
   ruledOut: () => null,
+  late: onTime,
 });
 
 /** D4: a process crash; what the broker wrote survives in the page cache. */
@@ -48,6 +50,7 @@ export const BrokerCrash = defineStep<{ step: 'BrokerCrash'; broker: BrokerId }>
   footprint: (f) => f.everything(),
   picture: noteOfStep,
   ruledOut: (why) => why.noCrash,
+  late: onTime,
 });
 
 /** D4: a power loss; the broker keeps its flushed records and any prefix of the rest. */
@@ -68,6 +71,7 @@ export const BrokerLossyCrash = defineStep<{ step: 'BrokerLossyCrash'; broker: B
   picture: noteOfStep,
   ruledOut: (why) => why.noCrash ?? (why.bounds.lossyCrashes === 0 ? 'no lossy crash in the bounds'
     : why.rules.flushEveryRecord ? 'every record is flushed' : null),
+  late: onTime,
 });
 
 /** D4, L7: a stopped broker (unless it failed for good) restarts and registers a new incarnation. */
@@ -85,6 +89,7 @@ export const BrokerRestart = defineStep<{ step: 'BrokerRestart'; broker: BrokerI
   footprint: (f) => f.everything(),
   picture: noteOfStep,
   ruledOut: (why) => (why.noCrash !== null && why.bounds.maxLeaderMoves === 0 ? 'no crash or controlled shutdown in the bounds' : null),
+  late: onTime,
 });
 
 /** A broker crashes for good, within the `permanentFailures` budget. */
@@ -102,6 +107,7 @@ export const BrokerFailPermanently = defineStep<{ step: 'BrokerFailPermanently';
   footprint: (f) => f.everything(),
   picture: noteOfStep,
   ruledOut: (why) => (why.permanentFailures === 0 ? 'no permanent failure in the bounds (permanentFailures=0)' : null),
+  late: onTime,
 });
 
 /** M2, D2: a controlled shutdown moves leadership off the broker, which flushes and stops; it spends a leader move. */
@@ -121,6 +127,7 @@ export const BrokerControlledShutdown = defineStep<{ step: 'BrokerControlledShut
   footprint: (f) => f.everything(),
   picture: noteOfStep,
   ruledOut: (why) => (why.bounds.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : null),
+  late: onTime,
 });
 
 /** H7: a broker whose HW checkpoint lags its HW writes the checkpoint (only when checkpoints may lag). */
@@ -139,4 +146,5 @@ export const BrokerCheckpointHw = defineStep<{ step: 'BrokerCheckpointHw'; broke
   footprint: (f, s, a) => f.replica(s, a.broker),
   picture: noteOfStep,
   ruledOut: (why) => (why.rules.hwCheckpointLags ? null : 'HW checkpoints do not lag (hwCheckpointLags=false)'),
+  late: onTime,
 });

@@ -13,6 +13,7 @@ import {
 } from '../client.ts';
 import { resendable } from '../producer.ts';
 import { type Reasons, type StepPicture, defineStep } from './define.ts';
+import { onTime } from './timing.ts';
 import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
 
 /** P1: the producer sends its next value to a broker whose replica believes it leads (a zombie included). */
@@ -34,6 +35,7 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
     return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
   },
   ruledOut: () => null,
+  late: onTime,
 });
 
 /** How the leader took a produce request: appended, or (said after it) refused, refused out of sequence, or holding it already. */
@@ -68,6 +70,8 @@ export const ProducerRetry = defineStep<{ step: 'ProducerRetry'; broker: BrokerI
     const acked = next.ghost.acked.length > prev.ghost.acked.length;
     return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value} (retry)${acked ? ' (acked)' : ''}` }], notes: [] };
   },
+  // A resend is sent when the producer acts on a timeout or an error, and handled when it arrives.
+  late: onTime,
   ruledOut: (why) => (why.retries ? null : 'the producer does not retry (maxRetries 0)'),
 });
 
@@ -116,6 +120,7 @@ export const ConsumerFetch = defineStep<{ step: 'ConsumerFetch'; broker: BrokerI
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer,
+  late: onTime,
 });
 
 /** C5: the consumer learns a newer leader epoch from a broker's metadata. */
@@ -133,6 +138,7 @@ export const ConsumerRefreshMetadata = defineStep<{ step: 'ConsumerRefreshMetada
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer ?? why.noNewEpoch,
+  late: onTime,
 });
 
 /** C5: OffsetsForLeaderEpoch for the epoch of the last record consumed, at the leader the consumer knows. */
@@ -150,6 +156,7 @@ export const ConsumerValidatePosition = defineStep<{ step: 'ConsumerValidatePosi
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: (why) => why.noConsumer ?? (validatesPosition(why.rules) ? why.noNewEpoch : 'the consumer does not validate its position (C5)'),
+  late: onTime,
 });
 
 /** C2 (KIP-392): the leader names a follower for the consumer to read from. */
@@ -170,6 +177,7 @@ export const LeaderSelectReadReplica = defineStep<{ step: 'LeaderSelectReadRepli
   footprint: consumerFootprint,
   picture: consumerAnswer,
   ruledOut: noFollowerReads,
+  late: onTime,
 });
 
 /** C2: the consumer's choice of a read replica expires (metadata.max.age.ms); it returns to the leader. */
@@ -187,4 +195,5 @@ export const ConsumerExpireReadReplica = defineStep<{ step: 'ConsumerExpireReadR
   footprint: consumerFootprint,
   picture: (_prev, a) => ({ arrows: [], notes: [{ over: 'consumer', text: `forgets read replica b${a.broker}` }] }),
   ruledOut: noFollowerReads,
+  late: onTime,
 });

@@ -7,6 +7,7 @@
  */
 import type { BrokerId } from '../types.ts';
 import { defineStep, noteOfStep, running } from './define.ts';
+import { onTime } from './timing.ts';
 import { set } from '../words.ts';
 import { BUDGETS, lifecycle } from './footprint.ts';
 
@@ -31,6 +32,7 @@ export const ControllerFenceBroker = defineStep<{ step: 'ControllerFenceBroker';
   },
   ruledOut: (why) => (why.noCrash !== null && why.bounds.maxHeartbeatLosses === 0 && why.permanentFailures === 0
     ? 'no crash or lost heartbeat in the bounds' : null),
+  late: onTime,
 });
 
 /** L7: a fenced broker that is up heartbeats again and is unfenced. */
@@ -52,6 +54,7 @@ export const ControllerUnfenceBroker = defineStep<{ step: 'ControllerUnfenceBrok
   },
   ruledOut: ({ rules, bounds: c }) => (c.maxHeartbeatLosses > 0 || (rules.controller.registersFenced && (c.maxCrashes > 0 || c.maxLeaderMoves > 0))
     ? null : 'no lost heartbeat in the bounds, and no restart that registers fenced'),
+  late: onTime,
 });
 
 /** M1's event: the same object every time (events are never changed). */
@@ -74,6 +77,7 @@ export const ControllerElectPreferredLeader = defineStep<{ step: 'ControllerElec
   footprint: (f) => f.controller(),
   picture: noteOfStep,
   ruledOut: (why) => (why.bounds.maxLeaderMoves === 0 ? 'no leader moves in the bounds' : why.noFollowers),
+  late: onTime,
 });
 
 /** M4, M5: another controller takes over and sends its state to every broker. */
@@ -91,6 +95,7 @@ export const ControllerFailover = defineStep<{ step: 'ControllerFailover' }>({
   footprint: (f) => f.controller(),
   picture: noteOfStep,
   ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null),
+  late: onTime,
 });
 
 /** M4: a deposed ZooKeeper controller sends the metadata it still holds to a broker that has something else. */
@@ -112,4 +117,5 @@ export const DeposedControllerSendMetadata = defineStep<{ step: 'DeposedControll
   picture: noteOfStep,
   ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds'
     : why.rules.controller.kind === 'kraft' ? 'a deposed KRaft controller commits nothing brokers replay' : null),
+  late: onTime,
 });

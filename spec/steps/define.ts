@@ -2,7 +2,7 @@
  * What defining a kind of step takes. Every part is required, so the type checker refuses a step
  * that lacks one: its parameters (the action type), when it is enabled, what it does, how it reads,
  * its fairness, its footprint, its picture, what it did in Kafka's words, and why a configuration
- * rules it out. The tables the
+ * rules it out, and whether it is a late delivery. The tables the
  * rest of the model reads (the action union, the enumeration, `describeAction`, `stepKinds`,
  * `fairnessOf`, the footprints, the pictures) are derived from the definitions in `index.ts`.
  *
@@ -93,6 +93,12 @@ export interface StepDefinition<A extends Named> {
   readonly tell: (before: ClusterState, a: A, after: ClusterState) => string | null;
   /** Why a configuration rules the step out, or null when it can happen. */
   readonly ruledOut: (why: Reasons) => string | null;
+  /**
+   * Why taking the step now is a late delivery (spec/steps/timing.ts, W1-W6): a message handled
+   * after a restart or session expiry that ended its sender; null when the step is on time. Read
+   * from the state before the step, so a trace's count is a pure function of the trace.
+   */
+  readonly late: (before: ClusterState, a: A) => string | null;
 }
 
 /** A step definition whose action type is `A`; a missing part is a type error. */

@@ -6,6 +6,7 @@
  */
 import type { BrokerId } from '../types.ts';
 import { defineStep, loses } from './define.ts';
+import { onTime } from './timing.ts';
 import { BUDGETS } from './footprint.ts';
 
 /** The network loses a follower's fetch on its way to the leader. */
@@ -14,6 +15,7 @@ export const NetworkLoseFetchRequest = defineStep<{ step: 'NetworkLoseFetchReque
   describe: (a) => `the network loses broker ${a.from}'s fetch to broker ${a.broker}`,
   footprint: (f, s, a) => f.replica(s, a.from).writes(BUDGETS).link(a.from, a.broker),
   ruledOut: (why) => why.noFollowers ?? why.noLoss,
+  late: onTime, // a loss is not a handling (W6)
 });
 
 /** The network loses a leader's fetch response on its way to the follower. */
@@ -22,4 +24,5 @@ export const NetworkLoseFetchResponse = defineStep<{ step: 'NetworkLoseFetchResp
   describe: (a) => `the network loses broker ${a.leader}'s fetch response to broker ${a.broker}`,
   footprint: (f, s, a) => f.replica(s, a.broker).writes(BUDGETS).link(a.leader, a.broker),
   ruledOut: (why) => why.noFollowers ?? why.noLoss,
+  late: onTime, // a loss is not a handling (W6)
 });

@@ -8,6 +8,7 @@
 import type { Cluster, ClusterState } from '../cluster.ts';
 import type { BrokerId } from '../types.ts';
 import { type Reasons, defineStep, delivers, noteOfStep, running } from './define.ts';
+import { lateAlterPartition, lateRequest, lateResponse, onTime } from './timing.ts';
 import { BUDGETS, lifecycle } from './footprint.ts';
 
 /** No epoch queries without followers, or with a truncation generation that does not ask them (before KIP-101). */
@@ -17,6 +18,13 @@ const noEpochQuery = (why: Reasons): string | null => why.noFollowers ?? (why.ru
 /** No AlterPartition on the network without followers, or while ISR changes are written at once (before KIP-497). */
 const noAlter = (why: Reasons): string | null =>
   why.noFollowers ?? (why.rules.isrWrites === 'alterPartition' ? null : 'ISR changes are synchronous ZooKeeper writes before KIP-497');
+
+/** The deliveries below, made once: each step's `late` reads the connection its parts take from. */
+const FETCH_REQUEST = delivers('FetchRequest');
+const FETCH_RESPONSE = delivers('FetchResponse');
+const EPOCH_REQUEST = delivers('EpochRequest');
+const EPOCH_RESPONSE = delivers('EpochResponse');
+const ALTER_PARTITION = delivers('AlterPartition', null, 'leader');
 
 /** The fetch timer's event: the same object every time (events are never changed). */
 const FETCH_TICK = { type: 'FetchTick' } as const;
@@ -42,38 +50,43 @@ export const FollowerFetch = defineStep<{ step: 'FollowerFetch'; broker: BrokerI
   },
   picture: noteOfStep,
   ruledOut: (why) => why.noFollowers,
+  late: onTime,
 });
 
 /** F2-F7: the leader serves a follower's fetch (and learns its LEO). */
 export const LeaderHandleFetch = defineStep<{ step: 'LeaderHandleFetch'; broker: BrokerId; from: BrokerId }>({
-  ...delivers('FetchRequest'),
+  ...FETCH_REQUEST,
   describe: (a) => `broker ${a.broker} handles the fetch from broker ${a.from}`,
   footprint: (f, s, a) => f.replica(s, a.broker).reads(lifecycle(a.from)).link(a.from, a.broker).link(a.broker, a.from),
   ruledOut: (why) => why.noFollowers,
+  late: lateRequest(FETCH_REQUEST, 'fetch'),
 });
 
 /** F8, F9, T3: a follower appends what its leader sent, or truncates where the leader says its log diverges. */
 export const FollowerHandleFetchResponse = defineStep<{ step: 'FollowerHandleFetchResponse'; broker: BrokerId; from: BrokerId }>({
-  ...delivers('FetchResponse'),
+  ...FETCH_RESPONSE,
   describe: (a) => `broker ${a.broker} handles the fetch response from broker ${a.from}`,
   footprint: (f, s, a) => f.replica(s, a.broker).link(a.from, a.broker),
   ruledOut: (why) => why.noFollowers,
+  late: lateResponse(FETCH_RESPONSE, 'fetch response'),
 });
 
 /** T1, T2, E3 (KIP-101, KIP-279): the leader answers OffsetsForLeaderEpoch with the end offset of an epoch. */
 export const LeaderHandleEpochQuery = defineStep<{ step: 'LeaderHandleEpochQuery'; broker: BrokerId; from: BrokerId }>({
-  ...delivers('EpochRequest'),
+  ...EPOCH_REQUEST,
   describe: (a) => `broker ${a.broker} answers OffsetsForLeaderEpoch from broker ${a.from}`,
   footprint: (f, s, a) => f.replica(s, a.broker).reads(lifecycle(a.from)).link(a.from, a.broker).link(a.broker, a.from),
   ruledOut: noEpochQuery,
+  late: lateRequest(EPOCH_REQUEST, 'OffsetsForLeaderEpoch request'),
 });
 
 /** T1, T2: the follower truncates to the leader's answer before it fetches again. */
 export const FollowerHandleEpochResponse = defineStep<{ step: 'FollowerHandleEpochResponse'; broker: BrokerId; from: BrokerId }>({
-  ...delivers('EpochResponse'),
+  ...EPOCH_RESPONSE,
   describe: (a) => `broker ${a.broker} handles the OffsetsForLeaderEpoch answer from broker ${a.from}`,
   footprint: (f, s, a) => f.replica(s, a.broker).link(a.from, a.broker),
   ruledOut: noEpochQuery,
+  late: lateResponse(EPOCH_RESPONSE, 'OffsetsForLeaderEpoch response'),
 });
 
 /** S1: a follower that is down may always be dropped; a live one only within the `maxLagShrinks` budget. */
@@ -108,14 +121,16 @@ export const LeaderShrinkIsr = defineStep<{ step: 'LeaderShrinkIsr'; broker: Bro
   footprint: (f, s, a) => f.replica(s, a.broker).reads(lifecycle(a.follower)).writes(BUDGETS),
   picture: noteOfStep,
   ruledOut: (why) => why.noFollowers,
+  late: onTime,
 });
 
 /** S3: the controller checks and applies a leader's AlterPartition (KIP-497). */
 export const ControllerHandleAlterPartition = defineStep<{ step: 'ControllerHandleAlterPartition'; leader: BrokerId }>({
-  ...delivers('AlterPartition', null, 'leader'),
+  ...ALTER_PARTITION,
   describe: (a) => `controller handles AlterPartition from broker ${a.leader}`,
   footprint: (f, _s, a) => f.controller().reads(lifecycle(a.leader)).link(a.leader, 0).link(0, a.leader),
   ruledOut: noAlter,
+  late: lateAlterPartition(ALTER_PARTITION),
 });
 
 /** S2, X3: the leader adopts the ISR the controller committed, or learns its proposal was refused. */
@@ -124,4 +139,5 @@ export const LeaderHandleAlterPartitionResponse = defineStep<{ step: 'LeaderHand
   describe: (a) => `broker ${a.broker} handles the AlterPartition response`,
   footprint: (f, s, a) => f.replica(s, a.broker).link(0, a.broker),
   ruledOut: noAlter,
+  late: onTime, // W5: AlterPartitionManager retries without a deadline
 });

@@ -34,7 +34,7 @@ export function listText(): string {
   for (const [key, d] of Object.entries(SETTINGS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof SETTINGS]).padEnd(16)} ${d.meaning}`);
   out.push('', 'Bounds (--set KEY=VALUE; defaults shown):');
   for (const [key, d] of Object.entries(BOUNDS)) out.push(`  ${key.padEnd(32)} ${String(config[key as keyof typeof BOUNDS]).padEnd(16)} ${d.meaning}`);
-  for (const key of ['permanentFailures', 'maxLagShrinks', 'maxRetries'] as const) out.push(`  ${key.padEnd(32)} ${'(absent)'.padEnd(16)} ${DECLARATIONS[key].meaning}`);
+  for (const key of ['permanentFailures', 'maxLagShrinks', 'maxRetries', 'maxLateDeliveries'] as const) out.push(`  ${key.padEnd(32)} ${'(absent)'.padEnd(16)} ${DECLARATIONS[key].meaning}`);
   out.push('', 'Kafka\'s names (--set NAME=VALUE or in a --config file, for the key beside them):');
   const width = Math.max(...[...Object.keys(KAFKA_NAMES), ...Object.keys(KAFKA_WITHOUT_EQUIVALENT)].map((n) => n.length));
   for (const [name, k] of Object.entries(KAFKA_NAMES)) out.push(`  ${name.padEnd(width)} ${k.key.padEnd(16)} ${k.values}`);

@@ -25,6 +25,7 @@ import { renderTraceVitest } from '../report/vitest.ts';
 import { renderTraceHtml } from '../report/html.ts';
 import { replayHeader, replayJson, replayText } from '../report/replay.ts';
 import { renderTraceText } from '../report/text.ts';
+import { lateDeliveries } from '../report/late.ts';
 import { oneLine } from '../report/line.ts';
 import { parseSetting, UsageError } from './options.ts';
 import { projectRoot } from './root.ts';
@@ -149,7 +150,7 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   const steps = trace.steps.slice(0, result.states.length - 1) as ClusterAction[];
   const passage = flags.scenario === undefined ? undefined : milestonesOf(flags.scenario, model, result.states, steps, v?.step);
   const rendered = format === 'text'
-    ? (flags.json ? replayJson(trace, result, passage === undefined ? {} : { scenario: passage.json })
+    ? (flags.json ? replayJson(trace, result, lateDeliveries(model, steps, result.states), passage === undefined ? {} : { scenario: passage.json })
       : headerOf(file, config, trace) + replayText(model, trace, steps, result) + (passage?.text ?? ''))
     : format === 'markdown' ? renderTraceMarkdown(model, steps, result.states, v)
     : format === 'mermaid' ? renderTraceMermaid(model, steps, result.states, v)
@@ -233,7 +234,7 @@ function replayLassoFile(file: string, trace: Trace, model: KafkaModel, format: 
   const steps = trace.steps as ClusterAction[];
   const violation = { invariant: v.property, statement: v.statement, step: steps.length };
   const lasso = { cycleStart: v.cycleStart };
-  const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'no-violation-on-trace', steps: steps.length, lasso: v })
+  const rendered = format === 'text' ? (flags.json ? JSON.stringify({ verdict: v.violates ? 'violated' : 'no-violation-on-trace', steps: steps.length, lasso: v, lateDeliveries: lateDeliveries(model, steps, states) })
       : `${headerOf(file, model.config, trace)}${renderTraceText(model, steps, states, violation, lasso)}
 
 ${lassoLine(v, steps.length)}`)

@@ -50,6 +50,7 @@ export function budgetOf<S, A extends Action>(model: Model<S, A>, name: string) 
     const known = Object.keys(model.guidance?.budgets ?? {});
     throw new UnknownBudgetError(`unknown budget '${name}' (${known.length === 0 ? 'the model declares none' : `known: ${known.join(', ')}`})`);
   }
+  if (budget.unavailable !== undefined) throw new UnknownBudgetError(`budget '${name}' ${budget.unavailable}`);
   return budget;
 }
 

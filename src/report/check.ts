@@ -9,6 +9,7 @@ import { endsTheCheck, possibleStepKinds, stepKindsNeverTaken, verdictsOf, type 
 import { replay } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
+import { type LateDeliveries, lateDeliveries } from './late.ts';
 import { checkSummary, extentPhrase, phasesOf, plural, shortestStatus } from './verdict.ts';
 
 /** The engines `check` runs: both (at once on two threads or more, else breadth-first then random runs), or one of them. */
@@ -48,8 +49,8 @@ export interface CheckJsonOptions {
 /**
  * The machine-readable result: verdict (`holds` only for a complete search, `no-violation-found`
  * otherwise), the closing sentence (`summary`), configuration, each property's verdict,
- * violations with their traces (`traces[i]` is the trace file of `r.violations[i]`) and whether
- * each is known to be shortest, what was explored and the coverage.
+ * violations with their traces (`traces[i]` is the trace file of `r.violations[i]`), whether
+ * each is known to be shortest and the late deliveries it needs, what was explored and the coverage.
  */
 export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], options: CheckJsonOptions = {}): unknown {
   // The clock and the threads used depend on the machine, so they are shown only when asked for.
@@ -66,7 +67,7 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     notExercised: verdicts.filter((v) => v.verdict === 'not-exercised').length,
     violations: r.violations.map((v, i) => ({
       invariant: v.invariant, ...anomalyOf(model, v.invariant), step: v.length, length: v.length, certifiedMinimal: v.certifiedMinimal ?? null, ...shortestJson(r, v), ...(v.fewest === undefined ? {} : { fewest: v.fewest }),
-      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), ...foundJson(v, options.timings === true), trace: traces[i],
+      ...(v.seed === undefined ? {} : { seed: v.seed, path: v.path, shrunkFrom: v.shrunkFrom }), ...foundJson(v, options.timings === true), ...lateJson(model, v), trace: traces[i],
     })),
     stats: { engine: r.stats.engine, steps: r.stats.transitions, states: r.stats.states, ...capped(r), depth: r.stats.depth,
       runs: r.stats.random?.runs, ...guidedOf(r), ...machine(r.stats),
@@ -77,6 +78,13 @@ export function checkJson(model: AnyModel, r: Result, traces: readonly Trace[], 
     coverage: Object.fromEntries(Object.entries(r.coverage.goals).map(([k, g]) => [k, g.count])),
     stepCoverage: stepCoverage(model, r),
   };
+}
+
+/** `{ lateDeliveries }` counted along the counterexample when the model classifies them (src/report/late.ts); nothing otherwise. */
+function lateJson(model: AnyModel, v: Result['violations'][number]): { lateDeliveries?: LateDeliveries } {
+  if (model.presentation?.views?.late === undefined) return {};
+  const { states } = replay(model, v.trace, { invariants: [v.invariant] });
+  return { lateDeliveries: lateDeliveries(model, v.trace, states)! };
 }
 
 /** `{ foundBy }`: the engine that found the violation (random: the seed and the run), and with `timings` when; nothing when not recorded. */

@@ -4,9 +4,11 @@
  * what happened in the protocol's words (the step's name in its tooltip), each message one arrow
  * from the step that sent it to the step that received it; a step list, a slider, and the full
  * state after the selected step. It opens at the violation (or the last step), its title names the
- * protocol and the invariant, and it says what is missing where. A lasso's cycle is highlighted.
+ * protocol and the invariant, and it says what is missing where and how many late deliveries the
+ * trace needs. A lasso's cycle is highlighted.
  */
 import type { Action, Model, StepPicture } from '../model.ts';
+import { lateDeliveries, lateLine } from './late.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -101,6 +103,7 @@ export function renderTraceHtml<S, A extends Action>(
   const drawn = drawnTrace(model, steps, states);
   const title = pageTitle(views?.heading ?? model.name, violation, lasso);
   const missing = violation !== undefined && views?.missing !== undefined ? views.missing(violation.invariant, states.slice(0, violation.step + 1)) : null;
+  const late = lateDeliveries(model, steps.slice(0, n), states);
   const data = {
     participants,
     violation: violation ?? null,
@@ -109,6 +112,7 @@ export function renderTraceHtml<S, A extends Action>(
     cells: states.slice(0, n + 1).map((s) => views?.cells(s) ?? { state: model.summarize(s) }),
     messages: drawn.messages,
     steps: drawn.steps,
+    late,
   };
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -117,7 +121,7 @@ export function renderTraceHtml<S, A extends Action>(
 <body>
 <header><h1>${escapeHtml(title)}</h1>
 <p class="source">${escapeHtml(source)} · ${n} step${n === 1 ? '' : 's'}</p>
-${headline(violation, lasso, n)}${missing === null ? '' : `\n<p id="missing">${escapeHtml(missing)}</p>`}</header>
+${headline(violation, lasso, n)}${missing === null ? '' : `\n<p id="missing">${escapeHtml(missing)}</p>`}${late === null ? '' : `\n<p id="late">${escapeHtml(lateLine(late))}</p>`}</header>
 <main>
 <section id="diagram"><div id="grid"></div></section>
 <aside>

@@ -2,10 +2,11 @@
  * A trace as a Markdown step table: one row per step, told in the model's words when it has them,
  * one column per cell the model names (brokers, controller, network, …), with the cells a step
  * changed in bold, and the violated invariant stated at the end with what is missing where; a
- * lasso's cycle rows are marked ↻.
+ * lasso's cycle rows are marked ↻; then how many late deliveries the trace needs.
  */
 import type { Action, Model } from '../model.ts';
 import { lassoSentence } from './text.ts';
+import { lateDeliveries, lateLine } from './late.ts';
 
 const escape = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -34,5 +35,7 @@ export function renderTraceMarkdown<S, A extends Action>(
   } else if (violation) lines.push('', `**Violated after step ${violation.step}: \`${violation.invariant}\`** — ${violation.statement}`);
   const missing = violation && model.presentation?.views?.missing?.(violation.invariant, states.slice(0, violation.step + 1));
   if (missing) lines.push('', missing);
+  const late = lateDeliveries(model, steps, states);
+  if (late !== null) lines.push('', lateLine(late));
   return lines.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import type { Action, Model } from '../model.ts';
 import type { ReplayResult } from '../trace/replay.ts';
 import type { Trace } from '../trace/schema.ts';
 import { renderTraceText } from './text.ts';
+import type { LateDeliveries } from './late.ts';
 
 /**
  * What a replay starts with: the file, the configuration as a Kafka engineer reads it (release,
@@ -38,9 +39,11 @@ export function replayText<S, A extends Action>(model: Model<S, A>, trace: Trace
 
 /**
  * The verdict of a replay as one JSON object: verdict (`violated`, or `no-violation-on-trace`: a
- * replay judges one behaviour, so it never says "holds"), steps, the violation found and the one recorded, and `extra` (e.g. where a scenario's milestones pass).
+ * replay judges one behaviour, so it never says "holds"), steps, the violation found and the one
+ * recorded, the late deliveries the trace needs (null when the model does not classify them), and
+ * `extra` (e.g. where a scenario's milestones pass).
  */
-export function replayJson<S>(trace: Trace, result: ReplayResult<S>, extra: Record<string, unknown> = {}): string {
+export function replayJson<S>(trace: Trace, result: ReplayResult<S>, late: LateDeliveries | null, extra: Record<string, unknown> = {}): string {
   const v = result.violation;
-  return JSON.stringify({ verdict: v ? 'violated' : 'no-violation-on-trace', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null, ...extra });
+  return JSON.stringify({ verdict: v ? 'violated' : 'no-violation-on-trace', steps: trace.steps.length, violation: v ?? null, recorded: trace.violation ?? null, lateDeliveries: late, ...extra });
 }

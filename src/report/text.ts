@@ -1,9 +1,10 @@
 /**
  * A trace for people: numbered steps, each followed by the state it leads to, with the lines the
  * step changed marked `*`. For a lasso, the step where the cycle starts and the return to it are
- * marked.
+ * marked. The trace's late deliveries close it, when the model classifies them.
  */
 import type { Action, Model } from '../model.ts';
+import { lateDeliveries, lateLine } from './late.ts';
 
 export function renderTraceText<S, A extends Action>(
   model: Model<S, A>,
@@ -27,6 +28,8 @@ export function renderTraceText<S, A extends Action>(
   } else if (violation !== undefined) {
     lines.push('', `Violated after step ${violation.step}: ${violation.invariant}`, `  ${violation.statement}`);
   }
+  const late = lateDeliveries(model, steps, states);
+  if (late !== null) lines.push('', lateLine(late));
   return lines.join('\n');
 }
 

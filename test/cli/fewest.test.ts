@@ -1,8 +1,12 @@
 /**
  * `kafka-spec check --fewest BUDGET`: breadth-first search bounded by a budget, fewest first. The
  * report says what the counterexample spends and what is proven of it; a budget the model does
- * not have, or the random engine, is one line and exit 2.
+ * not have, or the random engine, is one line and exit 2. Late deliveries, counted only when
+ * bounded, are searched fewest first once `maxLateDeliveries` is set.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
@@ -24,6 +28,28 @@ describe('check --fewest', () => {
     const a = await runCli('check', '--engine', 'exhaustive', '--fewest', 'faults', '--json', ...UNCLEAN);
     const b = await runCli('check', '--engine', 'exhaustive', '--fewest', 'faults', '--json', ...UNCLEAN);
     expect(a.out).toBe(b.out);
+  });
+
+  it('finds the ELR last-known-leader loss with no late delivery, proven the fewest, where plain search needs one', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kafka-spec-late-')), 'elr.json');
+    const ELR = ['--rf', '2', '--set', 'maxCrashes=2', '--set', 'maxLeaderMoves=0', '--set', 'maxRecords=1', '--set', 'consumer=false',
+      '--set', 'maxHeartbeatLosses=0', '--invariant', 'leader-completeness', '--first'];
+    const r = await runCli('check', '--engine', 'exhaustive', '--fewest', 'lateDeliveries', '--set', 'maxLateDeliveries=1', '--json', '--out', out, ...ELR);
+    expect(r.code).toBe(1);
+    const [v] = JSON.parse(r.out).violations;
+    expect(v).toMatchObject({ invariant: 'leader-completeness', length: 11, fewest: { budget: 'lateDeliveries', spent: 0, proven: true } });
+    expect(v.lateDeliveries).toEqual({ count: 0, steps: [] });
+    const plain = JSON.parse((await runCli('check', '--engine', 'exhaustive', '--json', ...ELR)).out).violations[0];
+    expect(plain).toMatchObject({ length: 11, lateDeliveries: { count: 1, steps: [{ step: 8, why: 'fetch from broker 2 handled after broker 2 restarted' }] } });
+    const replayed = await runCli('replay', out, '--json');
+    expect(replayed.code).toBe(1);
+    expect(JSON.parse(replayed.out).lateDeliveries).toEqual({ count: 0, steps: [] });
+  });
+
+  it('refuses late deliveries when the configuration does not count them, one line, exit 2', async () => {
+    const r = await runCli('check', '--engine', 'exhaustive', '--fewest', 'lateDeliveries', ...UNCLEAN);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("kafka-spec: --fewest: budget 'lateDeliveries' is counted only when the configuration bounds it: set maxLateDeliveries (e.g. --set maxLateDeliveries=2)");
   });
 
   it('rejects an unknown budget and the random engine with one line, exit 2', async () => {

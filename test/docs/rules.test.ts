@@ -39,8 +39,8 @@ function citingFiles(): string[] {
 /** Ids cited in `text`: rules (P3, and every id of a range such as F4-F7) and properties (S-6). */
 function citedIds(text: string): Set<string> {
   const ids = new Set<string>();
-  for (const m of text.matchAll(/\b[PFHSXTELRDCOMV]\d{1,2}\b/g)) ids.add(m[0]);
-  for (const m of text.matchAll(/\b([PFHSXTELRDCOMV])(\d{1,2})-\1(\d{1,2})\b/g)) {
+  for (const m of text.matchAll(/\b[PFHSXTELRDCOMVW]\d{1,2}\b/g)) ids.add(m[0]);
+  for (const m of text.matchAll(/\b([PFHSXTELRDCOMVW])(\d{1,2})-\1(\d{1,2})\b/g)) {
     for (let n = Number(m[2]); n <= Number(m[3]); n++) ids.add(`${m[1]}${n}`);
   }
   for (const m of text.matchAll(/\b[ST]-\d{1,2}\b/g)) ids.add(m[0]);
