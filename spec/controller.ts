@@ -14,7 +14,7 @@
 import { assign, setup } from 'xstate';
 import type { AlterPartition, BrokerId, MetadataImage, Registration } from './types.ts';
 import { NO_LEADER } from './types.ts';
-import { type Rules, isObserver } from './rules.ts';
+import { type Rules, hasCaughtUp, isObserver } from './rules.ts';
 import { type Reaction, sending } from './replica-context.ts';
 import { type SendEvent, react } from './xstate/react.ts';
 
@@ -22,6 +22,11 @@ export interface ControllerContext {
   readonly registration: Registration;
   readonly brokerEpochs: readonly number[];
   readonly fenced: readonly boolean[];
+  /**
+   * L7: the offset of each broker's registration record (ClusterControlManager's
+   * registerBrokerRecordOffsets), kept only where unfencing waits for it (KAFKA-13959); 0 otherwise.
+   */
+  readonly registeredAt: readonly number[];
   /** Offset of the newest metadata record; brokers replay up to it. */
   readonly metadataOffset: number;
   /** The active controller's epoch (the ZooKeeper controller epoch, or the KRaft quorum's). */
@@ -31,7 +36,8 @@ export interface ControllerContext {
 
 export type ControllerEvent =
   | { type: 'BrokerFenced'; broker: BrokerId }
-  | { type: 'BrokerUnfenced'; broker: BrokerId }
+  /** A fenced broker's heartbeat, reporting how far it has replayed the metadata (currentMetadataOffset). */
+  | { type: 'BrokerHeartbeat'; broker: BrokerId; metadataOffset: number }
   /** `clean`: the broker shut down cleanly before (it sends its previous broker epoch, KIP-966). */
   | { type: 'BrokerRegistered'; broker: BrokerId; incarnation: number; clean: boolean }
   | { type: 'BrokerShutDown'; broker: BrokerId }
@@ -46,6 +52,7 @@ export function initialController(k: Rules): ControllerContext {
     registration: { leader: 1, isr, elr: [], lastKnownLeader: NO_LEADER, leaderEpoch: 0, partitionEpoch: 0 },
     brokerEpochs: k.replicas.map(() => 1),
     fenced: k.replicas.map(() => false),
+    registeredAt: k.replicas.map(() => 0),
     metadataOffset: 0,
     epoch: 1,
     uncleanElections: 0,
@@ -61,7 +68,7 @@ type ControllerDraft = { -readonly [K in keyof ControllerContext]: ControllerCon
  */
 function copyController(ctrl: ControllerContext): ControllerDraft {
   return {
-    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, metadataOffset: ctrl.metadataOffset,
+    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, registeredAt: ctrl.registeredAt, metadataOffset: ctrl.metadataOffset,
     epoch: ctrl.epoch, uncleanElections: ctrl.uncleanElections,
   };
 }
@@ -190,7 +197,7 @@ export function fenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): Con
   return applyChange(k, fenced, without(ctrl.registration.isr, b));
 }
 
-/** A live broker's heartbeats are seen again: unfence it and elect if the partition has no leader. */
+/** A fenced broker's heartbeat is granted: unfence it and elect if the partition has no leader. */
 export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
   const unfenced = copyController(ctrl);
   unfenced.fenced = ctrl.fenced.with(b - 1, false);
@@ -203,7 +210,9 @@ export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): C
  * the old session is fenced first and the new incarnation leaves the ISR, and, after an unclean
  * shutdown, the ELR (a clean one is proven by the previous broker epoch it sends); before KIP-380
  * a fast bounce went unnoticed and the broker kept its place in the ISR. A KRaft broker registers
- * fenced; its first heartbeat unfences it.
+ * fenced, and a heartbeat unfences it once it has replayed its registration (`hasCaughtUp`). The
+ * registration record comes last in its batch (ClusterControlManager.registerBroker puts the
+ * records that clean up the old incarnation first), so its offset is the batch's last.
  */
 export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number, clean: boolean): ControllerContext {
   const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
@@ -212,14 +221,22 @@ export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, i
   registered.fenced = bounced.fenced.with(b - 1, k.controller.registersFenced);
   registered.metadataOffset = bounced.metadataOffset + 1;
   const reg = registered.registration;
-  if (k.restartKeepsIsr) return applyChange(k, registered, reg.isr);
+  if (k.restartKeepsIsr) return recordRegistration(k, applyChange(k, registered, reg.isr), b);
   let excluded: ControllerContext = registered;
   if (!clean) {
     const notEligible = copyController(registered);
     notEligible.registration = { ...reg, elr: without(reg.elr, b) };
     excluded = notEligible;
   }
-  return applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] });
+  return recordRegistration(k, applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] }), b);
+}
+
+/** L7: the offset of broker `b`'s registration record, the newest one, where unfencing waits for it. */
+function recordRegistration(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
+  if (k.controller.unfenceAfterReplaying !== 'registration') return ctrl;
+  const next = copyController(ctrl);
+  next.registeredAt = ctrl.registeredAt.with(b - 1, ctrl.metadataOffset);
+  return next;
 }
 
 /**
@@ -303,13 +320,16 @@ export function createControllerMachine(k: Rules) {
   return setup({
     types: {} as { context: ControllerContext; events: ControllerEvent; emitted: SendEvent },
     guards: {
-      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced' | 'BrokerShutDown'>(event).broker - 1],
-      isFenced: ({ context, event }: Args) => context.fenced[as<'BrokerUnfenced'>(event).broker - 1],
+      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced' | 'BrokerShutDown' | 'BrokerHeartbeat'>(event).broker - 1],
+      hasCaughtUp: ({ context, event }: Args) => {
+        const e = as<'BrokerHeartbeat'>(event);
+        return hasCaughtUp(k, context, e.broker, e.metadataOffset);
+      },
       canElectPreferred: ({ context }: Args) => canElectPreferred(k, context),
     },
     actions: {
       fenceBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerFenced'>(event).broker)),
-      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerUnfenced'>(event).broker)),
+      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerHeartbeat'>(event).broker)),
       registerBroker: assign(({ context, event }: Args) => {
         const e = as<'BrokerRegistered'>(event);
         return registerBroker(k, context, e.broker, e.incarnation, e.clean);
@@ -329,7 +349,12 @@ export function createControllerMachine(k: Rules) {
       active: {
         on: {
           BrokerFenced: { guard: 'isUnfenced', actions: 'fenceBroker' },
-          BrokerUnfenced: { guard: 'isFenced', actions: 'unfenceBroker' },
+          // calculateNextBrokerState: an unfenced broker's heartbeat changes nothing here; a fenced one's
+          // unfences it once it has caught up, and otherwise leaves it fenced.
+          BrokerHeartbeat: [
+            { guard: 'isUnfenced' },
+            { guard: 'hasCaughtUp', actions: 'unfenceBroker' },
+          ],
           BrokerRegistered: { actions: 'registerBroker' },
           BrokerShutDown: { guard: 'isUnfenced', actions: 'shutDownBroker' },
           PreferredElection: { guard: 'canElectPreferred', actions: 'electPreferredLeader' },

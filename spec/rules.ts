@@ -10,6 +10,7 @@
  * The rule functions that differ by version also live here, each reading only `Rules`.
  */
 import type { ClusterConfig } from './config.ts';
+import type { ControllerContext } from './controller.ts';
 import type { Acks, BrokerId, EpochEndOffset, FetchError, FetchRequest } from './types.ts';
 import { endOffsetForEpoch, kip101EndOffset, latestEpoch } from './log.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
@@ -195,8 +196,20 @@ export interface Rules {
      * controller keeps the leader's epoch.
      */
     readonly leaderShrinkBumpsLeaderEpoch: boolean;
-    /** L7 (KRaft): a new incarnation registers fenced and is unfenced by its first heartbeat. */
+    /** L7 (KRaft): a new incarnation registers fenced. */
     readonly registersFenced: boolean;
+    /**
+     * L7 (KRaft): a fenced broker replays the metadata log like any other (BrokerMetadataPublisher
+     * applies each delta whatever the broker's fencing), so it follows the leader while fenced.
+     * False for ZooKeeper: its controller sends metadata to live brokers only.
+     */
+    readonly fencedBrokersReplay: boolean;
+    /**
+     * L7 (BrokerHeartbeatManager.calculateNextBrokerState): how far a fenced broker's heartbeat must
+     * report having replayed before the controller unfences it: its own registration record
+     * (KAFKA-13959, 3.4), the last committed offset (KRaft before), or nothing (ZooKeeper).
+     */
+    readonly unfenceAfterReplaying: 'registration' | 'lastCommitted' | 'nothing';
   };
   readonly alterPartition: {
     /** S3: the request's partition epoch must be the controller's. */
@@ -269,6 +282,8 @@ export function resolveRules(c: ClusterConfig): Rules {
       shrinkBumpsLeaderEpoch: c.controller === 'zk' || c.bumpLeaderEpochOnIsrShrink,
       leaderShrinkBumpsLeaderEpoch: c.controller === 'kraft' && c.bumpLeaderEpochOnIsrShrink,
       registersFenced: c.controller === 'kraft',
+      fencedBrokersReplay: c.controller === 'kraft',
+      unfenceAfterReplaying: c.controller !== 'kraft' ? 'nothing' : c.unfenceAtRegistrationRecord ? 'registration' : 'lastCommitted',
     },
     alterPartition: {
       checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState,
@@ -326,4 +341,16 @@ export function canJoinIsr(k: Rules, leader: ReplicaContext, follower: BrokerId)
   const i = follower - 1;
   if (k.isrJoin.checksBrokerState && leader.fenced[i]) return false;
   return !k.isrJoin.checksBrokerEpoch || leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];
+}
+
+/**
+ * L7 (BrokerHeartbeatManager.calculateNextBrokerState, FENCED case): whether a fenced broker whose
+ * heartbeat reports `replayed` as its metadata offset has caught up enough to be unfenced: to its
+ * own registration record (KAFKA-13959), to the last committed offset before it, or at once with
+ * ZooKeeper (its session is back).
+ */
+export function hasCaughtUp(k: Rules, ctrl: ControllerContext, b: BrokerId, replayed: number): boolean {
+  const rule = k.controller.unfenceAfterReplaying;
+  if (rule === 'nothing') return true;
+  return replayed >= (rule === 'registration' ? ctrl.registeredAt[b - 1] : ctrl.metadataOffset);
 }

@@ -31,6 +31,7 @@ export const SWITCHES = {
   isrEligibilityChecksBrokerEpoch: flag('in KRaft, ISR joins also check the broker epoch the follower fetched with (X2, S3); the ZooKeeper controller never does', 'KIP-903', '3.5'),
   fetchChecksBrokerEpoch: flag('in KRaft, a follower fetch with an older broker epoch than the registered one is refused (F3); never with ZooKeeper', 'KAFKA-15221', '3.7'),
   consumerValidatesEpoch: flag('the consumer sends its leader epoch and validates its position after a leader change (C4, C5)', 'KIP-320 / KAFKA-7747', '2.3'),
+  unfenceAtRegistrationRecord: flag('a fenced KRaft broker is unfenced once it has replayed the metadata up to its own registration record; false = up to the controller\'s last committed offset (L7); never with ZooKeeper', 'KAFKA-13959', '3.4'),
   followerReadsIsrOnly: flag('the leader names only ISR members as a consumer\'s preferred read replica (C2)', 'KAFKA-14372', '3.4'),
 } as const;
 

@@ -10,7 +10,7 @@ import {
   type ControllerContext, alterPartitionError, applyChange, canElectPreferred, electLeader, electPreferredLeader, failOver,
   fenceBroker, handleAlterPartition, imageOf, initialController, registerBroker, unfenceBroker,
 } from '../../spec/controller.ts';
-import { resolveRules } from '../../spec/rules.ts';
+import { hasCaughtUp, resolveRules } from '../../spec/rules.ts';
 import { NO_LEADER, type AlterPartition, type Registration } from '../../spec/types.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
@@ -161,6 +161,25 @@ describe('broker registration (L7, R4)', () => {
     const belowMin = controller(today, { isr: [1], elr: [2] }, { fenced: fenced(2) });
     expect(registerBroker(today, belowMin, 2, 2, false).registration.elr).toEqual([]);
     expect(registerBroker(today, belowMin, 2, 2, true).registration.elr).toEqual([2]);
+  });
+  it('L7 (KAFKA-13959): a fenced KRaft broker is unfenced once its heartbeat reports its own registration record replayed', () => {
+    const c = registerBroker(today, controller(), 2, 2, false);
+    expect(c.registeredAt).toEqual([0, c.metadataOffset, 0]); // the registration record is the last of its batch
+    expect(hasCaughtUp(today, c, 2, -1)).toBe(false); // a restarted broker has replayed nothing yet
+    expect(hasCaughtUp(today, c, 2, c.metadataOffset - 1)).toBe(false);
+    expect(hasCaughtUp(today, c, 2, c.metadataOffset)).toBe(true);
+    const later = fenceBroker(today, c, 3); // records after the registration need not be replayed
+    expect(hasCaughtUp(today, later, 2, c.metadataOffset)).toBe(true);
+  });
+
+  it('L7: before KAFKA-13959 the heartbeat had to reach the last committed offset; a ZooKeeper broker needs nothing', () => {
+    const before = rules({ unfenceAtRegistrationRecord: false });
+    const c = fenceBroker(before, registerBroker(before, controller(before), 2, 2, false), 3);
+    expect(c.registeredAt).toEqual([0, 0, 0]); // nothing reads it under this rule, so nothing records it
+    expect(hasCaughtUp(before, c, 2, c.metadataOffset - 1)).toBe(false);
+    expect(hasCaughtUp(before, c, 2, c.metadataOffset)).toBe(true);
+    const zk = rules({ protocol: 'kafka-3.5' });
+    expect(hasCaughtUp(zk, fenceBroker(zk, controller(zk), 2), 2, -1)).toBe(true);
   });
 });
 
