@@ -68,6 +68,8 @@ export interface ClusterState {
   readonly permanentlyDown?: readonly BrokerId[];
   /** Live followers dropped from the ISR for lagging so far; present only when `maxLagShrinks` bounds them. */
   readonly lagShrinks?: number;
+  /** Times the operator changed min.insync.replicas so far (R7); present only when `maxMinIsrChanges` allows it. */
+  readonly minIsrChanges?: number;
 }
 
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
@@ -86,6 +88,7 @@ export function copyState(s: ClusterState): StateDraft {
   };
   if ('permanentlyDown' in s) next.permanentlyDown = s.permanentlyDown;
   if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
+  if ('minIsrChanges' in s) next.minIsrChanges = s.minIsrChanges;
   return next;
 }
 
@@ -126,11 +129,13 @@ export class Cluster {
   readonly permanentFailures: number;
   /** How many times a live follower may be dropped from the ISR for lagging (Infinity: no bound). */
   readonly maxLagShrinks: number;
+  /** How many times the operator may change min.insync.replicas (R7). */
+  readonly maxMinIsrChanges: number;
 
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
-    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks } = optionalBounds(config));
+    ({ permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks, maxMinIsrChanges: this.maxMinIsrChanges } = optionalBounds(config));
     this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
     this.initial = this.start();
@@ -153,6 +158,7 @@ export class Cluster {
       deposed: null,
       ...(this.permanentFailures > 0 ? { permanentlyDown: [] } : {}),
       ...(this.maxLagShrinks !== Infinity ? { lagShrinks: 0 } : {}),
+      ...(this.maxMinIsrChanges > 0 ? { minIsrChanges: 0 } : {}),
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
@@ -282,6 +288,12 @@ export class Cluster {
   spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
     if (s.lagShrinks === undefined || s.replicas[follower - 1].role === 'offline') return s;
     return withField(s, 'lagShrinks', s.lagShrinks + 1);
+  }
+
+  /** R7: the operator sets min.insync.replicas; the controller writes the change (and clears the ELR). */
+  alterMinIsr(s: ClusterState, minIsr: number): ClusterState {
+    const counted = withField(s, 'minIsrChanges', (s.minIsrChanges ?? 0) + 1);
+    return this.toController(counted, { type: 'IncrementalAlterConfigs', minIsr });
   }
 
   spendMove(s: ClusterState): ClusterState {

@@ -61,6 +61,11 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
    * every append can be followed by a shrink and a rejoin, and the graph grows with each.
    */
   readonly maxLagShrinks?: number;
+  /**
+   * Times the operator may change min.insync.replicas (R7); absent means never, so configurations
+   * and trace headers written before it stay as they were.
+   */
+  readonly maxMinIsrChanges?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -132,9 +137,16 @@ const maxLagShrinks = custom<number | undefined>(
   'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely',
 );
 
+const maxMinIsrChanges = custom<number | undefined>(
+  z.number().int().min(0).max(3).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..3',
+  'times the operator may change min.insync.replicas to another value from 1 to rf (R7; default 0)',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxMinIsrChanges, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -209,9 +221,9 @@ export function validateConfig(raw: unknown): ClusterConfig {
   return c;
 }
 
-/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded. */
-export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number } {
-  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity };
+/** The bounds a configuration may leave out, with what their absence means: no permanent failure, lag shrinks unbounded, min.insync.replicas fixed. */
+export function optionalBounds(c: ClusterConfig): { readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxMinIsrChanges: number } {
+  return { permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxMinIsrChanges: c.maxMinIsrChanges ?? 0 };
 }
 
 /** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */

@@ -27,6 +27,8 @@ export interface ControllerContext {
    * registerBrokerRecordOffsets), kept only where unfencing waits for it (KAFKA-13959); 0 otherwise.
    */
   readonly registeredAt: readonly number[];
+  /** The topic's min.insync.replicas (ConfigurationControlManager), which the operator may change (R7). */
+  readonly minIsr: number;
   /** Offset of the newest metadata record; brokers replay up to it. */
   readonly metadataOffset: number;
   /** The active controller's epoch (the ZooKeeper controller epoch, or the KRaft quorum's). */
@@ -41,6 +43,8 @@ export type ControllerEvent =
   /** `clean`: the broker shut down cleanly before (it sends its previous broker epoch, KIP-966). */
   | { type: 'BrokerRegistered'; broker: BrokerId; incarnation: number; clean: boolean }
   | { type: 'BrokerShutDown'; broker: BrokerId }
+  /** R7: the operator sets the topic's min.insync.replicas. */
+  | { type: 'IncrementalAlterConfigs'; minIsr: number }
   | { type: 'PreferredElection' }
   | { type: 'Failover' }
   | { type: 'AlterPartition'; message: AlterPartition };
@@ -53,6 +57,7 @@ export function initialController(k: Rules): ControllerContext {
     brokerEpochs: k.replicas.map(() => 1),
     fenced: k.replicas.map(() => false),
     registeredAt: k.replicas.map(() => 0),
+    minIsr: k.minIsr,
     metadataOffset: 0,
     epoch: 1,
     uncleanElections: 0,
@@ -68,14 +73,15 @@ type ControllerDraft = { -readonly [K in keyof ControllerContext]: ControllerCon
  */
 function copyController(ctrl: ControllerContext): ControllerDraft {
   return {
-    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, registeredAt: ctrl.registeredAt, metadataOffset: ctrl.metadataOffset,
+    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, registeredAt: ctrl.registeredAt, minIsr: ctrl.minIsr,
+    metadataOffset: ctrl.metadataOffset,
     epoch: ctrl.epoch, uncleanElections: ctrl.uncleanElections,
   };
 }
 
 /** The metadata image brokers replay. */
 export function imageOf(ctrl: ControllerContext): MetadataImage {
-  return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
+  return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, minIsr: ctrl.minIsr };
 }
 
 const without = (xs: readonly BrokerId[], b: BrokerId) => xs.filter((x) => x !== b);
@@ -112,9 +118,9 @@ export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly Bro
   return { leader: NO_LEADER, isr, elr, unclean: false };
 }
 
-/** R2: below min ISR, members that leave the ISR join the ELR (unless they shut down uncleanly). */
-function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
-  if (!k.election.elr || isr.length >= k.minIsr) return [];
+/** R2: below min ISR (the current value, R7), members that leave the ISR join the ELR (unless they shut down uncleanly). */
+function nextElr(k: Rules, minIsr: number, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
+  if (!k.election.elr || isr.length >= minIsr) return [];
   const elr: BrokerId[] = [];
   for (let i = 0; i < reg.elr.length; i++) joinElr(elr, reg.elr[i], isr, unclean);
   for (let i = 0; i < reg.isr.length; i++) joinElr(elr, reg.isr[i], isr, unclean);
@@ -146,7 +152,7 @@ export interface ChangeOrigin {
 export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
   const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(k, reg, isr, origin.unclean ?? NOBODY);
+  const elr = nextElr(k, ctrl.minIsr, reg, isr, origin.unclean ?? NOBODY);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
   const e = leaderValid ? null : electLeader(k, ctrl, isr, elr);
   const leader = e === null ? reg.leader : e.leader;
@@ -236,6 +242,27 @@ function recordRegistration(k: Rules, ctrl: ControllerContext, b: BrokerId): Con
   if (k.controller.unfenceAfterReplaying !== 'registration') return ctrl;
   const next = copyController(ctrl);
   next.registeredAt = ctrl.registeredAt.with(b - 1, ctrl.metadataOffset);
+  return next;
+}
+
+/**
+ * R7: the operator sets min.insync.replicas (a ConfigRecord). With ELR on, the controller writes a
+ * ClearElrRecord with it (ConfigurationControlManager.createClearElrRecordsAsNeeded), whose replay
+ * empties the ELR and the last known ELR, which holds the last known leader, of every partition that
+ * has either (ReplicationControlManager.removeTopicElrs; brokers do the same in TopicDelta): the
+ * partition epoch goes up, no leader is elected, and later changes compute the ELR against the new
+ * value.
+ */
+export function alterMinIsr(k: Rules, ctrl: ControllerContext, minIsr: number): ControllerContext {
+  const next = copyController(ctrl);
+  next.minIsr = minIsr;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  if (!k.election.elr) return next;
+  next.metadataOffset++;
+  const reg = ctrl.registration;
+  if (reg.elr.length > 0 || reg.lastKnownLeader !== NO_LEADER) {
+    next.registration = { ...reg, elr: [], lastKnownLeader: NO_LEADER, partitionEpoch: reg.partitionEpoch + 1 };
+  }
   return next;
 }
 
@@ -338,6 +365,7 @@ export function createControllerMachine(k: Rules) {
       shutDownBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerShutDown'>(event).broker)),
       electPreferredLeader: assign(({ context }: Args) => electPreferredLeader(k, context)),
       failOver: assign(({ context }: Args) => failOver(context)),
+      alterMinIsr: assign(({ context, event }: Args) => alterMinIsr(k, context, as<'IncrementalAlterConfigs'>(event).minIsr)),
       handleAlterPartition: react((context: ControllerContext, event: ControllerEvent) =>
         handleAlterPartition(k, context, as<'AlterPartition'>(event).message)),
     },
@@ -359,6 +387,7 @@ export function createControllerMachine(k: Rules) {
           BrokerShutDown: { guard: 'isUnfenced', actions: 'shutDownBroker' },
           PreferredElection: { guard: 'canElectPreferred', actions: 'electPreferredLeader' },
           Failover: { actions: 'failOver' },
+          IncrementalAlterConfigs: { actions: 'alterMinIsr' },
           AlterPartition: { actions: 'handleAlterPartition' },
         },
       },

@@ -9,7 +9,7 @@ import type {
 } from './types.ts';
 import { assignEpoch } from './log.ts';
 import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
-import { type Rules, canJoinIsr } from './rules.ts';
+import { type Rules, canJoinIsr, effectiveMinIsrOf } from './rules.ts';
 
 /**
  * H2: the ISR the HW and acks count. With KIP-497's maximal ISR, during a pending expansion the
@@ -55,6 +55,7 @@ export function viewing(r: ReplicaContext, image: MetadataImage, offset: number)
   next.isr = reg.isr;
   next.brokerEpochs = image.brokerEpochs;
   next.fenced = image.fenced;
+  next.minIsr = image.minIsr;
   return next;
 }
 
@@ -79,7 +80,7 @@ export function refreshLeaderView(k: Rules, r: ReplicaContext, image: MetadataIm
 
 /** P3: acks=all is refused before the append when the committed ISR is below the effective minimum. */
 export function lacksMinIsr(k: Rules, r: ReplicaContext, acks: Rules['acks']): boolean {
-  return acks === 'all' && r.isr.length < k.effectiveMinIsr;
+  return acks === 'all' && r.isr.length < effectiveMinIsrOf(k, r.minIsr);
 }
 
 /** P2/P4/P5: stamp the record with the leader epoch, ack acks=1 at once, park acks=all. */
@@ -100,7 +101,7 @@ export function appendAsLeader(k: Rules, r: ReplicaContext, value: number, acks:
  * blocks it). It never falls. Rising completes parked acks=all requests (P5).
  */
 export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
-  if (k.hwRequiresMinIsr && r.isr.length < k.effectiveMinIsr) return quiet(r);
+  if (k.hwRequiresMinIsr && r.isr.length < effectiveMinIsrOf(k, r.minIsr)) return quiet(r);
   let hw = leo(r);
   for (const b of maximalIsr(k, r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
   if (hw <= r.hw) return quiet(r);
@@ -113,7 +114,7 @@ export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
 function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const done = r.pendingAcks.filter((p) => p.offset < r.hw);
   if (done.length === 0) return quiet(r);
-  const enough = maximalIsr(k, r).length >= k.effectiveMinIsr;
+  const enough = maximalIsr(k, r).length >= effectiveMinIsrOf(k, r.minIsr);
   const rest = draft(r);
   rest.pendingAcks = r.pendingAcks.filter((p) => p.offset >= r.hw);
   if (!enough) return quiet(rest); // NOT_ENOUGH_REPLICAS_AFTER_APPEND: the record stays, the producer is told no

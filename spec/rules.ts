@@ -128,8 +128,10 @@ export interface Rules {
   readonly replicas: readonly BrokerId[];
   /** Replicas that never join the ISR (O1): the last ones in assignment order. */
   readonly observers: readonly BrokerId[];
-  /** min.insync.replicas as configured (the ELR and its invariant use it as it is). */
+  /** min.insync.replicas as configured at the start (the ELR and its invariant use it as it is); R7 may change it. */
   readonly minIsr: number;
+  /** R7: the operator may change min.insync.replicas (`maxMinIsrChanges` > 0), so the current value is the controller's. */
+  readonly minIsrMayChange: boolean;
   /** P3: `min(min.insync.replicas, voters)`, what produce and the HW compare the ISR with. */
   readonly effectiveMinIsr: number;
   readonly acks: Acks;
@@ -254,6 +256,7 @@ export function resolveRules(c: ClusterConfig): Rules {
     observers: replicas.slice(c.rf - c.observers),
     minIsr: c.minIsr,
     effectiveMinIsr: Math.min(c.minIsr, c.rf - c.observers),
+    minIsrMayChange: (c.maxMinIsrChanges ?? 0) > 0,
     acks: c.acks,
     flushEveryRecord: c.flushEveryRecord,
     hwCheckpointLags: c.hwCheckpointLags,
@@ -353,4 +356,9 @@ export function hasCaughtUp(k: Rules, ctrl: ControllerContext, b: BrokerId, repl
   const rule = k.controller.unfenceAfterReplaying;
   if (rule === 'nothing') return true;
   return replayed >= (rule === 'registration' ? ctrl.registeredAt[b - 1] : ctrl.metadataOffset);
+}
+
+/** P3/H1: `min(min.insync.replicas, voters)` for a configured value, as Partition.effectiveMinIsr computes it. */
+export function effectiveMinIsrOf(k: Rules, minIsr: number): number {
+  return Math.min(minIsr, k.replicas.length - k.observers.length);
 }

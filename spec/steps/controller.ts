@@ -100,6 +100,33 @@ export const ControllerFailover = defineStep<{ step: 'ControllerFailover' }>({
   ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null),
 });
 
+/**
+ * R7: the operator sets the topic's min.insync.replicas to another value (IncrementalAlterConfigs),
+ * within the `maxMinIsrChanges` budget; with ELR on, the controller clears the ELR with it.
+ */
+export const AdminAlterMinIsr = defineStep<{ step: 'AdminAlterMinIsr'; value: number }>({
+  enabled: {
+    each: 'state',
+    actions(cl, s, out) {
+      if (s.minIsrChanges === undefined || s.minIsrChanges >= cl.maxMinIsrChanges) return;
+      for (const value of cl.rules.replicas) if (value !== s.controller.minIsr) out.push({ step: 'AdminAlterMinIsr', value });
+    },
+  },
+  apply: (cl, s, a) => cl.alterMinIsr(s, a.value),
+  describe: (a) => `the operator sets min.insync.replicas to ${a.value}`,
+  tell: (before, a, after) => {
+    const cleared = before.controller.registration.elr.length > 0 && after.controller.registration.elr.length === 0;
+    return `the operator sets min.insync.replicas to ${a.value}${cleared ? ', which clears the ELR' : ''}`;
+  },
+  fairness: 'fault',
+  footprint: (f) => f.controller(),
+  picture(_prev, a, next) {
+    const reg = next.controller.registration;
+    return { arrows: [], notes: [{ over: 'controller', text: `min.insync.replicas ${a.value}; ISR ${set(reg.isr)}, ELR ${set(reg.elr)}` }] };
+  },
+  ruledOut: (why) => (why.rules.minIsrMayChange ? null : 'no min.insync.replicas change in the bounds (maxMinIsrChanges=0)'),
+});
+
 /** M4: a deposed ZooKeeper controller sends the metadata it still holds to a broker that has something else. */
 export const DeposedControllerSendMetadata = defineStep<{ step: 'DeposedControllerSendMetadata'; broker: BrokerId }>({
   enabled: {

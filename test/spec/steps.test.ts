@@ -24,7 +24,7 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'kafka-0.10, ZooKeeper failover, unclean': { protocol: 'kafka-0.10', maxControllerFailovers: 1, unclean: true },
   'kafka-2.0 (OffsetsForLeaderEpoch), rf 2, lagging HW checkpoints': { protocol: 'kafka-2.0', rf: 2, minIsr: 1, hwCheckpointLags: true, maxMessageLosses: 1 },
   'kafka-3.7, a permanent failure, leader moves': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1, maxLeaderMoves: 1 },
-  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position)': { rf: 2, minIsr: 1, acks: 1 },
+  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position), a min ISR change': { rf: 2, minIsr: 1, acks: 1, maxMinIsrChanges: 1 },
   'today, rf 1, no consumer': { rf: 1, minIsr: 1, consumer: false },
 };
 
@@ -52,7 +52,7 @@ function samples(model: KafkaModel, walks: number, length: number): ClusterState
  * preferred election needs the preferred replica to lose leadership and come back into the ISR.
  */
 const PATHS: Record<string, readonly ClusterAction[]> = {
-  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position)': [
+  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position), a min ISR change': [
     { step: 'ControllerFenceBroker', broker: 1 }, { step: 'ControllerUnfenceBroker', broker: 1 }, { step: 'BrokerApplyMetadata', broker: 2 },
     { step: 'BrokerApplyMetadata', broker: 1 }, { step: 'FollowerFetch', broker: 1 }, { step: 'LeaderHandleFetch', broker: 2, from: 1 },
     { step: 'ControllerHandleAlterPartition', leader: 2 },
@@ -91,7 +91,7 @@ function enumeratedBy(cl: Cluster, s: ClusterState, name: StepName): ClusterActi
 describe('step definitions', () => {
   it('give every part for every kind of step, in the order reports list them', () => {
     const names = Object.keys(STEPS);
-    expect(names.length).toBe(28);
+    expect(names.length).toBe(29);
     for (const name of names) {
       const d = stepDefinition(name as StepName) as unknown as Record<string, unknown>;
       for (const part of PARTS) expect(d[part], `${name}.${part}`).toBeDefined();
@@ -236,5 +236,33 @@ describe('L7: a restarted broker replays the metadata while fenced, and is unfen
     const lost = take(model, model.initial, { step: 'ControllerFenceBroker', broker: 3 });
     expect(model.enabled(lost).some(is({ step: 'BrokerApplyMetadata', broker: 2 }))).toBe(true);
     expect(model.enabled(lost).some(is(replay))).toBe(false);
+  });
+});
+
+describe('R7: the operator changes min.insync.replicas', () => {
+  it('only within maxMinIsrChanges, to another value; the ELR is cleared, and a leader that replays the new value lets acks=all through', () => {
+    expect(kafkaModelOf().enabled(kafkaModelOf().initial).some((a) => a.step === 'AdminAlterMinIsr')).toBe(false);
+    const model = kafkaModelOf({ maxMinIsrChanges: 1 });
+    expect(model.enabled(model.initial).filter((a) => a.step === 'AdminAlterMinIsr')).toEqual([
+      { step: 'AdminAlterMinIsr', value: 1 }, { step: 'AdminAlterMinIsr', value: 3 },
+    ]);
+    const take = (s: ClusterState, a: ClusterAction) => {
+      expect(model.enabled(s), describeAction(a)).toContainEqual(a);
+      return model.step(s, a);
+    };
+    // Broker 2's process crashes and its session expires (ISR {1, 3}); broker 3's heartbeats are lost: ISR {1}, ELR {3}.
+    const below = [
+      { step: 'BrokerCrash', broker: 2 }, { step: 'ControllerFenceBroker', broker: 2 }, { step: 'ControllerFenceBroker', broker: 3 },
+    ].reduce((s, a) => take(s, a as ClusterAction), model.initial);
+    expect(below.controller.registration).toMatchObject({ leader: 1, isr: [1], elr: [3] });
+    const replayed = take(below, { step: 'BrokerApplyMetadata', broker: 1 });
+    expect(model.enabled(replayed).some((a) => a.step === 'ProducerSend')).toBe(true); // the produce step is offered; P3 refuses it
+    const refused = take(replayed, { step: 'ProducerSend', broker: 1, value: 1 } as ClusterAction);
+    expect(refused.replicas[0].context.log).toEqual([]);
+    const lowered = take(replayed, { step: 'AdminAlterMinIsr', value: 1 });
+    expect(lowered.controller).toMatchObject({ minIsr: 1, registration: { isr: [1], elr: [] } });
+    expect(model.enabled(lowered).some((a) => a.step === 'AdminAlterMinIsr')).toBe(false);
+    const learnt = take(lowered, { step: 'BrokerApplyMetadata', broker: 1 });
+    expect(take(learnt, { step: 'ProducerSend', broker: 1, value: 1 } as ClusterAction).replicas[0].context.log).toHaveLength(1);
   });
 });
