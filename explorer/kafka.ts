@@ -83,13 +83,15 @@ function guardMutants(): string[] {
 /** Every switch, setting, bound, the rule mutation and the guard mutant, in the order `kafka-spec list` shows them. */
 export const FIELDS: readonly Field[] = [
   ...fieldsOf('switch', SWITCHES), ...fieldsOf('setting', SETTINGS), ...fieldsOf('bound', BOUNDS),
-  ...fieldsOf('bound', { permanentFailures: DECLARATIONS.permanentFailures, maxLagShrinks: DECLARATIONS.maxLagShrinks }),
+  ...fieldsOf('bound', {
+    permanentFailures: DECLARATIONS.permanentFailures, maxLagShrinks: DECLARATIONS.maxLagShrinks, maxMinIsrChanges: DECLARATIONS.maxMinIsrChanges,
+  }),
   ...fieldsOf('mutation', { mutation: DECLARATIONS.mutation }),
   { key: 'forcedGuard', group: 'mutation', section: 'mutation', meaning: DECLARATIONS.forcedGuard.meaning, input: { type: 'choice', options: guardMutants() } },
 ];
 
 /** Keys of the form that may be left empty: no mutant, or a bound that is absent unless set. */
-export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['mutation', 'forcedGuard', 'permanentFailures', 'maxLagShrinks']);
+export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['mutation', 'forcedGuard', 'permanentFailures', 'maxLagShrinks', 'maxMinIsrChanges']);
 
 /** The protocol versions, oldest first. */
 export const PROTOCOLS: readonly string[] = Object.keys(VERSIONS);
