@@ -1,7 +1,8 @@
 /**
  * The controller's steps: it fences a broker whose session expired and unfences one whose
- * heartbeats resumed once it has replayed the metadata far enough (L7), moves leadership back to the preferred replica (M1), fails over to
- * another controller (M4, M5), and a deposed ZooKeeper controller sends its stale metadata (M4).
+ * heartbeats resumed once it has replayed the metadata far enough (L7), moves leadership back to
+ * the preferred replica (M1), fails over to another controller (M4, M5), takes the operator's new
+ * min.insync.replicas (R7), and a deposed ZooKeeper controller sends its stale metadata (M4).
  * Elections happen inside these steps (L1, L2, R3), in the controller machine (spec/controller.ts);
  * `Cluster.withinBounds` checks the leader changes they spend.
  */
