@@ -87,13 +87,14 @@ export const FIELDS: readonly Field[] = [
   ...fieldsOf('bound', {
     permanentFailures: DECLARATIONS.permanentFailures, maxLagShrinks: DECLARATIONS.maxLagShrinks, maxRetries: DECLARATIONS.maxRetries,
     maxLateDeliveries: DECLARATIONS.maxLateDeliveries,
+    maxMinIsrChanges: DECLARATIONS.maxMinIsrChanges,
   }),
   ...fieldsOf('mutation', { mutation: DECLARATIONS.mutation }),
   { key: 'forcedGuard', group: 'mutation', section: 'mutation', meaning: DECLARATIONS.forcedGuard.meaning, input: { type: 'choice', options: guardMutants() } },
 ];
 
 /** Keys of the form that may be left empty: no mutant, or a bound that is absent unless set. */
-export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['mutation', 'forcedGuard', 'permanentFailures', 'maxLagShrinks', 'maxRetries', 'maxLateDeliveries']);
+export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['mutation', 'forcedGuard', 'permanentFailures', 'maxLagShrinks', 'maxRetries', 'maxLateDeliveries', 'maxMinIsrChanges']);
 
 /** The protocol versions, oldest first. */
 export const PROTOCOLS: readonly string[] = Object.keys(VERSIONS);

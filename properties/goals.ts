@@ -256,7 +256,7 @@ function producerGoalImpossible(k: Rules, goal: string): string | null {
 export function notApplicable(k: Rules, c: Bounds, goal: string): string | null {
   switch (goal) {
     case hwAdvancedWithIsrOfOne.name:
-      return k.hwRequiresMinIsr && k.effectiveMinIsr > 1 ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
+      return k.hwRequiresMinIsr && k.effectiveMinIsr > 1 && !k.minIsrMayChange ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
     case uncleanElection.name:
       return uncleanElectionImpossible(k, c);
     case elrNonEmpty.name:
@@ -309,7 +309,7 @@ function uncleanElectionImpossible(k: Rules, c: Bounds): string | null {
   if (k.election.unclean) return null;
   if (!k.election.elr || !k.election.lastKnownLeader) return 'unclean election is off';
   if (k.restartKeepsIsr) return 'unclean election is off, and a restart that keeps the ISR never empties the ELR';
-  const needed = k.minIsr >= 2 ? 2 : 1;
+  const needed = k.minIsr >= 2 && !k.minIsrMayChange ? 2 : 1;
   return c.maxCrashes >= needed ? null
     : `unclean election is off, and a last-known-leader election needs ${needed} crashes (the bounds allow ${c.maxCrashes})`;
 }

@@ -7,7 +7,7 @@
  */
 import type { StateInvariant, TransitionInvariant } from '../src/model.ts';
 import type { ClusterState, ReplicaSlot } from '../spec/cluster.ts';
-import type { Rules } from '../spec/rules.ts';
+import { type Rules, effectiveMinIsrOf } from '../spec/rules.ts';
 import { maximalIsr } from '../spec/leader.ts';
 import { sameEntry, samePrefix } from '../spec/log.ts';
 import { NO_LEADER, type BrokerId, type Entry } from '../spec/types.ts';
@@ -87,13 +87,13 @@ export function isrElrValid(k: Rules): Inv {
   };
 }
 
-export function elrOnlyBelowMinIsr(k: Rules): Inv {
+export function elrOnlyBelowMinIsr(_k: Rules): Inv {
   return {
     kind: 'state',
     name: 'elr-only-below-min-isr',
     requires: ['elr-non-empty'],
     statement: 'The ELR is empty while the ISR has at least min.insync.replicas members (S-3).',
-    holds: (s) => s.controller.registration.isr.length < k.minIsr || s.controller.registration.elr.length === 0,
+    holds: (s) => s.controller.registration.isr.length < s.controller.minIsr || s.controller.registration.elr.length === 0,
   };
 }
 
@@ -127,7 +127,7 @@ export function replicationQuorumSuperset(k: Rules): Inv {
     statement: 'A current leader whose ISR meets min.insync.replicas counts, for its HW, every member of the controller\'s ISR and ELR (S-10).',
     holds: (s) => {
       const leader = currentLeader(s);
-      if (leader === null || leader.isr.length < k.effectiveMinIsr) return true;
+      if (leader === null || leader.isr.length < effectiveMinIsrOf(k, leader.minIsr)) return true;
       const counted = maximalIsr(k, leader);
       const { isr, elr } = s.controller.registration;
       return allIn(isr, counted) && allIn(elr, counted);

@@ -12,7 +12,7 @@
 import type { LivenessProperty } from '../src/model.ts';
 import type { ClusterState } from '../spec/cluster.ts';
 import type { Rules } from '../spec/rules.ts';
-import { isObserver } from '../spec/rules.ts';
+import { effectiveMinIsrOf, isObserver } from '../spec/rules.ts';
 import { samePrefix } from '../spec/log.ts';
 import { leo } from '../spec/replica-context.ts';
 import { currentLeader } from './invariants.ts';
@@ -52,7 +52,7 @@ export function hwEventuallyAdvances(k: Rules): Live {
       const leader = currentLeader(s);
       if (leader === null) return true;
       const voters = k.replicas.filter((b) => live(s, b) && !isObserver(k, b)).length;
-      return voters < k.effectiveMinIsr || leader.hw === leo(leader);
+      return voters < effectiveMinIsrOf(k, s.controller.minIsr) || leader.hw === leo(leader);
     },
   };
 }
@@ -85,7 +85,7 @@ export function writesEventuallyAccepted(k: Rules): Live {
     statement: 'V6: the partition eventually has a leader that accepts a write with the configured acks (for acks=all, an ISR of at least min.insync.replicas)',
     settled: (s) => {
       const leader = currentLeader(s);
-      return leader !== null && (k.acks !== 'all' || leader.isr.length >= k.effectiveMinIsr);
+      return leader !== null && (k.acks !== 'all' || leader.isr.length >= effectiveMinIsrOf(k, leader.minIsr));
     },
   };
 }

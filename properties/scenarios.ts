@@ -65,6 +65,7 @@ export const STEP_PARAMS: { readonly [K in StepName]: Readonly<Record<string, Pa
   ControllerFenceBroker: { broker: 'broker' },
   ControllerUnfenceBroker: { broker: 'broker' },
   ControllerElectPreferredLeader: {},
+  AdminAlterMinIsr: { value: 'value' },
   BrokerControlledShutdown: { broker: 'broker' },
   BrokerCheckpointHw: { broker: 'broker' },
   ControllerFailover: {},

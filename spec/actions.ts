@@ -39,7 +39,7 @@ export const ENUMERATION = [
       'DeposedControllerSendMetadata',
     ],
   },
-  { each: 'state', steps: ['ControllerElectPreferredLeader', 'ControllerFailover'] },
+  { each: 'state', steps: ['ControllerElectPreferredLeader', 'ControllerFailover', 'AdminAlterMinIsr'] },
   { each: 'broker', steps: ['ConsumerFetch', 'ConsumerRefreshMetadata', 'ConsumerValidatePosition', 'LeaderSelectReadReplica'] },
   { each: 'state', steps: ['ConsumerExpireReadReplica'] },
   {

@@ -80,6 +80,8 @@ export interface ClusterState {
    * bound have the states (and fingerprints) they had before late deliveries were defined.
    */
   readonly lateDeliveries?: number;
+  /** Times the operator changed min.insync.replicas so far (R7); present only when `maxMinIsrChanges` allows it. */
+  readonly minIsrChanges?: number;
 }
 
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
@@ -100,6 +102,7 @@ export function copyState(s: ClusterState): StateDraft {
   if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
   if ('producer' in s) next.producer = s.producer;
   if ('lateDeliveries' in s) next.lateDeliveries = s.lateDeliveries;
+  if ('minIsrChanges' in s) next.minIsrChanges = s.minIsrChanges;
   return next;
 }
 
@@ -144,12 +147,15 @@ export class Cluster {
   readonly maxRetries: number;
   /** How many late deliveries a behaviour may contain; null: they are not counted (nor in the state). */
   readonly maxLateDeliveries: number | null;
+  /** How many times the operator may change min.insync.replicas (R7). */
+  readonly maxMinIsrChanges: number;
 
   constructor(config: ClusterConfig) {
     this.rules = resolveRules(config);
     this.bounds = Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, config[k as keyof Bounds]])) as unknown as Bounds;
     ({
       permanentFailures: this.permanentFailures, maxLagShrinks: this.maxLagShrinks, maxRetries: this.maxRetries, maxLateDeliveries: this.maxLateDeliveries,
+      maxMinIsrChanges: this.maxMinIsrChanges,
     } = optionalBounds(config));
     this.replica = compileMachine(forcing(this.rules, 'replica', createReplicaMachine(this.rules)), { assignReturnsWholeContext: true });
     this.controllerMachine = compileMachine(forcing(this.rules, 'controller', createControllerMachine(this.rules)), { assignReturnsWholeContext: true });
@@ -175,6 +181,7 @@ export class Cluster {
       ...(this.maxLagShrinks !== Infinity ? { lagShrinks: 0 } : {}),
       ...(this.maxRetries > 0 ? { producer: NEW_PRODUCER } : {}),
       ...(this.maxLateDeliveries !== null ? { lateDeliveries: 0 } : {}),
+      ...(this.maxMinIsrChanges > 0 ? { minIsrChanges: 0 } : {}),
     };
     return this.rules.replicas.reduce((s, b) => this.applyMetadata(s, b), blank);
   }
@@ -333,6 +340,12 @@ export class Cluster {
   spendLagShrink(s: ClusterState, follower: BrokerId): ClusterState {
     if (s.lagShrinks === undefined || s.replicas[follower - 1].role === 'offline') return s;
     return withField(s, 'lagShrinks', s.lagShrinks + 1);
+  }
+
+  /** R7: the operator sets min.insync.replicas; the controller writes the change (and clears the ELR). */
+  alterMinIsr(s: ClusterState, minIsr: number): ClusterState {
+    const counted = withField(s, 'minIsrChanges', (s.minIsrChanges ?? 0) + 1);
+    return this.toController(counted, { type: 'IncrementalAlterConfigs', minIsr });
   }
 
   spendMove(s: ClusterState): ClusterState {

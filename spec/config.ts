@@ -73,6 +73,11 @@ export interface ClusterConfig extends ProtocolSwitches, Settings, Bounds {
    * fewest-first by late deliveries (`--fewest lateDeliveries`).
    */
   readonly maxLateDeliveries?: number;
+  /**
+   * Times the operator may change min.insync.replicas (R7); absent means never, so configurations
+   * and trace headers written before it stay as they were.
+   */
+  readonly maxMinIsrChanges?: number;
   /** The protocol version the switches came from (switches may have been overridden since). */
   readonly protocol: string;
   /** A rule deliberately broken to test the checker (spec/mutations.ts); absent for real protocols. */
@@ -158,9 +163,16 @@ const maxLateDeliveries = custom<number | undefined>(
   'late deliveries a behaviour may contain: messages handled after a restart or session expiry ended their sender (W1-W4); absent: not counted',
 );
 
+const maxMinIsrChanges = custom<number | undefined>(
+  z.number().int().min(0).max(3).optional(),
+  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+  '0..3',
+  'times the operator may change min.insync.replicas to another value from 1 to rf (R7; default 0)',
+);
+
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {
-  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxRetries, maxLateDeliveries, mutation, forcedGuard,
+  protocol, ...SWITCHES, ...SETTINGS, ...BOUNDS, permanentFailures, maxLagShrinks, maxRetries, maxLateDeliveries, maxMinIsrChanges, mutation, forcedGuard,
 };
 
 export const CONFIG_KEYS = Object.keys(DECLARATIONS) as (keyof ClusterConfig)[];
@@ -237,14 +249,15 @@ export function validateConfig(raw: unknown): ClusterConfig {
 
 /**
  * The bounds a configuration may leave out, with what their absence means: no permanent failure,
- * lag shrinks unbounded, no producer retries, late deliveries not counted (null).
+ * lag shrinks unbounded, no producer retries, late deliveries not counted (null), min.insync.replicas fixed.
  */
 export function optionalBounds(c: ClusterConfig): {
   readonly permanentFailures: number; readonly maxLagShrinks: number; readonly maxRetries: number; readonly maxLateDeliveries: number | null;
+  readonly maxMinIsrChanges: number;
 } {
   return {
     permanentFailures: c.permanentFailures ?? 0, maxLagShrinks: c.maxLagShrinks ?? Infinity, maxRetries: c.maxRetries ?? 0,
-    maxLateDeliveries: c.maxLateDeliveries ?? null,
+    maxLateDeliveries: c.maxLateDeliveries ?? null, maxMinIsrChanges: c.maxMinIsrChanges ?? 0,
   };
 }
 

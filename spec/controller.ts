@@ -14,7 +14,7 @@
 import { assign, setup } from 'xstate';
 import type { AlterPartition, BrokerId, MetadataImage, Registration } from './types.ts';
 import { NO_LEADER } from './types.ts';
-import { type Rules, isObserver } from './rules.ts';
+import { type Rules, hasCaughtUp, isObserver } from './rules.ts';
 import { type Reaction, sending } from './replica-context.ts';
 import { type SendEvent, react } from './xstate/react.ts';
 
@@ -22,6 +22,13 @@ export interface ControllerContext {
   readonly registration: Registration;
   readonly brokerEpochs: readonly number[];
   readonly fenced: readonly boolean[];
+  /**
+   * L7: the offset of each broker's registration record (ClusterControlManager's
+   * registerBrokerRecordOffsets), kept only where unfencing waits for it (KAFKA-13959); 0 otherwise.
+   */
+  readonly registeredAt: readonly number[];
+  /** The topic's min.insync.replicas (ConfigurationControlManager), which the operator may change (R7). */
+  readonly minIsr: number;
   /** Offset of the newest metadata record; brokers replay up to it. */
   readonly metadataOffset: number;
   /** The active controller's epoch (the ZooKeeper controller epoch, or the KRaft quorum's). */
@@ -31,10 +38,13 @@ export interface ControllerContext {
 
 export type ControllerEvent =
   | { type: 'BrokerFenced'; broker: BrokerId }
-  | { type: 'BrokerUnfenced'; broker: BrokerId }
+  /** A fenced broker's heartbeat, reporting how far it has replayed the metadata (currentMetadataOffset). */
+  | { type: 'BrokerHeartbeat'; broker: BrokerId; metadataOffset: number }
   /** `clean`: the broker shut down cleanly before (it sends its previous broker epoch, KIP-966). */
   | { type: 'BrokerRegistered'; broker: BrokerId; incarnation: number; clean: boolean }
   | { type: 'BrokerShutDown'; broker: BrokerId }
+  /** R7: the operator sets the topic's min.insync.replicas. */
+  | { type: 'IncrementalAlterConfigs'; minIsr: number }
   | { type: 'PreferredElection' }
   | { type: 'Failover' }
   | { type: 'AlterPartition'; message: AlterPartition };
@@ -46,6 +56,8 @@ export function initialController(k: Rules): ControllerContext {
     registration: { leader: 1, isr, elr: [], lastKnownLeader: NO_LEADER, leaderEpoch: 0, partitionEpoch: 0 },
     brokerEpochs: k.replicas.map(() => 1),
     fenced: k.replicas.map(() => false),
+    registeredAt: k.replicas.map(() => 0),
+    minIsr: k.minIsr,
     metadataOffset: 0,
     epoch: 1,
     uncleanElections: 0,
@@ -61,14 +73,15 @@ type ControllerDraft = { -readonly [K in keyof ControllerContext]: ControllerCon
  */
 function copyController(ctrl: ControllerContext): ControllerDraft {
   return {
-    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, metadataOffset: ctrl.metadataOffset,
+    registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, registeredAt: ctrl.registeredAt, minIsr: ctrl.minIsr,
+    metadataOffset: ctrl.metadataOffset,
     epoch: ctrl.epoch, uncleanElections: ctrl.uncleanElections,
   };
 }
 
 /** The metadata image brokers replay. */
 export function imageOf(ctrl: ControllerContext): MetadataImage {
-  return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced };
+  return { controllerEpoch: ctrl.epoch, registration: ctrl.registration, brokerEpochs: ctrl.brokerEpochs, fenced: ctrl.fenced, minIsr: ctrl.minIsr };
 }
 
 const without = (xs: readonly BrokerId[], b: BrokerId) => xs.filter((x) => x !== b);
@@ -105,9 +118,9 @@ export function electLeader(k: Rules, ctrl: ControllerContext, isr: readonly Bro
   return { leader: NO_LEADER, isr, elr, unclean: false };
 }
 
-/** R2: below min ISR, members that leave the ISR join the ELR (unless they shut down uncleanly). */
-function nextElr(k: Rules, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
-  if (!k.election.elr || isr.length >= k.minIsr) return [];
+/** R2: below min ISR (the current value, R7), members that leave the ISR join the ELR (unless they shut down uncleanly). */
+function nextElr(k: Rules, minIsr: number, reg: Registration, isr: readonly BrokerId[], unclean: readonly BrokerId[]): readonly BrokerId[] {
+  if (!k.election.elr || isr.length >= minIsr) return [];
   const elr: BrokerId[] = [];
   for (let i = 0; i < reg.elr.length; i++) joinElr(elr, reg.elr[i], isr, unclean);
   for (let i = 0; i < reg.isr.length; i++) joinElr(elr, reg.isr[i], isr, unclean);
@@ -139,7 +152,7 @@ export interface ChangeOrigin {
 export function applyChange(k: Rules, ctrl: ControllerContext, targetIsr: readonly BrokerId[], origin: ChangeOrigin = NO_ORIGIN): ControllerContext {
   const reg = ctrl.registration;
   const isr = !k.election.elr && targetIsr.length === 0 ? reg.isr : targetIsr;
-  const elr = nextElr(k, reg, isr, origin.unclean ?? NOBODY);
+  const elr = nextElr(k, ctrl.minIsr, reg, isr, origin.unclean ?? NOBODY);
   const leaderValid = reg.leader !== NO_LEADER && isr.includes(reg.leader) && !ctrl.fenced[reg.leader - 1];
   const e = leaderValid ? null : electLeader(k, ctrl, isr, elr);
   const leader = e === null ? reg.leader : e.leader;
@@ -190,7 +203,7 @@ export function fenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): Con
   return applyChange(k, fenced, without(ctrl.registration.isr, b));
 }
 
-/** A live broker's heartbeats are seen again: unfence it and elect if the partition has no leader. */
+/** A fenced broker's heartbeat is granted: unfence it and elect if the partition has no leader. */
 export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
   const unfenced = copyController(ctrl);
   unfenced.fenced = ctrl.fenced.with(b - 1, false);
@@ -203,7 +216,9 @@ export function unfenceBroker(k: Rules, ctrl: ControllerContext, b: BrokerId): C
  * the old session is fenced first and the new incarnation leaves the ISR, and, after an unclean
  * shutdown, the ELR (a clean one is proven by the previous broker epoch it sends); before KIP-380
  * a fast bounce went unnoticed and the broker kept its place in the ISR. A KRaft broker registers
- * fenced; its first heartbeat unfences it.
+ * fenced, and a heartbeat unfences it once it has replayed its registration (`hasCaughtUp`). The
+ * registration record comes last in its batch (ClusterControlManager.registerBroker puts the
+ * records that clean up the old incarnation first), so its offset is the batch's last.
  */
 export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, incarnation: number, clean: boolean): ControllerContext {
   const bounced = k.restartKeepsIsr || ctrl.fenced[b - 1] ? ctrl : fenceBroker(k, ctrl, b);
@@ -212,14 +227,43 @@ export function registerBroker(k: Rules, ctrl: ControllerContext, b: BrokerId, i
   registered.fenced = bounced.fenced.with(b - 1, k.controller.registersFenced);
   registered.metadataOffset = bounced.metadataOffset + 1;
   const reg = registered.registration;
-  if (k.restartKeepsIsr) return applyChange(k, registered, reg.isr);
+  if (k.restartKeepsIsr) return recordRegistration(k, applyChange(k, registered, reg.isr), b);
   let excluded: ControllerContext = registered;
   if (!clean) {
     const notEligible = copyController(registered);
     notEligible.registration = { ...reg, elr: without(reg.elr, b) };
     excluded = notEligible;
   }
-  return applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] });
+  return recordRegistration(k, applyChange(k, excluded, without(reg.isr, b), { unclean: clean ? [] : [b] }), b);
+}
+
+/** L7: the offset of broker `b`'s registration record, the newest one, where unfencing waits for it. */
+function recordRegistration(k: Rules, ctrl: ControllerContext, b: BrokerId): ControllerContext {
+  if (k.controller.unfenceAfterReplaying !== 'registration') return ctrl;
+  const next = copyController(ctrl);
+  next.registeredAt = ctrl.registeredAt.with(b - 1, ctrl.metadataOffset);
+  return next;
+}
+
+/**
+ * R7: the operator sets min.insync.replicas (a ConfigRecord). With ELR on, the controller writes a
+ * ClearElrRecord with it (ConfigurationControlManager.createClearElrRecordsAsNeeded), whose replay
+ * empties the ELR and the last known ELR, which holds the last known leader, of every partition that
+ * has either (ReplicationControlManager.removeTopicElrs; brokers do the same in TopicDelta): the
+ * partition epoch goes up, no leader is elected, and later changes compute the ELR against the new
+ * value.
+ */
+export function alterMinIsr(k: Rules, ctrl: ControllerContext, minIsr: number): ControllerContext {
+  const next = copyController(ctrl);
+  next.minIsr = minIsr;
+  next.metadataOffset = ctrl.metadataOffset + 1;
+  if (!k.election.elr) return next;
+  next.metadataOffset++;
+  const reg = ctrl.registration;
+  if (reg.elr.length > 0 || reg.lastKnownLeader !== NO_LEADER) {
+    next.registration = { ...reg, elr: [], lastKnownLeader: NO_LEADER, partitionEpoch: reg.partitionEpoch + 1 };
+  }
+  return next;
 }
 
 /**
@@ -303,13 +347,16 @@ export function createControllerMachine(k: Rules) {
   return setup({
     types: {} as { context: ControllerContext; events: ControllerEvent; emitted: SendEvent },
     guards: {
-      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced' | 'BrokerShutDown'>(event).broker - 1],
-      isFenced: ({ context, event }: Args) => context.fenced[as<'BrokerUnfenced'>(event).broker - 1],
+      isUnfenced: ({ context, event }: Args) => !context.fenced[as<'BrokerFenced' | 'BrokerShutDown' | 'BrokerHeartbeat'>(event).broker - 1],
+      hasCaughtUp: ({ context, event }: Args) => {
+        const e = as<'BrokerHeartbeat'>(event);
+        return hasCaughtUp(k, context, e.broker, e.metadataOffset);
+      },
       canElectPreferred: ({ context }: Args) => canElectPreferred(k, context),
     },
     actions: {
       fenceBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerFenced'>(event).broker)),
-      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerUnfenced'>(event).broker)),
+      unfenceBroker: assign(({ context, event }: Args) => unfenceBroker(k, context, as<'BrokerHeartbeat'>(event).broker)),
       registerBroker: assign(({ context, event }: Args) => {
         const e = as<'BrokerRegistered'>(event);
         return registerBroker(k, context, e.broker, e.incarnation, e.clean);
@@ -318,6 +365,7 @@ export function createControllerMachine(k: Rules) {
       shutDownBroker: assign(({ context, event }: Args) => fenceBroker(k, context, as<'BrokerShutDown'>(event).broker)),
       electPreferredLeader: assign(({ context }: Args) => electPreferredLeader(k, context)),
       failOver: assign(({ context }: Args) => failOver(context)),
+      alterMinIsr: assign(({ context, event }: Args) => alterMinIsr(k, context, as<'IncrementalAlterConfigs'>(event).minIsr)),
       handleAlterPartition: react((context: ControllerContext, event: ControllerEvent) =>
         handleAlterPartition(k, context, as<'AlterPartition'>(event).message)),
     },
@@ -329,11 +377,17 @@ export function createControllerMachine(k: Rules) {
       active: {
         on: {
           BrokerFenced: { guard: 'isUnfenced', actions: 'fenceBroker' },
-          BrokerUnfenced: { guard: 'isFenced', actions: 'unfenceBroker' },
+          // calculateNextBrokerState: an unfenced broker's heartbeat changes nothing here; a fenced one's
+          // unfences it once it has caught up, and otherwise leaves it fenced.
+          BrokerHeartbeat: [
+            { guard: 'isUnfenced' },
+            { guard: 'hasCaughtUp', actions: 'unfenceBroker' },
+          ],
           BrokerRegistered: { actions: 'registerBroker' },
           BrokerShutDown: { guard: 'isUnfenced', actions: 'shutDownBroker' },
           PreferredElection: { guard: 'canElectPreferred', actions: 'electPreferredLeader' },
           Failover: { actions: 'failOver' },
+          IncrementalAlterConfigs: { actions: 'alterMinIsr' },
           AlterPartition: { actions: 'handleAlterPartition' },
         },
       },

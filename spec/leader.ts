@@ -10,7 +10,7 @@ import type {
 } from './types.ts';
 import { assignEpoch } from './log.ts';
 import { type Draft, type Reaction, type ReplicaContext, draft, leo, quiet, sending, andThen } from './replica-context.ts';
-import { type Rules, canJoinIsr } from './rules.ts';
+import { type Rules, canJoinIsr, effectiveMinIsrOf } from './rules.ts';
 
 /**
  * H2: the ISR the HW and acks count. With KIP-497's maximal ISR, during a pending expansion the
@@ -56,6 +56,7 @@ export function viewing(r: ReplicaContext, image: MetadataImage, offset: number)
   next.isr = reg.isr;
   next.brokerEpochs = image.brokerEpochs;
   next.fenced = image.fenced;
+  next.minIsr = image.minIsr;
   return next;
 }
 
@@ -80,7 +81,7 @@ export function refreshLeaderView(k: Rules, r: ReplicaContext, image: MetadataIm
 
 /** P3: acks=all is refused before the append when the committed ISR is below the effective minimum. */
 export function lacksMinIsr(k: Rules, r: ReplicaContext, acks: Rules['acks']): boolean {
-  return acks === 'all' && r.isr.length < k.effectiveMinIsr;
+  return acks === 'all' && r.isr.length < effectiveMinIsrOf(k, r.minIsr);
 }
 
 /** The record a leader appends: the value in its leader epoch, with the producer's epoch and sequence when the batch has them (P9). */
@@ -127,7 +128,7 @@ export function rejectSequence(r: ReplicaContext, value: number, error: ProduceE
  * blocks it). It never falls. Rising completes parked acks=all requests (P5).
  */
 export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
-  if (k.hwRequiresMinIsr && r.isr.length < k.effectiveMinIsr) return quiet(r);
+  if (k.hwRequiresMinIsr && r.isr.length < effectiveMinIsrOf(k, r.minIsr)) return quiet(r);
   let hw = leo(r);
   for (const b of maximalIsr(k, r)) if (b !== r.id) hw = Math.min(hw, r.remoteLeo[b - 1]);
   if (hw <= r.hw) return quiet(r);
@@ -140,7 +141,7 @@ export function advanceHw(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
 function completeAcks(k: Rules, r: ReplicaContext): Reaction<ReplicaContext> {
   const done = r.pendingAcks.filter((p) => p.offset < r.hw);
   if (done.length === 0) return quiet(r);
-  const enough = maximalIsr(k, r).length >= k.effectiveMinIsr;
+  const enough = maximalIsr(k, r).length >= effectiveMinIsrOf(k, r.minIsr);
   const rest = draft(r);
   rest.pendingAcks = r.pendingAcks.filter((p) => p.offset >= r.hw);
   if (!enough) return quiet(rest); // NOT_ENOUGH_REPLICAS_AFTER_APPEND: the record stays, the producer is told no

@@ -41,6 +41,8 @@ export interface ReplicaContext {
   readonly isr: readonly BrokerId[];
   readonly brokerEpochs: readonly number[];
   readonly fenced: readonly boolean[];
+  /** min.insync.replicas as replayed (R7); 0 until the broker replays metadata. */
+  readonly minIsr: number;
   // --- leader only ---
   /** Leader epoch start offset: the LEO when this replica became leader in its current epoch. */
   readonly leso: number;
@@ -91,7 +93,7 @@ export function draft(r: ReplicaContext): Draft {
     id: r.id, incarnation: r.incarnation, log: r.log, hw: r.hw, flushedTo: r.flushedTo, cache: r.cache, hwCheckpoint: r.hwCheckpoint,
     cleanShutdown: r.cleanShutdown, knownMetadata: r.knownMetadata, controllerEpoch: r.controllerEpoch, leader: r.leader,
     leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, isr: r.isr, brokerEpochs: r.brokerEpochs, fenced: r.fenced,
-    leso: r.leso, remoteLeo: r.remoteLeo, remoteBrokerEpoch: r.remoteBrokerEpoch, pendingIsr: r.pendingIsr, pendingAcks: r.pendingAcks,
+    minIsr: r.minIsr, leso: r.leso, remoteLeo: r.remoteLeo, remoteBrokerEpoch: r.remoteBrokerEpoch, pendingIsr: r.pendingIsr, pendingAcks: r.pendingAcks,
     alterInFlight: r.alterInFlight, fetchInFlight: r.fetchInFlight, needsEpochQuery: r.needsEpochQuery, pendingTruncation: r.pendingTruncation,
   };
 }
@@ -131,6 +133,7 @@ export function initialReplica(id: BrokerId, rf: number): Draft {
     isr: NONE,
     brokerEpochs: blank.brokerEpochs,
     fenced: blank.fenced,
+    minIsr: 0,
     leso: 0,
     remoteLeo: blank.remoteLeo,
     remoteBrokerEpoch: blank.remoteBrokerEpoch,

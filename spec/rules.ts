@@ -10,6 +10,7 @@
  * The rule functions that differ by version also live here, each reading only `Rules`.
  */
 import type { ClusterConfig } from './config.ts';
+import type { ControllerContext } from './controller.ts';
 import type { Acks, BrokerId, EpochEndOffset, FetchError, FetchRequest } from './types.ts';
 import { endOffsetForEpoch, kip101EndOffset, latestEpoch } from './log.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
@@ -127,8 +128,10 @@ export interface Rules {
   readonly replicas: readonly BrokerId[];
   /** Replicas that never join the ISR (O1): the last ones in assignment order. */
   readonly observers: readonly BrokerId[];
-  /** min.insync.replicas as configured (the ELR and its invariant use it as it is). */
+  /** min.insync.replicas as configured at the start (the ELR and its invariant use it as it is); R7 may change it. */
   readonly minIsr: number;
+  /** R7: the operator may change min.insync.replicas (`maxMinIsrChanges` > 0), so the current value is the controller's. */
+  readonly minIsrMayChange: boolean;
   /** P3: `min(min.insync.replicas, voters)`, what produce and the HW compare the ISR with. */
   readonly effectiveMinIsr: number;
   readonly acks: Acks;
@@ -195,8 +198,20 @@ export interface Rules {
      * controller keeps the leader's epoch.
      */
     readonly leaderShrinkBumpsLeaderEpoch: boolean;
-    /** L7 (KRaft): a new incarnation registers fenced and is unfenced by its first heartbeat. */
+    /** L7 (KRaft): a new incarnation registers fenced. */
     readonly registersFenced: boolean;
+    /**
+     * L7 (KRaft): a fenced broker replays the metadata log like any other (BrokerMetadataPublisher
+     * applies each delta whatever the broker's fencing), so it follows the leader while fenced.
+     * False for ZooKeeper: its controller sends metadata to live brokers only.
+     */
+    readonly fencedBrokersReplay: boolean;
+    /**
+     * L7 (BrokerHeartbeatManager.calculateNextBrokerState): how far a fenced broker's heartbeat must
+     * report having replayed before the controller unfences it: its own registration record
+     * (KAFKA-13959, 3.4), the last committed offset (KRaft before), or nothing (ZooKeeper).
+     */
+    readonly unfenceAfterReplaying: 'registration' | 'lastCommitted' | 'nothing';
   };
   readonly alterPartition: {
     /** S3: the request's partition epoch must be the controller's. */
@@ -253,6 +268,7 @@ export function resolveRules(c: ClusterConfig): Rules {
     observers: replicas.slice(c.rf - c.observers),
     minIsr: c.minIsr,
     effectiveMinIsr: Math.min(c.minIsr, c.rf - c.observers),
+    minIsrMayChange: (c.maxMinIsrChanges ?? 0) > 0,
     acks: c.acks,
     flushEveryRecord: c.flushEveryRecord,
     hwCheckpointLags: c.hwCheckpointLags,
@@ -281,6 +297,8 @@ export function resolveRules(c: ClusterConfig): Rules {
       shrinkBumpsLeaderEpoch: c.controller === 'zk' || c.bumpLeaderEpochOnIsrShrink,
       leaderShrinkBumpsLeaderEpoch: c.controller === 'kraft' && c.bumpLeaderEpochOnIsrShrink,
       registersFenced: c.controller === 'kraft',
+      fencedBrokersReplay: c.controller === 'kraft',
+      unfenceAfterReplaying: c.controller !== 'kraft' ? 'nothing' : c.unfenceAtRegistrationRecord ? 'registration' : 'lastCommitted',
     },
     alterPartition: {
       checksPartitionEpoch: true, checksBrokerState: c.isrEligibilityChecksBrokerState,
@@ -343,4 +361,21 @@ export function canJoinIsr(k: Rules, leader: ReplicaContext, follower: BrokerId)
   const i = follower - 1;
   if (k.isrJoin.checksBrokerState && leader.fenced[i]) return false;
   return !k.isrJoin.checksBrokerEpoch || leader.remoteBrokerEpoch[i] === leader.brokerEpochs[i];
+}
+
+/**
+ * L7 (BrokerHeartbeatManager.calculateNextBrokerState, FENCED case): whether a fenced broker whose
+ * heartbeat reports `replayed` as its metadata offset has caught up enough to be unfenced: to its
+ * own registration record (KAFKA-13959), to the last committed offset before it, or at once with
+ * ZooKeeper (its session is back).
+ */
+export function hasCaughtUp(k: Rules, ctrl: ControllerContext, b: BrokerId, replayed: number): boolean {
+  const rule = k.controller.unfenceAfterReplaying;
+  if (rule === 'nothing') return true;
+  return replayed >= (rule === 'registration' ? ctrl.registeredAt[b - 1] : ctrl.metadataOffset);
+}
+
+/** P3/H1: `min(min.insync.replicas, voters)` for a configured value, as Partition.effectiveMinIsr computes it. */
+export function effectiveMinIsrOf(k: Rules, minIsr: number): number {
+  return Math.min(minIsr, k.replicas.length - k.observers.length);
 }

@@ -33,6 +33,7 @@ export const SWITCHES = {
   consumerValidatesEpoch: flag('the consumer sends its leader epoch and validates its position after a leader change (C4, C5)', 'KIP-320 / KAFKA-7747', '2.3'),
   unknownProducerAcceptsAnySequence: flag('a leader with no state for a producer accepts any sequence from it; false = UNKNOWN_PRODUCER_ID unless it is 0 (P10)', 'KIP-360', '2.5'),
   idempotentProducer: flag('the producer is idempotent (enable.idempotence, on by default with acks=all): its batches carry a producer epoch and sequence the leader checks (P9-P12); it matters only when the producer retries (maxRetries)', 'KIP-679', '3.0'),
+  unfenceAtRegistrationRecord: flag('a fenced KRaft broker is unfenced once it has replayed the metadata up to its own registration record; false = up to the controller\'s last committed offset (L7); never with ZooKeeper', 'KAFKA-13959', '3.4'),
   followerReadsIsrOnly: flag('the leader names only ISR members as a consumer\'s preferred read replica (C2)', 'KAFKA-14372', '3.4'),
 } as const;
 

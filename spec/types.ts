@@ -53,6 +53,8 @@ export interface MetadataImage {
   /** Registered broker epoch of each broker (index broker-1); a new incarnation gets a new one. */
   readonly brokerEpochs: readonly number[];
   readonly fenced: readonly boolean[];
+  /** The topic's min.insync.replicas (a ConfigRecord the broker replays into the log config; R7). */
+  readonly minIsr: number;
 }
 
 export type FetchError =

@@ -32,6 +32,7 @@ const kafka010: ProtocolSwitches = {
   unknownProducerAcceptsAnySequence: false,
   idempotentProducer: false,
   followerReadsIsrOnly: false,
+  unfenceAtRegistrationRecord: false,
 };
 const kafka011: ProtocolSwitches = { ...kafka010, truncation: 'kip101' };
 const kafka20: ProtocolSwitches = { ...kafka011, truncation: 'kip279' };
@@ -52,9 +53,12 @@ const kafka27: ProtocolSwitches = {
 // 3.0's producer is idempotent by default (KIP-679).
 const kafka30: ProtocolSwitches = { ...kafka27, skipFollowerUpdateOnDiverging: true, idempotentProducer: true };
 // 3.5 is also the first preset after 3.3, which refuses fenced brokers in the ISR (KIP-841), and 3.4, whose
-// leaders name only ISR members as read replicas (KAFKA-14372). Its ZooKeeper controller ignores KIP-903's broker epochs.
+// leaders name only ISR members as read replicas (KAFKA-14372) and whose KRaft controller unfences a broker
+// once it has replayed its own registration (KAFKA-13959). Its ZooKeeper controller ignores KIP-903's broker
+// epochs and the KRaft unfencing rule.
 const kafka35: ProtocolSwitches = {
   ...kafka30, truncateBeforeHwUpdate: true, isrEligibilityChecksBrokerState: true, isrEligibilityChecksBrokerEpoch: true, followerReadsIsrOnly: true,
+  unfenceAtRegistrationRecord: true,
 };
 const kafka37: ProtocolSwitches = {
   ...kafka35, hwRequiresMinIsr: true, controller: 'kraft', bumpLeaderEpochOnIsrShrink: false, fetchChecksBrokerEpoch: true,

@@ -12,12 +12,18 @@ import { defineStep, noteOfStep, running } from './define.ts';
 import { onTime } from './timing.ts';
 import { CONTROLLER } from './footprint.ts';
 
-/** A broker that is up and not fenced replays the controller's metadata up to its newest record. */
+/**
+ * A broker that is up replays the controller's metadata up to its newest record. In KRaft a fenced
+ * broker does too (BrokerMetadataPublisher hands every delta to ReplicaManager.applyDelta whatever
+ * its fencing; a restarted broker replays before it asks to be unfenced, L7); a ZooKeeper
+ * controller sends metadata to live brokers only.
+ */
 export const BrokerApplyMetadata = defineStep<{ step: 'BrokerApplyMetadata'; broker: BrokerId }>({
   enabled: {
     each: 'broker',
-    actions(_cl, s, b, out) {
-      if (running(s, b) && !s.controller.fenced[b - 1] && s.replicas[b - 1].context.knownMetadata < s.controller.metadataOffset) {
+    actions(cl, s, b, out) {
+      const mayReplay = cl.rules.controller.fencedBrokersReplay || !s.controller.fenced[b - 1];
+      if (running(s, b) && mayReplay && s.replicas[b - 1].context.knownMetadata < s.controller.metadataOffset) {
         out.push({ step: 'BrokerApplyMetadata', broker: b });
       }
     },

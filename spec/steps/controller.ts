@@ -1,7 +1,8 @@
 /**
  * The controller's steps: it fences a broker whose session expired and unfences one whose
- * heartbeats resumed (L7), moves leadership back to the preferred replica (M1), fails over to
- * another controller (M4, M5), and a deposed ZooKeeper controller sends its stale metadata (M4).
+ * heartbeats resumed once it has replayed the metadata far enough (L7), moves leadership back to
+ * the preferred replica (M1), fails over to another controller (M4, M5), takes the operator's new
+ * min.insync.replicas (R7), and a deposed ZooKeeper controller sends its stale metadata (M4).
  * Elections happen inside these steps (L1, L2, R3), in the controller machine (spec/controller.ts);
  * `Cluster.withinBounds` checks the leader changes they spend.
  */
@@ -9,7 +10,8 @@ import type { BrokerId } from '../types.ts';
 import { defineStep, noteOfStep, running } from './define.ts';
 import { onTime } from './timing.ts';
 import { set } from '../words.ts';
-import { BUDGETS, lifecycle } from './footprint.ts';
+import { hasCaughtUp } from '../rules.ts';
+import { BUDGETS, lifecycle, slot } from './footprint.ts';
 
 /** L7: a broker's session expires: a crashed broker's, or a live one's whose heartbeats are lost (a fault, within its budget). */
 export const ControllerFenceBroker = defineStep<{ step: 'ControllerFenceBroker'; broker: BrokerId }>({
@@ -35,19 +37,25 @@ export const ControllerFenceBroker = defineStep<{ step: 'ControllerFenceBroker';
   late: onTime,
 });
 
-/** L7: a fenced broker that is up heartbeats again and is unfenced. */
+/**
+ * L7: a fenced broker that is up heartbeats, reporting how far it has replayed the metadata, and
+ * the controller unfences it if that has caught up (`hasCaughtUp`: in KRaft, to its registration).
+ */
 export const ControllerUnfenceBroker = defineStep<{ step: 'ControllerUnfenceBroker'; broker: BrokerId }>({
   enabled: {
     each: 'broker',
-    actions(_cl, s, b, out) {
-      if (running(s, b) && s.controller.fenced[b - 1]) out.push({ step: 'ControllerUnfenceBroker', broker: b });
+    actions(cl, s, b, out) {
+      if (running(s, b) && s.controller.fenced[b - 1] && hasCaughtUp(cl.rules, s.controller, b, s.replicas[b - 1].context.knownMetadata)) {
+        out.push({ step: 'ControllerUnfenceBroker', broker: b });
+      }
     },
   },
-  apply: (cl, s, a) => cl.toController(s, { type: 'BrokerUnfenced', broker: a.broker }),
+  apply: (cl, s, a) => cl.toController(s, { type: 'BrokerHeartbeat', broker: a.broker, metadataOffset: s.replicas[a.broker - 1].context.knownMetadata }),
   describe: (a) => `controller unfences broker ${a.broker} (heartbeats resumed)`,
   tell: () => null,
   fairness: 'fair',
-  footprint: (f, _s, a) => f.controller().reads(lifecycle(a.broker)),
+  // The heartbeat reports the metadata offset the broker has replayed, which sits in its slot.
+  footprint: (f, _s, a) => f.controller().reads(slot(a.broker)),
   picture(_prev, a, next) {
     const reg = next.controller.registration;
     return { arrows: [], notes: [{ over: 'controller', text: `unfences b${a.broker}; leader ${reg.leader}, LE ${reg.leaderEpoch}, ISR ${set(reg.isr)}` }] };
@@ -96,6 +104,35 @@ export const ControllerFailover = defineStep<{ step: 'ControllerFailover' }>({
   picture: noteOfStep,
   ruledOut: (why) => (why.bounds.maxControllerFailovers === 0 ? 'no controller failover in the bounds' : null),
   late: onTime,
+});
+
+/**
+ * R7: the operator sets the topic's min.insync.replicas to another value (IncrementalAlterConfigs),
+ * within the `maxMinIsrChanges` budget; with ELR on, the controller clears the ELR with it.
+ */
+export const AdminAlterMinIsr = defineStep<{ step: 'AdminAlterMinIsr'; value: number }>({
+  enabled: {
+    each: 'state',
+    actions(cl, s, out) {
+      if (s.minIsrChanges === undefined || s.minIsrChanges >= cl.maxMinIsrChanges) return;
+      for (const value of cl.rules.replicas) if (value !== s.controller.minIsr) out.push({ step: 'AdminAlterMinIsr', value });
+    },
+  },
+  apply: (cl, s, a) => cl.alterMinIsr(s, a.value),
+  describe: (a) => `the operator sets min.insync.replicas to ${a.value}`,
+  tell: (before, a, after) => {
+    const cleared = before.controller.registration.elr.length > 0 && after.controller.registration.elr.length === 0;
+    return `the operator sets min.insync.replicas to ${a.value}${cleared ? ', which clears the ELR' : ''}`;
+  },
+  fairness: 'fault',
+  footprint: (f) => f.controller(),
+  picture(_prev, a, next) {
+    const reg = next.controller.registration;
+    return { arrows: [], notes: [{ over: 'controller', text: `min.insync.replicas ${a.value}; ISR ${set(reg.isr)}, ELR ${set(reg.elr)}` }] };
+  },
+  // An operator's request, handled when it arrives: nothing it carries can have been ended by a timeout.
+  late: onTime,
+  ruledOut: (why) => (why.rules.minIsrMayChange ? null : 'no min.insync.replicas change in the bounds (maxMinIsrChanges=0)'),
 });
 
 /** M4: a deposed ZooKeeper controller sends the metadata it still holds to a broker that has something else. */

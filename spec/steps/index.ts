@@ -19,7 +19,7 @@ import {
   BrokerApplyMetadata, BrokerCheckpointHw, BrokerControlledShutdown, BrokerCrash, BrokerFailPermanently, BrokerLossyCrash, BrokerRestart,
 } from './broker.ts';
 import {
-  ControllerElectPreferredLeader, ControllerFailover, ControllerFenceBroker, ControllerUnfenceBroker, DeposedControllerSendMetadata,
+  AdminAlterMinIsr, ControllerElectPreferredLeader, ControllerFailover, ControllerFenceBroker, ControllerUnfenceBroker, DeposedControllerSendMetadata,
 } from './controller.ts';
 
 /** The definitions, keyed by step name; the order is the one `stepKinds` and action keys use. */
@@ -52,6 +52,7 @@ export const STEPS = {
   BrokerCheckpointHw,
   ControllerFailover,
   DeposedControllerSendMetadata,
+  AdminAlterMinIsr,
   // Last, so that the other steps keep their indices (and action keys, spec/independence.ts).
   ProducerRetry,
 } as const;

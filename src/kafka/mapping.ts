@@ -57,6 +57,7 @@ export const MAPPING: { readonly [K in StepName]: Driven | Undrivable } = {
   ControllerElectPreferredLeader: { fidelity: 'exact', how: 'Admin electLeaders(PREFERRED)' },
   BrokerControlledShutdown: { fidelity: 'exact', how: "SIGTERM: the broker's own controlled shutdown" },
   BrokerCheckpointHw: { fidelity: 'absorbed', how: 'brokers checkpoint their HW every 100 ms (replica.high.watermark.checkpoint.interval.ms)' },
+  AdminAlterMinIsr: { fidelity: 'undrivable', why: 'the harness does not change topic configurations yet (Admin incrementalAlterConfigs would)' },
   ControllerFailover: { fidelity: 'undrivable', why: 'the harness runs one controller; a failover needs a quorum of controllers' },
   ProducerRetry: { fidelity: 'undrivable', why: "the harness's producer (non-idempotent, request.timeout.ms = delivery.timeout.ms) retries only a send refused before any append; a resend after a timeout is up to Kafka's Sender, which the harness does not steer" },
   DeposedControllerSendMetadata: { fidelity: 'undrivable', why: 'a deposed controller sending metadata is ZooKeeper mode, which Kafka 4 no longer has' },

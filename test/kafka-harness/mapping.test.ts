@@ -21,7 +21,7 @@ describe('the step mapping', () => {
     expect(plan.map((p) => `${p.index} ${p.step.step} ${p.fidelity}`)).toEqual([
       '1 ProducerSend exact', '2 FollowerFetch exact', '3 LeaderHandleFetch exact', '4 FollowerHandleFetchResponse absorbed',
       '5 FollowerFetch exact', '6 BrokerCrash exact', '7 BrokerRestart exact', '8 LeaderHandleFetch exact',
-      '9 BrokerLossyCrash exact', '10 BrokerRestart exact', '11 ControllerUnfenceBroker coarse',
+      '9 BrokerLossyCrash exact', '10 BrokerRestart exact', '11 BrokerApplyMetadata absorbed', '12 ControllerUnfenceBroker coarse',
     ]);
   });
 

@@ -100,9 +100,9 @@ describe('kafka-spec guarantees --part availability', () => {
 describe('the wider search beside a number of lossy crashes', () => {
   it('finds at rf 3, min.insync.replicas=2, ELR off, the loss check finds with one lossy crash and its other default faults, which the durability graphs leave out', { timeout: 120_000 }, () => {
     const row = { rf: 3, minIsr: 2, unclean: false, elr: false };
-    // Seed 3: since a broker keeps one AlterPartition out (S2), seed 1's 3,000 runs (WIDER_SEARCH, what
-    // the page uses) miss this loss; seeds 3 to 6 find it in 17 to 26 steps (2026-12-07).
-    const w = widerLossOf(row, 1, { ...WIDER_SEARCH, seed: 3 });
+    // Seed 1 (WIDER_SEARCH, what the page uses): since a restarted broker replays before its unfencing
+    // (L7), seeds 1, 4, 5, 6 and 8 of 1 to 10 find this loss in 19 to 27 steps, and 2, 3, 7, 9 and 10 miss it (2026-12-07).
+    const w = widerLossOf(row, 1, WIDER_SEARCH);
     expect(w.violation, 'a lost acknowledged write').not.toBeNull();
     const v = w.violation!;
     expect(replay(w.model, v.trace, { invariants: ['acks-all-durable'] }).violation?.invariant).toBe('acks-all-durable');

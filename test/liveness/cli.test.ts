@@ -96,7 +96,7 @@ describe('kafka-spec check --liveness --from TRACE, and fair runs where the grap
     const kip279 = join(traces, 'kip279-fast-failover-prefix.json');
     const notEnabled = await runCli('check', '--liveness', '--from', kip279, '--protocol', 'kafka-4.1');
     expect(notEnabled).toMatchObject({ code: 2, out: '' });
-    expect(notEnabled.err).toBe(`kafka-spec: --from ${kip279}: step 11 (BrokerApplyMetadata broker=1) of the prefix is not enabled under kafka-4.1`);
+    expect(notEnabled.err).toBe(`kafka-spec: --from ${kip279}: step 15 (ProducerSend broker=1 value=4) of the prefix is not enabled under kafka-4.1`);
     expect((await runCli('check', '--liveness', '--from', prefix, '--rf', '3')).err)
       .toBe('kafka-spec: --from checks the trace\'s own configuration: change it with --protocol and --set, not --rf');
     expect(await runCli('check', '--liveness', '--from', join(dir, 'missing.json'))).toMatchObject({ code: 2 });

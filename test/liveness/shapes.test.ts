@@ -94,9 +94,9 @@ describe('KIP-279: a fast failover back to a replica that never saw the epoch in
     expect(fromPrefix(KIP279, undefined, { truncation: 'kip279' }).r).toMatchObject({ verdict: 'holds', complete: true });
   });
 
-  it('today\'s rules: the restarted broker must be unfenced before it follows; with that step, it holds, and fails with KIP-101\'s truncation', () => {
+  it('today\'s rules: the restarted broker follows while fenced but must be unfenced before it leads; with that step, it holds, and fails with KIP-101\'s truncation', () => {
     const { model, steps } = modelOf(KIP279, 'kafka-4.1');
-    expect(() => exploreLivenessFrom(model, steps)).toThrow(new PrefixError('step 11 (BrokerApplyMetadata broker=1) of the prefix is not enabled'));
+    expect(() => exploreLivenessFrom(model, steps)).toThrow(new PrefixError('step 15 (ProducerSend broker=1 value=4) of the prefix is not enabled'));
     const kraft = modelOf(KIP279_KRAFT).steps;
     expect(kraft.filter((a) => a.step !== 'ControllerUnfenceBroker')).toEqual(steps);
     expect(fromPrefix(KIP279_KRAFT).r).toMatchObject({ verdict: 'holds', complete: true });

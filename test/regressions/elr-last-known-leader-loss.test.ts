@@ -84,6 +84,10 @@ const trace: Recorded = {
       "broker": 1
     },
     {
+      "step": "BrokerApplyMetadata",
+      "broker": 1
+    },
+    {
       "step": "ControllerUnfenceBroker",
       "broker": 1
     }
@@ -91,12 +95,12 @@ const trace: Recorded = {
   "violation": {
     "invariant": "leader-completeness",
     "statement": "The elected leader, when running, holds the whole committed history and every acks=all write acknowledged so far (S-8).",
-    "step": 11
+    "step": 12
   }
 };
 
-it("reproduces leader-completeness after step 11 (elr-last-known-leader-loss.json)", () => {
+it("reproduces leader-completeness after step 12 (elr-last-known-leader-loss.json)", () => {
   const model = kafkaModel(configOfRecord(trace.config));
   const result = replay(model, trace.steps, trace.violation ? { invariants: [trace.violation.invariant] } : {});
-  expect(result.violation).toMatchObject({ invariant: "leader-completeness", step: 11 });
+  expect(result.violation).toMatchObject({ invariant: "leader-completeness", step: 12 });
 });

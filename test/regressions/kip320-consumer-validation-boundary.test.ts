@@ -67,6 +67,10 @@ const trace: Recorded = {
       "broker": 1
     },
     {
+      "step": "BrokerApplyMetadata",
+      "broker": 1
+    },
+    {
       "step": "ControllerUnfenceBroker",
       "broker": 1
     },
@@ -115,12 +119,12 @@ const trace: Recorded = {
   "violation": {
     "invariant": "monotonic-reads",
     "statement": "The consumer moves forward along one history: its position falls only by a signalled reset, and each record it receives is at its position and continues what it read since its last signalled reset (T-4).",
-    "step": 15
+    "step": 16
   }
 };
 
-it("reproduces monotonic-reads after step 15 (kip320-consumer-validation-boundary.json)", () => {
+it("reproduces monotonic-reads after step 16 (kip320-consumer-validation-boundary.json)", () => {
   const model = kafkaModel(configOfRecord(trace.config));
   const result = replay(model, trace.steps, trace.violation ? { invariants: [trace.violation.invariant] } : {});
-  expect(result.violation).toMatchObject({ invariant: "monotonic-reads", step: 15 });
+  expect(result.violation).toMatchObject({ invariant: "monotonic-reads", step: 16 });
 });

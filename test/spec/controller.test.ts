@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig, type ClusterConfig } from '../../spec/config.ts';
 import {
-  type ControllerContext, alterPartitionError, applyChange, canElectPreferred, electLeader, electPreferredLeader, failOver,
+  type ControllerContext, alterMinIsr, alterPartitionError, applyChange, canElectPreferred, electLeader, electPreferredLeader, failOver,
   fenceBroker, handleAlterPartition, imageOf, initialController, registerBroker, unfenceBroker,
 } from '../../spec/controller.ts';
-import { resolveRules } from '../../spec/rules.ts';
+import { hasCaughtUp, resolveRules } from '../../spec/rules.ts';
 import { NO_LEADER, type AlterPartition, type Registration } from '../../spec/types.ts';
 
 const rules = (overrides: Partial<ClusterConfig> = {}) => resolveRules(makeConfig(overrides));
@@ -32,7 +32,7 @@ describe('the initial registration', () => {
 
   it('brokers replay it as a metadata image with the controller\'s epoch', () => {
     const c = controller();
-    expect(imageOf(c)).toEqual({ controllerEpoch: 1, registration: c.registration, brokerEpochs: [1, 1, 1], fenced: [false, false, false] });
+    expect(imageOf(c)).toEqual({ controllerEpoch: 1, registration: c.registration, brokerEpochs: [1, 1, 1], fenced: [false, false, false], minIsr: 2 });
   });
 });
 
@@ -161,6 +161,52 @@ describe('broker registration (L7, R4)', () => {
     const belowMin = controller(today, { isr: [1], elr: [2] }, { fenced: fenced(2) });
     expect(registerBroker(today, belowMin, 2, 2, false).registration.elr).toEqual([]);
     expect(registerBroker(today, belowMin, 2, 2, true).registration.elr).toEqual([2]);
+  });
+  it('L7 (KAFKA-13959): a fenced KRaft broker is unfenced once its heartbeat reports its own registration record replayed', () => {
+    const c = registerBroker(today, controller(), 2, 2, false);
+    expect(c.registeredAt).toEqual([0, c.metadataOffset, 0]); // the registration record is the last of its batch
+    expect(hasCaughtUp(today, c, 2, -1)).toBe(false); // a restarted broker has replayed nothing yet
+    expect(hasCaughtUp(today, c, 2, c.metadataOffset - 1)).toBe(false);
+    expect(hasCaughtUp(today, c, 2, c.metadataOffset)).toBe(true);
+    const later = fenceBroker(today, c, 3); // records after the registration need not be replayed
+    expect(hasCaughtUp(today, later, 2, c.metadataOffset)).toBe(true);
+  });
+
+  it('L7: before KAFKA-13959 the heartbeat had to reach the last committed offset; a ZooKeeper broker needs nothing', () => {
+    const before = rules({ unfenceAtRegistrationRecord: false });
+    const c = fenceBroker(before, registerBroker(before, controller(before), 2, 2, false), 3);
+    expect(c.registeredAt).toEqual([0, 0, 0]); // nothing reads it under this rule, so nothing records it
+    expect(hasCaughtUp(before, c, 2, c.metadataOffset - 1)).toBe(false);
+    expect(hasCaughtUp(before, c, 2, c.metadataOffset)).toBe(true);
+    const zk = rules({ protocol: 'kafka-3.5' });
+    expect(hasCaughtUp(zk, fenceBroker(zk, controller(zk), 2), 2, -1)).toBe(true);
+  });
+});
+
+describe('min.insync.replicas changed by the operator (R7)', () => {
+  it('R7 (ClearElrRecord): with ELR on, the change empties the ELR and forgets the last known leader, bumping the partition epoch; nothing is elected', () => {
+    const c = controller(today, { leader: 1, isr: [1], elr: [2, 3], partitionEpoch: 4 });
+    const next = alterMinIsr(today, c, 1);
+    expect(next.minIsr).toBe(1);
+    expect(next.registration).toEqual({ ...c.registration, elr: [], partitionEpoch: 5 });
+    expect(next.metadataOffset).toBe(c.metadataOffset + 2); // the ConfigRecord and the ClearElrRecord
+    const leaderless = controller(today, { leader: NO_LEADER, isr: [], elr: [], lastKnownLeader: 1 });
+    expect(alterMinIsr(today, leaderless, 3).registration).toMatchObject({ leader: NO_LEADER, lastKnownLeader: NO_LEADER });
+  });
+
+  it('R7: a partition whose ELR the change emptied elects no one from it; without the change it would', () => {
+    const waiting = controller(today, { leader: NO_LEADER, isr: [], elr: [2], lastKnownLeader: NO_LEADER }, { fenced: fenced(1, 2, 3) });
+    expect(unfenceBroker(today, waiting, 2).registration).toMatchObject({ leader: 2, isr: [2] });
+    expect(unfenceBroker(today, alterMinIsr(today, waiting, 1), 2).registration).toMatchObject({ leader: NO_LEADER, isr: [], elr: [] });
+  });
+
+  it('R7: later changes compute the ELR against the new value; without ELR only the value changes', () => {
+    const lowered = alterMinIsr(today, controller(today, { isr: [1, 2] }), 1);
+    expect(fenceBroker(today, lowered, 2).registration).toMatchObject({ isr: [1], elr: [] });
+    expect(fenceBroker(today, controller(today, { isr: [1, 2] }), 2).registration).toMatchObject({ isr: [1], elr: [2] });
+    const k = rules({ protocol: 'kafka-3.7' });
+    const c = controller(k, { isr: [1], elr: [] });
+    expect(alterMinIsr(k, c, 1)).toEqual({ ...c, minIsr: 1, metadataOffset: c.metadataOffset + 1 });
   });
 });
 

@@ -40,7 +40,7 @@ function walkChecked(config: ClusterConfig, choices: number[]): string[] {
 }
 
 const CONFIGS: Record<string, ClusterConfig> = {
-  today: makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3 }),
+  today: makeConfig({ maxCrashes: 2, maxHeartbeatLosses: 2, maxLeaderChanges: 4, maxRecords: 3, maxMinIsrChanges: 2 }),
   'kafka-0.10': makeConfig({ protocol: 'kafka-0.10', unclean: true, maxMessageLosses: 1 }),
   'kafka-0.11': makeConfig({ protocol: 'kafka-0.11', maxCrashes: 2 }),
   'kafka-2.0': makeConfig({ protocol: 'kafka-2.0', maxCrashes: 2, acks: 1 }),

@@ -34,7 +34,7 @@ function image(leader: number, leaderEpoch: number, partitionEpoch = leaderEpoch
   return {
     controllerEpoch: 1,
     registration: { leader, isr: [1, 2, 3], elr: [], lastKnownLeader: NO_LEADER, leaderEpoch, partitionEpoch },
-    brokerEpochs: [1, 1, 1], fenced: [false, false, false],
+    brokerEpochs: [1, 1, 1], fenced: [false, false, false], minIsr: 2,
   };
 }
 

@@ -19,6 +19,7 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'kafka-2.7, rf 2, min ISR 1, lagging HW checkpoints': { protocol: 'kafka-2.7', rf: 2, minIsr: 1, hwCheckpointLags: true, maxMessageLosses: 1 },
   'kafka-3.7, permanent failure and lag shrinks bounded': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1 },
   'today, rf 3, late deliveries counted': { maxCrashes: 2, maxLateDeliveries: 2 },
+  'today, rf 2, min.insync.replicas changed once': { rf: 2, maxMinIsrChanges: 1 },
   'today, rf 4 with an observer, acks 0': { rf: 4, observers: 1, acks: 0, maxControllerFailovers: 1, autoOffsetReset: 'latest' },
   'today, rf 2, min ISR 1, an idempotent producer that retries': { rf: 2, minIsr: 1, maxRetries: 2 },
   'kafka-2.2, a producer that retries without idempotence': { protocol: 'kafka-2.2', maxRetries: 2 },
@@ -38,7 +39,7 @@ function changedParts(s: ClusterState, n: ClusterState): { parts: number; links:
   if (!same(s.ghost, n.ghost)) parts |= 1 << 11;
   if (s.nextValue !== n.nextValue || !same(s.producer, n.producer)) parts |= 1 << 12;
   if (!same(s.consumer, n.consumer)) parts |= 1 << 13;
-  if (!same([s.spent, s.lagShrinks, s.lateDeliveries, s.permanentlyDown, s.deposed], [n.spent, n.lagShrinks, n.lateDeliveries, n.permanentlyDown, n.deposed])) parts |= 1 << 14;
+  if (!same([s.spent, s.lagShrinks, s.lateDeliveries, s.minIsrChanges, s.permanentlyDown, s.deposed], [n.spent, n.lagShrinks, n.lateDeliveries, n.minIsrChanges, n.permanentlyDown, n.deposed])) parts |= 1 << 14;
   const links: [number, number][] = [];
   const on = (st: ClusterState, f: number, t: number) => st.network.filter((m) => m.from === f && m.to === t);
   for (let f = 0; f <= s.replicas.length; f++) {

@@ -28,7 +28,7 @@ function leaderWith(log: Entry[], fields: Partial<ReplicaContext> = {}, id = 1):
   const built = appendEntries([], [], log);
   return {
     ...initialReplica(id, 3),
-    knownMetadata: 0, leader: id, leaderEpoch: log.at(-1)?.epoch ?? 0, partitionEpoch: 0, isr: [1, 2, 3],
+    knownMetadata: 0, leader: id, leaderEpoch: log.at(-1)?.epoch ?? 0, partitionEpoch: 0, isr: [1, 2, 3], minIsr: 2,
     log: built.log, cache: built.cache, ...fields,
   };
 }
@@ -77,6 +77,14 @@ describe('produce and acks (P2-P5)', () => {
     expect(lacksMinIsr(today, alone, 'all')).toBe(true);
     expect(lacksMinIsr(today, alone, 1)).toBe(false);
     expect(lacksMinIsr(today, leaderWith([], { isr: [1, 2] }), 'all')).toBe(false);
+  });
+
+  it('P3/H1 with R7: the leader compares the ISR with the min.insync.replicas it last replayed', () => {
+    const alone = leaderWith([e(0, 1), e(0, 2), e(0, 3)], { isr: [1], minIsr: 1 });
+    expect(lacksMinIsr(today, alone, 'all')).toBe(false);
+    expect(advanceHw(today, alone).context.hw).toBe(3);
+    expect(lacksMinIsr(today, leaderWith([], { isr: [1, 2], minIsr: 3 }), 'all')).toBe(true);
+    expect(lacksMinIsr(today, leaderWith([], { isr: [1, 2, 3], minIsr: 5 }), 'all')).toBe(false); // capped at the replicas (P3)
   });
 
   it('P2/E2: the record is stamped with the leader epoch, which enters the epoch cache', () => {
@@ -344,7 +352,7 @@ describe('taking up leadership (L5, E2, H5)', () => {
   const image = (leader: number, leaderEpoch: number, isr = [1, 2, 3], partitionEpoch = leaderEpoch): MetadataImage => ({
     controllerEpoch: 1,
     registration: { leader, isr, elr: [], lastKnownLeader: -1, leaderEpoch, partitionEpoch },
-    brokerEpochs: [1, 1, 1], fenced: [false, false, false],
+    brokerEpochs: [1, 1, 1], fenced: [false, false, false], minIsr: 2,
   });
   /** Broker 2, a follower holding two records of epoch 0 with HW 1, which once knew its peers' LEOs. */
   const follower = leaderWith([e(0, 1), e(0, 2)], { leader: 1, hw: 1, remoteLeo: [2, 2, 2] }, 2);

@@ -24,7 +24,7 @@ const CONFIGS: Record<string, Partial<ClusterConfig>> = {
   'kafka-0.10, ZooKeeper failover, unclean': { protocol: 'kafka-0.10', maxControllerFailovers: 1, unclean: true },
   'kafka-2.0 (OffsetsForLeaderEpoch), rf 2, lagging HW checkpoints': { protocol: 'kafka-2.0', rf: 2, minIsr: 1, hwCheckpointLags: true, maxMessageLosses: 1 },
   'kafka-3.7, a permanent failure, leader moves': { protocol: 'kafka-3.7', permanentFailures: 1, maxLagShrinks: 1, acks: 1, maxLeaderMoves: 1 },
-  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position)': { rf: 2, minIsr: 1, acks: 1 },
+  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position), a min ISR change': { rf: 2, minIsr: 1, acks: 1, maxMinIsrChanges: 1 },
   'today, rf 1, no consumer': { rf: 1, minIsr: 1, consumer: false },
   'today, rf 2, min ISR 1, an idempotent producer that retries': { rf: 2, minIsr: 1, maxRetries: 2 },
 };
@@ -48,10 +48,35 @@ function samples(model: KafkaModel, walks: number, length: number): ClusterState
   return out;
 }
 
+/**
+ * Paths whose states join a configuration's samples, for steps random walks seldom enable: a
+ * preferred election needs the preferred replica to lose leadership and come back into the ISR.
+ */
+const PATHS: Record<string, readonly ClusterAction[]> = {
+  'today, rf 2, min ISR 1, acks 1 (the consumer validates its position), a min ISR change': [
+    { step: 'ControllerFenceBroker', broker: 1 }, { step: 'ControllerUnfenceBroker', broker: 1 }, { step: 'BrokerApplyMetadata', broker: 2 },
+    { step: 'BrokerApplyMetadata', broker: 1 }, { step: 'FollowerFetch', broker: 1 }, { step: 'LeaderHandleFetch', broker: 2, from: 1 },
+    { step: 'ControllerHandleAlterPartition', leader: 2 },
+  ],
+};
+
+/** The states along `path` from the initial state; a step that is not enabled is a test failure. */
+function along(model: KafkaModel, path: readonly ClusterAction[]): ClusterState[] {
+  const out: ClusterState[] = [];
+  let s = model.initial;
+  for (const want of path) {
+    const a = model.enabled(s).find((e) => JSON.stringify(e) === JSON.stringify(want));
+    expect(a, `${JSON.stringify(want)} is enabled`).toBeDefined();
+    s = model.step(s, a!);
+    out.push(s);
+  }
+  return out;
+}
+
 const sampled = new Map<string, ClusterState[]>();
 /** The sampled states of configuration `name`, walked once for every test that reads them. */
 function statesOf(name: string, model: KafkaModel): ClusterState[] {
-  if (!sampled.has(name)) sampled.set(name, samples(model, 25, 30));
+  if (!sampled.has(name)) sampled.set(name, [...samples(model, 25, 30), ...along(model, PATHS[name] ?? [])]);
   return sampled.get(name)!;
 }
 
@@ -180,5 +205,65 @@ describe('step definitions', () => {
       ruledOut: () => null,
     });
     expect(incomplete).not.toHaveProperty('footprint');
+  });
+});
+
+describe('L7: a restarted broker replays the metadata while fenced, and is unfenced once it has', () => {
+  const is = (want: ClusterAction) => (a: ClusterAction) => JSON.stringify(a) === JSON.stringify(want);
+  const take = (model: KafkaModel, s: ClusterState, a: ClusterAction) => {
+    expect(model.enabled(s).some(is(a)), `${describeAction(a)} is enabled`).toBe(true);
+    return model.step(s, a);
+  };
+  const crashed = (model: KafkaModel) => [
+    { step: 'BrokerCrash', broker: 3 }, { step: 'ControllerFenceBroker', broker: 3 }, { step: 'BrokerRestart', broker: 3 },
+  ].reduce((s, a) => take(model, s, a as ClusterAction), model.initial);
+  const unfence: ClusterAction = { step: 'ControllerUnfenceBroker', broker: 3 };
+  const replay: ClusterAction = { step: 'BrokerApplyMetadata', broker: 3 };
+
+  it('KRaft (BrokerHeartbeatManager, KAFKA-13959): no unfencing before the replay; the replay makes it a follower that fetches', () => {
+    const model = kafkaModelOf();
+    const restarted = crashed(model);
+    expect(restarted.controller.fenced[2]).toBe(true);
+    expect(model.enabled(restarted).some(is(unfence))).toBe(false);
+    const replayed = take(model, restarted, replay);
+    expect(replayed.replicas[2]).toMatchObject({ role: 'follower', context: { leader: 1, knownMetadata: restarted.controller.metadataOffset } });
+    expect(model.enabled(replayed).some(is({ step: 'FollowerFetch', broker: 3 }))).toBe(true);
+    expect(take(model, replayed, unfence).controller.fenced[2]).toBe(false);
+  });
+
+  it('ZooKeeper: a restarted broker registers unfenced, and a broker whose session expired gets no metadata until it is back', () => {
+    const model = kafkaModelOf({ protocol: 'kafka-3.5' });
+    expect(crashed(model).controller.fenced[2]).toBe(false);
+    const lost = take(model, model.initial, { step: 'ControllerFenceBroker', broker: 3 });
+    expect(model.enabled(lost).some(is({ step: 'BrokerApplyMetadata', broker: 2 }))).toBe(true);
+    expect(model.enabled(lost).some(is(replay))).toBe(false);
+  });
+});
+
+describe('R7: the operator changes min.insync.replicas', () => {
+  it('only within maxMinIsrChanges, to another value; the ELR is cleared, and a leader that replays the new value lets acks=all through', () => {
+    expect(kafkaModelOf().enabled(kafkaModelOf().initial).some((a) => a.step === 'AdminAlterMinIsr')).toBe(false);
+    const model = kafkaModelOf({ maxMinIsrChanges: 1 });
+    expect(model.enabled(model.initial).filter((a) => a.step === 'AdminAlterMinIsr')).toEqual([
+      { step: 'AdminAlterMinIsr', value: 1 }, { step: 'AdminAlterMinIsr', value: 3 },
+    ]);
+    const take = (s: ClusterState, a: ClusterAction) => {
+      expect(model.enabled(s), describeAction(a)).toContainEqual(a);
+      return model.step(s, a);
+    };
+    // Broker 2's process crashes and its session expires (ISR {1, 3}); broker 3's heartbeats are lost: ISR {1}, ELR {3}.
+    const below = [
+      { step: 'BrokerCrash', broker: 2 }, { step: 'ControllerFenceBroker', broker: 2 }, { step: 'ControllerFenceBroker', broker: 3 },
+    ].reduce((s, a) => take(s, a as ClusterAction), model.initial);
+    expect(below.controller.registration).toMatchObject({ leader: 1, isr: [1], elr: [3] });
+    const replayed = take(below, { step: 'BrokerApplyMetadata', broker: 1 });
+    expect(model.enabled(replayed).some((a) => a.step === 'ProducerSend')).toBe(true); // the produce step is offered; P3 refuses it
+    const refused = take(replayed, { step: 'ProducerSend', broker: 1, value: 1 } as ClusterAction);
+    expect(refused.replicas[0].context.log).toEqual([]);
+    const lowered = take(replayed, { step: 'AdminAlterMinIsr', value: 1 });
+    expect(lowered.controller).toMatchObject({ minIsr: 1, registration: { isr: [1], elr: [] } });
+    expect(model.enabled(lowered).some((a) => a.step === 'AdminAlterMinIsr')).toBe(false);
+    const learnt = take(lowered, { step: 'BrokerApplyMetadata', broker: 1 });
+    expect(take(learnt, { step: 'ProducerSend', broker: 1, value: 1 } as ClusterAction).replicas[0].context.log).toHaveLength(1);
   });
 });
