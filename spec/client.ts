@@ -30,7 +30,8 @@
  */
 import { type Rules, epochFencing } from './rules.ts';
 import { type BrokerId, type Registration, NO_LEADER } from './types.ts';
-import { type ClusterState, copyState, withField } from './cluster.ts';
+import type { ClusterState } from './cluster.ts';
+import { copyState, withField } from './state.ts';
 import { type ReplicaContext, leo } from './replica-context.ts';
 import { recordRead, recordReset } from './ghost.ts';
 
@@ -224,12 +225,4 @@ export function canConsumerExpireReadReplica(s: ClusterState): boolean {
 
 export function consumerExpireReadReplica(s: ClusterState): ClusterState {
   return withField(s, 'consumer', { ...s.consumer, readReplica: NO_LEADER });
-}
-
-/** The consumer for people: `at 2 (e0) · leader b1 LE 0 · reading from b2 · validating`. */
-export function formatConsumer(c: ConsumerState): string {
-  const epoch = c.positionEpoch >= 0 ? ` (e${c.positionEpoch})` : '';
-  const from = c.readReplica !== NO_LEADER ? ` · reading from b${c.readReplica}` : '';
-  const phase = c.phase === 'fetching' ? '' : ` · ${c.phase}`;
-  return `at ${c.position}${epoch} · leader b${c.leader} LE ${c.leaderEpoch}${from}${phase}`;
 }

@@ -22,6 +22,7 @@ import { type Ghost, EMPTY_GHOST, exposeHighWatermark, recordAck } from './ghost
 import { compileMachine } from './xstate/compile.ts';
 import { UnknownGuardError, guardNamesOf, withForcedGuard } from './xstate/force.ts';
 import type { GuardedMachine } from './guards.ts';
+import { copyState, withField } from './state.ts';
 import { type ClusterAction, enumerateActions, stepDefinition } from './actions.ts';
 import type { Connection } from './steps/define.ts';
 import { type ConsumerState, startConsumer } from './client.ts';
@@ -87,31 +88,8 @@ export interface ClusterState {
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
 export type StateDraft = { -readonly [K in keyof ClusterState]: ClusterState[K] };
 
-/**
- * A copy of `s` for a step to change before it returns it, as `{ ...s, network }` would: one
- * literal with the keys in ClusterState's order, the optional ones kept exactly when `s` has them,
- * so every state of a configuration has one hidden class (spreads over states of many classes fall
- * to the JavaScript engine's generic clone, which multiplies them).
- */
-export function copyState(s: ClusterState): StateDraft {
-  const next: StateDraft = {
-    replicas: s.replicas, controller: s.controller, network: s.network, nextValue: s.nextValue, consumer: s.consumer, spent: s.spent,
-    ghost: s.ghost, deposed: s.deposed,
-  };
-  if ('permanentlyDown' in s) next.permanentlyDown = s.permanentlyDown;
-  if ('lagShrinks' in s) next.lagShrinks = s.lagShrinks;
-  if ('producer' in s) next.producer = s.producer;
-  if ('lateDeliveries' in s) next.lateDeliveries = s.lateDeliveries;
-  if ('minIsrChanges' in s) next.minIsrChanges = s.minIsrChanges;
-  return next;
-}
-
-/** `s` with `field` replaced. */
-export function withField<K extends keyof ClusterState>(s: ClusterState, field: K, value: ClusterState[K]): ClusterState {
-  const next = copyState(s);
-  next[field] = value;
-  return next;
-}
+// In a module of their own (spec/state.ts), so that the client's helpers can build states without importing the cluster.
+export { copyState, withField };
 
 /** A copy of the budgets spent, written out as one literal, for a step to add to. */
 function copySpent(p: Spent): { -readonly [K in keyof Spent]: number } {

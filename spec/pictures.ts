@@ -8,7 +8,7 @@ import { type ClusterAction, stepDefinition } from './actions.ts';
 import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
 import { formatMessage } from './summary.ts';
-import { formatConsumer } from './client.ts';
+import { formatConsumer } from './summary.ts';
 import type { StepPicture } from './steps/define.ts';
 import { set } from './words.ts';
 

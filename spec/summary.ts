@@ -5,8 +5,8 @@
  */
 import type { ClusterState } from './cluster.ts';
 import { formatEntry } from './log.ts';
-import type { Message } from './types.ts';
-import { formatConsumer } from './client.ts';
+import { type Message, NO_LEADER } from './types.ts';
+import type { ConsumerState } from './client.ts';
 import { formatProducer } from './producer.ts';
 import { set } from './words.ts';
 
@@ -44,4 +44,12 @@ export function formatMessage(m: Message): string {
     case 'AlterPartition': return `AlterPartition(${from}→${to} ISR ${set(m.isr)})`;
     case 'AlterPartitionResponse': return `AlterPartitionResponse(${to} ${m.error ?? `ISR ${set(m.isr)}`})`;
   }
+}
+
+/** The consumer for people: `at 2 (e0) · leader b1 LE 0 · reading from b2 · validating`. */
+export function formatConsumer(c: ConsumerState): string {
+  const epoch = c.positionEpoch >= 0 ? ` (e${c.positionEpoch})` : '';
+  const from = c.readReplica !== NO_LEADER ? ` · reading from b${c.readReplica}` : '';
+  const phase = c.phase === 'fetching' ? '' : ` · ${c.phase}`;
+  return `at ${c.position}${epoch} · leader b${c.leader} LE ${c.leaderEpoch}${from}${phase}`;
 }

@@ -5,10 +5,11 @@
  * auto.offset.reset (C6) and preferred read replicas (C2). Each state is the cluster's initial one
  * (broker 1 leads in epoch 0 on brokers 1..3; the consumer at offset 0) with a few fields edited.
  */
+import { formatConsumer } from '../../spec/summary.ts';
 import { describe, expect, it } from 'vitest';
 import {
   canConsumerFetch, canConsumerRefreshMetadata, canConsumerValidate, canLeaderSelectReadReplica, consumerFetch,
-  consumerRefreshMetadata, consumerValidatePosition, fetchTarget, formatConsumer, isReadReplicaCandidate, validatesPosition,
+  consumerRefreshMetadata, consumerValidatePosition, fetchTarget, isReadReplicaCandidate, validatesPosition,
   type ConsumerState,
 } from '../../spec/client.ts';
 import { Cluster, type ClusterState } from '../../spec/cluster.ts';
