@@ -83,6 +83,16 @@ function durabilityCell(row: AvailabilityRow, d: DurabilityResult, name: Durabil
 }
 
 /**
+ * A loss the wider search found in an earlier generation of the page: its trace file replayed in
+ * the row's wider configuration with `crashes` lossy crashes, kept while it still loses a write
+ * and takes no more power losses than that; null otherwise.
+ */
+function keptWider(row: AvailabilityRow, crashes: number, file: string): ClusterAction[] | null {
+  const steps = stillFailing(join(projectRoot(), 'docs', file), 'acks-all-durable', () => kafkaModelOf(widerConfig(row, crashes)));
+  return steps === null || steps.filter((a) => a.step === 'BrokerLossyCrash').length > crashes ? null : steps;
+}
+
+/**
  * The acknowledged-writes cell with the wider search beside its number (as many lossy crashes,
  * and check's other default faults), and its trace file when it loses a write; unchanged when the
  * number is 0.
@@ -91,14 +101,18 @@ function withWider(row: AvailabilityRow, c: DurabilityCellLine, traces: Record<s
   const crashes = crashesSurvived(c);
   if (crashes < 1) return c;
   const w = widerLossOf(row, crashes);
-  if (w.violation === null) return { ...c, wider: { crashes, runs: w.runs, loss: null } };
-  const v = w.violation;
   const file = `counterexamples/availability-${rowId(row)}--acks-all-durable-with-check-faults.json`;
+  const kept = keptWider(row, crashes, file);
+  // As for the cells' own losses: the search's, unless the kept one is shorter.
+  const useKept = kept !== null && (w.violation === null || kept.length < w.violation.length);
+  if (w.violation === null && !useKept) return { ...c, wider: { crashes, runs: w.runs, loss: null } };
+  const steps = useKept ? kept! : w.violation!.trace;
   traces[file] = JSON.stringify(makeTrace({
-    model: w.model.name, config: { ...w.model.presentation?.configuration?.values }, steps: v.trace,
-    violation: { invariant: v.invariant, statement: v.statement, step: v.length },
+    model: w.model.name, config: { ...w.model.presentation?.configuration?.values }, steps,
+    violation: { invariant: 'acks-all-durable', statement: w.model.invariants.find((i) => i.name === 'acks-all-durable')!.statement, step: steps.length },
   }), null, 1) + '\n';
-  const wider: WiderLine = { crashes, runs: w.runs, loss: { length: v.length, shortest: v.certifiedMinimal === true, faults: faultsIn(v.trace), link: file } };
+  const shortest = !useKept && w.violation!.certifiedMinimal === true;
+  const wider: WiderLine = { crashes, runs: w.runs, loss: { length: steps.length, shortest, faults: faultsIn(steps), link: file, ...(useKept ? { kept: true } : {}) } };
   return { ...c, wider };
 }
 

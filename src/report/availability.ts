@@ -38,7 +38,8 @@ export interface DurabilityCellLine {
 export interface WiderLine {
   readonly crashes: number;
   readonly runs: number;
-  readonly loss: { readonly length: number; readonly shortest: boolean; readonly faults: readonly string[]; readonly link: string } | null;
+  /** `kept`: a loss an earlier generation of the page found, still replaying, where this one's runs found none or a longer one. */
+  readonly loss: { readonly length: number; readonly shortest: boolean; readonly faults: readonly string[]; readonly link: string; readonly kept?: boolean } | null;
 }
 
 /** The faults a search allowed and those it left out, in words (properties/availability.ts `faultScope`). */
@@ -103,7 +104,7 @@ export function widerWords(w: WiderLine): string {
   const crashes = `${w.crashes} lossy crash${w.crashes === 1 ? '' : 'es'}`;
   if (w.loss === null) return `with ${crashes} and check's other faults, none found in ${w.runs.toLocaleString('en')} random runs`;
   return `with ${crashes} and check's other faults, [lost in ${w.loss.shortest ? '' : '≤ '}${w.loss.length} steps](${w.loss.link}) ` +
-    `(${w.loss.faults.join(', ')})`;
+    `(${w.loss.faults.join(', ')}${w.loss.kept === true ? '; kept from an earlier search, still replaying' : ''})`;
 }
 
 /** `allowed: a, b; left out: c` for a legend. */
