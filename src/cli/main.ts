@@ -75,7 +75,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
   addGroup(mutate, SEARCH, [
     'only',
     ['depth', { help: 'breadth-first depth of each mutant (default 7)' }],
-    ['runs', { help: 'random runs for each survivor (default 2000; 0: none)', common: true }],
+    ['runs', { help: 'deeper/wider runs (default 2000; 0: no later stage)', common: true }],
   ], all);
   addGroup(mutate, OUTPUT, [['out', { help: 'write the page, and its traces in mutants/ beside it' }], 'json'], all);
   helpOptions(mutate);

@@ -3,26 +3,30 @@
  * (properties/mutants.ts: every protocol switch flipped, every rule mutation, every machine guard
  * forced true and forced false) are each explored breadth-first at the stated bounds and judged
  * against the configuration itself (src/explore/mutation.ts): killed (an invariant fails, or a
- * goal the original reaches is lost), equivalent (the very same state space), or survived. A
- * survivor is then given random runs past the depth bound, with the same runs first shown to
- * find nothing in the original. Exit code 0 when every mutant is killed, equivalent or a survivor
- * the model documents; 1 when any survives unexplained; 2 for bad input.
+ * goal the original reaches is lost), the very same state space, or survived. A mutant no
+ * invariant has failed for is then given later stages, each first shown to find nothing in the
+ * original: random runs past the depth bound and with larger budgets, guided random runs at
+ * replication factor 3, and the shapes of the scenario files (docs/scenarios). A mutant with the
+ * original's state space that no stage tells apart is equivalent only with a documented reason.
+ * Exit code 0 when every mutant is killed, equivalent or a survivor the model documents; 1 when
+ * any survives unexplained; 2 for bad input.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
-import { type Mutant, mutantFileName, mutantsOf, SURVIVORS } from '../../properties/mutants.ts';
+import { EQUIVALENTS, type Mutant, mutantFileName, mutantsOf, SURVIVORS } from '../../properties/mutants.ts';
+import { compileScenario, readScenario, type ScenarioFile } from '../../properties/scenarios.ts';
 import { describeConfig } from '../../properties/describe.ts';
 import { BOUNDS, type ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
-import { exploreRandom, type Violation } from '../explore/index.ts';
+import { exploreExhaustive, exploreRandom, milestoneGoal, scenarioProduct, type Violation } from '../explore/index.ts';
 import {
   exploreWithStateSpace, judgeMutant, type LostBehaviour, MODEL_ERROR, MODEL_ERROR_STEP, reaching, type StateSpace, withModelErrors,
 } from '../explore/mutation.ts';
 import { retarget, retargetLine } from '../trace/retarget.ts';
 import { makeTrace, type Trace } from '../trace/schema.ts';
-import { type MutantRow, mutationsJson, mutationsMarkdown, mutationsText, summarize } from '../report/mutations.ts';
+import { type MutantRow, type MutantStage, mutationsJson, mutationsMarkdown, mutationsText, summarize } from '../report/mutations.ts';
 import { oneLine } from '../report/line.ts';
 import { configFromFlags, configNotes, type ModelFlags, UsageError } from './options.ts';
 import { projectRoot, tsFilesUnder } from './root.ts';
@@ -58,18 +62,39 @@ function widerBounds(config: ClusterConfig): Partial<ClusterConfig> {
     maxRetries: Math.max(WIDER_RETRIES, config.maxRetries ?? 0),
   };
 }
+/**
+ * The rf 3 stage: guided random runs (as `kafka-spec check` runs them: half the runs resume where a
+ * run met a new sketch) at replication factor 3 with a consumer and the configuration's budgets
+ * (check's default faults), as many steps per run as check takes by default. Measured: with a lost
+ * fetch message on top, 10,000 runs kill one more mutant (the broker-epoch check of ISR joins) that
+ * 4,000 do not, and 4,000 such runs miss the ZooKeeper controller's kill that these 3,000 find.
+ */
+export const RF3_RUNS = 3000;
+export const RF3_MAX_STEPS = 60;
+const RF3: Partial<ClusterConfig> = { rf: 3, consumer: true };
+
+/** The scenario stage: where the scenario files are, and the states a search of one scenario's shape may visit. */
+const SCENARIO_DIR = 'docs/scenarios';
+export const SCENARIO_MAX_STATES = 30_000;
+
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
 
 /** The sources a mutation page is generated from: their fingerprint is written on the page. */
 const SOURCE_DIRS = ['spec', 'src/explore'];
-const SOURCE_FILES = ['properties/invariants.ts', 'properties/goals.ts', 'properties/kafka-model.ts', 'properties/mutants.ts'];
+const SOURCE_FILES = ['properties/invariants.ts', 'properties/goals.ts', 'properties/kafka-model.ts', 'properties/mutants.ts', 'properties/scenarios.ts'];
+
+/** The scenario files, as sorted paths relative to `root`. */
+function scenarioFiles(root: string): string[] {
+  return readdirSync(join(root, SCENARIO_DIR)).filter((f) => f.endsWith('.json')).sort().map((f) => `${SCENARIO_DIR}/${f}`);
+}
 
 /** A SHA-256 over the model, its properties, its mutants and the engine, so a page shows what it was generated from. */
 export function sourcesFingerprint(root = projectRoot()): string {
   const files = [
     ...SOURCE_DIRS.flatMap((d) => tsFilesUnder(root, d)),
     ...SOURCE_FILES,
+    ...scenarioFiles(root),
   ].sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\n`).update(readFileSync(join(root, f)));
@@ -104,15 +129,16 @@ interface Budget {
   readonly runs: number;
 }
 
-/** The trace a killing violation gives, with a note when the mutant made the model throw. */
-function killingTrace(config: ClusterConfig, v: Violation<ClusterAction>): Trace {
+/** The trace a killing violation gives, with a note when the mutant made the model throw or a scenario found it. */
+function killingTrace(config: ClusterConfig, v: Violation<ClusterAction>, found?: string): Trace {
   if (v.invariant !== MODEL_ERROR) {
-    return makeTrace({ model: MODEL_NAME, config: { ...config }, steps: v.trace, violation: { invariant: v.invariant, statement: v.statement, step: v.length } });
+    const violation = { invariant: v.invariant, statement: v.statement, step: v.length };
+    return makeTrace({ model: MODEL_NAME, config: { ...config }, steps: v.trace, violation, ...(found === undefined ? {} : { note: found }) });
   }
   const last = v.trace[v.trace.length - 1] as { step: string; error?: unknown };
-  const note = last.step === MODEL_ERROR_STEP
+  const note = (last.step === MODEL_ERROR_STEP
     ? `after these steps the mutated model cannot list its steps: ${String(last.error)}`
-    : `the next step, ${last.step}, throws in the mutated model`;
+    : `the next step, ${last.step}, throws in the mutated model`) + (found === undefined ? '' : `; ${found}`);
   return makeTrace({ model: MODEL_NAME, config: { ...config }, steps: v.trace.slice(0, -1), note });
 }
 
@@ -133,70 +159,161 @@ function spaceText(s: StateSpace): string {
   return `${s.states.toLocaleString('en')} states, ${s.transitions.toLocaleString('en')} transitions to depth ${s.depth}`;
 }
 
+/** A violation a later stage found, and the configuration its trace replays under. */
+interface Found {
+  readonly violation: Violation<ClusterAction>;
+  readonly config: ClusterConfig;
+  /** Where it was found, for the trace's note (a scenario's name). */
+  readonly note?: string;
+}
+
+/** A stage after the breadth-first search: usable only when it finds nothing in the original. */
+interface Stage {
+  readonly name: Exclude<MutantStage, 'bounds'>;
+  usable(): boolean;
+  find(mutant: Partial<ClusterConfig>): Found | undefined;
+  /** What the stage is, for people. */
+  describe(): string;
+}
+
 /**
- * A stage of random runs for survivors: past the depth bound at the same budgets (`deeper`), or
- * with larger budgets (`wider`). The original gets the same runs first; a stage in which it
- * fails is not used.
+ * A stage of random runs: past the depth bound at the same budgets (`deeper`), with larger
+ * budgets (`wider`), or at replication factor 3 (`rf3`). The original gets the same runs first;
+ * a stage in which it fails is not used.
  */
-class RandomStage {
+class RandomStage implements Stage {
   private originalClean: boolean | null = null;
 
   constructor(
-    readonly name: 'deeper' | 'wider', private readonly base: ClusterConfig, readonly widened: Partial<ClusterConfig>,
+    readonly name: 'deeper' | 'wider' | 'rf3', private readonly base: ClusterConfig, readonly widened: Partial<ClusterConfig>,
     readonly runs: number, readonly maxSteps: number,
   ) {}
 
   private explore(config: ClusterConfig) {
-    return exploreRandom(withModelErrors(kafkaModel({ ...config, ...this.widened })), { runs: this.runs, maxSteps: this.maxSteps, seed: MUTATE_SEED });
+    return exploreRandom(withModelErrors(kafkaModel(config)), { runs: this.runs, maxSteps: this.maxSteps, seed: MUTATE_SEED });
   }
 
   /** Whether the original holds in the same runs (computed once). */
   usable(): boolean {
     if (this.runs === 0) return false;
-    this.originalClean ??= this.explore(this.base).verdict !== 'violated';
+    this.originalClean ??= this.explore({ ...this.base, ...this.widened }).verdict !== 'violated';
     return this.originalClean;
   }
 
-  find(config: ClusterConfig): Violation<ClusterAction> | undefined {
-    return this.explore(config).violations[0] as Violation<ClusterAction> | undefined;
+  find(mutant: Partial<ClusterConfig>): Found | undefined {
+    const config = { ...this.base, ...this.widened, ...mutant };
+    const v = this.explore(config).violations[0] as Violation<ClusterAction> | undefined;
+    return v === undefined ? undefined : { violation: v, config };
   }
 
-  /** What the stage is, for people. */
   describe(): string {
     const budgets = Object.entries(this.widened).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    return `${this.runs.toLocaleString('en')} random runs of up to ${this.maxSteps} steps${budgets === '' ? '' : ` with ${budgets}`} (seed ${MUTATE_SEED})`;
+    const guided = this.name === 'rf3' ? 'guided ' : '';
+    return `${this.runs.toLocaleString('en')} ${guided}random runs of up to ${this.maxSteps} steps${budgets === '' ? '' : ` with ${budgets}`} (seed ${MUTATE_SEED})`;
+  }
+}
+
+/** One scenario file, at the configuration's protocol and settings with the file's replication factor and bounds. */
+interface ScenarioRun {
+  readonly path: string;
+  readonly file: ScenarioFile;
+  readonly config: ClusterConfig;
+}
+
+/**
+ * The scenario stage: the shape of each scenario file (its milestones, in order), searched
+ * breadth-first on the mutant up to SCENARIO_MAX_STATES states, with the configuration's protocol
+ * and settings and the file's replication factor and bounds (the file's own protocol and settings
+ * describe the bug it follows; here the mutant is the bug, and the invariants judged are those the
+ * configuration keeps). A scenario is used only when the original's whole search of the shape
+ * passes every milestone and then breaks no invariant; a mutant that breaks one after the last
+ * milestone is killed, with a shortest such trace.
+ */
+class ScenarioStage implements Stage {
+  readonly name = 'scenario' as const;
+  private used: ScenarioRun[] | null = null;
+
+  constructor(private readonly base: ClusterConfig, private readonly root: string) {}
+
+  private search(run: ScenarioRun, config: ClusterConfig) {
+    const product = scenarioProduct(kafkaModel(config), compileScenario(run.file, config.rf));
+    return exploreExhaustive(withModelErrors(product), { stopAtFirst: true, maxStates: SCENARIO_MAX_STATES });
+  }
+
+  /**
+   * The scenarios whose every milestone the original passes without breaking an invariant after,
+   * its search of the shape ending within the state limit (computed once).
+   */
+  private scenarios(): ScenarioRun[] {
+    this.used ??= scenarioFiles(this.root).map((path) => {
+      const file = readScenario(JSON.parse(readFileSync(join(this.root, path), 'utf8')));
+      const shape = Object.fromEntries(Object.entries(file.config).filter(([k]) => k === 'rf' || k in BOUNDS));
+      return { path, file, config: configFromFlags({}, { ...this.base, ...shape }) };
+    }).filter((run) => {
+      const r = this.search(run, run.config);
+      return r.complete && r.violations.length === 0 && r.coverage.goals[milestoneGoal(run.file.milestones.length)]?.firstDepth != null;
+    });
+    return this.used;
+  }
+
+  usable(): boolean {
+    return this.scenarios().length > 0;
+  }
+
+  find(mutant: Partial<ClusterConfig>): Found | undefined {
+    for (const run of this.scenarios()) {
+      const config = { ...run.config, ...mutant };
+      const v = this.search(run, config).violations[0] as Violation<ClusterAction> | undefined;
+      if (v !== undefined) return { violation: v, config, note: `found by scenario ${run.file.name} (${run.file.source}), ${run.path}` };
+    }
+    return undefined;
+  }
+
+  describe(): string {
+    const names = this.scenarios().map((r) => r.file.name).join(', ');
+    return `the shapes of the scenarios ${names} (docs/scenarios; rf and bounds from each file, up to ${SCENARIO_MAX_STATES.toLocaleString('en')} states)`;
   }
 }
 
 /** One mutant's row and, when a violation killed it, its trace. */
-function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget: Budget, stages: readonly RandomStage[]): { row: MutantRow; trace?: Trace } {
+function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget: Budget, stages: readonly Stage[]): { row: MutantRow; trace?: Trace } {
   const config = { ...base, ...mutant.overrides };
   const head = { id: mutant.id, kind: mutant.kind, what: mutant.what };
   const outcome = judgeMutant(withModelErrors(kafkaModel(config)), original, { maxDepth: budget.depth });
-  const killed = (v: Violation<ClusterAction>, stage: RandomStage | null): { row: MutantRow; trace: Trace } => {
+  const killed = (v: Violation<ClusterAction>, traced: ClusterConfig, stage: Stage | null, after = '', note?: string): { row: MutantRow; trace: Trace } => {
     const how = v.invariant === MODEL_ERROR ? `the model throws after ${v.length - 1} steps` : `\`${v.invariant}\` fails after ${v.length} steps`;
-    const shortest = stage === null ? ' (shortest)' : ` (in ${stage.describe()}, shrunk)`;
-    const traced = { ...config, ...stage?.widened };
-    return { row: { ...head, verdict: 'killed' as const, how: how + shortest, invariant: v.invariant, length: v.length, stage: stage?.name ?? 'bounds' }, trace: killingTrace(traced, v) };
+    const where = stage === null ? ' (shortest)' : stage.name === 'scenario' ? ` (${note ?? 'in a scenario'}, shortest)` : ` (in ${stage.describe()}, shrunk)`;
+    const row = { ...head, verdict: 'killed' as const, how: how + where + after, invariant: v.invariant, length: v.length, stage: (stage?.name ?? 'bounds') as MutantStage };
+    return { row, trace: killingTrace(traced, v, note) };
   };
-  if (outcome.verdict === 'killed' && 'violation' in outcome) return killed(outcome.violation as Violation<ClusterAction>, null);
-  if (outcome.verdict === 'killed') {
-    const l = outcome.lost;
-    const lost = 'goal' in l ? `never reaches goal \`${l.goal}\`, which the original reaches after ${l.originalDepth} steps`
-      : `never takes a \`${l.step}\` step, which the original takes ${l.originalCount.toLocaleString('en')} times`;
-    return { row: { ...head, verdict: 'killed', stage: 'bounds', how: `${lost} (${spaceText(outcome.space)})` }, trace: lostTrace(base, config, l, budget.depth) };
-  }
-  if (outcome.verdict === 'equivalent') {
-    return { row: { ...head, verdict: 'equivalent', how: `the same ${spaceText(outcome.space)} as the original, digest ${outcome.space.digest.slice(0, 8)}` } };
-  }
+  if (outcome.verdict === 'killed' && 'violation' in outcome) return killed(outcome.violation as Violation<ClusterAction>, config, null);
+  // No invariant failed at the bounds: the later stages look for one that does.
   const used = stages.filter((st) => st.usable());
+  const lostText = outcome.verdict === 'killed' ? lostLine(outcome.lost) : undefined;
   for (const stage of used) {
-    const found = stage.find(config);
-    if (found !== undefined) return killed(found, stage);
+    const found = stage.find(mutant.overrides);
+    if (found === undefined) continue;
+    const after = lostText === undefined ? '' : `; at the bounds it ${lostText}`;
+    return killed(found.violation, found.config, stage, after, found.note);
   }
-  const tried = used.map((st) => `; ${st.describe()} find nothing`).join('');
-  const explained = SURVIVORS[mutant.id];
-  return { row: { ...head, verdict: 'survived', how: `${spaceText(outcome.space)}, no invariant fails and no goal is lost${tried}`, ...(explained ? { explained } : {}) } };
+  const tried = used.length === 0 ? '' : `; the later stages (${used.map((st) => st.name).join(', ')}) find nothing`;
+  if (outcome.verdict === 'killed') {
+    return { row: { ...head, verdict: 'killed', stage: 'bounds', how: `${lostText!} (${spaceText(outcome.space)})${tried}` }, trace: lostTrace(base, config, outcome.lost, budget.depth) };
+  }
+  const equivalent = EQUIVALENTS[mutant.id];
+  const explained = equivalent ?? SURVIVORS[mutant.id];
+  const space = outcome.verdict === 'equivalent'
+    ? `the same ${spaceText(outcome.space)} as the original, digest ${outcome.space.digest.slice(0, 8)}`
+    : `${spaceText(outcome.space)}, no invariant fails and no goal is lost`;
+  // The original's very state space at the bounds is equivalence only where a reason says why no behaviour tells the two apart.
+  const verdict = outcome.verdict === 'equivalent' && equivalent !== undefined ? 'equivalent' : 'survived';
+  return { row: { ...head, verdict, how: `${space}${tried}`, ...(explained ? { explained } : {}) } };
+}
+
+/** A lost behaviour, in words. */
+function lostLine(l: LostBehaviour): string {
+  return 'goal' in l ? `never reaches goal \`${l.goal}\`, which the original reaches after ${l.originalDepth} steps`
+    : `never takes a \`${l.step}\` step, which the original takes ${l.originalCount.toLocaleString('en')} times`;
 }
 
 /** The lines above the table: configuration, bounds, method, sources. */
@@ -213,15 +330,17 @@ function header(config: ClusterConfig, budget: Budget, original: StateSpace, dee
     'violation, which is then a shortest one (its trace is linked). A mutant is also *killed* when it never reaches a',
     'reachability goal, or never takes a kind of step, that the original reaches or takes within the same depth: it lost a',
     'behaviour (the linked trace is then the original\'s shortest one that shows it, with a note saying where the mutant',
-    'parts from it). A mutant is *equivalent* at these bounds when its search reaches exactly the original\'s states (the same',
-    'number, and the same order-independent digest of their 64-bit fingerprints) by the same number of transitions of each',
-    'step kind: then no invariant can tell the two apart here. A mutant whose state space differs but which breaks nothing',
-    `has ${deeperNote}; a violation there kills it, with the stage named. What still survives is listed as such, with`,
-    'the reason where the model documents one (`properties/mutants.ts`). A mutant whose model throws (a step taken where a',
-    'helper assumed its guard held) is killed by `model-error`; its trace holds the steps before the one that throws.',
+    'parts from it). A mutant whose search reaches exactly the original\'s states (the same number, and the same',
+    'order-independent digest of their 64-bit fingerprints) by the same number of transitions of each step kind cannot be',
+    'told apart from it by any invariant at these bounds; it is *equivalent* only when a reason the model documents',
+    '(`properties/mutants.ts`) says why no behaviour can. Every mutant no invariant has failed for at these bounds',
+    `(lost behaviours and the original's state space included) then has ${deeperNote}; a violation there kills it, with the`,
+    'stage named. What still survives is listed as such, with the reason where the model documents one. A mutant whose',
+    'model throws (a step taken where a helper assumed its guard held) is killed by `model-error`; its trace holds the',
+    'steps before the one that throws.',
     '',
-    `Sources fingerprint: \`${sourcesFingerprint()}\` (SHA-256 of spec/, src/explore/ and the properties the mutants are`,
-    'judged by; the freshness test regenerates a few rows of this page and checks the fingerprint).',
+    `Sources fingerprint: \`${sourcesFingerprint()}\` (SHA-256 of spec/, src/explore/, the properties the mutants are`,
+    'judged by and the scenario files; the freshness test regenerates a few rows of this page and checks the fingerprint).',
   ];
 }
 
@@ -240,9 +359,11 @@ export function runMutate(flags: MutateFlags, io: Output): number {
   if (broken !== undefined) {
     throw new UsageError(oneLine(`the configuration itself violates ${broken.invariant} after ${broken.length} steps at depth ${budget.depth}; mutants are judged against one that holds`));
   }
-  const stages = [
+  const stages: Stage[] = [
     new RandomStage('deeper', config, {}, budget.runs, MUTATE_MAX_STEPS),
     new RandomStage('wider', config, widerBounds(config), budget.runs, WIDER_MAX_STEPS),
+    new RandomStage('rf3', config, RF3, budget.runs === 0 ? 0 : RF3_RUNS, RF3_MAX_STEPS),
+    ...(budget.runs === 0 ? [] : [new ScenarioStage(config, projectRoot())]),
   ];
   const traceOf = (m: Mutant, t: Trace): string | undefined => {
     if (traceDir === undefined) return undefined;
@@ -257,7 +378,7 @@ export function runMutate(flags: MutateFlags, io: Output): number {
     return file === undefined ? row : { ...row, trace: file };
   });
   const deeperNote = budget.runs === 0 ? 'no further stage (`--runs 0`)'
-    : `${stages.map((st) => st.describe()).join(', then ')}, each stage used only when the same runs find nothing in the original`;
+    : `${stages.filter((st) => st.usable()).map((st) => st.describe()).join(', then ')}, each stage used only when the same search finds nothing in the original (a scenario: only when the original passes its every milestone and then breaks no invariant)`;
   const lines = header(config, budget, base.space, deeperNote);
   if (flags.out !== undefined) {
     fileOp(flags.out, () => writeFileSync(flags.out!, mutationsMarkdown('Mutation testing of the specification', lines, rows)));

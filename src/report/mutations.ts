@@ -6,6 +6,16 @@
 
 export type MutantVerdict = 'killed' | 'equivalent' | 'survived';
 
+/** Where a verdict was reached: the breadth-first search at the bounds, or a later stage. */
+export type MutantStage = 'bounds' | 'deeper' | 'wider' | 'rf3' | 'scenario';
+
+/** What the page says about a later stage that killed a mutant. */
+const STAGE_TEXT: Readonly<Record<Exclude<MutantStage, 'bounds'>, string>> = {
+  deeper: 'deeper random runs', wider: 'random runs with larger budgets', rf3: 'guided random runs at rf 3', scenario: 'a scenario',
+};
+
+/** The invariant a mutant "violates" when its model throws (src/explore/mutation.ts): a kill, but not by a property. */
+const MODEL_ERROR = 'model-error';
 /** One mutant's verdict, as the CLI computed it. */
 export interface MutantRow {
   readonly id: string;
@@ -18,16 +28,19 @@ export interface MutantRow {
   readonly invariant?: string;
   readonly length?: number;
   readonly trace?: string;
-  /** `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth; `wider`: random runs with larger budgets. */
-  readonly stage?: 'bounds' | 'deeper' | 'wider';
-  /** Survived, but for a reason the model documents (properties/mutants.ts). */
+  /**
+   * `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth; `wider`: random runs with larger
+   * budgets; `rf3`: guided random runs at replication factor 3; `scenario`: a scenario file's shape searched breadth-first.
+   */
+  readonly stage?: MutantStage;
+  /** Survived or equivalent, for a reason the model documents (properties/mutants.ts). */
   readonly explained?: string;
 }
 
 export interface MutationSummary {
   readonly total: number;
   readonly killed: number;
-  /** Killed mutants that an invariant caught (the rest lost a behaviour the original has, or threw). */
+  /** Killed mutants that an invariant caught (the rest lost a behaviour the original has, or made the model throw). */
   readonly killedByInvariant: number;
   readonly equivalent: number;
   readonly survived: number;
@@ -42,7 +55,7 @@ export function summarize(rows: readonly MutantRow[]): MutationSummary {
   const [killed, equivalent, survived] = [count('killed'), count('equivalent'), count('survived')];
   const unexplained = rows.filter((r) => r.verdict === 'survived' && r.explained === undefined).length;
   const judged = rows.length - equivalent;
-  const killedByInvariant = rows.filter((r) => r.verdict === 'killed' && r.invariant !== undefined).length;
+  const killedByInvariant = rows.filter((r) => r.verdict === 'killed' && r.invariant !== undefined && r.invariant !== MODEL_ERROR).length;
   return { total: rows.length, killed, killedByInvariant, equivalent, survived, unexplained, score: judged === 0 ? null : killed / judged };
 }
 
@@ -53,9 +66,9 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** What the page says about one mutant's verdict. */
 function verdictCell(r: MutantRow): string {
-  const where = r.stage === 'deeper' ? ' (deeper random runs)' : r.stage === 'wider' ? ' (random runs with larger budgets)' : '';
+  const where = r.stage === undefined || r.stage === 'bounds' ? '' : ` (${STAGE_TEXT[r.stage]})`;
   if (r.verdict === 'killed') return r.trace === undefined ? `killed${where}: ${r.how}` : `killed${where}: ${r.how} ([trace](${r.trace}))`;
-  if (r.verdict === 'equivalent') return `equivalent: ${r.how}`;
+  if (r.verdict === 'equivalent') return r.explained === undefined ? `equivalent: ${r.how}` : `equivalent: ${r.explained} (${r.how})`;
   return r.explained === undefined ? `**survived**: ${r.how}` : `survived, explained: ${r.explained} (${r.how})`;
 }
 
@@ -85,7 +98,7 @@ export function mutantLine(r: MutantRow): string {
 export function mutationsText(header: readonly string[], rows: readonly MutantRow[]): string {
   const s = summarize(rows);
   const width = Math.max(...rows.map((r) => r.id.length), 0);
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === 'deeper' || r.stage === 'wider' ? ` (${r.stage})` : ''}  ${r.how}`);
+  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.verdict === 'survived' && r.explained === undefined ? 'SURVIVED' : r.verdict}${r.stage === undefined || r.stage === 'bounds' ? '' : ` (${r.stage})`}  ${r.how}`);
   return [...header, '', ...lines, '', `Score: ${scoreText(s)} — ${s.killed} killed (${s.killedByInvariant} by an invariant), ${s.equivalent} equivalent, ${s.survived} survived (${s.unexplained} unexplained).`].join('\n');
 }
 

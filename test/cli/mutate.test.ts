@@ -1,7 +1,9 @@
 /**
  * `kafka-spec mutate`: verdicts and exit codes. Exit 0 when every mutant judged is killed,
- * equivalent or a documented survivor, 1 when one survives unexplained, 2 for bad input (an
- * unknown mutant, a bad bound, a configuration that already fails at the bounds).
+ * equivalent (with a documented reason) or a documented survivor, 1 when one survives
+ * unexplained, 2 for bad input (an unknown mutant, a bad bound, a configuration that already
+ * fails at the bounds). The later stages (random runs, rf 3, scenario shapes) are asked for
+ * with `--runs`; `--runs 0` leaves them out.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -31,6 +33,34 @@ describe('kafka-spec mutate', () => {
     const json = JSON.parse(r.out);
     expect(json.summary).toMatchObject({ total: 1, survived: 1, unexplained: 1, score: 0 });
     expect(json.mutants[0]).toMatchObject({ id: 'switch:fetchCarriesLeaderEpoch=false', verdict: 'survived' });
+  });
+
+  it('the original\'s state space is equivalence only with a documented reason; without one the mutant survives', async () => {
+    const documented = await runCli('mutate', ...SMALL, '--only', 'guard:controller.isFenced=true', '--json');
+    expect(documented.code).toBe(0);
+    const eq = JSON.parse(documented.out).mutants[0];
+    expect(eq).toMatchObject({ verdict: 'equivalent' });
+    expect(eq.explained).toMatch(/ControllerUnfenceBroker/);
+    const bare = await runCli('mutate', ...SMALL, '--only', 'switch:truncateOnEveryEpochChange=false', '--json');
+    expect(bare.code).toBe(1);
+    const row = JSON.parse(bare.out).mutants[0];
+    expect(row).toMatchObject({ verdict: 'survived' });
+    expect(row.how).toMatch(/^the same [\d,]+ states/);
+    expect(row.explained).toBeUndefined();
+  });
+
+  it('a mutant the bounds leave alive is killed by a scenario\'s shape, with a trace that replays to the violation', { timeout: 180_000 }, async () => {
+    const page = join(dir, 'staged.md');
+    const r = await runCli('mutate', '--depth', '4', '--runs', '200', '--only', 'guard:replica.isCurrentResponse=true', '--out', page);
+    expect(r.code).toBe(0);
+    const text = readFileSync(page, 'utf8');
+    expect(text).toContain('**Score: 1/1 = 100.0%**');
+    expect(text).toMatch(/killed \(a scenario\): `log-epochs-increasing` fails after \d+ steps \(found by scenario kafka-14704/);
+    expect(text).toContain('guided random runs of up to 60 steps with rf=3 consumer=true (seed 1)');
+    const trace = JSON.parse(readFileSync(join(dir, 'mutants', 'guard-replica.isCurrentResponse-true.json'), 'utf8'));
+    expect(trace.note).toMatch(/^found by scenario kafka-14704/);
+    expect(trace.config.rf).toBe(3);
+    expect((await runCli('replay', join(dir, 'mutants', 'guard-replica.isCurrentResponse-true.json'))).code).toBe(1);
   });
 
   it('bad input is one line and exit 2', async () => {
