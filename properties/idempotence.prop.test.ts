@@ -140,8 +140,10 @@ describe('an idempotent producer that retries', () => {
   });
 
   it('is accepted at once by today\'s leader, which takes any sequence from a producer it holds no state for', () => {
-    // A KRaft broker registers fenced after a restart and is unfenced by its first heartbeat (L7).
-    const s = after(RF1, [...LOST_STATE.slice(0, 3), { step: 'ControllerUnfenceBroker', broker: 1 }, ...LOST_STATE.slice(3)]);
+    // A KRaft broker registers fenced after a restart, replays the metadata up to its registration and is then unfenced by a heartbeat (L7).
+    const s = after(RF1, [
+      ...LOST_STATE.slice(0, 3), { step: 'BrokerApplyMetadata', broker: 1 }, { step: 'ControllerUnfenceBroker', broker: 1 }, ...LOST_STATE.slice(3),
+    ]);
     expect(s.replicas[0].context.log.map((e) => [e.value, e.sequence])).toEqual([[2, 1]]);
     expect(s.producer).toMatchObject({ epoch: 0, outstanding: [] });
   });

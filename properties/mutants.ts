@@ -67,8 +67,7 @@ export function mutantFileName(id: string): string {
  * kills, is *equivalent* only when listed here; otherwise it counts as a survivor.
  */
 export const EQUIVALENTS: Readonly<Record<string, string>> = {
-  'guard:controller.isFenced=true': 'the controller is told BrokerUnfenced only by ControllerUnfenceBroker, which is enabled only for a broker the controller has fenced, so the guard is asked only where it answers yes',
-  'guard:controller.isUnfenced=true': 'the controller is told BrokerFenced only by ControllerFenceBroker and BrokerShutDown only by BrokerControlledShutdown, each enabled only for a broker the controller has not fenced, so the guard is asked only where it answers yes',
+  'guard:controller.hasCaughtUp=true': 'the controller is told BrokerHeartbeat only by ControllerUnfenceBroker, which is enabled only for a fenced broker that has replayed the metadata up to its registration (the step asks hasCaughtUp itself, L7), so the guard is asked only where it answers yes',
 };
 
 /**

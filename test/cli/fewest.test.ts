@@ -37,10 +37,10 @@ describe('check --fewest', () => {
     const r = await runCli('check', '--engine', 'exhaustive', '--fewest', 'lateDeliveries', '--set', 'maxLateDeliveries=1', '--json', '--out', out, ...ELR);
     expect(r.code).toBe(1);
     const [v] = JSON.parse(r.out).violations;
-    expect(v).toMatchObject({ invariant: 'leader-completeness', length: 11, fewest: { budget: 'lateDeliveries', spent: 0, proven: true } });
+    expect(v).toMatchObject({ invariant: 'leader-completeness', length: 12, fewest: { budget: 'lateDeliveries', spent: 0, proven: true } });
     expect(v.lateDeliveries).toEqual({ count: 0, steps: [] });
     const plain = JSON.parse((await runCli('check', '--engine', 'exhaustive', '--json', ...ELR)).out).violations[0];
-    expect(plain).toMatchObject({ length: 11, lateDeliveries: { count: 1, steps: [{ step: 8, why: 'fetch from broker 2 handled after broker 2 restarted' }] } });
+    expect(plain).toMatchObject({ length: 12, lateDeliveries: { count: 1, steps: [{ step: 8, why: 'fetch from broker 2 handled after broker 2 restarted' }] } });
     const replayed = await runCli('replay', out, '--json');
     expect(replayed.code).toBe(1);
     expect(JSON.parse(replayed.out).lateDeliveries).toEqual({ count: 0, steps: [] });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
-const CAMPAIGN = ['check', '--engine', 'random', '--runs', '60', '--max-steps', '15', '--seed', '3', '--rf', '2', '--set', 'consumer=false', '--json'];
+const CAMPAIGN = ['check', '--engine', 'random', '--runs', '60', '--max-steps', '20', '--seed', '3', '--rf', '2', '--set', 'consumer=false', '--json'];
 const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-merge-'));
 
 async function shardFile(k: number, n: number, ...extra: string[]): Promise<string> {

@@ -36,7 +36,7 @@ describe('kafka-spec mutate', () => {
   });
 
   it('the original\'s state space is equivalence only with a documented reason; without one the mutant survives', async () => {
-    const documented = await runCli('mutate', ...SMALL, '--only', 'guard:controller.isFenced=true', '--json');
+    const documented = await runCli('mutate', ...SMALL, '--only', 'guard:controller.hasCaughtUp=true', '--json');
     expect(documented.code).toBe(0);
     const eq = JSON.parse(documented.out).mutants[0];
     expect(eq).toMatchObject({ verdict: 'equivalent' });

@@ -30,7 +30,7 @@ const SUBSET = [
   'guard:replica.canFetch=true',
   'guard:controller.canElectPreferred=true',
   'guard:replica.isStaleMetadata=true',
-  'guard:controller.isFenced=true',
+  'guard:controller.hasCaughtUp=true',
 ];
 
 const rowOf = (text: string, id: string) => text.split('\n').find((l) => l.startsWith(`| \`${id}\` |`));
