@@ -24,7 +24,7 @@ import { UnknownGuardError, guardNamesOf, withForcedGuard } from './xstate/force
 import type { GuardedMachine } from './guards.ts';
 import { copyState, withField } from './state.ts';
 import { type ClusterAction, enumerateActions, stepDefinition } from './actions.ts';
-import type { Connection } from './steps/define.ts';
+import { type Connection, oldestOn } from './steps/define.ts';
 import { type ConsumerState, startConsumer } from './client.ts';
 import { type Rules, resolveRules } from './rules.ts';
 import { type ProducerState, NEW_PRODUCER, acknowledged, afterError, batchOf, sendNew, spendRetry } from './producer.ts';
@@ -87,9 +87,6 @@ export interface ClusterState {
 
 /** A state's fields, writable: a fresh copy a step sets before it returns it. */
 export type StateDraft = { -readonly [K in keyof ClusterState]: ClusterState[K] };
-
-// In a module of their own (spec/state.ts), so that the client's helpers can build states without importing the cluster.
-export { copyState, withField };
 
 /** A copy of the budgets spent, written out as one literal, for a step to add to. */
 function copySpent(p: Spent): { -readonly [K in keyof Spent]: number } {
@@ -407,15 +404,6 @@ function elects(before: ControllerContext, after: ControllerContext): boolean {
   const [a, b] = [before.registration, after.registration];
   if (b.leader === NO_LEADER || b.leaderEpoch === a.leaderEpoch) return false;
   return b.leader !== a.leader || b.leaderEpoch - a.leaderEpoch >= 2;
-}
-
-/** The index of the oldest message on connection `d` (-1 when there is none). */
-function oldestOn(network: readonly Message[], d: Connection): number {
-  for (let i = 0; i < network.length; i++) {
-    const m = network[i];
-    if (m.from === d.from && m.to === d.to && m.kind === d.kind) return i;
-  }
-  return -1;
 }
 
 /**

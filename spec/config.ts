@@ -261,11 +261,6 @@ export function optionalBounds(c: ClusterConfig): {
   };
 }
 
-/** `min(min.insync.replicas, replication factor)` (Partition.effectiveMinIsr). */
-export function effectiveMinIsr(c: ClusterConfig): number {
-  return Math.min(c.minIsr, c.rf - c.observers);
-}
-
 /** Brokers 1..rf in assignment order. */
 export function brokers(c: Pick<Settings, 'rf'>): number[] {
   return Array.from({ length: c.rf }, (_, i) => i + 1);

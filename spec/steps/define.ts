@@ -13,7 +13,7 @@ import type { Bounds } from '../config.ts';
 import type { Cluster, ClusterState } from '../cluster.ts';
 import type { Fairness } from '../fairness.ts';
 import type { Rules } from '../rules.ts';
-import type { BrokerId, MessageKind } from '../types.ts';
+import type { BrokerId, Message, MessageKind } from '../types.ts';
 import { formatMessage } from '../summary.ts';
 import { lifeline, says, who } from '../words.ts';
 import type { Footprint } from './footprint.ts';
@@ -106,6 +106,20 @@ export function defineStep<A extends Named>(definition: StepDefinition<A>): Step
   return definition;
 }
 
+/** The index of the oldest message on connection `d` (-1 when there is none): the one a delivery takes. */
+export function oldestOn(network: readonly Message[], d: Connection): number {
+  for (let i = 0; i < network.length; i++) {
+    const m = network[i];
+    if (m.from === d.from && m.to === d.to && m.kind === d.kind) return i;
+  }
+  return -1;
+}
+
+/** The oldest message on connection `d`, or undefined. */
+export function oldestMessage(network: readonly Message[], d: Connection): Message | undefined {
+  const i = oldestOn(network, d);
+  return i < 0 ? undefined : network[i];
+}
 
 /** The connection a delivery action takes its message from. */
 export function connectionOf(d: Delivery, a: Named): Connection {
@@ -127,7 +141,7 @@ type DeliveryParts<A extends Named> = Pick<StepDefinition<A>, 'enabled' | 'apply
 function tellDelivery(delivery: Delivery): (before: ClusterState, a: Named) => string {
   return (before, a) => {
     const d = connectionOf(delivery, a);
-    const m = before.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
+    const m = oldestMessage(before.network, d);
     const what = m === undefined ? d.kind : says(m);
     if (d.lost) return `the network loses ${who(d.from)}'s ${what} to ${who(d.to)}`;
     return d.kind.endsWith('Response') ? `${who(d.to)} receives ${who(d.from)}'s answer: ${what}` : `${who(d.to)} handles ${who(d.from)}'s ${what}`;
@@ -145,7 +159,7 @@ export function delivers<A extends Named>(
     fairness: 'fair',
     picture(prev, a) {
       const d = connectionOf(delivery, a);
-      const m = prev.network.find((x) => x.kind === d.kind && x.from === d.from && x.to === d.to);
+      const m = oldestMessage(prev.network, d);
       return { arrows: [{ from: lifeline(d.from), to: lifeline(d.to), label: m ? formatMessage(m) : d.kind }], notes: [] };
     },
     tell: tellDelivery(delivery),

@@ -24,7 +24,7 @@
  */
 import type { ClusterState } from '../cluster.ts';
 import type { AlterPartition, BrokerId, Message } from '../types.ts';
-import { type Enabled, type Named, connectionOf, running } from './define.ts';
+import { type Enabled, type Named, connectionOf, oldestMessage, running } from './define.ts';
 
 /** A delivery step's parts that say which connection it takes from. */
 type Takes<A extends Named> = { readonly enabled: Enabled<A> };
@@ -38,8 +38,7 @@ export const onTime = (): null => null;
 /** The oldest message of the connection a delivery step takes from. */
 function headOf<A extends Named>(s: ClusterState, takes: Takes<A>, a: A): Message | undefined {
   if (takes.enabled.each !== 'message') return undefined;
-  const c = connectionOf(takes.enabled.delivery, a);
-  return s.network.find((m) => m.kind === c.kind && m.from === c.from && m.to === c.to);
+  return oldestMessage(s.network, connectionOf(takes.enabled.delivery, a));
 }
 
 /** Broker `b` is down and the controller has fenced it: its session expired since it went down, or it was fenced before. */
