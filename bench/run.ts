@@ -28,7 +28,7 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,7 +42,8 @@ import { kafkaModelOf } from '../properties/kafka-model.ts';
 import { certifyMinimal, exploreExhaustive, exploreRandom, type ExploreResult, type ModelSource } from '../src/explore/index.ts';
 import { replicaReducer } from './replica-reducer.ts';
 import { exploreLiveness } from '../src/explore/liveness.ts';
-import { kafkaScenarioModel, readScenario, type ScenarioFile } from '../properties/scenarios.ts';
+import { kafkaScenarioModel, type ScenarioFile } from '../properties/scenarios.ts';
+import { projectScenarios } from '../src/cli/scenario.ts';
 import { configFromFlags } from '../src/cli/options.ts';
 import { rememberParts } from '../src/explore/fingerprint.ts';
 
@@ -139,8 +140,7 @@ function timeToCounterexample() {
 
 /** The files of docs/scenarios/, read and checked, in the order of their names. */
 function scenarioFiles(): ScenarioFile[] {
-  const dir = new URL('../docs/scenarios/', import.meta.url);
-  return readdirSync(dir).filter((x) => x.endsWith('.json')).sort().map((f) => readScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8'))));
+  return projectScenarios(REPO).map((s) => s.file);
 }
 
 /**

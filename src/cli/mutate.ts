@@ -12,11 +12,12 @@
  * any survives unexplained; 2 for bad input.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { EQUIVALENTS, type Mutant, mutantFileName, mutantsOf, SURVIVORS } from '../../properties/mutants.ts';
-import { compileScenario, readScenario, type ScenarioFile } from '../../properties/scenarios.ts';
+import { compileScenario, type ScenarioFile } from '../../properties/scenarios.ts';
+import { projectScenarios } from './scenario.ts';
 import { describeConfig } from '../../properties/describe.ts';
 import { BOUNDS, type ClusterConfig } from '../../spec/config.ts';
 import type { ClusterAction } from '../../spec/actions.ts';
@@ -73,8 +74,7 @@ export const RF3_RUNS = 3000;
 export const RF3_MAX_STEPS = 60;
 const RF3: Partial<ClusterConfig> = { rf: 3, consumer: true };
 
-/** The scenario stage: where the scenario files are, and the states a search of one scenario's shape may visit. */
-const SCENARIO_DIR = 'docs/scenarios';
+/** The scenario stage: the states a search of one scenario's shape may visit. */
 export const SCENARIO_MAX_STATES = 30_000;
 
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
@@ -84,17 +84,12 @@ export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false 
 const SOURCE_DIRS = ['spec', 'src/explore'];
 const SOURCE_FILES = ['properties/invariants.ts', 'properties/goals.ts', 'properties/kafka-model.ts', 'properties/mutants.ts', 'properties/scenarios.ts'];
 
-/** The scenario files, as sorted paths relative to `root`. */
-function scenarioFiles(root: string): string[] {
-  return readdirSync(join(root, SCENARIO_DIR)).filter((f) => f.endsWith('.json')).sort().map((f) => `${SCENARIO_DIR}/${f}`);
-}
-
 /** A SHA-256 over the model, its properties, its mutants and the engine, so a page shows what it was generated from. */
 export function sourcesFingerprint(root = projectRoot()): string {
   const files = [
     ...SOURCE_DIRS.flatMap((d) => tsFilesUnder(root, d)),
     ...SOURCE_FILES,
-    ...scenarioFiles(root),
+    ...projectScenarios(root).map((s) => s.path),
   ].sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\n`).update(readFileSync(join(root, f)));
@@ -245,8 +240,7 @@ class ScenarioStage implements Stage {
    * its search of the shape ending within the state limit (computed once).
    */
   private scenarios(): ScenarioRun[] {
-    this.used ??= scenarioFiles(this.root).map((path) => {
-      const file = readScenario(JSON.parse(readFileSync(join(this.root, path), 'utf8')));
+    this.used ??= projectScenarios(this.root).map(({ path, file }) => {
       const shape = Object.fromEntries(Object.entries(file.config).filter(([k]) => k === 'rf' || k in BOUNDS));
       return { path, file, config: configFromFlags({}, { ...this.base, ...shape }) };
     }).filter((run) => {

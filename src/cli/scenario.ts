@@ -7,7 +7,8 @@
  * the scenario. Every problem with the file is one line naming the file and the place.
  */
 import '../explore/node.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type KafkaModel, kafkaModel, MODEL_NAME } from '../../properties/kafka-model.ts';
 import { compileScenario, readScenario, ScenarioError, type ScenarioFile } from '../../properties/scenarios.ts';
 import { scenarioModelSource } from '../../api/search.ts';
@@ -22,6 +23,16 @@ import { closest } from './suggest.ts';
 import { breadthFirstFlags, type CheckFlags, type Output } from './check.ts';
 
 /** A scenario read and checked: the file, and the configuration it runs under (the flags applied on top). */
+/** Where the project keeps its scenario files, one per historical shape. */
+export const SCENARIO_DIR = 'docs/scenarios';
+
+/** The project's scenario files under `root`, in the order of their names: each path (relative to `root`) and its checked contents. */
+export function projectScenarios(root: string): { readonly path: string; readonly file: ScenarioFile }[] {
+  return readdirSync(join(root, SCENARIO_DIR)).filter((f) => f.endsWith('.json')).sort().map((f) => ({
+    path: `${SCENARIO_DIR}/${f}`, file: readScenario(JSON.parse(readFileSync(join(root, SCENARIO_DIR, f), 'utf8'))),
+  }));
+}
+
 export interface LoadedScenario {
   readonly path: string;
   readonly file: ScenarioFile;
