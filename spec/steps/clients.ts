@@ -17,6 +17,14 @@ import { onTime } from './timing.ts';
 import { CONSUMER, CONTROLLER, type Footprint, GHOST, PRODUCER, slot } from './footprint.ts';
 
 /** P1: the producer sends its next value to a broker whose replica believes it leads (a zombie included). */
+/** The picture of a produce request: an arrow from the producer to the leader, marked when it was acknowledged at once. */
+function producePicture(kind: string) {
+  return (prev: ClusterState, a: { broker: BrokerId; value: number }, next: ClusterState) => {
+    const acked = next.ghost.acked.length > prev.ghost.acked.length;
+    return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${kind}${acked ? ' (acked)' : ''}` }], notes: [] };
+  };
+}
+
 export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId; value: number }>({
   enabled: {
     each: 'broker',
@@ -30,10 +38,7 @@ export const ProducerSend = defineStep<{ step: 'ProducerSend'; broker: BrokerId;
   fairness: 'fair',
   // The controller is read for the goal that asks whether a deposed leader appended.
   footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
-  picture(prev, a, next) {
-    const acked = next.ghost.acked.length > prev.ghost.acked.length;
-    return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value}${acked ? ' (acked)' : ''}` }], notes: [] };
-  },
+  picture: producePicture(''),
   ruledOut: () => null,
   late: onTime,
 });
@@ -66,10 +71,7 @@ export const ProducerRetry = defineStep<{ step: 'ProducerRetry'; broker: BrokerI
   tell: (before, a, after) => `the producer resends v${a.value} to leader ${a.broker}${answered(before, a, after)}`,
   fairness: 'fair',
   footprint: (f, s, a) => f.replica(s, a.broker, true).writes(PRODUCER).reads(CONTROLLER),
-  picture(prev, a, next) {
-    const acked = next.ghost.acked.length > prev.ghost.acked.length;
-    return { arrows: [{ from: 'producer', to: `b${a.broker}`, label: `Produce v${a.value} (retry)${acked ? ' (acked)' : ''}` }], notes: [] };
-  },
+  picture: producePicture(' (retry)'),
   // A resend is sent when the producer acts on a timeout or an error, and handled when it arrives.
   late: onTime,
   ruledOut: (why) => (why.retries ? null : 'the producer does not retry (maxRetries 0)'),
