@@ -46,7 +46,10 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
     ['protocol', { help: 'replay under this release (settings as recorded)' }],
     ['set', { help: 'replay with this setting changed (repeatable)' }],
   ], all);
-  addGroup(replay, SEARCH, [['scenario', { help: 'where it passes each milestone of a scenario' }]], all);
+  addGroup(replay, SEARCH, [
+    ['scenario', { help: 'where it passes each milestone of a scenario' }],
+    ['invariant', { help: 'with --protocol or --set: judge only this invariant (repeatable)' }],
+  ], all);
   helpOptions(replay);
   replay.action(async (file: string, flags: ReplayFlags) => setExit((await import('./replay.ts')).runReplay(file, flags, io)));
 

@@ -44,6 +44,8 @@ export interface ReplayFlags {
   set?: string[];
   /** Say where the trace passes each milestone of this scenario file (docs/scenarios.md). */
   scenario?: string;
+  /** With --protocol or --set: the invariants judged (all when absent). */
+  invariant?: string[];
 }
 
 /**
@@ -74,8 +76,14 @@ function runRetarget(file: string, trace: Trace, recorded: ClusterConfig, flags:
   if (flags.format !== undefined && flags.format !== 'text') throw new UsageError('--format cannot be combined with --protocol or --set (the result is a verdict, printed as text or --json)');
   if (flags.out !== undefined) throw new UsageError('--out cannot be combined with --protocol or --set');
   const config = retargetConfig(recorded, flags.protocol, flags.set ?? []);
-  // Every invariant is checked, so a trace that runs clean breaks none, not only the one it recorded.
-  const r = retarget(kafkaModel(config), trace.steps);
+  // Every invariant is checked unless some are named, so a trace that runs clean breaks none, not only the one it recorded.
+  let r;
+  try {
+    r = retarget(kafkaModel(config), trace.steps, flags.invariant);
+  } catch (e) {
+    if (e instanceof UnknownInvariantError) throw new UsageError(oneLine(e.message));
+    throw e;
+  }
   const changed = changes(recorded, config);
   if (flags.json) {
     io.out(JSON.stringify({ changed, ...r, recorded: trace.violation ?? null }));
@@ -83,7 +91,7 @@ function runRetarget(file: string, trace: Trace, recorded: ClusterConfig, flags:
     const recordedText = trace.violation === undefined ? '' : ` (recorded: ${trace.violation.invariant} after step ${trace.violation.step})`;
     const what = r.outcome === 'violated' ? 'a violation still happens' : r.outcome === 'blocked' ? 'the trace no longer runs' : 'the violation no longer happens';
     const asked = [...(flags.protocol === undefined ? [] : [`protocol ${flags.protocol}`]), ...(flags.set ?? [])].join(', ');
-    io.out(`${file} under ${asked} (${changed.length} keys differ from the recorded configuration): ${retargetLine(r)}${recordedText}; ${what}.`);
+    io.out(`${file} under ${asked} (${changed.length === 1 ? '1 key differs' : `${changed.length} keys differ`} from the recorded configuration): ${retargetLine(r, flags.invariant)}${recordedText}; ${what}.`);
   }
   return r.outcome === 'violated' ? 1 : 0;
 }
@@ -135,7 +143,9 @@ export function runReplay(file: string, flags: ReplayFlags, io: Output): number 
   if (flags.scenario !== undefined && (format !== 'text' || flags.protocol !== undefined || (flags.set ?? []).length > 0 || trace.lasso !== undefined)) {
     throw new UsageError('--scenario goes with a plain replay of a trace that is not a lasso, as text or --json (not with --format, --protocol or --set)');
   }
-  if (flags.protocol !== undefined || (flags.set ?? []).length > 0) return runRetarget(file, trace, config, flags, io);
+  const retargeted = flags.protocol !== undefined || (flags.set ?? []).length > 0;
+  if (flags.invariant !== undefined && !retargeted) throw new UsageError('--invariant goes with --protocol or --set (a plain replay judges the invariant the trace records)');
+  if (retargeted) return runRetarget(file, trace, config, flags, io);
   const model = kafkaModel(config);
   if (trace.lasso !== undefined) return replayLassoFile(file, trace, model, format, flags, io);
   let result;

@@ -45,9 +45,10 @@ export function retarget<S, A extends Action>(
   return { outcome: 'clean', steps: steps.length, states };
 }
 
-/** The outcome in one line: `step 5 (FollowerFetch broker=2) is no longer enabled`, … */
-export function retargetLine(r: RetargetOutcome): string {
+/** The outcome in one line: `step 5 (FollowerFetch broker=2) is no longer enabled`, …; `invariants`: those judged, when not all. */
+export function retargetLine(r: RetargetOutcome, invariants?: readonly string[]): string {
   if (r.outcome === 'blocked') return `step ${r.step} (${r.action}) ${r.pastBounds ? 'goes past the bounds' : 'is not enabled'}`;
   if (r.outcome === 'violated') return `${r.invariant} fails after step ${r.step}`;
-  return `all ${r.steps} steps replay and no invariant fails`;
+  const judged = invariants === undefined ? 'no invariant fails' : invariants.length === 1 ? `${invariants[0]} does not fail` : `none of ${invariants.join(', ')} fails`;
+  return `all ${r.steps} steps replay and ${judged}`;
 }
