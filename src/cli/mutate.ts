@@ -53,8 +53,12 @@ const WIDER: Partial<Record<'maxRecords' | 'maxLeaderChanges' | 'maxHeartbeatLos
   maxRecords: 3, maxLeaderChanges: 4, maxHeartbeatLosses: 2, maxMessageLosses: 1,
 };
 
-/** Producer retries in the wider stage, so that the producer's switches and guards (P8-P13) have behaviours to change. */
-const WIDER_RETRIES = 1;
+/**
+ * Producer retries in the wider stage, so that the producer's switches and guards (P8-P13) have
+ * behaviours to change. Two: after one resend the sequence check (P10) refuses the copy, so only a
+ * second one, after the producer's epoch bump (P11), is stopped by the duplicate check (P9) alone.
+ */
+const WIDER_RETRIES = 2;
 
 /** The wider stage's budgets: each the larger of the configuration's and WIDER's, and a producer that retries. */
 function widerBounds(config: ClusterConfig): Partial<ClusterConfig> {
