@@ -28,11 +28,11 @@ describe('kafka-spec mutate', () => {
   });
 
   it('exits 1 when a mutant survives unexplained, and says so in --json', async () => {
-    const r = await runCli('mutate', ...SMALL, '--only', 'switch:fetchCarriesLeaderEpoch=false', '--json');
+    const r = await runCli('mutate', ...SMALL, '--only', 'rule:stale-fetch-responses-accepted', '--json');
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.summary).toMatchObject({ total: 1, survived: 1, unexplained: 1, score: 0 });
-    expect(json.mutants[0]).toMatchObject({ id: 'switch:fetchCarriesLeaderEpoch=false', verdict: 'survived' });
+    expect(json.mutants[0]).toMatchObject({ id: 'rule:stale-fetch-responses-accepted', verdict: 'survived' });
   });
 
   it('the original\'s state space is equivalence only with a documented reason; without one the mutant survives', async () => {
@@ -41,7 +41,7 @@ describe('kafka-spec mutate', () => {
     const eq = JSON.parse(documented.out).mutants[0];
     expect(eq).toMatchObject({ verdict: 'equivalent' });
     expect(eq.explained).toMatch(/ControllerUnfenceBroker/);
-    const bare = await runCli('mutate', ...SMALL, '--only', 'switch:truncateOnEveryEpochChange=false', '--json');
+    const bare = await runCli('mutate', ...SMALL, '--only', 'rule:stale-fetch-responses-accepted', '--json');
     expect(bare.code).toBe(1);
     const row = JSON.parse(bare.out).mutants[0];
     expect(row).toMatchObject({ verdict: 'survived' });
