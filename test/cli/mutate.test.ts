@@ -27,12 +27,14 @@ describe('kafka-spec mutate', () => {
     expect((await runCli('replay', join(dir, 'mutants', 'switch-hwRequiresMinIsr-false.json'))).code).toBe(1);
   });
 
+  // KAFKA-13141's fix turned off dies only past depth 4, in the random stages `--runs 0` leaves out,
+  // so no reason is ever written for it: at these bounds it survives unexplained.
   it('exits 1 when a mutant survives unexplained, and says so in --json', async () => {
-    const r = await runCli('mutate', ...SMALL, '--only', 'switch:fetchCarriesLeaderEpoch=false', '--json');
+    const r = await runCli('mutate', ...SMALL, '--only', 'switch:skipFollowerUpdateOnDiverging=false', '--json');
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.summary).toMatchObject({ total: 1, survived: 1, unexplained: 1, score: 0 });
-    expect(json.mutants[0]).toMatchObject({ id: 'switch:fetchCarriesLeaderEpoch=false', verdict: 'survived' });
+    expect(json.mutants[0]).toMatchObject({ id: 'switch:skipFollowerUpdateOnDiverging=false', verdict: 'survived' });
   });
 
   it('the original\'s state space is equivalence only with a documented reason; without one the mutant survives', async () => {
@@ -41,7 +43,7 @@ describe('kafka-spec mutate', () => {
     const eq = JSON.parse(documented.out).mutants[0];
     expect(eq).toMatchObject({ verdict: 'equivalent' });
     expect(eq.explained).toMatch(/ControllerUnfenceBroker/);
-    const bare = await runCli('mutate', ...SMALL, '--only', 'switch:truncateOnEveryEpochChange=false', '--json');
+    const bare = await runCli('mutate', ...SMALL, '--only', 'switch:skipFollowerUpdateOnDiverging=false', '--json');
     expect(bare.code).toBe(1);
     const row = JSON.parse(bare.out).mutants[0];
     expect(row).toMatchObject({ verdict: 'survived' });
