@@ -48,7 +48,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
   ], all);
   addGroup(replay, SEARCH, [
     ['scenario', { help: 'where it passes each milestone of a scenario' }],
-    ['invariant', { help: 'with --protocol or --set: judge only this invariant (repeatable)' }],
+    ['invariant', { help: 'judge only this one under --set (repeatable)' }],
   ], all);
   helpOptions(replay);
   replay.action(async (file: string, flags: ReplayFlags) => setExit((await import('./replay.ts')).runReplay(file, flags, io)));
