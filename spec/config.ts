@@ -9,7 +9,7 @@ import { CURRENT_VERSION, VERSIONS } from './versions.ts';
 import { SWITCHES, type ProtocolSwitches } from './switches.ts';
 import { MUTATION_NAMES, type Mutation } from './mutations.ts';
 import { FORCED_GUARD_PATTERN } from './guards.ts';
-import { choice, custom, flag, whole, type Declaration, type ValueOf } from './declare.ts';
+import { choice, custom, flag, optionalWhole, whole, type Declaration, type ValueOf } from './declare.ts';
 
 const acks = custom<Acks>(
   z.union([z.literal(0), z.literal(1), z.literal('all')]),
@@ -135,40 +135,15 @@ const forcedGuard = custom<string | undefined>(
   'one guard of a machine forced to one answer, to test the checker (no release behaves so)',
 );
 
-const permanentFailures = custom<number | undefined>(
-  z.number().int().min(0).max(4).optional(),
-  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
-  '0..4',
-  'brokers that may crash for good: a fault step that spends this budget, after which the broker never restarts (default 0)',
-);
+const permanentFailures = optionalWhole(4, 'brokers that may crash for good: a fault step that spends this budget, after which the broker never restarts (default 0)');
 
-const maxLagShrinks = custom<number | undefined>(
-  z.number().int().min(0).max(4).optional(),
-  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
-  '0..4',
-  'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely',
-);
+const maxLagShrinks = optionalWhole(4, 'times a leader may drop a live follower from the ISR for lagging (S1); absent: no bound. A follower that is down is dropped freely');
 
-const maxRetries = custom<number | undefined>(
-  z.number().int().min(0).max(4).optional(),
-  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
-  '0..4',
-  'resends the producer may make in all, after a timeout or an error (P8); absent: 0, each value is sent once',
-);
+const maxRetries = optionalWhole(4, 'resends the producer may make in all, after a timeout or an error (P8); absent: 0, each value is sent once');
 
-const maxLateDeliveries = custom<number | undefined>(
-  z.number().int().min(0).max(6).optional(),
-  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
-  '0..6',
-  'late deliveries a behaviour may contain: messages handled after a restart or session expiry ended their sender (W1-W4); absent: not counted',
-);
+const maxLateDeliveries = optionalWhole(6, 'late deliveries a behaviour may contain: messages handled after a restart or session expiry ended their sender (W1-W4); absent: not counted');
 
-const maxMinIsrChanges = custom<number | undefined>(
-  z.number().int().min(0).max(3).optional(),
-  (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
-  '0..3',
-  'times the operator may change min.insync.replicas to another value from 1 to rf (R7; default 0)',
-);
+const maxMinIsrChanges = optionalWhole(3, 'times the operator may change min.insync.replicas to another value from 1 to rf (R7; default 0)');
 
 /** Every key a configuration file, a trace header or `--set` may name, with its declaration. */
 export const DECLARATIONS: Readonly<Record<keyof ClusterConfig, Declaration<unknown>>> = {

@@ -52,6 +52,16 @@ export function whole(min: number, max: number, meaning: string): Declaration<nu
   };
 }
 
+/** A whole number in `0..max` that a configuration may leave out (its absence has a meaning of its own). */
+export function optionalWhole(max: number, meaning: string): Declaration<number | undefined> {
+  return {
+    schema: z.number().int().min(0).max(max).optional(),
+    parse: (t) => (/^\d+$/.test(t) ? Number(t) : undefined),
+    values: `0..${max}`,
+    meaning,
+  };
+}
+
 /** A declaration whose values are given by hand (e.g. acks: 0, 1 or `all`). */
 export function custom<T>(schema: z.ZodType<T>, parse: (t: string) => T | undefined, values: string, meaning: string): Declaration<T> {
   return { schema, parse, values, meaning };
