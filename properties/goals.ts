@@ -10,7 +10,7 @@ import type { ClusterState } from '../spec/cluster.ts';
 import { validatesPosition } from '../spec/client.ts';
 import { type FetchResponse, type Message, NO_LEADER } from '../spec/types.ts';
 import type { Bounds } from '../spec/config.ts';
-import type { Rules } from '../spec/rules.ts';
+import { type Rules, effectiveMinIsrOf } from '../spec/rules.ts';
 
 type G = Goal<ClusterState, ClusterAction>;
 
@@ -256,7 +256,7 @@ function producerGoalImpossible(k: Rules, goal: string): string | null {
 export function notApplicable(k: Rules, c: Bounds, goal: string): string | null {
   switch (goal) {
     case hwAdvancedWithIsrOfOne.name:
-      return k.hwRequiresMinIsr && k.effectiveMinIsr > 1 && !k.minIsrMayChange ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
+      return k.hwRequiresMinIsr && effectiveMinIsrOf(k, k.minIsr) > 1 && !k.minIsrMayChange ? 'the HW is frozen below min.insync.replicas (KAFKA-15583)' : null;
     case uncleanElection.name:
       return uncleanElectionImpossible(k, c);
     case elrNonEmpty.name:

@@ -132,8 +132,6 @@ export interface Rules {
   readonly minIsr: number;
   /** R7: the operator may change min.insync.replicas (`maxMinIsrChanges` > 0), so the current value is the controller's. */
   readonly minIsrMayChange: boolean;
-  /** P3: `min(min.insync.replicas, voters)`, what produce and the HW compare the ISR with. */
-  readonly effectiveMinIsr: number;
   readonly acks: Acks;
   /** D1: every append is flushed (log.flush.interval.messages=1). */
   readonly flushEveryRecord: boolean;
@@ -267,7 +265,6 @@ export function resolveRules(c: ClusterConfig): Rules {
     replicas,
     observers: replicas.slice(c.rf - c.observers),
     minIsr: c.minIsr,
-    effectiveMinIsr: Math.min(c.minIsr, c.rf - c.observers),
     minIsrMayChange: (c.maxMinIsrChanges ?? 0) > 0,
     acks: c.acks,
     flushEveryRecord: c.flushEveryRecord,
