@@ -48,7 +48,7 @@ export function buildProgram(io: Output, setExit: (code: number) => void, all = 
   ], all);
   addGroup(replay, SEARCH, [
     ['scenario', { help: 'where it passes each milestone of a scenario' }],
-    ['invariant', { help: 'judge only this one under --set (repeatable)' }],
+    ['invariant', { help: 'judge only this, with --set or --protocol (repeatable)' }],
   ], all);
   helpOptions(replay);
   replay.action(async (file: string, flags: ReplayFlags) => setExit((await import('./replay.ts')).runReplay(file, flags, io)));

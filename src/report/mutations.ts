@@ -3,6 +3,7 @@
  * reached (docs/mutations.md and `kafka-spec mutate`'s text), and the same as JSON. Generic: a
  * mutant is an id, a kind and a line saying what it changes.
  */
+import { MODEL_ERROR } from '../explore/mutation.ts';
 
 export type MutantVerdict = 'killed' | 'equivalent' | 'survived';
 
@@ -14,8 +15,6 @@ const STAGE_TEXT: Readonly<Record<Exclude<MutantStage, 'bounds'>, string>> = {
   deeper: 'deeper random runs', wider: 'random runs with larger budgets', rf3: 'guided random runs at rf 3', scenario: 'a scenario',
 };
 
-/** The invariant a mutant "violates" when its model throws (src/explore/mutation.ts): a kill, but not by a property. */
-const MODEL_ERROR = 'model-error';
 /** One mutant's verdict, as the CLI computed it. */
 export interface MutantRow {
   readonly id: string;
@@ -55,6 +54,7 @@ export function summarize(rows: readonly MutantRow[]): MutationSummary {
   const [killed, equivalent, survived] = [count('killed'), count('equivalent'), count('survived')];
   const unexplained = rows.filter((r) => r.verdict === 'survived' && r.explained === undefined).length;
   const judged = rows.length - equivalent;
+  // A mutant whose model throws is killed by MODEL_ERROR, which is not a property.
   const killedByInvariant = rows.filter((r) => r.verdict === 'killed' && r.invariant !== undefined && r.invariant !== MODEL_ERROR).length;
   return { total: rows.length, killed, killedByInvariant, equivalent, survived, unexplained, score: judged === 0 ? null : killed / judged };
 }
