@@ -81,6 +81,24 @@ const RF3: Partial<ClusterConfig> = { rf: 3, consumer: true };
 /** The scenario stage: the states a search of one scenario's shape may visit. */
 export const SCENARIO_MAX_STATES = 30_000;
 
+/**
+ * The focused stage's configurations: where the model's findings show a safeguard at work that
+ * mutate's other stages do not reach, each searched breadth-first to its depth on top of the
+ * configuration. Two crashes, one of them possibly lossy: both brokers of rf 2 can re-register,
+ * which is when the last-known-leader election (R3) must skip a fenced broker. Unclean election
+ * with a consumer: a leader with a diverged history, which the consumer must notice (C4, C5, F2).
+ * There the original loses acknowledged writes by design, so a mutant is judged only by the
+ * invariants the original keeps in the same search.
+ */
+export const FOCUSED: readonly { readonly name: string; readonly overrides: Partial<ClusterConfig>; readonly depth: number }[] = [
+  { name: 'two crashes', overrides: { maxCrashes: 2 }, depth: 8 },
+  {
+    name: 'unclean election with a consumer',
+    overrides: { minIsr: 1, unclean: true, maxRecords: 3, maxCrashes: 1, lossyCrashes: 0, maxLeaderChanges: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0, consumer: true },
+    depth: 12,
+  },
+];
+
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
 
@@ -273,6 +291,61 @@ class ScenarioStage implements Stage {
   }
 }
 
+/** A focused configuration, and the invariants the original keeps there to its depth. */
+interface Focus {
+  readonly name: string;
+  readonly overrides: Partial<ClusterConfig>;
+  readonly config: ClusterConfig;
+  readonly depth: number;
+  readonly invariants: readonly string[];
+}
+
+/**
+ * The focused stage: each of `FOCUSED` searched breadth-first on the mutant to its depth, judged by
+ * the invariants the original keeps in the same search (a configuration where it keeps none is
+ * not used); the first violation kills the mutant, with a shortest trace.
+ */
+class FocusedStage implements Stage {
+  readonly name = 'focused' as const;
+  private used: Focus[] | null = null;
+
+  constructor(private readonly base: ClusterConfig) {}
+
+  /** The configurations with the invariants the original keeps in each (computed once). */
+  private focuses(): Focus[] {
+    this.used ??= FOCUSED.map(({ name, overrides, depth }) => {
+      const config = configFromFlags({}, { ...this.base, ...overrides });
+      const model = withModelErrors(kafkaModel(config));
+      const broken = new Set(exploreExhaustive(model, { maxDepth: depth }).violations.map((v) => v.invariant));
+      return { name, overrides, config, depth, invariants: model.invariants.map((i) => i.name).filter((n) => !broken.has(n)) };
+    }).filter((f) => f.invariants.length > 0);
+    return this.used;
+  }
+
+  usable(): boolean {
+    return this.focuses().length > 0;
+  }
+
+  find(mutant: Partial<ClusterConfig>): Found | undefined {
+    for (const f of this.focuses()) {
+      const config = { ...f.config, ...mutant };
+      const r = exploreExhaustive(withModelErrors(kafkaModel(config)), { maxDepth: f.depth, invariants: f.invariants, stopAtFirst: true });
+      const v = r.violations[0] as Violation<ClusterAction> | undefined;
+      if (v !== undefined) return { violation: v, config, note: `in the focused configuration ${f.name} (${settingsText(f.overrides)}, breadth-first to depth ${f.depth})` };
+    }
+    return undefined;
+  }
+
+  describe(): string {
+    return `breadth-first search of the focused configurations ${this.focuses().map((f) => `${f.name} (${settingsText(f.overrides)}) to depth ${f.depth}`).join(' and ')}, each judged by the invariants the original keeps there`;
+  }
+}
+
+/** Settings as `key=value` words. */
+function settingsText(overrides: Partial<ClusterConfig>): string {
+  return Object.entries(overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+}
+
 /** One mutant's row and, when a violation killed it, its trace. */
 function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget: Budget, stages: readonly Stage[]): { row: MutantRow; trace?: Trace } {
   const config = { ...base, ...mutant.overrides };
@@ -280,7 +353,7 @@ function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget
   const outcome = judgeMutant(withModelErrors(kafkaModel(config)), original, { maxDepth: budget.depth });
   const killed = (v: Violation<ClusterAction>, traced: ClusterConfig, stage: Stage | null, after = '', note?: string): { row: MutantRow; trace: Trace } => {
     const how = v.invariant === MODEL_ERROR ? `the model throws after ${v.length - 1} steps` : `\`${v.invariant}\` fails after ${v.length} steps`;
-    const where = stage === null ? ' (shortest)' : stage.name === 'scenario' ? ` (${note ?? 'in a scenario'}, shortest)` : ` (in ${stage.describe()}, shrunk)`;
+    const where = stage === null ? ' (shortest)' : stage.name === 'scenario' || stage.name === 'focused' ? ` (${note ?? `in ${stage.describe()}`}, shortest)` : ` (in ${stage.describe()}, shrunk)`;
     const row = { ...head, verdict: 'killed' as const, how: how + where + after, invariant: v.invariant, length: v.length, stage: (stage?.name ?? 'bounds') as MutantStage };
     return { row, trace: killingTrace(traced, v, note) };
   };
@@ -361,7 +434,7 @@ export function runMutate(flags: MutateFlags, io: Output): number {
     new RandomStage('deeper', config, {}, budget.runs, MUTATE_MAX_STEPS),
     new RandomStage('wider', config, widerBounds(config), budget.runs, WIDER_MAX_STEPS),
     new RandomStage('rf3', config, RF3, budget.runs === 0 ? 0 : RF3_RUNS, RF3_MAX_STEPS),
-    ...(budget.runs === 0 ? [] : [new ScenarioStage(config, projectRoot())]),
+    ...(budget.runs === 0 ? [] : [new ScenarioStage(config, projectRoot()), new FocusedStage(config)]),
   ];
   const traceOf = (m: Mutant, t: Trace): string | undefined => {
     if (traceDir === undefined) return undefined;

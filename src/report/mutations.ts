@@ -8,11 +8,12 @@ import { MODEL_ERROR } from '../explore/mutation.ts';
 export type MutantVerdict = 'killed' | 'equivalent' | 'survived';
 
 /** Where a verdict was reached: the breadth-first search at the bounds, or a later stage. */
-export type MutantStage = 'bounds' | 'deeper' | 'wider' | 'rf3' | 'scenario';
+export type MutantStage = 'bounds' | 'deeper' | 'wider' | 'rf3' | 'scenario' | 'focused';
 
 /** What the page says about a later stage that killed a mutant. */
 const STAGE_TEXT: Readonly<Record<Exclude<MutantStage, 'bounds'>, string>> = {
   deeper: 'deeper random runs', wider: 'random runs with larger budgets', rf3: 'guided random runs at rf 3', scenario: 'a scenario',
+  focused: 'a focused configuration',
 };
 
 /** One mutant's verdict, as the CLI computed it. */
@@ -29,7 +30,8 @@ export interface MutantRow {
   readonly trace?: string;
   /**
    * `bounds`: breadth-first at the stated bounds; `deeper`: random runs past that depth; `wider`: random runs with larger
-   * budgets; `rf3`: guided random runs at replication factor 3; `scenario`: a scenario file's shape searched breadth-first.
+   * budgets; `rf3`: guided random runs at replication factor 3; `scenario`: a scenario file's shape searched breadth-first;
+   * `focused`: one of mutate's focused configurations searched breadth-first.
    */
   readonly stage?: MutantStage;
   /** Survived or equivalent, for a reason the model documents (properties/mutants.ts). */
