@@ -224,7 +224,7 @@ class RandomStage implements Stage {
   }
 
   describe(): string {
-    const budgets = Object.entries(this.widened).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    const budgets = settingsText(this.widened);
     const guided = this.name === 'rf3' ? 'guided ' : '';
     return `${this.runs.toLocaleString('en')} ${guided}random runs of up to ${this.maxSteps} steps${budgets === '' ? '' : ` with ${budgets}`} (seed ${MUTATE_SEED})`;
   }
