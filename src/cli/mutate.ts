@@ -88,7 +88,8 @@ export const SCENARIO_MAX_STATES = 30_000;
  * which is when the last-known-leader election (R3) must skip a fenced broker. Unclean election
  * with a consumer: a leader with a diverged history, which the consumer must notice (C4, C5, F2).
  * There the original loses acknowledged writes by design, so a mutant is judged only by the
- * invariants the original keeps in the same search.
+ * invariants the original keeps in the same search. The ZooKeeper controller with a failover: a
+ * deposed controller goes on sending its older view, which brokers must refuse (M4).
  */
 export const FOCUSED: readonly { readonly name: string; readonly overrides: Partial<ClusterConfig>; readonly depth: number }[] = [
   { name: 'two crashes', overrides: { maxCrashes: 2 }, depth: 8 },
@@ -97,6 +98,7 @@ export const FOCUSED: readonly { readonly name: string; readonly overrides: Part
     overrides: { minIsr: 1, unclean: true, maxRecords: 3, maxCrashes: 1, lossyCrashes: 0, maxLeaderChanges: 1, maxHeartbeatLosses: 0, maxLeaderMoves: 0, consumer: true },
     depth: 12,
   },
+  { name: 'the ZooKeeper controller with a failover', overrides: { controller: 'zk', maxControllerFailovers: 1 }, depth: 7 },
 ];
 
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
