@@ -89,7 +89,13 @@ export const SCENARIO_MAX_STATES = 30_000;
  * with a consumer: a leader with a diverged history, which the consumer must notice (C4, C5, F2).
  * There the original loses acknowledged writes by design, so a mutant is judged only by the
  * invariants the original keeps in the same search. The ZooKeeper controller with a failover: a
- * deposed controller goes on sending its older view, which brokers must refuse (M4).
+ * deposed controller goes on sending its older view, which brokers must refuse (M4). Then today's
+ * rules with one safeguard of an earlier release taken away, so that what it covered for shows:
+ * the HW that advanced below min.insync.replicas before KAFKA-15583 (H1; the append check, P3,
+ * is then what stands), ISR joins that did not check the broker epoch before KIP-903 (X2; fetches
+ * and their incarnations must be checked themselves, F3), and fetches not checked for their broker
+ * epoch (F3; X2 must then refuse the join), each searched without leader moves, as deep as the
+ * shortest loss the other leaves open (13 steps).
  */
 export const FOCUSED: readonly { readonly name: string; readonly overrides: Partial<ClusterConfig>; readonly depth: number }[] = [
   { name: 'two crashes', overrides: { maxCrashes: 2 }, depth: 8 },
@@ -99,6 +105,9 @@ export const FOCUSED: readonly { readonly name: string; readonly overrides: Part
     depth: 12,
   },
   { name: 'the ZooKeeper controller with a failover', overrides: { controller: 'zk', maxControllerFailovers: 1 }, depth: 7 },
+  { name: 'the HW before KAFKA-15583', overrides: { hwRequiresMinIsr: false }, depth: 7 },
+  { name: 'ISR joins before KIP-903', overrides: { isrEligibilityChecksBrokerEpoch: false, maxLeaderMoves: 0 }, depth: 13 },
+  { name: 'fetches before their broker-epoch check', overrides: { fetchChecksBrokerEpoch: false, maxLeaderMoves: 0 }, depth: 13 },
 ];
 
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
