@@ -97,7 +97,7 @@ export const SCENARIO_MAX_STATES = 30_000;
  * epoch (F3; X2 must then refuse the join), each searched without leader moves, as deep as the
  * shortest loss the other leaves open (13 steps).
  */
-export const FOCUSED: readonly { readonly name: string; readonly overrides: Partial<ClusterConfig>; readonly depth: number }[] = [
+export const FOCUSED: readonly FocusSpec[] = [
   { name: 'two crashes', overrides: { maxCrashes: 2 }, depth: 8 },
   {
     name: 'unclean election with a consumer',
@@ -109,6 +109,13 @@ export const FOCUSED: readonly { readonly name: string; readonly overrides: Part
   { name: 'ISR joins before KIP-903', overrides: { isrEligibilityChecksBrokerEpoch: false, maxLeaderMoves: 0 }, depth: 13 },
   { name: 'fetches before their broker-epoch check', overrides: { fetchChecksBrokerEpoch: false, maxLeaderMoves: 0 }, depth: 13 },
 ];
+
+/** One focused configuration: its name, the settings it changes, and the depth it is searched to. */
+interface FocusSpec {
+  readonly name: string;
+  readonly overrides: Partial<ClusterConfig>;
+  readonly depth: number;
+}
 
 /** Settings mutate uses unless the command line names them: replication factor 2 and no consumer keep the run affordable. */
 export const MUTATE_SETTINGS: Partial<ClusterConfig> = { rf: 2, consumer: false };
@@ -139,7 +146,7 @@ const whole = (flag: string, text: string | undefined, fallback: number, max: nu
 export function mutateConfig(flags: ModelFlags): ClusterConfig {
   const named = new Set((flags.set ?? []).map((s) => s.slice(0, s.indexOf('='))));
   if (flags.rf !== undefined) named.add('rf');
-  const own = Object.entries(MUTATE_SETTINGS).filter(([k]) => !named.has(k)).map(([k, v]) => `${k}=${String(v)}`);
+  const own = settingWords(Object.fromEntries(Object.entries(MUTATE_SETTINGS).filter(([k]) => !named.has(k))));
   return configFromFlags({ ...flags, set: [...own, ...(flags.set ?? [])] });
 }
 
@@ -302,12 +309,9 @@ class ScenarioStage implements Stage {
   }
 }
 
-/** A focused configuration, and the invariants the original keeps there to its depth. */
-interface Focus {
-  readonly name: string;
-  readonly overrides: Partial<ClusterConfig>;
+/** A focused configuration, with the whole configuration and the invariants the original keeps there to its depth. */
+interface Focus extends FocusSpec {
   readonly config: ClusterConfig;
-  readonly depth: number;
   readonly invariants: readonly string[];
 }
 
@@ -324,11 +328,11 @@ class FocusedStage implements Stage {
 
   /** The configurations with the invariants the original keeps in each (computed once). */
   private focuses(): Focus[] {
-    this.used ??= FOCUSED.map(({ name, overrides, depth }) => {
-      const config = configFromFlags({}, { ...this.base, ...overrides });
+    this.used ??= FOCUSED.map((spec) => {
+      const config = configFromFlags({}, { ...this.base, ...spec.overrides });
       const model = withModelErrors(kafkaModel(config));
-      const broken = new Set(exploreExhaustive(model, { maxDepth: depth }).violations.map((v) => v.invariant));
-      return { name, overrides, config, depth, invariants: model.invariants.map((i) => i.name).filter((n) => !broken.has(n)) };
+      const broken = new Set(exploreExhaustive(model, { maxDepth: spec.depth }).violations.map((v) => v.invariant));
+      return { ...spec, config, invariants: model.invariants.map((i) => i.name).filter((n) => !broken.has(n)) };
     }).filter((f) => f.invariants.length > 0);
     return this.used;
   }
@@ -352,9 +356,14 @@ class FocusedStage implements Stage {
   }
 }
 
-/** Settings as `key=value` words. */
-function settingsText(overrides: Partial<ClusterConfig>): string {
-  return Object.entries(overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+/** Settings as `key=value` words, as `--set` takes them. */
+function settingWords(settings: Partial<ClusterConfig>): string[] {
+  return Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`);
+}
+
+/** Settings as one line of `key=value` words. */
+function settingsText(settings: Partial<ClusterConfig>): string {
+  return settingWords(settings).join(' ');
 }
 
 /** One mutant's row and, when a violation killed it, its trace. */
