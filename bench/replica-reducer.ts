@@ -24,7 +24,7 @@ export function replicaReducer(c: Rules) {
     if (e.type === 'ShutDown') return { value: 'offline', context: shutDown(r), emitted: [] };
     if (e.type === 'CheckpointHw') return { value, context: { ...r, hwCheckpoint: r.hw }, emitted: [] };
     if (e.type === 'FetchTimedOut') {
-      return value === 'follower' && r.leader === e.leader && r.leaderEpoch === e.sentInEpoch
+      return value === 'follower' && r.leader === e.leader && r.leaderEpoch === e.sentInEpoch && r.incarnation === e.incarnation
         ? { value, context: { ...r, fetchInFlight: false }, emitted: [] } : null;
     }
     return value === 'leader' ? leader(c, r, e) : follower(c, r, e);

@@ -346,7 +346,7 @@ export class Cluster {
     for (let i = 0; i < network.length; i++) {
       const m = network[i];
       if (m.to === b && (m.kind === 'FetchRequest' || m.kind === 'EpochRequest')) {
-        after = this.toReplica(after, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch });
+        after = this.toReplica(after, m.from, { type: 'FetchTimedOut', leader: b, sentInEpoch: m.sentInEpoch, incarnation: m.brokerEpoch });
       }
     }
     return after;
@@ -374,7 +374,7 @@ export class Cluster {
     next.spent = spendOne(s.spent, 'messageLosses');
     next.network = s.network.toSpliced(i, 1);
     return this.toReplica(next, follower, {
-      type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch,
+      type: 'FetchTimedOut', leader, sentInEpoch: lost.sentInEpoch, incarnation: lost.kind === 'FetchRequest' ? lost.brokerEpoch : lost.toIncarnation,
     });
   }
 }

@@ -38,7 +38,8 @@ export type ReplicaEvent =
   | { type: 'FetchResponse'; message: FetchResponse }
   | { type: 'EpochRequest'; message: EpochRequest }
   | { type: 'EpochResponse'; message: EpochResponse }
-  | { type: 'FetchTimedOut'; leader: number; sentInEpoch: number }
+  /** A fetch or OffsetsForLeaderEpoch request, or its answer, died: sent to `leader` in `sentInEpoch` by the follower's incarnation `incarnation`. */
+  | { type: 'FetchTimedOut'; leader: number; sentInEpoch: number; incarnation: number }
   | { type: 'LagElapsed'; follower: number }
   | { type: 'AlterPartitionResponse'; message: AlterPartitionResponse }
   | { type: 'Crash'; keep: number }
@@ -138,7 +139,8 @@ export function createReplicaMachine(k: Rules) {
         answersPendingProposal(context, as<'AlterPartitionResponse'>(event).message),
       isCurrentSession: ({ context, event }: Args) => {
         const e = as<'FetchTimedOut'>(event);
-        return context.leader === e.leader && context.leaderEpoch === e.sentInEpoch;
+        // A request of an earlier incarnation died with that process's connections: the fetcher running now has its own (F10).
+        return context.leader === e.leader && context.leaderEpoch === e.sentInEpoch && context.incarnation === e.incarnation;
       },
       canShrinkIsr: ({ context, event }: Args) => canShrinkIsr(context, as<'LagElapsed'>(event).follower),
     },
