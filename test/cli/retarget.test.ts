@@ -20,6 +20,8 @@ const KIP101 = join(import.meta.dirname, '../../docs/traces/truncate-to-hw-loss.
 const KIP279 = join(import.meta.dirname, '../../docs/traces/kip279-fast-failover-prefix.json');
 /** Found by random runs under 2.0 with KIP-320 on (the kip320-stale-epoch-follower scenario's fix); weak-isr fails at step 29. */
 const STALE_EPOCH = join(import.meta.dirname, '../../docs/traces/kafka-2.0-kip320-stale-epoch-on-kafka-7415-shape.json');
+/** Found without milestones by `check --first` under 2.1 with truncateOnEveryEpochChange off; weak-isr fails at step 27. */
+const UNGUIDED_7164 = join(import.meta.dirname, '../../docs/traces/kafka-2.1-kafka-7164-unguided.json');
 const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-retarget-'));
 const QUIET = ['--rf', '2', '--set', 'consumer=false', '--set', 'maxLeaderMoves=0'];
 
@@ -62,6 +64,14 @@ describe('kafka-spec replay --protocol / --set', () => {
     expect((await runCli('replay', STALE_EPOCH, '--set', 'epochEntryOnBecomeLeader=true')).code).toBe(1);
     // The KAFKA-7164 fix does not remove it.
     expect((await runCli('replay', STALE_EPOCH, '--set', 'truncateOnEveryEpochChange=true', '--invariant', 'weak-isr')).code).toBe(1);
+  });
+
+  it('the unguided KAFKA-7164 find: a follower that missed an epoch keeps its log under the same leader, which the fix refuses', async () => {
+    expect((await runCli('replay', UNGUIDED_7164)).code).toBe(1);
+    // Under the fix epoch 2 makes broker 2 ask OffsetsForLeaderEpoch (step 26) before it fetches again: the last step is not enabled.
+    const fixed = await runCli('replay', UNGUIDED_7164, '--set', 'truncateOnEveryEpochChange=true', '--invariant', 'weak-isr', '--json');
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.out)).toMatchObject({ outcome: 'blocked', step: 27 });
   });
 
   it('bad input is one line and exit 2', async () => {
