@@ -6,7 +6,8 @@
  *  - stepping: the replica machine through xstate `transition()`, the compiled reducer and a
  *    hand-written reducer calling the same helpers, on steps sampled from random cluster walks;
  *  - exhaustive, random: distinct states per second and bytes per state; steps per second;
- *  - kernel: the search kernel against the commit before it (built beside), safety and liveness;
+ *  - kernel: the search kernel against the commit before it (built beside), safety and liveness,
+ *    and where each build's CPU goes (the model, fingerprints, the rest of the engine, GC);
  *  - reduction: fingerprints that remember shared parts, against walking every part;
  *  - memory, memory-random: peak resident memory of each engine in a process of its own;
  *  - default-check: what `kafka-spec check` with no options covers in its minute;
@@ -28,7 +29,7 @@
  * section in the results files, keeping the others.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -502,11 +503,46 @@ function searchBuild(root: string, kind: 'safety' | 'liveness', depth: number): 
   return JSON.parse(r.stdout);
 }
 
+/** What a search's CPU is spent on, by the code a profile sample was in: `model` is spec/, properties/ and xstate. */
+type CpuPart = 'model' | 'fingerprints' | 'engine' | 'gc' | 'other';
+
+function partOf(url: string, name: string): CpuPart {
+  if (name === '(garbage collector)') return 'gc';
+  if (url.includes('/src/explore/fingerprint')) return 'fingerprints';
+  if (url.includes('/src/explore/')) return 'engine';
+  return url.includes('/spec/') || url.includes('/properties/') || url.includes('/xstate/') ? 'model' : 'other';
+}
+
+/**
+ * Where the CPU of a build's breadth-first search to `depth` goes: the search run once more in a
+ * process of its own under V8's sampling profiler, each sample counted for the code it was in
+ * (self time), in milliseconds. Module loading falls under `other`; garbage collection is its own
+ * part, since the model's new states and the engine's records both make it.
+ */
+function cpuParts(root: string, depth: number): Record<CpuPart, number> {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-spec-profile-'));
+  try {
+    const dist = pathToFileURL(join(root, 'dist/')).href;
+    const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--input-type=module', '-e', BUILD_SEARCH, JSON.stringify({ kind: 'safety', depth, dist })], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the profiled search of ${root} exited ${r.status}: ${r.stderr.trim().split('\n')[0]}`);
+    const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8')) as {
+      nodes: { id: number; callFrame: { url: string; functionName: string } }[]; samples: number[]; timeDeltas: number[];
+    };
+    const part = new Map(profile.nodes.map((n) => [n.id, partOf(n.callFrame.url, n.callFrame.functionName)]));
+    const us: Record<CpuPart, number> = { model: 0, fingerprints: 0, engine: 0, gc: 0, other: 0 };
+    profile.samples.forEach((id, i) => (us[part.get(id)!] += profile.timeDeltas[i] ?? 0));
+    return Object.fromEntries(Object.entries(us).map(([k, v]) => [k, Math.round(v / 1000)])) as Record<CpuPart, number>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * This build's breadth-first kernel against the commit before it (`BASELINE`, built beside), on one
  * thread, today's protocol with the default bounds: safety to depth 7 and 8 and the liveness graph
  * to depth 7, each search in a process of its own, the two builds alternating, `rounds` times.
  * Both visit the same states (checked); the figure is distinct states per CPU second of the search.
+ * The depth 7 search of each build is then profiled once more (`cpuParts`).
  */
 function kernel(rounds = 3) {
   const base = buildBeside(BASELINE);
@@ -535,14 +571,38 @@ function kernel(rounds = 3) {
         speedup: Number((beforeMs / nowMs).toFixed(2)),
       };
     };
+    const searches = [compare('safety', 7), compare('safety', 8), compare('liveness', 7)];
+    const d7 = searches[0];
     return {
-      baseline: BASELINE, model: engine.built ? MODEL_COMMIT : 'this checkout', rounds,
-      searches: [compare('safety', 7), compare('safety', 8), compare('liveness', 7)],
+      baseline: BASELINE, model: engine.built ? MODEL_COMMIT : 'this checkout', rounds, searches,
+      // The depth 7 search's CPU by part, for both builds: where the speed-up came from, and what is left to gain.
+      split: { depth: d7.depth, before: cpuParts(base, d7.depth), now: cpuParts(here, d7.depth) },
     };
   } finally {
     rmSync(base, { recursive: true, force: true });
     if (engine.built) rmSync(here, { recursive: true, force: true });
   }
+}
+
+/** The depth 7 search's CPU by part, before and now, and the most any engine could gain on this model (`cpuParts`). */
+function splitMarkdown(split: { depth: number; before: Record<CpuPart, number>; now: Record<CpuPart, number> }): string[] {
+  const { before, now } = split;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const searched = (p: Record<CpuPart, number>) => p.model + p.fingerprints + p.engine + p.gc;
+  const row = (what: string, b: number, n: number) => `| ${what} | ${s(b)} | ${s(n)} |`;
+  // No engine runs less of the model's code: the baseline's search over it bounds the speed-up on this model.
+  const ceiling = searched(before) / now.model;
+  return [
+    '', `Where the CPU of the depth ${split.depth} search goes, by V8's sampling profiler (self time, one profiled run of each build; bench/run.ts \`cpuParts\`):`, '',
+    '| part | before | now |', '|---|---:|---:|',
+    row('the model (spec/, properties/, xstate): steps, enabled steps, invariants, goals', before.model, now.model),
+    row('fingerprints', before.fingerprints, now.fingerprints),
+    row('the rest of the engine (the table, rebuilding states, the loop)', before.engine, now.engine),
+    row('garbage collection', before.gc, now.gc),
+    row('the search (the four above)', searched(before), searched(now)), '',
+    `An engine that cost nothing beside the model's own code, and no garbage collection either, would search at most ${ceiling.toFixed(2)}× as fast as the baseline on this model; ` +
+      `3× leaves fingerprints, the rest of the engine and garbage collection ${s(Math.max(0, searched(before) / 3 - now.model))} (now ${s(searched(now) - now.model)}).`,
+  ];
 }
 
 function kernelMarkdown(r: ReturnType<typeof kernel>): string {
@@ -559,6 +619,7 @@ function kernelMarkdown(r: ReturnType<typeof kernel>): string {
     '| search | distinct states | transitions | CPU before | CPU now | states/s before | states/s now | speed-up |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...r.searches.map(row),
+    ...(r.split === undefined ? [] : splitMarkdown(r.split)),
   ].join('\n');
 }
 
