@@ -205,6 +205,8 @@ interface Found {
 /** A stage after the breadth-first search: usable only when it finds nothing in the original. */
 interface Stage {
   readonly name: Exclude<MutantStage, 'bounds'>;
+  /** Its searches are breadth-first, so a trace it finds is shortest; random runs' traces are shrunk. */
+  readonly breadthFirst: boolean;
   usable(): boolean;
   find(mutant: Partial<ClusterConfig>): Found | undefined;
   /** What the stage is, for people. */
@@ -217,6 +219,7 @@ interface Stage {
  * a stage in which it fails is not used.
  */
 class RandomStage implements Stage {
+  readonly breadthFirst = false;
   private originalClean: boolean | null = null;
 
   constructor(
@@ -266,6 +269,7 @@ interface ScenarioRun {
  */
 class ScenarioStage implements Stage {
   readonly name = 'scenario' as const;
+  readonly breadthFirst = true;
   private used: ScenarioRun[] | null = null;
 
   constructor(private readonly base: ClusterConfig, private readonly root: string) {}
@@ -322,6 +326,7 @@ interface Focus extends FocusSpec {
  */
 class FocusedStage implements Stage {
   readonly name = 'focused' as const;
+  readonly breadthFirst = true;
   private used: Focus[] | null = null;
 
   constructor(private readonly base: ClusterConfig) {}
@@ -373,7 +378,7 @@ function judge(base: ClusterConfig, original: StateSpace, mutant: Mutant, budget
   const outcome = judgeMutant(withModelErrors(kafkaModel(config)), original, { maxDepth: budget.depth });
   const killed = (v: Violation<ClusterAction>, traced: ClusterConfig, stage: Stage | null, after = '', note?: string): { row: MutantRow; trace: Trace } => {
     const how = v.invariant === MODEL_ERROR ? `the model throws after ${v.length - 1} steps` : `\`${v.invariant}\` fails after ${v.length} steps`;
-    const where = stage === null ? ' (shortest)' : stage.name === 'scenario' || stage.name === 'focused' ? ` (${note ?? `in ${stage.describe()}`}, shortest)` : ` (in ${stage.describe()}, shrunk)`;
+    const where = stage === null ? ' (shortest)' : stage.breadthFirst ? ` (${note ?? `in ${stage.describe()}`}, shortest)` : ` (in ${stage.describe()}, shrunk)`;
     const row = { ...head, verdict: 'killed' as const, how: how + where + after, invariant: v.invariant, length: v.length, stage: (stage?.name ?? 'bounds') as MutantStage };
     return { row, trace: killingTrace(traced, v, note) };
   };
