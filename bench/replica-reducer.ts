@@ -24,8 +24,8 @@ export function replicaReducer(c: Rules) {
     if (e.type === 'ShutDown') return { value: 'offline', context: shutDown(r), emitted: [] };
     if (e.type === 'CheckpointHw') return { value, context: { ...r, hwCheckpoint: r.hw }, emitted: [] };
     if (e.type === 'FetchTimedOut') {
-      return value === 'follower' && r.leader === e.leader && r.leaderEpoch === e.sentInEpoch && r.incarnation === e.incarnation
-        ? { value, context: { ...r, fetchInFlight: false }, emitted: [] } : null;
+      return value === 'follower' && r.leader === e.leader && r.fetchOutAtEpoch === e.sentInEpoch && r.incarnation === e.incarnation
+        ? { value, context: { ...r, fetchOutAtEpoch: -1 }, emitted: [] } : null;
     }
     return value === 'leader' ? leader(c, r, e) : follower(c, r, e);
   };
@@ -36,8 +36,12 @@ function follower(c: Rules, r: ReplicaContext, e: ReplicaEvent): Result {
     case 'MetadataUpdate':
       return e.image.registration.leader === r.id ? out('leader', L.becomeLeader(c, r, e.image, e.offset, false)) : quietly('follower', F.becomeFollower(c, r, e.image, e.offset));
     case 'FetchTick': return F.canFetch(r) ? out('follower', F.sendFetch(c, r)) : null;
-    case 'FetchResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleFetchResponse(c, r, e.message)) : null;
-    case 'EpochResponse': return F.isCurrentResponse(c, r, e.message) ? quietly('follower', F.handleEpochResponse(c, r, e.message)) : null;
+    case 'FetchResponse':
+      if (F.isCurrentResponse(c, r, e.message)) return quietly('follower', F.handleFetchResponse(c, r, e.message));
+      return F.answersRequestOut(r, e.message) ? quietly('follower', F.idle(r)) : null;
+    case 'EpochResponse':
+      if (F.isCurrentResponse(c, r, e.message)) return quietly('follower', F.handleEpochResponse(c, r, e.message));
+      return F.answersRequestOut(r, e.message) ? quietly('follower', F.idle(r)) : null;
     case 'FetchRequest':
     case 'EpochRequest': return out('follower', L.rejectFetch(r, e.message, 'NOT_LEADER_OR_FOLLOWER'));
     default: return null;

@@ -269,7 +269,8 @@ export class Cluster {
       return this.toReplica(s, m.to, { type: 'AlterPartitionResponse', message: m });
     }
     if (m.to !== 0 && s.replicas[m.to - 1].role === 'offline') return s;
-    if ((m.kind === 'FetchResponse' || m.kind === 'EpochResponse') && m.toIncarnation !== s.replicas[m.to - 1].context.incarnation) {
+    if ((m.kind === 'FetchResponse' || m.kind === 'EpochResponse' || m.kind === 'AlterPartitionResponse') &&
+      m.toIncarnation !== s.replicas[m.to - 1].context.incarnation) {
       return s; // the request came from an earlier incarnation whose connection is gone
     }
     return withField(s, 'network', enqueue(s.network, m));

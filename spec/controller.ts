@@ -299,12 +299,15 @@ export function failOver(ctrl: ControllerContext): ControllerContext {
 
 /**
  * S3: the checks the controller makes on AlterPartition, in the order of
- * ReplicationControlManager.validateAlterPartitionData, as an error code or null. A newer leader
- * or partition epoch than the controller's means the sender has heard from a newer controller:
- * NOT_CONTROLLER (the model's one controller never falls behind a leader, so only a hand-built
- * request gets it).
+ * ReplicationControlManager.alterPartition: first the sender's broker epoch against its
+ * registration (STALE_BROKER_EPOCH: the request of a process that has since restarted; before
+ * KIP-497 the leader wrote the ISR itself, in the same step, so it is always current), then
+ * validateAlterPartitionData, as an error code or null. A newer leader or partition epoch than the
+ * controller's means the sender has heard from a newer controller: NOT_CONTROLLER (the model's one
+ * controller never falls behind a leader, so only a hand-built request gets it).
  */
 export function alterPartitionError(k: Rules, ctrl: ControllerContext, req: AlterPartition): string | null {
+  if (req.brokerEpoch !== ctrl.brokerEpochs[req.from - 1]) return 'STALE_BROKER_EPOCH';
   const reg = ctrl.registration;
   const checksPe = k.alterPartition.checksPartitionEpoch;
   if (req.leaderEpoch > reg.leaderEpoch || (checksPe && req.partitionEpoch > reg.partitionEpoch)) return 'NOT_CONTROLLER';
@@ -334,7 +337,7 @@ export function handleAlterPartition(k: Rules, ctrl: ControllerContext, req: Alt
   return sending(next, {
     kind: 'AlterPartitionResponse', from: 0, to: req.from, error,
     leaderEpoch: reg.leaderEpoch, isr: reg.isr, partitionEpoch: reg.partitionEpoch,
-    proposedIsr: req.isr, proposedAtEpoch: req.partitionEpoch,
+    proposedIsr: req.isr, proposedAtEpoch: req.partitionEpoch, toIncarnation: req.brokerEpoch,
   });
 }
 

@@ -11,20 +11,22 @@ import { allUnknown, viewing } from './leader.ts';
 import { type Rules, mustRestartFollowing } from './rules.ts';
 
 /**
- * L5 and T0-T3: adopt the new leader and epoch. A new leader or epoch starts a new fetch session
- * (responses to the old one are dropped); when the leader (or, with KAFKA-7164, the epoch) changed,
- * the follower starts over by its generation's truncation rule. A deposed
- * leader forgets its parked produce requests (they fail with NOT_LEADER_OR_FOLLOWER).
+ * L5 and T0-T3: adopt the new leader and epoch. A new leader is fetched from by another fetcher
+ * thread on connections of its own, so nothing is out to it yet; the same leader in a new epoch by
+ * the same thread, which still waits for the request it has out (F10; its answer is then out of
+ * date and only frees the thread). When the leader (or, with KAFKA-7164, the epoch) changed, the
+ * follower starts over by its generation's truncation rule. A deposed leader forgets its parked
+ * produce requests (they fail with NOT_LEADER_OR_FOLLOWER).
  */
 export function becomeFollower(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number): ReplicaContext {
   const reg = image.registration;
   const truncate = mustRestartFollowing(k, r, reg.leader, reg.leaderEpoch);
-  const newSession = r.knownMetadata < 0 || reg.leader !== r.leader || reg.leaderEpoch !== r.leaderEpoch;
+  const sameFetcher = r.knownMetadata >= 0 && reg.leader === r.leader;
   const viewed = viewing(r, image, offset);
   viewed.remoteLeo = allUnknown(r.remoteLeo);
   viewed.pendingIsr = null;
   viewed.pendingAcks = [];
-  viewed.fetchInFlight = newSession ? false : r.fetchInFlight;
+  viewed.fetchOutAtEpoch = sameFetcher ? r.fetchOutAtEpoch : -1;
   if (!truncate) return viewed;
   // Starting over: no epoch query or truncation pending (the copy is still this function's own).
   const fresh = viewed;
@@ -44,7 +46,7 @@ export function becomeFollower(k: Rules, r: ReplicaContext, image: MetadataImage
 
 /** A follower with a known leader and no request outstanding may send its next request. */
 export function canFetch(r: ReplicaContext): boolean {
-  return r.leader !== NO_LEADER && r.leader !== r.id && !r.fetchInFlight;
+  return r.leader !== NO_LEADER && r.leader !== r.id && r.fetchOutAtEpoch < 0;
 }
 
 /**
@@ -57,7 +59,7 @@ export function sendFetch(k: Rules, r: ReplicaContext): Reaction<ReplicaContext>
   const currentLeaderEpoch = k.fetch.carriesLeaderEpoch ? ready.leaderEpoch : -1;
   const common = { from: ready.id, to: ready.leader, currentLeaderEpoch, sentInEpoch: ready.leaderEpoch };
   const sent = draft(ready);
-  sent.fetchInFlight = true;
+  sent.fetchOutAtEpoch = ready.leaderEpoch;
   if (ready.needsEpochQuery) {
     return sending(sent, { kind: 'EpochRequest', ...common, epoch: latestEpoch(ready.cache), brokerEpoch: ready.incarnation });
   }
@@ -77,16 +79,23 @@ function truncatedAsLearned(r: ReplicaContext): ReplicaContext {
 /** A follower whose request was answered or lost: no fetch in flight. */
 export function idle(r: ReplicaContext): Draft {
   const next = draft(r);
-  next.fetchInFlight = false;
+  next.fetchOutAtEpoch = -1;
   return next;
 }
 
+/** F10: a response answers the request out to the leader (one sent in another epoch or to another leader does not). */
+export function answersRequestOut(r: ReplicaContext, res: FetchResponse | EpochResponse): boolean {
+  return r.fetchOutAtEpoch >= 0 && res.from === r.leader && res.sentInEpoch === r.fetchOutAtEpoch;
+}
+
 /**
- * A response belongs to the current fetch session (same leader, same epoch as when sent) and, for
- * a fetch, to the current fetch position (AFT skips a partition whose fetch offset moved).
+ * A response that answers the request out is taken when it belongs to the current fetch session
+ * (sent in the current epoch) and, for a fetch, to the current fetch position (AFT skips a
+ * partition whose fetch offset moved); with `dropsStaleResponses` off (a mutation), whatever the
+ * epoch.
  */
 export function isCurrentResponse(k: Rules, r: ReplicaContext, res: FetchResponse | EpochResponse): boolean {
-  if (!r.fetchInFlight || res.from !== r.leader) return false;
+  if (!answersRequestOut(r, res)) return false;
   if (!k.fetch.dropsStaleResponses) return true;
   if (res.sentInEpoch !== r.leaderEpoch) return false;
   return res.kind === 'EpochResponse' || res.fetchOffset === leo(r);

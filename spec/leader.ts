@@ -38,7 +38,7 @@ export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, 
   next.remoteBrokerEpoch = forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch;
   next.pendingIsr = null;
   next.pendingAcks = [];
-  next.fetchInFlight = false;
+  next.fetchOutAtEpoch = -1;
   next.needsEpochQuery = false;
   next.pendingTruncation = -1;
   return advanceHw(k, next);
@@ -233,7 +233,7 @@ function proposeIsr(r: ReplicaContext, isr: readonly BrokerId[]): Reaction<Repli
   next.alterInFlight = true;
   return sending(next, {
     kind: 'AlterPartition', from: r.id, to: 0, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch,
-    isr, memberEpochs: isr.map((b) => (b === r.id ? r.incarnation : r.remoteBrokerEpoch[b - 1])),
+    isr, memberEpochs: isr.map((b) => (b === r.id ? r.incarnation : r.remoteBrokerEpoch[b - 1])), brokerEpoch: r.incarnation,
   });
 }
 

@@ -60,7 +60,12 @@ export interface ReplicaContext {
    */
   readonly alterInFlight: boolean;
   // --- follower only ---
-  readonly fetchInFlight: boolean;
+  /**
+   * F10: the leader epoch in which the request out to the leader (a fetch or OffsetsForLeaderEpoch)
+   * was sent, -1 when none is out. The fetcher thread sends nothing else to that leader until it is
+   * answered or fails; only that answer or failure frees it.
+   */
+  readonly fetchOutAtEpoch: number;
   /** KIP-101/KIP-279: the follower must ask OffsetsForLeaderEpoch before it fetches. */
   readonly needsEpochQuery: boolean;
   /** A divergence learned but not yet acted on (the window KAFKA-14704 closed). */
@@ -94,7 +99,7 @@ export function draft(r: ReplicaContext): Draft {
     cleanShutdown: r.cleanShutdown, knownMetadata: r.knownMetadata, controllerEpoch: r.controllerEpoch, leader: r.leader,
     leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, isr: r.isr, brokerEpochs: r.brokerEpochs, fenced: r.fenced,
     minIsr: r.minIsr, leso: r.leso, remoteLeo: r.remoteLeo, remoteBrokerEpoch: r.remoteBrokerEpoch, pendingIsr: r.pendingIsr, pendingAcks: r.pendingAcks,
-    alterInFlight: r.alterInFlight, fetchInFlight: r.fetchInFlight, needsEpochQuery: r.needsEpochQuery, pendingTruncation: r.pendingTruncation,
+    alterInFlight: r.alterInFlight, fetchOutAtEpoch: r.fetchOutAtEpoch, needsEpochQuery: r.needsEpochQuery, pendingTruncation: r.pendingTruncation,
   };
 }
 
@@ -140,7 +145,7 @@ export function initialReplica(id: BrokerId, rf: number): Draft {
     pendingIsr: null,
     pendingAcks: NONE,
     alterInFlight: false,
-    fetchInFlight: false,
+    fetchOutAtEpoch: -1,
     needsEpochQuery: false,
     pendingTruncation: -1,
   };

@@ -24,7 +24,7 @@ import {
   forgetAlterInFlight, canShrinkIsr, lacksMinIsr, proposeShrink, refreshLeaderView, rejectFetch, rejectSequence, serveFetch,
 } from './leader.ts';
 import { duplicateOffset, sequenceError } from './producer.ts';
-import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
+import { answersRequestOut, becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, idle, isCurrentResponse, sendFetch } from './follower.ts';
 import { type Rules, epochFencing, isStaleIncarnation } from './rules.ts';
 import { type SendEvent, react } from './xstate/react.ts';
 
@@ -122,6 +122,7 @@ export function createReplicaMachine(k: Rules) {
       canFetch: ({ context }: Args) => k.fetch.followersFetch && canFetch(context),
       isCurrentResponse: ({ context, event }: Args) =>
         isCurrentResponse(k, context, as<'FetchResponse' | 'EpochResponse'>(event).message),
+      answersRequestOut: ({ context, event }: Args) => answersRequestOut(context, as<'FetchResponse' | 'EpochResponse'>(event).message),
       isEpochFenced: ({ context, event }: Args) =>
         epochFencing(k, context, as<'FetchRequest' | 'EpochRequest'>(event).message.currentLeaderEpoch) !== null,
       /**
@@ -139,8 +140,9 @@ export function createReplicaMachine(k: Rules) {
         answersPendingProposal(context, as<'AlterPartitionResponse'>(event).message),
       isCurrentSession: ({ context, event }: Args) => {
         const e = as<'FetchTimedOut'>(event);
-        // A request of an earlier incarnation died with that process's connections: the fetcher running now has its own (F10).
-        return context.leader === e.leader && context.leaderEpoch === e.sentInEpoch && context.incarnation === e.incarnation;
+        // Only the request out frees the fetcher (F10): not one sent in another epoch, nor one of an earlier
+        // incarnation, which died with that process's connections (the fetcher running now has its own).
+        return context.leader === e.leader && context.fetchOutAtEpoch === e.sentInEpoch && context.incarnation === e.incarnation;
       },
       canShrinkIsr: ({ context, event }: Args) => canShrinkIsr(context, as<'LagElapsed'>(event).follower),
     },
@@ -217,8 +219,14 @@ export function createReplicaMachine(k: Rules) {
             { actions: 'becomeFollower' },
           ],
           FetchTick: { guard: 'canFetch', actions: 'sendFetch' },
-          FetchResponse: { guard: 'isCurrentResponse', actions: 'handleFetchResponse' },
-          EpochResponse: { guard: 'isCurrentResponse', actions: 'handleEpochResponse' },
+          FetchResponse: [
+            { guard: 'isCurrentResponse', actions: 'handleFetchResponse' },
+            { guard: 'answersRequestOut', actions: 'forgetFetch' },
+          ],
+          EpochResponse: [
+            { guard: 'isCurrentResponse', actions: 'handleEpochResponse' },
+            { guard: 'answersRequestOut', actions: 'forgetFetch' },
+          ],
           FetchTimedOut: { guard: 'isCurrentSession', actions: 'forgetFetch' },
           FetchRequest: [
             { guard: 'isEpochFencedAtFollower', actions: 'rejectEpoch' },

@@ -129,6 +129,8 @@ export interface AlterPartition {
   readonly isr: readonly BrokerId[];
   /** Broker epoch of each proposed ISR member as the leader saw it (KIP-903). */
   readonly memberEpochs: readonly number[];
+  /** The sender's own broker epoch (its incarnation): the controller refuses an earlier one's request. */
+  readonly brokerEpoch: number;
 }
 
 export interface AlterPartitionResponse {
@@ -142,6 +144,8 @@ export interface AlterPartitionResponse {
   /** The request this answers: its proposed ISR and the partition epoch it was based on. */
   readonly proposedIsr: readonly BrokerId[];
   readonly proposedAtEpoch: number;
+  /** The incarnation that sent the request: a restarted broker's old connections are gone. */
+  readonly toIncarnation: number;
 }
 
 /** Messages on the wire between brokers and the controller (broker 0 stands for the controller). */

@@ -23,7 +23,7 @@
  * deliveries (a lag shrink and a lost heartbeat are faults with budgets of their own, W6).
  */
 import type { ClusterState } from '../cluster.ts';
-import type { AlterPartition, BrokerId, Message } from '../types.ts';
+import type { BrokerId, Message } from '../types.ts';
 import { type Enabled, type Named, connectionOf, oldestMessage, running } from './define.ts';
 
 /** A delivery step's parts that say which connection it takes from. */
@@ -71,17 +71,11 @@ export function lateResponse<A extends Named>(takes: Takes<A>, what: string): La
   };
 }
 
-/** The incarnation of the leader that sent an AlterPartition: the BE it proposed for itself. */
-function senderIncarnation(m: AlterPartition): number | undefined {
-  const i = m.isr.indexOf(m.from);
-  return i < 0 ? undefined : m.memberEpochs[i];
-}
-
 /** W4: an AlterPartition handled after its leader restarted, or while it is down and fenced. */
 export function lateAlterPartition<A extends Named>(takes: Takes<A>): Late<A> {
   return (s, a) => {
     const m = headOf(s, takes, a);
     if (m === undefined || m.kind !== 'AlterPartition') return null;
-    return senderEnded(s, m.from, senderIncarnation(m), `AlterPartition from broker ${m.from} handled`);
+    return senderEnded(s, m.from, m.brokerEpoch, `AlterPartition from broker ${m.from} handled`);
   };
 }

@@ -95,7 +95,7 @@ describe('partition changes (S4-S6, M3, R2)', () => {
   it('M3/S6: a KRaft controller before KAFKA-15021 bumps the leader epoch on the leader\'s shrink too, and answers with it', () => {
     const k = rules({ protocol: 'kafka-3.5', controller: 'kraft' });
     expect(applyChange(k, controller(k), [1, 2], { byLeader: true }).registration).toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 1, partitionEpoch: 1 });
-    const req: AlterPartition = { kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] };
+    const req: AlterPartition = { kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1], brokerEpoch: 1 };
     expect(handleAlterPartition(k, controller(k), req).sent[0]).toMatchObject({ error: null, leaderEpoch: 1, isr: [1, 2] });
     expect(applyChange(k, controller(k), [1, 2, 3], { byLeader: true })).toEqual(controller(k));
   });
@@ -228,7 +228,7 @@ describe('preferred election (M1) and failover (M4)', () => {
 
 describe('AlterPartition (S3, O4)', () => {
   const request = (fields: Partial<AlterPartition> = {}): AlterPartition => ({
-    kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1], ...fields,
+    kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1], brokerEpoch: 1, ...fields,
   });
 
   it('S3: checked in order: an older leader epoch, a sender that is not the leader, a stale partition epoch, a leader left out', () => {
@@ -279,11 +279,21 @@ describe('AlterPartition (S3, O4)', () => {
     expect(alterPartitionError(k, controller(k), request({ isr: [1, 2, 3], memberEpochs: [1, 1, 1] }))).toBe('INELIGIBLE_REPLICA');
   });
 
+  it('S3: a sender that has registered again since it sent the request is refused before any other check', () => {
+    const c = controller(today, { leaderEpoch: 1, partitionEpoch: 1 });
+    expect(alterPartitionError(today, c, request({ leaderEpoch: 1, partitionEpoch: 1, brokerEpoch: 0 }))).toBe('STALE_BROKER_EPOCH');
+    expect(alterPartitionError(today, c, request({ brokerEpoch: 2 }))).toBe('STALE_BROKER_EPOCH');
+    const r = handleAlterPartition(today, controller(), request({ brokerEpoch: 2 }));
+    expect(r.context).toEqual(controller());
+    expect(r.sent[0]).toMatchObject({ error: 'STALE_BROKER_EPOCH', to: 1, toIncarnation: 2 });
+  });
+
   it('an accepted change commits and the answer names the new registration and the proposal it answers', () => {
     const r = handleAlterPartition(today, controller(), request());
     expect(r.context.registration).toMatchObject({ leader: 1, isr: [1, 2], leaderEpoch: 0, partitionEpoch: 1 });
     expect(r.sent).toEqual([{
       kind: 'AlterPartitionResponse', from: 0, to: 1, error: null, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 1, proposedIsr: [1, 2], proposedAtEpoch: 0,
+      toIncarnation: 1,
     }]);
   });
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeConfig, type ClusterConfig } from '../../spec/config.ts';
-import { becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, isCurrentResponse, sendFetch } from '../../spec/follower.ts';
+import { answersRequestOut, becomeFollower, canFetch, handleEpochResponse, handleFetchResponse, isCurrentResponse, sendFetch } from '../../spec/follower.ts';
 import { appendEntries } from '../../spec/log.ts';
 import { initialReplica, type ReplicaContext } from '../../spec/replica-context.ts';
 import { resolveRules } from '../../spec/rules.ts';
@@ -88,10 +88,12 @@ describe('starting to follow a new leader (L5, T0-T3)', () => {
     expect(becomeFollower(at('kafka-0.10'), r, image(NO_LEADER, 1), 1).log).toHaveLength(2);
   });
 
-  it('a new leader or epoch starts a new fetch session; an ISR change alone keeps the fetch in flight', () => {
-    const fetching = { ...r, fetchInFlight: true };
-    expect(becomeFollower(today, fetching, image(3, 1), 1).fetchInFlight).toBe(false);
-    expect(becomeFollower(today, fetching, image(1, 0, 1), 1).fetchInFlight).toBe(true);
+  it('F10: a new leader has nothing out to it; the same leader in a new epoch, or an ISR change, keeps the request out', () => {
+    const fetching = { ...r, fetchOutAtEpoch: 0 };
+    expect(becomeFollower(today, fetching, image(3, 1), 1).fetchOutAtEpoch).toBe(-1);
+    expect(becomeFollower(today, fetching, image(NO_LEADER, 1), 1).fetchOutAtEpoch).toBe(-1);
+    expect(becomeFollower(today, fetching, image(1, 1), 1).fetchOutAtEpoch).toBe(0);
+    expect(becomeFollower(today, fetching, image(1, 0, 1), 1).fetchOutAtEpoch).toBe(0);
   });
 
   it('a deposed leader forgets its parked acks=all requests and its followers\' LEOs', () => {
@@ -104,7 +106,7 @@ describe('starting to follow a new leader (L5, T0-T3)', () => {
 describe('sending a fetch (F1)', () => {
   it('a follower fetches only with a leader other than itself and nothing in flight', () => {
     expect(canFetch(followerWith([]))).toBe(true);
-    expect(canFetch(followerWith([], { fetchInFlight: true }))).toBe(false);
+    expect(canFetch(followerWith([], { fetchOutAtEpoch: 0 }))).toBe(false);
     expect(canFetch(followerWith([], { leader: NO_LEADER }))).toBe(false);
     expect(canFetch(followerWith([], { leader: 2 }))).toBe(false);
   });
@@ -112,7 +114,7 @@ describe('sending a fetch (F1)', () => {
   it('F1: the fetch carries its LEO, the last fetched epoch (2.7) and its leader epoch (KIP-320, 2.1)', () => {
     const r = followerWith([e(0, 1), e(1, 2)]);
     const sent = sendFetch(today, r);
-    expect(sent.context.fetchInFlight).toBe(true);
+    expect(sent.context.fetchOutAtEpoch).toBe(1);
     expect(sent.sent).toEqual([{
       kind: 'FetchRequest', from: 2, to: 1, fetchOffset: 2, lastFetchedEpoch: 1, currentLeaderEpoch: 1, brokerEpoch: 1, sentInEpoch: 1,
     }]);
@@ -133,30 +135,38 @@ describe('sending a fetch (F1)', () => {
 });
 
 describe('which responses count', () => {
-  const waiting = followerWith([e(0, 1)], { fetchInFlight: true });
+  const waiting = followerWith([e(0, 1)], { fetchOutAtEpoch: 0 });
 
   it('a response to the fetch in flight, from the leader, in the same epoch and at the same fetch offset, counts', () => {
     expect(isCurrentResponse(today, waiting, response({ fetchOffset: 1 }))).toBe(true);
   });
 
   it('one with nothing in flight, from another broker, from an older epoch or for another fetch offset does not', () => {
-    expect(isCurrentResponse(today, { ...waiting, fetchInFlight: false }, response({ fetchOffset: 1 }))).toBe(false);
+    expect(isCurrentResponse(today, { ...waiting, fetchOutAtEpoch: -1 }, response({ fetchOffset: 1 }))).toBe(false);
     expect(isCurrentResponse(today, waiting, response({ fetchOffset: 1, from: 3 }))).toBe(false);
     expect(isCurrentResponse(today, { ...waiting, leaderEpoch: 1 }, response({ fetchOffset: 1 }))).toBe(false);
     expect(isCurrentResponse(today, waiting, response({ fetchOffset: 0 }))).toBe(false);
   });
 
   it('an OffsetsForLeaderEpoch answer has no fetch offset to match', () => {
-    expect(isCurrentResponse(today, { ...waiting, leaderEpoch: 1 }, epochResponse({ epoch: 0, end: 1 }))).toBe(true);
+    expect(isCurrentResponse(today, { ...waiting, leaderEpoch: 1, fetchOutAtEpoch: 1 }, epochResponse({ epoch: 0, end: 1 }))).toBe(true);
+  });
+
+  it('F10: the answer to a request sent in an earlier epoch of the same leader answers the request out without counting', () => {
+    const newEpoch = { ...waiting, leaderEpoch: 1 };
+    expect(answersRequestOut(newEpoch, response({ fetchOffset: 1 }))).toBe(true);
+    expect(isCurrentResponse(today, newEpoch, response({ fetchOffset: 1 }))).toBe(false);
+    // A request of the same epoch is not the one out when the one out was sent in another.
+    expect(answersRequestOut({ ...newEpoch, fetchOutAtEpoch: 1 }, response({ fetchOffset: 1 }))).toBe(false);
   });
 });
 
 describe('applying a fetch response (F8, F9, H6)', () => {
   it('F8: appends the records, the epoch cache learns their epochs, and the HW is the reply\'s', () => {
-    const next = handleFetchResponse(today, followerWith([e(0, 1)], { fetchInFlight: true }), response({ records: [e(1, 2)], highWatermark: 2 }));
+    const next = handleFetchResponse(today, followerWith([e(0, 1)], { fetchOutAtEpoch: 0 }), response({ records: [e(1, 2)], highWatermark: 2 }));
     expect(next.log).toEqual([e(0, 1), e(1, 2)]);
     expect(next.cache).toEqual([{ epoch: 0, start: 0 }, { epoch: 1, start: 1 }]);
-    expect(next).toMatchObject({ hw: 2, fetchInFlight: false });
+    expect(next).toMatchObject({ hw: 2, fetchOutAtEpoch: -1 });
   });
 
   it('H6: the HW is capped at the follower\'s LEO, and may go down', () => {
@@ -187,8 +197,8 @@ describe('applying a fetch response (F8, F9, H6)', () => {
   });
 
   it('F2: any other error only ends the fetch', () => {
-    const r = followerWith([e(0, 1)], { fetchInFlight: true, hw: 1 });
-    expect(handleFetchResponse(today, r, response({ error: 'FENCED_LEADER_EPOCH', highWatermark: 0 }))).toEqual({ ...r, fetchInFlight: false });
+    const r = followerWith([e(0, 1)], { fetchOutAtEpoch: 0, hw: 1 });
+    expect(handleFetchResponse(today, r, response({ error: 'FENCED_LEADER_EPOCH', highWatermark: 0 }))).toEqual({ ...r, fetchOutAtEpoch: -1 });
   });
 });
 
@@ -196,8 +206,8 @@ describe('applying an OffsetsForLeaderEpoch answer (T1, T2)', () => {
   const k = at('kafka-2.0');
 
   it('T2: truncates to where the leader\'s epoch ends, and is done', () => {
-    const next = handleEpochResponse(k, followerWith([e(0, 1), e(1, 2)], { needsEpochQuery: true, fetchInFlight: true }), epochResponse({ epoch: 0, end: 1 }));
-    expect(next).toMatchObject({ log: [e(0, 1)], needsEpochQuery: false, fetchInFlight: false });
+    const next = handleEpochResponse(k, followerWith([e(0, 1), e(1, 2)], { needsEpochQuery: true, fetchOutAtEpoch: 1 }), epochResponse({ epoch: 0, end: 1 }));
+    expect(next).toMatchObject({ log: [e(0, 1)], needsEpochQuery: false, fetchOutAtEpoch: -1 });
   });
 
   it('T2 (KIP-279): a follower lacking the epoch the leader names truncates to the end of its own earlier epoch and asks again', () => {
@@ -213,8 +223,8 @@ describe('applying an OffsetsForLeaderEpoch answer (T1, T2)', () => {
   });
 
   it('an error only ends the request', () => {
-    const r = followerWith([e(0, 1)], { needsEpochQuery: true, fetchInFlight: true });
-    expect(handleEpochResponse(k, r, epochResponse({ epoch: -1, end: -1 }, 'FENCED_LEADER_EPOCH'))).toEqual({ ...r, fetchInFlight: false });
+    const r = followerWith([e(0, 1)], { needsEpochQuery: true, fetchOutAtEpoch: 0 });
+    expect(handleEpochResponse(k, r, epochResponse({ epoch: -1, end: -1 }, 'FENCED_LEADER_EPOCH'))).toEqual({ ...r, fetchOutAtEpoch: -1 });
   });
 });
 
@@ -255,7 +265,7 @@ describe('requests that reach a follower (F2, S2)', () => {
   it('S2: the controller\'s answer to an AlterPartition sent while leading frees the broker\'s one request slot', () => {
     const r = cluster.replica.step('follower', followerWith([], { alterInFlight: true }), {
       type: 'AlterPartitionResponse',
-      message: { kind: 'AlterPartitionResponse', from: 0, to: 2, error: null, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 1, proposedIsr: [1, 2], proposedAtEpoch: 0 },
+      message: { kind: 'AlterPartitionResponse', from: 0, to: 2, error: null, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 1, proposedIsr: [1, 2], proposedAtEpoch: 0, toIncarnation: 1 },
     } as ReplicaEvent);
     expect((r!.context as ReplicaContext).alterInFlight).toBe(false);
   });
@@ -264,9 +274,9 @@ describe('requests that reach a follower (F2, S2)', () => {
 describe('one request at a time (F10)', () => {
   it('a timed-out request of an earlier incarnation of the follower does not free the request slot of the one running now', () => {
     const cluster = new Cluster(makeConfig());
-    const waiting = followerWith([e(0, 1)], { fetchInFlight: true, incarnation: 2 });
+    const waiting = followerWith([e(0, 1)], { fetchOutAtEpoch: 0, incarnation: 2 });
     const timedOut = (incarnation: number) => cluster.replica.step('follower', waiting, { type: 'FetchTimedOut', leader: 1, sentInEpoch: 0, incarnation } as ReplicaEvent);
-    expect((timedOut(2)!.context as ReplicaContext).fetchInFlight).toBe(false);
+    expect((timedOut(2)!.context as ReplicaContext).fetchOutAtEpoch).toBe(-1);
     expect(timedOut(1)).toBeNull();
   });
 });

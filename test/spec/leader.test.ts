@@ -188,7 +188,7 @@ describe('serving fetches (F4-F7, F9)', () => {
     const reply = (r!.emitted as SendEvent[]).flatMap((x) => x.messages)[0] as FetchResponse;
     expect(reply).toMatchObject({ error: 'OFFSET_OUT_OF_RANGE', diverging: null, leaderLeo: 2 });
     // F9: the follower truncates to the leader's LEO, not to its own HW.
-    const follower = { ...leaderWith([e(0, 1), e(0, 2), e(1, 3)], { leader: 1, leaderEpoch: 2, hw: 1 }, 2), fetchInFlight: true };
+    const follower = { ...leaderWith([e(0, 1), e(0, 2), e(1, 3)], { leader: 1, leaderEpoch: 2, hw: 1 }, 2), fetchOutAtEpoch: 2 };
     expect(handleFetchResponse(k, follower, { ...reply, fetchOffset: 3 }).log).toHaveLength(2);
   });
 
@@ -223,7 +223,7 @@ describe('ISR expansion (X1-X3)', () => {
     const r = serveFetch(today, behind(), fetchFrom(3, 2));
     expect(r.context.pendingIsr).toEqual([1, 2, 3]);
     expect(r.sent[1]).toEqual({
-      kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2, 3], memberEpochs: [1, 1, 1],
+      kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2, 3], memberEpochs: [1, 1, 1], brokerEpoch: 1,
     });
   });
 
@@ -288,7 +288,7 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
   it('S2/H2: the shrink is proposed, and the HW still counts the old ISR until the controller accepts it', () => {
     const r = proposeShrink(today, lagging(), 3);
     expect(r.context.pendingIsr).toEqual([1, 2]);
-    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] }]);
+    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1], brokerEpoch: 1 }]);
     expect(r.context.hw).toBe(1);
     expect(proposeShrink(rules({ hwUsesMaximalIsr: false }), lagging(), 3).context.hw).toBe(2);
   });
@@ -296,7 +296,7 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
   const pending = () => proposeShrink(today, lagging(), 3).context;
   const answer = (fields: Partial<AlterPartitionResponse> = {}): AlterPartitionResponse => ({
     kind: 'AlterPartitionResponse', from: 0, to: 1, error: null, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 1,
-    proposedIsr: [1, 2], proposedAtEpoch: 0, ...fields,
+    proposedIsr: [1, 2], proposedAtEpoch: 0, toIncarnation: 1, ...fields,
   });
 
   it('an answer belongs to the proposal in flight only if it names that proposal and its partition epoch', () => {
@@ -319,7 +319,7 @@ describe('ISR shrink (S1, S2) and the controller\'s answer (H3, X3)', () => {
   it('X3: an error outside Partition\'s handled set (NOT_CONTROLLER) sends the same proposal again', () => {
     const r = applyAlterResult(today, pending(), answer({ error: 'NOT_CONTROLLER', isr: [1, 2, 3], partitionEpoch: 0 }));
     expect(r.context).toEqual(pending());
-    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1] }]);
+    expect(r.sent).toEqual([{ kind: 'AlterPartition', from: 1, to: 0, leaderEpoch: 0, partitionEpoch: 0, isr: [1, 2], memberEpochs: [1, 1], brokerEpoch: 1 }]);
   });
 
   it('any other error, or an answer for an older leader epoch, leaves the proposal pending (the request is answered)', () => {
