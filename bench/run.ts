@@ -761,7 +761,7 @@ function startup(rounds = 15) {
  */
 function memory(states = 300_000) {
   const measure = (heap: Heap) => inOwnProcess('exhaustive', heap, `exploreExhaustive(model, { maxStates: ${states} })`, `({ states: r.stats.states,
-    depth: r.stats.depth, tableBytesPerState: r.stats.bytesPerState, frontierPeak: r.stats.frontierPeak,
+    depth: r.stats.depth, tableBytesPerState: r.stats.breadthFirst?.bytesPerState, frontierPeak: r.stats.breadthFirst?.frontierPeak,
     peakRssMb: Math.round(peak / 2 ** 20), baselineRssMb: Math.round(before / 2 ** 20),
     processBytesPerState: Math.round((peak - before) / r.stats.states) })`) as Record<string, number>;
   const sized = measure('search');
