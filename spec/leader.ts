@@ -26,7 +26,8 @@ export function maximalIsr(k: Rules, r: ReplicaContext): readonly BrokerId[] {
  * L5/E2/H5: a new leader keeps its local HW, records LESO, writes (LE, LEO) to its epoch cache
  * (KAFKA-7415), forgets every follower's LEO, and re-evaluates the HW. A replica that already led
  * (named again in a newer epoch) keeps what it knew of its followers, as Partition.makeLeader
- * resets follower state only for a new leader.
+ * resets follower state only for a new leader, and its parked acks=all requests (P5): nothing
+ * fails a DelayedProduce while its broker leads, and they complete once the HW passes them.
  */
 export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, offset: number, wasLeader: boolean): Reaction<ReplicaContext> {
   const reg = image.registration;
@@ -37,7 +38,7 @@ export function becomeLeader(k: Rules, r: ReplicaContext, image: MetadataImage, 
   next.remoteLeo = forget ? allUnknown(r.remoteLeo) : r.remoteLeo;
   next.remoteBrokerEpoch = forget ? allUnknown(r.remoteBrokerEpoch) : r.remoteBrokerEpoch;
   next.pendingIsr = null;
-  next.pendingAcks = [];
+  next.pendingAcks = wasLeader ? r.pendingAcks : [];
   next.fetchOutAtEpoch = -1;
   next.needsEpochQuery = false;
   next.pendingTruncation = -1;

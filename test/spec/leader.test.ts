@@ -373,6 +373,16 @@ describe('taking up leadership (L5, E2, H5)', () => {
     expect(again.hw).toBe(2);
   });
 
+  it('P5: one named again keeps its parked acks=all requests and acknowledges those the HW now passes', () => {
+    const parked = { ...follower, pendingAcks: [{ value: 1, offset: 0 }, { value: 2, offset: 1 }, { value: 3, offset: 2 }] };
+    const again = becomeLeader(today, parked, image(2, 1), 1, true);
+    expect(again.context.pendingAcks).toEqual([{ value: 3, offset: 2 }]);
+    expect(again.sent).toEqual([
+      { kind: 'ProduceAck', value: 1, offset: 0, acks: 'all' }, { kind: 'ProduceAck', value: 2, offset: 1, acks: 'all' },
+    ]);
+    expect(becomeLeader(today, parked, image(2, 1), 1, false).context.pendingAcks).toEqual([]);
+  });
+
   it('a leader replaying newer metadata adopts its ISR and drops a pending proposal; the same partition epoch keeps its own', () => {
     const leader = leaderWith([e(0, 1)], { isr: [1, 2], pendingIsr: [1, 2, 3] });
     expect(refreshLeaderView(today, leader, image(1, 0, [1, 2, 3], 1), 1).context).toMatchObject({ isr: [1, 2, 3], pendingIsr: null, partitionEpoch: 1 });
